@@ -1,0 +1,78 @@
+// Syntax of the .scheme experiment language.
+// The grammar is deliberately permissive about which members appear in which declaration: a block is a
+// list of members, and the binder says "`max_turns` is not a property of a checkpoint" with a code and a
+// suggestion, which is a far better message than a parser's "mismatched input".
+parser grammar SchemeParser;
+
+options { tokenVocab = SchemeLexer; }
+
+compilationUnit : importDirective* declaration* EOF ;
+
+importDirective : IMPORT string ;
+
+declaration
+    : EXPERIMENT name block                                  # experimentDeclaration
+    | SPEC name block                                        # specDeclaration
+    | CHECKPOINT name (EXTENDS name)? block                  # checkpointDeclaration
+    | ENVIRONMENT name block                                 # environmentDeclaration
+    | MANIPULATION name block                                # manipulationDeclaration
+    | METRIC name ASSIGN expression                          # metricDeclaration
+    | RUN name block                                         # runDeclaration
+    | SIMULATE name? block                                   # simulateDeclaration
+    | HYPOTHESIS name string? block                          # hypothesisDeclaration
+    ;
+
+block : LBRACE member* RBRACE ;
+
+member
+    : name COLON expression                                  # propertyMember
+    | PARAM name COLON expression                            # paramMember
+    | WORKSPACE LBRACE workspaceFile* RBRACE                 # workspaceMember
+    | FOLLOWUP string ARROW name COLON expression            # followupMember
+    | EXPECT expression                                      # expectMember
+    | name LBRACK expressionList RBRACK ASSIGN expression    # assignmentMember
+    ;
+
+workspaceFile : FILE string ASSIGN expression ;
+
+expression
+    : primary                                                # primaryExpression
+    | expression DOT name                                    # memberAccessExpression
+    | expression LBRACK expressionList RBRACK                # indexExpression
+    | op=(MINUS | NOT) expression                            # unaryExpression
+    | expression op=(STAR | SLASH) expression                # multiplicativeExpression
+    | expression op=(PLUS | MINUS) expression                # additiveExpression
+    | expression op=(LT | LE | GT | GE) expression           # relationalExpression
+    | expression op=(EQ | NEQ) expression                    # equalityExpression
+    | expression CITES name                                  # citesExpression
+    | expression AND expression                              # andExpression
+    | expression OR expression                               # orExpression
+    ;
+
+primary
+    : NUMBER                                                 # numberLiteral
+    | string                                                 # stringLiteral
+    | (TRUE | FALSE)                                         # booleanLiteral
+    | LBRACK (expressionList COMMA?)? RBRACK                 # listLiteral
+    | LPAREN expression RPAREN                               # parenthesizedExpression
+    | SPEC name                                              # specReference
+    | REMOVE SENTENCES WHERE expression                      # removeSentencesExpression
+    | INJECT expression                                      # injectExpression
+    | name LPAREN argumentList? RPAREN                       # callExpression
+    | name                                                   # nameReference
+    ;
+
+expressionList : expression (COMMA expression)* ;
+
+argumentList : argument (COMMA argument)* COMMA? ;
+
+argument : (name COLON)? expression ;
+
+string : STRING | TRIPLE_STRING ;
+
+// Soft keywords: words that are keywords in one position are still usable as names elsewhere.
+name
+    : ID | FILE | PARAM | WORKSPACE | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
+    | SPEC | CHECKPOINT | ENVIRONMENT | EXPERIMENT | MANIPULATION | SIMULATE | HYPOTHESIS | FOLLOWUP
+    | IMPORT | EXTENDS
+    ;
