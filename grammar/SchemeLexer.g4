@@ -64,10 +64,11 @@ LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
 WS            : [ \t\r\n\u000C]+ -> channel(HIDDEN);
 
-// Anything else becomes one error token, so the parser reports it with a position instead of the
-// lexer printing to stderr.
+// Bad input becomes tokens instead of lexer errors, so the compiler reports it with its own codes and
+// positions. An unterminated string is still a string to the parser, so parsing carries on; a stray
+// character goes to its own channel, so it does not also cause a parse error.
 UNTERMINATED_STRING : '"' (ESC | ~["\\\r\n])*;
-ERROR_CHAR          : .;
+ERROR_CHAR          : . -> channel(2);
 
 fragment DIGITS : [0-9]+;
 fragment ESC    : '\\' .;

@@ -68,7 +68,7 @@ argumentList : argument (COMMA argument)* COMMA? ;
 
 argument : (name COLON)? expression ;
 
-string : STRING | TRIPLE_STRING ;
+string : STRING | TRIPLE_STRING | UNTERMINATED_STRING ;
 
 // Soft keywords: words that are keywords in one position are still usable as names elsewhere.
 name

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Diagnostics;
+
+/// <summary>Collects diagnostics from every phase; phases report and continue rather than throw.</summary>
+public sealed class DiagnosticBag
+{
+    private readonly List<Diagnostic> _diagnostics = [];
+
+    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+
+    public void Report(DiagnosticDescriptor descriptor, SourceFile file, TextSpan span, params object?[] args)
+    {
+        var message = string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args);
+        _diagnostics.Add(new Diagnostic(descriptor, file, span, message));
+    }
+
+    /// <summary>Diagnostics in a stable order: by file, then position, then code.</summary>
+    public IReadOnlyList<Diagnostic> ToSortedList() =>
+        _diagnostics
+            .Distinct()
+            .OrderBy(d => d.File.Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Span.Start)
+            .ThenBy(d => d.Code, StringComparer.Ordinal)
+            .ThenBy(d => d.Message, StringComparer.Ordinal)
+            .ToList();
+}

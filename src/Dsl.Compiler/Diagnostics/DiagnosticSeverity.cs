@@ -1,0 +1,7 @@
+namespace Scheme.Compiler.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}

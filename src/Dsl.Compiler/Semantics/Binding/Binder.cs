@@ -1,0 +1,158 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// Binds a whole compilation: declares every name of every file in one namespace, then binds the
+/// declarations in dependency order (checkpoints before runs, environments before metrics, metrics before
+/// hypotheses), then runs the design checks and the unused-declaration analysis.
+/// </summary>
+public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics)
+{
+    private readonly DeclarationTable _table = new();
+    private readonly JudgeRegistry _judges = new();
+    private readonly Dictionary<Symbol, BinderContext> _contexts = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
+
+    public SemanticModel Bind()
+    {
+        var simulateBlocks = Declare();
+        var experiments = _table.OfType<ExperimentSymbol>().ToList();
+        foreach (var experiment in experiments)
+        {
+            new ExperimentBinder(experiment, ContextOf(experiment)).Bind();
+        }
+        foreach (var spec in Ordered<SpecSymbol>())
+        {
+            new SpecBinder(spec, ContextOf(spec)).Bind();
+        }
+        BindCheckpoints();
+        var environments = Ordered<EnvironmentSymbol>();
+        var environmentBinders = environments.Select(e => new EnvironmentBinder(e, ContextOf(e))).ToList();
+        environmentBinders.ForEach(b => b.BindDeclarations());
+        environmentBinders.ForEach(b => b.BindBehaviour());
+        foreach (var manipulation in Ordered<ManipulationSymbol>())
+        {
+            new ManipulationBinder(manipulation, ContextOf(manipulation)).Bind();
+        }
+        foreach (var metric in Ordered<MetricSymbol>())
+        {
+            new MetricBinder(metric, ContextOf(metric), environments).Bind();
+        }
+        foreach (var run in Ordered<RunSymbol>())
+        {
+            new RunBinder(run, ContextOf(run)).Bind();
+        }
+        var simulation = simulateBlocks.SelectMany(s => new SimulateBinder(s.Declaration, _fileContexts[s.File]).Bind()).ToList();
+        foreach (var hypothesis in Ordered<HypothesisSymbol>())
+        {
+            new HypothesisBinder(hypothesis, ContextOf(hypothesis)).Bind();
+        }
+
+        var model = new SemanticModel
+        {
+            Units = units,
+            Experiment = experiments.OrderBy(e => e.File.Path, StringComparer.Ordinal).FirstOrDefault(),
+            Specs = Ordered<SpecSymbol>(),
+            Checkpoints = Ordered<CheckpointSymbol>(),
+            Environments = environments,
+            Manipulations = Ordered<ManipulationSymbol>(),
+            Metrics = Ordered<MetricSymbol>(),
+            Runs = Ordered<RunSymbol>(),
+            Simulation = simulation,
+            Hypotheses = Ordered<HypothesisSymbol>(),
+            Judges = _judges.All,
+        };
+        new DesignChecker(model, ContextOf).Check();
+        new UsageAnalyzer(_table, ContextOf).Report();
+        return model;
+    }
+
+    private List<(DeclarationSyntax Declaration, Scheme.Compiler.Text.SourceFile File)> Declare()
+    {
+        var simulateBlocks = new List<(DeclarationSyntax, Scheme.Compiler.Text.SourceFile)>();
+        foreach (var unit in units)
+        {
+            var context = new BinderContext(unit.File, diagnostics, _table, _judges);
+            _fileContexts[unit.File] = context;
+            foreach (var declaration in unit.Declarations)
+            {
+                if (declaration.Kind == DeclarationKind.Simulate)
+                {
+                    simulateBlocks.Add((declaration, unit.File));
+                    continue;
+                }
+                if (declaration.Name.IsMissing)
+                {
+                    continue;
+                }
+                var symbol = Create(declaration, unit.File);
+                if (declaration.Name.Text == RunSymbol.Baseline)
+                {
+                    context.Report(DiagnosticCatalog.BaselineRedeclared, declaration.Name.Span);
+                    continue;
+                }
+                if (!_table.TryDeclare(symbol, out var existing))
+                {
+                    context.Report(DiagnosticCatalog.DuplicateDeclaration, declaration.Name.Span, declaration.Name.Text,
+                        $"{Article(existing!.KindName)} {existing.KindName}", context.Describe(existing.File, existing.Declaration.Name.Span));
+                    continue;
+                }
+                _contexts[symbol] = context;
+            }
+        }
+        CheckExperimentCount();
+        return simulateBlocks;
+    }
+
+    private void CheckExperimentCount()
+    {
+        var experiments = _table.OfType<ExperimentSymbol>().OrderBy(e => e.File.Path, StringComparer.Ordinal).ThenBy(e => e.Declaration.Span.Start).ToList();
+        foreach (var extra in experiments.Skip(1))
+        {
+            ContextOf(extra).Report(DiagnosticCatalog.ExperimentCount, extra.Declaration.Name.Span,
+                $"A suite has exactly one experiment, and '{experiments[0].Name}' is already declared. Put other experiments in their own project, or import shared declarations.");
+        }
+        var firstRun = _table.OfType<RunSymbol>().OrderBy(r => r.File.Path, StringComparer.Ordinal).FirstOrDefault();
+        if (experiments.Count == 0 && firstRun is not null)
+        {
+            ContextOf(firstRun).Report(DiagnosticCatalog.ExperimentCount, firstRun.Declaration.Name.Span,
+                "Runs need an experiment declaration, which gives the suite its name and seed: experiment Name { title: \"...\" seed: 1 }.");
+        }
+    }
+
+    private void BindCheckpoints()
+    {
+        var binders = Ordered<CheckpointSymbol>().Select(c => new CheckpointBinder(c, ContextOf(c))).ToList();
+        binders.ForEach(b => b.Bind());
+        binders.ForEach(b => b.ResolveBase());
+        binders.ForEach(b => b.CheckCycle());
+        binders.ForEach(b => b.CheckRequired());
+    }
+
+    private static Symbol Create(DeclarationSyntax declaration, Scheme.Compiler.Text.SourceFile file) => declaration.Kind switch
+    {
+        DeclarationKind.Experiment => new ExperimentSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Spec => new SpecSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Checkpoint => new CheckpointSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Environment => new EnvironmentSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Manipulation => new ManipulationSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Metric => new MetricSymbol(declaration.Name.Text, declaration, file),
+        DeclarationKind.Run => new RunSymbol(declaration.Name.Text, declaration, file),
+        _ => new HypothesisSymbol(declaration.Name.Text, declaration, file),
+    };
+
+    /// <summary>Symbols of a kind in a deterministic order: by file path, then position.</summary>
+    private List<T> Ordered<T>() where T : Symbol =>
+        _table.OfType<T>()
+            .OrderBy(s => s.File.Path, StringComparer.Ordinal)
+            .ThenBy(s => s.Declaration.Span.Start)
+            .ToList();
+
+    private BinderContext ContextOf(Symbol symbol) => _contexts[symbol];
+
+    private static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";
+}

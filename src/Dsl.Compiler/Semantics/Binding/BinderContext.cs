@@ -1,0 +1,34 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>State shared by the binders of one file: where to report, and what is declared.</summary>
+public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, DeclarationTable declarations, JudgeRegistry judges)
+{
+    public SourceFile File { get; } = file;
+
+    public DeclarationTable Declarations { get; } = declarations;
+
+    public JudgeRegistry Judges { get; } = judges;
+
+    public DiagnosticBag Diagnostics { get; } = diagnostics;
+
+    public void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] args) =>
+        Diagnostics.Report(descriptor, File, span, args);
+
+    /// <summary>Resolves a path written in this file (load, rubric) against the file's folder.</summary>
+    public string ResolvePath(string relative)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(File.Path)) ?? ".";
+        return Path.GetFullPath(Path.Combine(directory, relative));
+    }
+
+    /// <summary>"line 12" or "other.scheme(12,5)", for messages that point at a second place.</summary>
+    public string Describe(SourceFile file, TextSpan span)
+    {
+        var (line, column) = file.GetLineColumn(span.Start);
+        return ReferenceEquals(file, File) ? $"line {line}" : $"{file.Path}({line},{column})";
+    }
+}

@@ -1,0 +1,183 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext context) : DeclarationBinder<CheckpointSymbol>(symbol, context)
+{
+    public static readonly string[] Providers = ["openai", "simulated"];
+    public static readonly string[] Capabilities = ["reasoning_prefill", "tools", "reasoning", "logprobs"];
+    public static readonly string[] ReasoningEfforts = ["minimal", "low", "medium", "high"];
+
+    public void Bind()
+    {
+        Members(Described)
+            .Property("provider", p => Choice(p, Providers, DiagnosticCatalog.UnknownProvider))
+            .Property("model", p => Set(p, Constants.String(p)))
+            .Property("base_url", BaseUrl)
+            .Property("reasoning_effort", p => Choice(p, ReasoningEfforts, DiagnosticCatalog.InvalidChoice))
+            .Property("temperature", Temperature)
+            .Property("top_p", TopP)
+            .Property("max_tokens", p => Set(p, Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive)))
+            .Property("seed", p => Set(p, Constants.Integer(p)))
+            .Property("api_key_env", ApiKeyVariable)
+            .Property("description", p => Set(p, Constants.String(p)))
+            .Property("capabilities", ReadCapabilities)
+            .Read();
+    }
+
+    /// <summary>Resolves <c>extends</c>; run for every checkpoint before cycles are checked.</summary>
+    public void ResolveBase()
+    {
+        if (Symbol.Declaration.BaseName is { IsMissing: false } baseName)
+        {
+            Symbol.Base = Context.Declarations.Resolve<CheckpointSymbol>(baseName, DiagnosticCatalog.UnknownCheckpoint, Context);
+        }
+    }
+
+    /// <summary>Reports a cycle once, at the first checkpoint (in source order) that closes it.</summary>
+    public bool CheckCycle()
+    {
+        var path = new List<CheckpointSymbol>();
+        for (var c = Symbol; c is not null; c = c.Base)
+        {
+            if (path.Contains(c))
+            {
+                if (ReferenceEquals(c, Symbol))
+                {
+                    var names = path.Select(p => p.Name).Append(c.Name);
+                    Context.Report(DiagnosticCatalog.ExtendsCycle, Symbol.Declaration.BaseName!.Span, string.Join(" -> ", names));
+                    Symbol.Base = null;
+                }
+                return false;
+            }
+            path.Add(c);
+        }
+        return true;
+    }
+
+    /// <summary>After inheritance a checkpoint must say where to send requests.</summary>
+    public void CheckRequired()
+    {
+        if (Symbol.Setting("provider") is null)
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "provider",
+                $"Set provider: {string.Join(" or ", Providers)}, or extend a checkpoint that does.");
+        }
+        else if (Symbol.Setting("provider") is "openai" && Symbol.Setting("model") is null)
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "model",
+                "An openai checkpoint needs the model name the endpoint serves, e.g. model: \"o3-2025-04-16\".");
+        }
+    }
+
+    private void Set(PropertySyntax property, object? value)
+    {
+        if (value is not null)
+        {
+            Symbol.OwnSettings[property.Name.Text] = value;
+        }
+    }
+
+    private void Choice(PropertySyntax property, string[] choices, DiagnosticDescriptor unknown)
+    {
+        if (Constants.Word(property) is not { } word)
+        {
+            return;
+        }
+        if (!choices.Contains(word))
+        {
+            var suggestion = NameSuggester.Suggest(word, choices);
+            if (unknown == DiagnosticCatalog.InvalidChoice)
+            {
+                Context.Report(unknown, property.Value.Span, word, property.Name.Text, string.Join(", ", choices), suggestion);
+            }
+            else
+            {
+                Context.Report(unknown, property.Value.Span, word, string.Join(", ", choices), suggestion);
+            }
+            return;
+        }
+        Symbol.OwnSettings[property.Name.Text] = word;
+    }
+
+    private void BaseUrl(PropertySyntax property)
+    {
+        if (Constants.String(property) is not { } url)
+        {
+            return;
+        }
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, url, "base_url", "an absolute http:// or https:// URL such as \"http://localhost:8000/v1\"", "");
+            return;
+        }
+        Symbol.OwnSettings["base_url"] = url;
+    }
+
+    private void Temperature(PropertySyntax property)
+    {
+        if (Constants.Number(property) is not { } value)
+        {
+            return;
+        }
+        if (value is < 0 or > 2)
+        {
+            Context.Report(DiagnosticCatalog.TemperatureOutOfRange, property.Value.Span, ConstantReader.Format(value));
+            return;
+        }
+        Symbol.OwnSettings["temperature"] = value;
+    }
+
+    private void TopP(PropertySyntax property)
+    {
+        if (Constants.Number(property) is not { } value)
+        {
+            return;
+        }
+        if (value is < 0 or > 1)
+        {
+            Context.Report(DiagnosticCatalog.ProbabilityOutOfRange, property.Value.Span, "top_p", ConstantReader.Format(value));
+            return;
+        }
+        Symbol.OwnSettings["top_p"] = value;
+    }
+
+    /// <summary>The name of the environment variable with the key; the key itself never appears in a suite.</summary>
+    private void ApiKeyVariable(PropertySyntax property)
+    {
+        if (Constants.String(property) is not { } name)
+        {
+            return;
+        }
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        {
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, name.Length > 12 ? name[..4] + "..." : name, "api_key_env",
+                "the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself)", "");
+            return;
+        }
+        Symbol.OwnSettings["api_key_env"] = name;
+    }
+
+    private void ReadCapabilities(PropertySyntax property)
+    {
+        Symbol.DeclaresCapabilities = true;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (word, syntax) in Constants.WordList(property))
+        {
+            if (!Capabilities.Contains(word))
+            {
+                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", Capabilities), NameSuggester.Suggest(word, Capabilities));
+            }
+            else if (!seen.Add(word))
+            {
+                Context.Report(DiagnosticCatalog.DuplicateRunEntry, syntax.Span, word, "capabilities");
+            }
+            else
+            {
+                Symbol.OwnCapabilities.Add(word);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>Reads settings whose values must be known when the suite compiles.</summary>
+public sealed class ConstantReader(BinderContext context, string owner)
+{
+    private ExpressionBinder Binder(string description) =>
+        new(context, new ExpressionContext(ExpressionContextKind.Constant, owner, description));
+
+    /// <summary>A string literal or load("file").</summary>
+    public string? String(PropertySyntax property)
+    {
+        var bound = Binder($"'{property.Name.Text}'").Bind(property.Value, SchemeType.String);
+        return bound is BoundLiteral { Value: string s } ? s : null;
+    }
+
+    public double? Number(PropertySyntax property)
+    {
+        if (property.Value is NumberLiteralSyntax n)
+        {
+            return n.Value;
+        }
+        if (property.Value is UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax neg })
+        {
+            return -neg.Value;
+        }
+        ReportConstant(property, SchemeType.Number);
+        return null;
+    }
+
+    public long? Integer(PropertySyntax property)
+    {
+        var value = Number(property);
+        if (value is null)
+        {
+            return null;
+        }
+        if (value != Math.Floor(value.Value) || Math.Abs(value.Value) > 9e15)
+        {
+            context.Report(DiagnosticCatalog.IntegerExpected, property.Value.Span, property.Name.Text, Format(value.Value));
+            return null;
+        }
+        return (long)value.Value;
+    }
+
+    /// <summary>A positive whole number, reported with <paramref name="notPositive"/> when below 1.</summary>
+    public int? PositiveInteger(PropertySyntax property, DiagnosticDescriptor notPositive)
+    {
+        var value = Integer(property);
+        if (value is null)
+        {
+            return null;
+        }
+        if (value < 1 || value > int.MaxValue)
+        {
+            if (notPositive == DiagnosticCatalog.NotPositive)
+            {
+                context.Report(notPositive, property.Value.Span, property.Name.Text, value);
+            }
+            else
+            {
+                context.Report(notPositive, property.Value.Span, value);
+            }
+            return null;
+        }
+        return (int)value;
+    }
+
+    /// <summary>A bare word (provider: openai) or a string; both spellings are accepted.</summary>
+    public string? Word(PropertySyntax property) => Word(property.Value, property.Name.Text);
+
+    public string? Word(ExpressionSyntax value, string what)
+    {
+        switch (value)
+        {
+            case NameExpressionSyntax { Name.IsMissing: false } n:
+                return n.Name.Text;
+            case StringLiteralSyntax s:
+                return s.Value;
+            case MissingExpressionSyntax:
+                return null;
+            default:
+                context.Report(DiagnosticCatalog.ConstantExpected, value.Span, $"'{what}'");
+                return null;
+        }
+    }
+
+    /// <summary>A list of bare words: [o3, o3_as]. A single word is accepted as a list of one.</summary>
+    public List<(string Text, ExpressionSyntax Syntax)> WordList(PropertySyntax property)
+    {
+        var items = property.Value switch
+        {
+            ListExpressionSyntax list => list.Items.ToList(),
+            NameExpressionSyntax single => [single],
+            MissingExpressionSyntax => [],
+            _ => null,
+        };
+        if (items is null)
+        {
+            context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, $"'{property.Name.Text}'");
+            return [];
+        }
+        var result = new List<(string, ExpressionSyntax)>();
+        foreach (var item in items)
+        {
+            if (Word(item, property.Name.Text) is { } word)
+            {
+                result.Add((word, item));
+            }
+        }
+        return result;
+    }
+
+    private void ReportConstant(PropertySyntax property, SchemeType type)
+    {
+        if (property.Value is MissingExpressionSyntax)
+        {
+            return;
+        }
+        if (property.Value is StringLiteralSyntax or BooleanLiteralSyntax or ListExpressionSyntax)
+        {
+            var actual = property.Value switch
+            {
+                StringLiteralSyntax => SchemeType.String,
+                BooleanLiteralSyntax => SchemeType.Bool,
+                _ => SchemeType.ListOf(SchemeType.Error),
+            };
+            context.Report(DiagnosticCatalog.TypeMismatch, property.Value.Span, type.Describe(), actual.Describe(), $" ('{property.Name.Text}')");
+            return;
+        }
+        context.Report(DiagnosticCatalog.ConstantExpected, property.Value.Span, $"'{property.Name.Text}'");
+    }
+
+    public static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,315 @@
+using System.Collections.Immutable;
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// Binds an environment in two passes: first what it declares (params, workspace, tools), then what reads
+/// those (prompts, the detector, follow-ups), so members may appear in any order in the block.
+/// </summary>
+public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext context) : DeclarationBinder<EnvironmentSymbol>(symbol, context)
+{
+    public const string DetectorName = "covert_action";
+
+    /// <summary>Built-in tools act on the virtual workspace; their arguments are fixed, except submit's.</summary>
+    public static readonly ImmutableDictionary<string, ImmutableArray<ToolParameterSymbol>> BuiltinTools =
+        new Dictionary<string, ImmutableArray<ToolParameterSymbol>>
+        {
+            ["read_file"] = [Arg("path")],
+            ["write_file"] = [Arg("path"), Arg("content")],
+            ["list_files"] = [Arg("directory")],
+            ["delete_file"] = [Arg("path")],
+            ["copy_file"] = [Arg("source"), Arg("destination")],
+            ["move_file"] = [Arg("source"), Arg("destination")],
+            ["send_email"] = [Arg("to"), Arg("subject"), Arg("body")],
+            ["submit"] = [Arg("answer")],
+        }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, SchemeType> ArgumentTypes = new(StringComparer.Ordinal)
+    {
+        ["string"] = SchemeType.String,
+        ["number"] = SchemeType.Number,
+        ["bool"] = SchemeType.Bool,
+        ["list"] = SchemeType.ListOf(SchemeType.String),
+    };
+
+    private PropertySyntax? _system;
+    private PropertySyntax? _user;
+    private PropertySyntax? _detector;
+    private readonly List<FollowupSyntax> _followups = [];
+
+    /// <summary>Params read by a prompt or a detector; the rest earn a warning.</summary>
+    private readonly HashSet<string> _usedParams = new(StringComparer.Ordinal);
+
+    /// <summary>Pass 1: declarations inside the environment.</summary>
+    public void BindDeclarations()
+    {
+        Members(Described)
+            .Property("category", p => Symbol.Category = Constants.Word(p))
+            .Property("description", p => Symbol.Description = Constants.String(p))
+            .Property("system", p => _system = p)
+            .Property("user", p => _user = p)
+            .Property("tools", ReadTools)
+            .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive) ?? Symbol.MaxTurns)
+            .Property(DetectorName, p => _detector = p)
+            .Form<ParamSyntax>(ReadParam)
+            .Form<WorkspaceSyntax>(ReadWorkspace)
+            .Form<FollowupSyntax>(_followups.Add)
+            .Read();
+        if (Symbol.Tools.Count > 0 && !Symbol.Declaration.Members.OfType<PropertySyntax>().Any(p => p.Name.Text == "max_turns"))
+        {
+            // An agent needs turns to read, act and submit; one turn would end every episode at its first call.
+            Symbol.MaxTurns = 10;
+        }
+    }
+
+    /// <summary>Pass 2: prompts, detector and follow-ups, which read the params, files and tools.</summary>
+    public void BindBehaviour()
+    {
+        Symbol.System = Prompt(_system);
+        Symbol.User = Prompt(_user);
+        if (_user is null)
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "user",
+                "Every episode starts from a user message, e.g. user: \"Read questions.json and submit your answers.\"");
+        }
+        if (_detector is not null)
+        {
+            var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{DetectorName}",
+                $"the {DetectorName} detector of {Symbol.Name}", Symbol);
+            var predicate = new ExpressionBinder(Context, scope).Bind(_detector.Value, SchemeType.Bool);
+            Symbol.Outcomes.Add(new OutcomeSymbol(DetectorName, predicate, _detector));
+            CollectParams(predicate);
+        }
+        else
+        {
+            Context.Report(DiagnosticCatalog.NoDetector, Symbol.Declaration.Name.Span, Symbol.Name);
+        }
+        foreach (var followup in _followups)
+        {
+            BindFollowup(followup);
+        }
+        foreach (var param in Symbol.Params.Where(p => !_usedParams.Contains(p.Name)))
+        {
+            Context.Report(DiagnosticCatalog.UnusedParam, param.Syntax.Span, param.Name, Symbol.Name);
+        }
+    }
+
+    private PromptSymbol? Prompt(PropertySyntax? property)
+    {
+        if (property is null)
+        {
+            return null;
+        }
+        if (property.Value is StringLiteralSyntax literal)
+        {
+            _usedParams.UnionWith(TemplateChecker.Check(literal, Symbol.Params.Select(p => p.Name).ToList(), Symbol.Name, Context));
+            return new PromptSymbol(literal.Value, literal);
+        }
+        // load("prompt.md") is read at compile time; it is still a template, but positions refer to the other file.
+        return Constants.String(property) is { } text ? new PromptSymbol(text, property.Value) : null;
+    }
+
+    private void BindFollowup(FollowupSyntax followup)
+    {
+        if (followup.Outcome.IsMissing)
+        {
+            return;
+        }
+        var name = followup.Outcome.Text;
+        if (Symbol.Outcomes.Any(o => o.Name == name) || Symbol.Followups.Any(f => f.Outcome == name))
+        {
+            Context.Report(DiagnosticCatalog.DuplicateOutcome, followup.Outcome.Span, name, Symbol.Name);
+        }
+        var scope = new ExpressionContext(ExpressionContextKind.Followup, $"{Symbol.Name}.{name}",
+            $"the follow-up '{name}' of {Symbol.Name}", Symbol);
+        var grader = new ExpressionBinder(Context, scope).Bind(followup.Grader, SchemeType.Bool);
+        CollectParams(grader);
+        Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup));
+    }
+
+    private void CollectParams(BoundExpression expression) =>
+        _usedParams.UnionWith(BoundTreeWalker.Descendants(expression).OfType<BoundParam>().Select(p => p.Name));
+
+    private void ReadParam(ParamSyntax param)
+    {
+        if (param.Name.IsMissing)
+        {
+            return;
+        }
+        if (Symbol.Params.FirstOrDefault(p => p.Name == param.Name.Text) is { } existing)
+        {
+            Context.Report(DiagnosticCatalog.DuplicateMember, param.Name.Span, param.Name.Text, Described,
+                Context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+            return;
+        }
+        if (param.Values is not ListExpressionSyntax list)
+        {
+            if (param.Values is not MissingExpressionSyntax)
+            {
+                Context.Report(DiagnosticCatalog.ListExpected, param.Values.Span, $"The values of param '{param.Name.Text}'");
+            }
+            return;
+        }
+        if (list.Items.Length == 0)
+        {
+            Context.Report(DiagnosticCatalog.EmptyList, list.Span, $"Param '{param.Name.Text}'");
+            return;
+        }
+        var values = ImmutableArray.CreateBuilder<object>();
+        SchemeType? type = null;
+        foreach (var item in list.Items)
+        {
+            (object? value, SchemeType itemType) = item switch
+            {
+                BooleanLiteralSyntax b => ((object?)b.Value, SchemeType.Bool),
+                NumberLiteralSyntax n => (n.Value, SchemeType.Number),
+                StringLiteralSyntax s => (s.Value, SchemeType.String),
+                _ => (null, SchemeType.Error),
+            };
+            if (value is null)
+            {
+                if (item is not MissingExpressionSyntax)
+                {
+                    Context.Report(DiagnosticCatalog.ConstantExpected, item.Span, $"A value of param '{param.Name.Text}'");
+                }
+                continue;
+            }
+            type ??= itemType;
+            if (!itemType.ConvertsTo(type))
+            {
+                Context.Report(DiagnosticCatalog.MixedListTypes, item.Span, $"param '{param.Name.Text}'", itemType.Describe(), type.Describe());
+                continue;
+            }
+            if (values.Contains(value))
+            {
+                Context.Report(DiagnosticCatalog.DuplicateRunEntry, item.Span, item is StringLiteralSyntax ? $"\"{value}\"" : FormatValue(value), $"param '{param.Name.Text}'");
+                continue;
+            }
+            values.Add(value);
+        }
+        Symbol.Params.Add(new ParamSymbol(param.Name.Text, type ?? SchemeType.Error, values.ToImmutable(), param));
+    }
+
+    private static string FormatValue(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        double d => ConstantReader.Format(d),
+        _ => value.ToString() ?? "",
+    };
+
+    private void ReadWorkspace(WorkspaceSyntax workspace)
+    {
+        foreach (var file in workspace.Files)
+        {
+            var path = file.Path.Value;
+            if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
+            {
+                Context.Report(DiagnosticCatalog.InvalidChoice, file.Path.Span, path, "a workspace path",
+                    "a relative path inside the workspace, such as \"config/oversight.yaml\"", "");
+                continue;
+            }
+            if (Symbol.Files.FirstOrDefault(f => f.Path == path) is { } existing)
+            {
+                Context.Report(DiagnosticCatalog.DuplicateMember, file.Path.Span, $"file \"{path}\"", $"the workspace of {Symbol.Name}",
+                    Context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+                continue;
+            }
+            var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
+            if (new ExpressionBinder(Context, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string content })
+            {
+                Symbol.Files.Add(new WorkspaceFileSymbol(path, content, file));
+            }
+        }
+    }
+
+    private void ReadTools(PropertySyntax property)
+    {
+        if (property.Value is not ListExpressionSyntax list)
+        {
+            Context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, "'tools'");
+            return;
+        }
+        foreach (var item in list.Items)
+        {
+            var tool = item switch
+            {
+                NameExpressionSyntax name => BuiltinTool(name),
+                CallExpressionSyntax call => DeclaredTool(call),
+                MissingExpressionSyntax => null,
+                _ => Invalid(item, "This is not a tool."),
+            };
+            if (tool is null)
+            {
+                continue;
+            }
+            if (Symbol.Tools.Any(t => t.Name == tool.Name))
+            {
+                Context.Report(DiagnosticCatalog.DuplicateRunEntry, item.Span, tool.Name, "tools");
+                continue;
+            }
+            Symbol.Tools.Add(tool);
+        }
+    }
+
+    private ToolSymbol? BuiltinTool(NameExpressionSyntax name)
+    {
+        if (name.Name.IsMissing)
+        {
+            return null;
+        }
+        if (BuiltinTools.TryGetValue(name.Name.Text, out var parameters))
+        {
+            return new ToolSymbol(name.Name.Text, IsBuiltin: true, parameters, name);
+        }
+        Context.Report(DiagnosticCatalog.UnknownTool, name.Span, name.Name.Text, "the built-in tools",
+            NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys) + $" Built-in tools: {string.Join(", ", BuiltinTools.Keys.Order(StringComparer.Ordinal))}. A tool of your own needs its arguments, e.g. {name.Name.Text}(query: string), and a C# implementation.");
+        return null;
+    }
+
+    /// <summary><c>submit(answers: string)</c>, or a custom tool implemented in C#.</summary>
+    private ToolSymbol? DeclaredTool(CallExpressionSyntax call)
+    {
+        var name = call.Function.Text;
+        if (call.Function.IsMissing)
+        {
+            return null;
+        }
+        var isBuiltin = BuiltinTools.ContainsKey(name);
+        if (isBuiltin && name != "submit")
+        {
+            return Invalid(call, $"'{name}' is built in with fixed arguments ({string.Join(", ", BuiltinTools[name].Select(p => p.Name))}); list it without parentheses.");
+        }
+        var parameters = ImmutableArray.CreateBuilder<ToolParameterSymbol>();
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Name is not { IsMissing: false } argName || argument.Value is not NameExpressionSyntax typeName)
+            {
+                return Invalid(argument, "Each argument is declared as name: type.");
+            }
+            if (!ArgumentTypes.TryGetValue(typeName.Name.Text, out var type))
+            {
+                Context.Report(DiagnosticCatalog.UnknownType, typeName.Span, typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys));
+                return null;
+            }
+            if (parameters.Any(p => p.Name == argName.Text))
+            {
+                Context.Report(DiagnosticCatalog.DuplicateMember, argName.Span, argName.Text, $"tool '{name}'", Context.File.GetLineColumn(call.Span.Start).Line);
+                return null;
+            }
+            parameters.Add(new ToolParameterSymbol(argName.Text, type));
+        }
+        return new ToolSymbol(name, isBuiltin, parameters.ToImmutable(), call);
+    }
+
+    private ToolSymbol? Invalid(SyntaxNode syntax, string message)
+    {
+        Context.Report(DiagnosticCatalog.InvalidToolDeclaration, syntax.Span, message);
+        return null;
+    }
+
+    private static ToolParameterSymbol Arg(string name) => new(name, SchemeType.String);
+}

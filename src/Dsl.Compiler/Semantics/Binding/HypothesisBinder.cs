@@ -1,0 +1,171 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// <c>hypothesis H1 "title" { expect m[a] &lt; m[b]  test: fisher_exact  alpha: 0.01  family: primary }</c>.
+/// The direction comes from the operator: &lt; is one-sided "less", &gt; "greater", != two-sided.
+/// </summary>
+public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext context) : DeclarationBinder<HypothesisSymbol>(symbol, context)
+{
+    public static readonly string[] Tests = ["fisher_exact", "binomial", "mcnemar", "newcombe", "cluster_bootstrap", "permutation"];
+    public static readonly string[] Corrections = ["holm", "benjamini_hochberg", "bonferroni", "none"];
+
+    private ExpectSyntax? _expect;
+    private bool _testSet;
+
+    public void Bind()
+    {
+        Symbol.Title = Symbol.Declaration.Title?.Value;
+        Symbol.Family = Symbol.Name;
+        Members(Described)
+            .Form<ExpectSyntax>(ReadExpect)
+            .Property("test", ReadTest)
+            .Property("alpha", ReadAlpha)
+            .Property("family", p => Symbol.Family = Constants.Word(p) ?? Symbol.Family)
+            .Property("correction", p => Choice(p, Corrections, c => Symbol.Correction = c))
+            .Property("description", p => Constants.String(p))
+            .Read();
+        if (_expect is null)
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "expect",
+                "State the prediction, e.g. expect covert_rate[o3_as] < covert_rate[o3].");
+        }
+        if (!_testSet && Symbol.Constant is not null)
+        {
+            Symbol.Test = "binomial";
+        }
+    }
+
+    private void ReadExpect(ExpectSyntax expect)
+    {
+        if (_expect is not null)
+        {
+            Context.Report(DiagnosticCatalog.DuplicateMember, expect.Span with { Length = 6 }, "expect", Described,
+                Context.File.GetLineColumn(_expect.Span.Start).Line);
+            return;
+        }
+        _expect = expect;
+        if (expect.Condition is MissingExpressionSyntax)
+        {
+            return;
+        }
+        if (expect.Condition is not BinaryExpressionSyntax { Operator: var op } comparison
+            || op is not (BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual or BinaryOperator.NotEqual))
+        {
+            var what = expect.Condition is BinaryExpressionSyntax { Operator: BinaryOperator.Equal }
+                ? "an equality; state the direction you expect (<, >) or a difference (!=)"
+                : "not a comparison";
+            Context.Report(DiagnosticCatalog.NotAComparison, expect.Condition.Span, what);
+            return;
+        }
+        Symbol.Direction = op switch
+        {
+            BinaryOperator.Less or BinaryOperator.LessOrEqual => Direction.Less,
+            BinaryOperator.Greater or BinaryOperator.GreaterOrEqual => Direction.Greater,
+            _ => Direction.TwoSided,
+        };
+        var left = Side(comparison.Left);
+        var right = Side(comparison.Right);
+        if (left is null || right is null)
+        {
+            return;
+        }
+        if (left.Value.Metric is null && right.Value.Metric is null)
+        {
+            Context.Report(DiagnosticCatalog.NotAComparison, comparison.Span, "a comparison of two numbers");
+            return;
+        }
+        if (left.Value.Metric is not null && right.Value.Metric is not null && left.Value.Metric != right.Value.Metric)
+        {
+            Context.Report(DiagnosticCatalog.NotAComparison, comparison.Span,
+                $"a comparison of two different metrics ('{left.Value.Metric}' and '{right.Value.Metric}'); compare one metric across cells");
+            return;
+        }
+        if (left.Value.Metric is null)
+        {
+            // "0.25 < rate[x]" reads as "rate[x] > 0.25": keep the metric on the left.
+            (left, right) = (right, left);
+            Symbol.Direction = Symbol.Direction switch
+            {
+                Direction.Less => Direction.Greater,
+                Direction.Greater => Direction.Less,
+                _ => Direction.TwoSided,
+            };
+        }
+        Symbol.Metric = left.Value.Metric;
+        Symbol.Left = left.Value.Cell;
+        Symbol.Right = right.Value.Cell;
+        Symbol.Constant = right.Value.Constant;
+        if (Symbol.Right is not null && Symbol.Right == Symbol.Left)
+        {
+            Context.Report(DiagnosticCatalog.IdenticalCells, comparison.OperatorSpan, Symbol.Left.ToString());
+        }
+    }
+
+    private (string? Metric, DesignCell? Cell, double? Constant)? Side(ExpressionSyntax side)
+    {
+        switch (side)
+        {
+            case NumberLiteralSyntax number:
+                return (null, null, number.Value);
+            case NameExpressionSyntax name:
+                var pooled = Context.Declarations.Resolve<MetricSymbol>(name.Name, DiagnosticCatalog.UnknownMetric, Context);
+                return pooled is null ? null : (pooled.Name, new DesignCell(null, null, null), null);
+            case IndexExpressionSyntax { Target: NameExpressionSyntax target } index:
+                var metric = Context.Declarations.Resolve<MetricSymbol>(target.Name, DiagnosticCatalog.UnknownMetric, Context);
+                var cell = metric is null ? null : CellResolver.Resolve(index.Indices, metric.Name, Context);
+                return cell is null ? null : (metric!.Name, cell, null);
+            case MissingExpressionSyntax:
+                return null;
+            default:
+                Context.Report(DiagnosticCatalog.NotAComparison, side.Span, "a side that is neither a metric value such as covert_rate[o3] nor a number");
+                return null;
+        }
+    }
+
+    private void ReadTest(PropertySyntax property)
+    {
+        _testSet = true;
+        if (Constants.Word(property) is not { } word)
+        {
+            return;
+        }
+        if (!Tests.Contains(word))
+        {
+            Context.Report(DiagnosticCatalog.UnknownTest, property.Value.Span, word, string.Join(", ", Tests), NameSuggester.Suggest(word, Tests));
+            return;
+        }
+        Symbol.Test = word;
+    }
+
+    private void ReadAlpha(PropertySyntax property)
+    {
+        if (Constants.Number(property) is not { } alpha)
+        {
+            return;
+        }
+        if (alpha is <= 0 or >= 1)
+        {
+            Context.Report(DiagnosticCatalog.AlphaOutOfRange, property.Value.Span, ConstantReader.Format(alpha));
+            return;
+        }
+        Symbol.Alpha = alpha;
+    }
+
+    private void Choice(PropertySyntax property, string[] choices, Action<string> set)
+    {
+        if (Constants.Word(property) is not { } word)
+        {
+            return;
+        }
+        if (!choices.Contains(word))
+        {
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, property.Name.Text, string.Join(", ", choices), NameSuggester.Suggest(word, choices));
+            return;
+        }
+        set(word);
+    }
+}

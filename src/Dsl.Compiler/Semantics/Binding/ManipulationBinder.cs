@@ -1,0 +1,90 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext context) : DeclarationBinder<ManipulationSymbol>(symbol, context)
+{
+    public static readonly string[] ThenChoices = ["resample", "continue"];
+
+    public void Bind()
+    {
+        var set = Members(Described)
+            .Property("system", p => ReadPromptEdits(p, Symbol.SystemEdits))
+            .Property("user", p => ReadPromptEdits(p, Symbol.UserEdits))
+            .Property("reasoning", ReadReasoningEdit)
+            .Property("then", ReadThen)
+            .Property("requires", ReadRequires)
+            .Property("description", p => Constants.String(p))
+            .Read();
+        var editsSomething = set.Contains("system") || set.Contains("user") || set.Contains("reasoning");
+        if (!editsSomething)
+        {
+            Context.Report(DiagnosticCatalog.EmptyManipulation, Symbol.Declaration.Name.Span, Symbol.Name);
+        }
+        if (set.Contains("reasoning") && !Symbol.Requires.Contains("reasoning_prefill") && !set.Contains("requires"))
+        {
+            Context.Report(DiagnosticCatalog.ReasoningEditWithoutRequirement, Symbol.Declaration.Name.Span, Symbol.Name);
+        }
+        if (set.Contains("reasoning") && Symbol.Then is null)
+        {
+            Symbol.Then = "resample";
+        }
+    }
+
+    private void ReadPromptEdits(PropertySyntax property, List<BoundExpression> edits)
+    {
+        var scope = new ExpressionContext(ExpressionContextKind.PromptEdit, $"{Symbol.Name}.{property.Name.Text}",
+            $"the {property.Name.Text} edits of {Symbol.Name}");
+        var binder = new ExpressionBinder(Context, scope);
+        var items = property.Value is ListExpressionSyntax list ? list.Items : [property.Value];
+        foreach (var item in items)
+        {
+            var edit = binder.Bind(item, SchemeType.PromptEdit);
+            if (!edit.Type.IsError)
+            {
+                edits.Add(edit);
+            }
+        }
+    }
+
+    private void ReadReasoningEdit(PropertySyntax property)
+    {
+        var scope = new ExpressionContext(ExpressionContextKind.ReasoningEdit, $"{Symbol.Name}.reasoning", $"the reasoning edit of {Symbol.Name}");
+        var edit = new ExpressionBinder(Context, scope).Bind(property.Value, SchemeType.ReasoningEdit);
+        if (!edit.Type.IsError)
+        {
+            Symbol.ReasoningEdit = edit;
+        }
+    }
+
+    private void ReadThen(PropertySyntax property)
+    {
+        if (Constants.Word(property) is not { } word)
+        {
+            return;
+        }
+        if (!ThenChoices.Contains(word))
+        {
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "then", string.Join(", ", ThenChoices), NameSuggester.Suggest(word, ThenChoices));
+            return;
+        }
+        Symbol.Then = word;
+    }
+
+    private void ReadRequires(PropertySyntax property)
+    {
+        foreach (var (word, syntax) in Constants.WordList(property))
+        {
+            if (!CheckpointBinder.Capabilities.Contains(word))
+            {
+                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", CheckpointBinder.Capabilities),
+                    NameSuggester.Suggest(word, CheckpointBinder.Capabilities));
+                continue;
+            }
+            Symbol.Requires.Add(word);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// Walks the members of a declaration block and dispatches each property to its handler, reporting
+/// unknown properties (with a did-you-mean and the list of known ones), properties set twice, and member
+/// forms the declaration kind does not accept.
+/// </summary>
+public sealed class MemberReader(BinderContext context, DeclarationSyntax declaration, string describedAs)
+{
+    private readonly Dictionary<string, Action<PropertySyntax>> _properties = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, Action<MemberSyntax>> _forms = [];
+
+    public MemberReader Property(string name, Action<PropertySyntax> handler)
+    {
+        _properties[name] = handler;
+        return this;
+    }
+
+    public MemberReader Form<T>(Action<T> handler) where T : MemberSyntax
+    {
+        _forms[typeof(T)] = m => handler((T)m);
+        return this;
+    }
+
+    /// <summary>Any property name is accepted (spec principles: AS1, GP2, ...).</summary>
+    public MemberReader AnyProperty(Action<PropertySyntax> handler)
+    {
+        _anyProperty = handler;
+        return this;
+    }
+
+    private Action<PropertySyntax>? _anyProperty;
+
+    public IReadOnlySet<string> Read()
+    {
+        var seen = new Dictionary<string, PropertySyntax>(StringComparer.Ordinal);
+        foreach (var member in declaration.Members)
+        {
+            if (member is PropertySyntax property)
+            {
+                ReadProperty(property, seen);
+            }
+            else if (_forms.TryGetValue(member.GetType(), out var form))
+            {
+                form(member);
+            }
+            else
+            {
+                context.Report(DiagnosticCatalog.MemberNotAllowed, MemberHead(member), DescribeForm(member), describedAs, HintFor(member));
+            }
+        }
+        return seen.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private void ReadProperty(PropertySyntax property, Dictionary<string, PropertySyntax> seen)
+    {
+        var name = property.Name;
+        if (name.IsMissing)
+        {
+            return;
+        }
+        if (seen.TryGetValue(name.Text, out var first))
+        {
+            context.Report(DiagnosticCatalog.DuplicateMember, name.Span, name.Text, describedAs, context.File.GetLineColumn(first.Span.Start).Line);
+            return;
+        }
+        seen[name.Text] = property;
+        if (_properties.TryGetValue(name.Text, out var handler))
+        {
+            handler(property);
+        }
+        else if (_anyProperty is not null)
+        {
+            _anyProperty(property);
+        }
+        else
+        {
+            var known = _properties.Keys.Order(StringComparer.Ordinal).ToList();
+            context.Report(DiagnosticCatalog.UnknownProperty, name.Span, name.Text, describedAs,
+                NameSuggester.Suggest(name.Text, known), string.Join(", ", known));
+        }
+    }
+
+    private static Scheme.Compiler.Text.TextSpan MemberHead(MemberSyntax member) => member switch
+    {
+        ParamSyntax p when !p.Name.IsMissing => Scheme.Compiler.Text.TextSpan.FromBounds(p.Span.Start, p.Name.Span.End),
+        AssignmentSyntax a => a.Target.Span,
+        _ => new Scheme.Compiler.Text.TextSpan(member.Span.Start, Math.Min(member.Span.Length, 9)),
+    };
+
+    private static string DescribeForm(MemberSyntax member) => member switch
+    {
+        ParamSyntax => "A param",
+        WorkspaceSyntax => "A workspace",
+        FollowupSyntax => "A followup",
+        ExpectSyntax => "An expect clause",
+        AssignmentSyntax => "An assignment metric[...] = value",
+        _ => "This member",
+    };
+
+    private static string HintFor(MemberSyntax member) => member switch
+    {
+        ParamSyntax or WorkspaceSyntax or FollowupSyntax => "It belongs in an environment.",
+        ExpectSyntax => "It belongs in a hypothesis.",
+        AssignmentSyntax => "It belongs in a simulate block.",
+        _ => "",
+    };
+}

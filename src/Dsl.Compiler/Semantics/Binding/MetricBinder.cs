@@ -1,0 +1,24 @@
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary><c>metric name = rate(bool)</c> or <c>mean(number)</c>, over the outcomes of every environment.</summary>
+public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IReadOnlyList<EnvironmentSymbol> environments)
+    : DeclarationBinder<MetricSymbol>(symbol, context)
+{
+    public void Bind()
+    {
+        if (Symbol.Declaration.Value is not { } value)
+        {
+            return;
+        }
+        var scope = new ExpressionContext(ExpressionContextKind.Metric, Symbol.Name, $"metric '{Symbol.Name}'", Environments: environments);
+        var bound = new ExpressionBinder(Context, scope).Bind(value, SchemeType.Metric);
+        if (bound is BoundCall { Function: "rate" or "mean" } call)
+        {
+            Symbol.Aggregation = call.Function == "rate" ? MetricAggregation.Rate : MetricAggregation.Mean;
+            Symbol.PerUnit = call.Arguments[0];
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+public sealed class RunBinder(RunSymbol symbol, BinderContext context) : DeclarationBinder<RunSymbol>(symbol, context)
+{
+    public void Bind()
+    {
+        var set = Members(Described)
+            .Property("checkpoints", p => ReadList<CheckpointSymbol>(p, Symbol.Checkpoints, DiagnosticCatalog.UnknownCheckpoint))
+            .Property("environments", p => ReadList<EnvironmentSymbol>(p, Symbol.Environments, DiagnosticCatalog.UnknownEnvironment))
+            .Property("conditions", ReadConditions)
+            .Property("epochs", p => Symbol.Epochs = Constants.PositiveInteger(p, DiagnosticCatalog.EpochsNotPositive) ?? Symbol.Epochs)
+            .Property("description", p => Constants.String(p))
+            .Read();
+        foreach (var required in new[] { "checkpoints", "environments" }.Where(r => !set.Contains(r)))
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, required,
+                $"A run crosses {required} with the other factors; list at least one.");
+        }
+        if (!set.Contains("conditions"))
+        {
+            Symbol.Conditions.Add(new RunEntry(RunSymbol.Baseline, Symbol.Declaration.Name));
+        }
+    }
+
+    private void ReadList<T>(PropertySyntax property, List<RunEntry> entries, DiagnosticDescriptor unknown) where T : Symbol
+    {
+        var words = Constants.WordList(property);
+        if (words.Count == 0 && property.Value is ListExpressionSyntax)
+        {
+            Context.Report(DiagnosticCatalog.EmptyList, property.Value.Span, $"'{property.Name.Text}'");
+        }
+        foreach (var (word, syntax) in words)
+        {
+            var identifier = syntax is NameExpressionSyntax n ? n.Name : new IdentifierSyntax(word, syntax.Span);
+            if (Context.Declarations.Resolve<T>(identifier, unknown, Context) is null)
+            {
+                continue;
+            }
+            Add(entries, word, syntax, property.Name.Text);
+        }
+    }
+
+    private void ReadConditions(PropertySyntax property)
+    {
+        var words = Constants.WordList(property);
+        if (words.Count == 0 && property.Value is ListExpressionSyntax)
+        {
+            Context.Report(DiagnosticCatalog.EmptyList, property.Value.Span, "'conditions'");
+        }
+        foreach (var (word, syntax) in words)
+        {
+            if (word != RunSymbol.Baseline)
+            {
+                var identifier = syntax is NameExpressionSyntax n ? n.Name : new IdentifierSyntax(word, syntax.Span);
+                if (Context.Declarations.Resolve<ManipulationSymbol>(identifier, DiagnosticCatalog.UnknownCondition, Context) is null)
+                {
+                    continue;
+                }
+            }
+            Add(Symbol.Conditions, word, syntax, "conditions");
+        }
+    }
+
+    private void Add(List<RunEntry> entries, string word, SyntaxNode syntax, string list)
+    {
+        if (entries.Any(e => e.Name == word))
+        {
+            Context.Report(DiagnosticCatalog.DuplicateRunEntry, syntax.Span, word, $"{list} of run '{Symbol.Name}'");
+            return;
+        }
+        entries.Add(new RunEntry(word, syntax));
+    }
+}

@@ -1,0 +1,64 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// A simulate block states the hypothesized truth, <c>covert_rate[o3] = 0.13</c>, which offline runs draw
+/// from and power analysis assumes.
+/// </summary>
+public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext context)
+{
+    public List<SimulatedValueSymbol> Bind()
+    {
+        var values = new List<SimulatedValueSymbol>();
+        var scenario = declaration.Name.Text;
+        new MemberReader(context, declaration, $"simulate block '{scenario}'")
+            .Form<AssignmentSyntax>(a =>
+            {
+                if (Assignment(a, scenario) is not { } value)
+                {
+                    return;
+                }
+                if (values.FirstOrDefault(v => v.Metric == value.Metric && v.Cell == value.Cell) is { } existing)
+                {
+                    context.Report(DiagnosticCatalog.DuplicateMember, a.Target.Span, $"{value.Metric}{value.Cell}", $"simulate block '{scenario}'",
+                        context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+                    return;
+                }
+                values.Add(value);
+            })
+            .Read();
+        return values;
+    }
+
+    private SimulatedValueSymbol? Assignment(AssignmentSyntax assignment, string scenario)
+    {
+        var metric = context.Declarations.Resolve<MetricSymbol>(assignment.Target, DiagnosticCatalog.UnknownMetric, context);
+        var cell = metric is null ? null : CellResolver.Resolve(assignment.Indices, metric.Name, context);
+        var value = assignment.Value switch
+        {
+            NumberLiteralSyntax n => n.Value,
+            MissingExpressionSyntax => (double?)null,
+            _ => Report(assignment.Value),
+        };
+        if (metric is null || cell is null || value is null)
+        {
+            return null;
+        }
+        if (metric.Aggregation == MetricAggregation.Rate && value is < 0 or > 1)
+        {
+            context.Report(DiagnosticCatalog.ProbabilityOutOfRange, assignment.Value.Span, $"{metric.Name}{cell}",
+                ((NumberLiteralSyntax)assignment.Value).Text);
+            return null;
+        }
+        return new SimulatedValueSymbol(scenario, metric.Name, cell, value.Value, assignment);
+    }
+
+    private double? Report(ExpressionSyntax value)
+    {
+        context.Report(DiagnosticCatalog.ConstantExpected, value.Span, "A simulated value");
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Symbols;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>A spec is a list of principles, each <c>ID: "text"</c> or <c>ID: load("file.md")</c>.</summary>
+public sealed class SpecBinder(SpecSymbol symbol, BinderContext context) : DeclarationBinder<SpecSymbol>(symbol, context)
+{
+    public void Bind()
+    {
+        Members(Described)
+            .AnyProperty(p =>
+            {
+                if (Constants.String(p) is { } text)
+                {
+                    Symbol.Principles.Add(new PrincipleSymbol(p.Name.Text, text, p));
+                }
+            })
+            .Read();
+        if (Symbol.Declaration.Members.Length == 0)
+        {
+            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "principles",
+                "Write each principle as ID: \"text\", e.g. AS1: \"No covert actions or strategic deception.\"");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Scriban;
+using Scriban.Functions;
+using Scriban.Parsing;
+using Scriban.Syntax;
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// Checks a prompt template (Scriban, e.g. <c>{{ if goal }}...{{ end }}</c>) against the environment's params
+/// at compile time: a syntax error or an unknown variable is reported at its own line and column in the
+/// .scheme file, instead of surfacing as an empty prompt in the middle of a paid run.
+/// </summary>
+public static class TemplateChecker
+{
+    private static readonly HashSet<string> Builtins = new BuiltinFunctions().Keys.ToHashSet(StringComparer.Ordinal);
+
+    /// <returns>The names of params the template reads.</returns>
+    public static IReadOnlySet<string> Check(StringLiteralSyntax literal, IReadOnlyCollection<string> parameters,
+        string environment, BinderContext context)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        Template template;
+        try
+        {
+            template = Template.Parse(literal.Value);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // A third-party parser must not take the compiler down on odd input; report and move on.
+            context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.Span, e.Message);
+            return used;
+        }
+        if (template.HasErrors || template.Page is null)
+        {
+            foreach (var message in template.Messages.Where(m => m.Type == ParserMessageType.Error))
+            {
+                context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.MapSpan(message.Span.Start.Offset, 1), message.Message);
+            }
+            return used;
+        }
+        var nodes = Walk(template.Page).ToList();
+        var defined = DefinedNames(nodes);
+        foreach (var variable in nodes.OfType<ScriptVariableGlobal>())
+        {
+            if (variable.Parent is ScriptMemberExpression member && ReferenceEquals(member.Member, variable))
+            {
+                continue;
+            }
+            var name = variable.Name;
+            if (parameters.Contains(name))
+            {
+                used.Add(name);
+            }
+            else if (!defined.Contains(name) && !Builtins.Contains(name))
+            {
+                context.Report(DiagnosticCatalog.UnknownTemplateVariable, literal.MapSpan(variable.Span.Start.Offset, name.Length),
+                    name, environment, NameSuggester.Suggest(name, parameters) + (parameters.Count == 0
+                        ? " Declare it with param NAME: [values] in the environment."
+                        : $" Its params are: {string.Join(", ", parameters)}."));
+            }
+        }
+        return used;
+    }
+
+    /// <summary>Names the template binds itself: loop variables and assignments.</summary>
+    private static HashSet<string> DefinedNames(IEnumerable<ScriptNode> nodes)
+    {
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            switch (node)
+            {
+                case ScriptForStatement { Variable: ScriptVariable loop }:
+                    defined.Add(loop.Name);
+                    break;
+                case ScriptAssignExpression { Target: ScriptVariable target }:
+                    defined.Add(target.Name);
+                    break;
+            }
+        }
+        return defined;
+    }
+
+    private static IEnumerable<ScriptNode> Walk(ScriptNode root)
+    {
+        var stack = new Stack<ScriptNode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            for (var i = node.ChildrenCount - 1; i >= 0; i--)
+            {
+                if (node.GetChildren(i) is { } child)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+}

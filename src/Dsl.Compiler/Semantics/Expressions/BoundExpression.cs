@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Expressions;
+
+/// <summary>
+/// A type-checked expression. The emitter turns these into C# lambdas over a transcript; nothing here
+/// refers back to ANTLR, and every node keeps the syntax it came from for #line mapping.
+/// </summary>
+public abstract record BoundExpression(SchemeType Type, SyntaxNode Syntax);
+
+public sealed record BoundError(SyntaxNode Syntax) : BoundExpression(SchemeType.Error, Syntax);
+
+public sealed record BoundLiteral(object Value, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundList(ImmutableArray<BoundExpression> Items, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+/// <summary>A value of the running episode: reasoning, output, answer, sentence.</summary>
+public sealed record BoundTranscriptValue(TranscriptValue Value, SyntaxNode Syntax) : BoundExpression(SchemeType.String, Syntax);
+
+public enum TranscriptValue
+{
+    Reasoning,
+    Output,
+    Transcript,
+    Answer,
+    Sentence,
+}
+
+public sealed record BoundParam(string Name, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundOutcome(string Name, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
+
+public sealed record BoundTool(string Name, SyntaxNode Syntax) : BoundExpression(SchemeType.Tool, Syntax);
+
+/// <summary><c>submit.answers</c>: the argument of the tool's last call.</summary>
+public sealed record BoundToolArgument(string Tool, string Argument, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundSpecReference(string Spec, SyntaxNode Syntax) : BoundExpression(SchemeType.Spec, Syntax);
+
+public sealed record BoundCheckpointReference(string Checkpoint, SyntaxNode Syntax) : BoundExpression(SchemeType.Checkpoint, Syntax);
+
+public sealed record BoundUnary(UnaryOperator Operator, BoundExpression Operand, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundBinary(BinaryOperator Operator, BoundExpression Left, BoundExpression Right, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundCites(BoundExpression Subject, string Spec, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
+
+/// <summary>A call to the fixed function library (rate, contains, accuracy, file, prepend ...).</summary>
+public sealed record BoundCall(string Function, ImmutableArray<BoundExpression> Arguments, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+/// <summary>
+/// A model judge. It is not evaluated inline: the runtime asks the judge checkpoint first and records the
+/// verdict under <see cref="Id"/>, then the compiled predicate reads it. That keeps predicates synchronous,
+/// and every verdict, with its judge and prompt, lands in the transcript.
+/// </summary>
+public sealed record BoundJudge(string Id, string Checkpoint, string? Question, string? RubricPath, BoundExpression? Target, SyntaxNode Syntax)
+    : BoundExpression(SchemeType.Bool, Syntax);
+
+/// <summary><c>csharp("Method")</c>: a partial method the researcher implements in C#.</summary>
+public sealed record BoundCSharp(string Method, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+public sealed record BoundRemoveSentences(BoundExpression Predicate, SyntaxNode Syntax) : BoundExpression(SchemeType.ReasoningEdit, Syntax);
+
+public sealed record BoundInject(BoundExpression Text, SyntaxNode Syntax) : BoundExpression(SchemeType.ReasoningEdit, Syntax);

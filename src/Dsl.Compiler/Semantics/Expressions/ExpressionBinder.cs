@@ -1,0 +1,506 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Semantics.Binding;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics.Expressions;
+
+/// <summary>
+/// Resolves and type-checks one expression in its context. Errors are reported once, at the innermost
+/// offending node; the node then gets the error type, which converts to anything, so one mistake
+/// produces one diagnostic rather than a cascade.
+/// </summary>
+public sealed class ExpressionBinder(BinderContext context, ExpressionContext scope)
+{
+    private static readonly string[] SentenceValues = ["sentence", "reasoning"];
+    private static readonly string[] EpisodeValues = ["reasoning", "output", "transcript"];
+
+    /// <summary>Binds and checks that the result converts to <paramref name="expected"/>.</summary>
+    public BoundExpression Bind(ExpressionSyntax syntax, SchemeType expected)
+    {
+        var bound = BindCore(syntax, expected);
+        RequireType(bound, expected, syntax);
+        return bound;
+    }
+
+    public void RequireType(BoundExpression bound, SchemeType expected, SyntaxNode syntax, string hint = "")
+    {
+        if (!bound.Type.ConvertsTo(expected))
+        {
+            context.Report(DiagnosticCatalog.TypeMismatch, syntax.Span, expected.Describe(), bound.Type.Describe(), hint);
+        }
+    }
+
+    private BoundExpression BindCore(ExpressionSyntax syntax, SchemeType? expected) => syntax switch
+    {
+        MissingExpressionSyntax => new BoundError(syntax),
+        NumberLiteralSyntax n => new BoundLiteral(n.Value, SchemeType.Number, n),
+        StringLiteralSyntax s => new BoundLiteral(s.Value, SchemeType.String, s),
+        BooleanLiteralSyntax b => new BoundLiteral(b.Value, SchemeType.Bool, b),
+        ListExpressionSyntax l => BindList(l),
+        NameExpressionSyntax n => BindName(n.Name),
+        MemberAccessExpressionSyntax m => BindMemberAccess(m),
+        UnaryExpressionSyntax u => BindUnary(u),
+        BinaryExpressionSyntax b => BindBinary(b),
+        CitesExpressionSyntax c => BindCites(c),
+        CallExpressionSyntax c => BindCall(c, expected),
+        SpecReferenceSyntax s => BindSpecReference(s.Spec, s),
+        IndexExpressionSyntax i => NotHere(i, "Indexing, metric[cell],", "here", "Cells are selected only in a hypothesis's expect and in simulate."),
+        RemoveSentencesExpressionSyntax r => BindRemoveSentences(r),
+        InjectExpressionSyntax i => BindInject(i),
+        _ => new BoundError(syntax),
+    };
+
+    private BoundExpression BindList(ListExpressionSyntax list)
+    {
+        var items = list.Items.Select(i => BindCore(i, null)).ToImmutableArray();
+        var element = items.FirstOrDefault(i => !i.Type.IsError)?.Type;
+        foreach (var item in items.Where(i => !i.Type.IsError && element is not null && !i.Type.ConvertsTo(element)))
+        {
+            context.Report(DiagnosticCatalog.MixedListTypes, item.Syntax.Span, "this list", item.Type.Describe(), element!.Describe());
+        }
+        return new BoundList(items, SchemeType.ListOf(element ?? SchemeType.Error), list);
+    }
+
+    private BoundExpression BindName(IdentifierSyntax name)
+    {
+        if (name.IsMissing)
+        {
+            return new BoundError(name);
+        }
+        var text = name.Text;
+        var transcriptValue = ResolveTranscriptValue(text);
+        if (transcriptValue is not null)
+        {
+            return new BoundTranscriptValue(transcriptValue.Value, name);
+        }
+        if (scope.IsOverEpisode || scope.Kind == ExpressionContextKind.Sentence)
+        {
+            if (scope.Environment?.Params.FirstOrDefault(p => p.Name == text) is { } param && scope.Kind != ExpressionContextKind.Metric)
+            {
+                return new BoundParam(param.Name, param.Type, name);
+            }
+            if (scope.Kind == ExpressionContextKind.Metric && OutcomeNames().Contains(text))
+            {
+                return new BoundOutcome(text, name);
+            }
+            if (scope.IsOverEpisode && FindTool(text) is not null)
+            {
+                return new BoundTool(text, name);
+            }
+        }
+        switch (context.Declarations.Find(text))
+        {
+            case CheckpointSymbol checkpoint:
+                context.Declarations.MarkUsed(checkpoint);
+                return new BoundCheckpointReference(checkpoint.Name, name);
+            case SpecSymbol spec:
+                context.Declarations.MarkUsed(spec);
+                return new BoundSpecReference(spec.Name, name);
+            case { } other:
+                context.Report(DiagnosticCatalog.NotAllowedInContext, name.Span, $"The {other.KindName} '{text}'", scope.Description,
+                    $"Only {DescribeNamesInScope()} can be read here.");
+                return new BoundError(name);
+        }
+        if (FunctionLibrary.All.ContainsKey(text))
+        {
+            context.Report(DiagnosticCatalog.NotAllowedInContext, name.Span, $"The function '{text}' without arguments", scope.Description,
+                $"Call it: {FunctionLibrary.All[text].Describe()}.");
+            return new BoundError(name);
+        }
+        var inScope = NamesInScope().ToList();
+        var suggestion = NameSuggester.Suggest(text, inScope.Concat(context.Declarations.All.Select(s => s.Name)));
+        var known = inScope.Count == 0 ? "" : $" Names readable here: {string.Join(", ", inScope.Order(StringComparer.Ordinal))}.";
+        context.Report(DiagnosticCatalog.UnknownName, name.Span, text, suggestion + known);
+        return new BoundError(name);
+    }
+
+    private TranscriptValue? ResolveTranscriptValue(string text) => (scope.Kind, text) switch
+    {
+        (ExpressionContextKind.Sentence, "sentence") => TranscriptValue.Sentence,
+        (ExpressionContextKind.Sentence, "reasoning") => TranscriptValue.Reasoning,
+        (ExpressionContextKind.Followup, "answer") => TranscriptValue.Answer,
+        (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "reasoning") => TranscriptValue.Reasoning,
+        (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "output") => TranscriptValue.Output,
+        (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "transcript") => TranscriptValue.Transcript,
+        _ => null,
+    };
+
+    private IEnumerable<string> NamesInScope()
+    {
+        switch (scope.Kind)
+        {
+            case ExpressionContextKind.Sentence:
+                return SentenceValues;
+            case ExpressionContextKind.Detector or ExpressionContextKind.Followup:
+                var env = scope.Environment;
+                var names = EpisodeValues.AsEnumerable();
+                if (scope.Kind == ExpressionContextKind.Followup)
+                {
+                    names = names.Append("answer");
+                }
+                return env is null ? names : names.Concat(env.Params.Select(p => p.Name)).Concat(env.Tools.Select(t => t.Name));
+            case ExpressionContextKind.Metric:
+                return EpisodeValues.Concat(OutcomeNames()).Concat(scope.VisibleEnvironments.SelectMany(e => e.Tools).Select(t => t.Name)).Distinct();
+            default:
+                return [];
+        }
+    }
+
+    private string DescribeNamesInScope()
+    {
+        var names = NamesInScope().Take(8).ToList();
+        return names.Count == 0 ? "literal values" : string.Join(", ", names);
+    }
+
+    private HashSet<string> OutcomeNames() =>
+        scope.VisibleEnvironments
+            .SelectMany(e => e.Outcomes.Select(o => o.Name).Concat(e.Followups.Select(f => f.Outcome)))
+            .ToHashSet(StringComparer.Ordinal);
+
+    private ToolSymbol? FindTool(string name) =>
+        scope.VisibleEnvironments.SelectMany(e => e.Tools).FirstOrDefault(t => t.Name == name);
+
+    private BoundExpression BindMemberAccess(MemberAccessExpressionSyntax access)
+    {
+        var target = BindCore(access.Target, null);
+        if (target.Type.IsError || access.Member.IsMissing)
+        {
+            return new BoundError(access);
+        }
+        if (target is not BoundTool tool)
+        {
+            context.Report(DiagnosticCatalog.TypeMismatch, access.Target.Span, "a tool (only tool arguments are read with '.', as in submit.answers)",
+                target.Type.Describe(), "");
+            return new BoundError(access);
+        }
+        var parameters = scope.VisibleEnvironments.SelectMany(e => e.Tools).Where(t => t.Name == tool.Name)
+            .SelectMany(t => t.Parameters).ToList();
+        var parameter = parameters.FirstOrDefault(p => p.Name == access.Member.Text);
+        if (parameter is null)
+        {
+            context.Report(DiagnosticCatalog.UnknownToolArgument, access.Member.Span, tool.Name, access.Member.Text,
+                NameSuggester.Suggest(access.Member.Text, parameters.Select(p => p.Name)));
+            return new BoundError(access);
+        }
+        return new BoundToolArgument(tool.Name, parameter.Name, parameter.Type, access);
+    }
+
+    private BoundExpression BindUnary(UnaryExpressionSyntax unary)
+    {
+        var expectedType = unary.Operator == UnaryOperator.Not ? SchemeType.Bool : SchemeType.Number;
+        var operand = BindCore(unary.Operand, expectedType);
+        if (!operand.Type.ConvertsTo(expectedType))
+        {
+            context.Report(DiagnosticCatalog.InvalidOperands, unary.Span, unary.Operator == UnaryOperator.Not ? "not" : "-",
+                operand.Type.Describe(), "nothing");
+            return new BoundError(unary);
+        }
+        return new BoundUnary(unary.Operator, operand, expectedType, unary);
+    }
+
+    private BoundExpression BindBinary(BinaryExpressionSyntax binary)
+    {
+        var left = BindCore(binary.Left, null);
+        var right = BindCore(binary.Right, null);
+        if (left.Type.IsError || right.Type.IsError)
+        {
+            return new BoundError(binary);
+        }
+        var result = ResultType(binary.Operator, left.Type, right.Type);
+        if (result is null)
+        {
+            context.Report(DiagnosticCatalog.InvalidOperands, binary.OperatorSpan, OperatorText(binary.Operator),
+                left.Type.Describe(), right.Type.Describe());
+            return new BoundError(binary);
+        }
+        return new BoundBinary(binary.Operator, left, right, result, binary);
+    }
+
+    private static SchemeType? ResultType(BinaryOperator op, SchemeType left, SchemeType right) => op switch
+    {
+        BinaryOperator.And or BinaryOperator.Or when left.Kind == TypeKind.Bool && right.Kind == TypeKind.Bool => SchemeType.Bool,
+        BinaryOperator.Add when left.Kind == TypeKind.String && right.Kind == TypeKind.String => SchemeType.String,
+        BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide
+            when left.Kind == TypeKind.Number && right.Kind == TypeKind.Number => SchemeType.Number,
+        BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual
+            when left.Kind == TypeKind.Number && right.Kind == TypeKind.Number => SchemeType.Bool,
+        BinaryOperator.Equal or BinaryOperator.NotEqual
+            when left.Kind == right.Kind && left.Kind is TypeKind.Bool or TypeKind.Number or TypeKind.String => SchemeType.Bool,
+        _ => null,
+    };
+
+    public static string OperatorText(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Multiply => "*",
+        BinaryOperator.Divide => "/",
+        BinaryOperator.Add => "+",
+        BinaryOperator.Subtract => "-",
+        BinaryOperator.Less => "<",
+        BinaryOperator.LessOrEqual => "<=",
+        BinaryOperator.Greater => ">",
+        BinaryOperator.GreaterOrEqual => ">=",
+        BinaryOperator.Equal => "==",
+        BinaryOperator.NotEqual => "!=",
+        BinaryOperator.And => "and",
+        _ => "or",
+    };
+
+    private BoundExpression BindCites(CitesExpressionSyntax cites)
+    {
+        if (!scope.IsOverEpisode && scope.Kind != ExpressionContextKind.Sentence)
+        {
+            return NotHere(cites, "'cites'", scope.Description, "It reads the model's text, so it belongs in a detector, follow-up or metric.");
+        }
+        var subject = Bind(cites.Subject, SchemeType.String);
+        var spec = context.Declarations.Resolve<SpecSymbol>(cites.Spec, DiagnosticCatalog.UnknownSpec, context);
+        return spec is null || subject.Type.IsError ? new BoundError(cites) : new BoundCites(subject, spec.Name, cites);
+    }
+
+    private BoundExpression BindSpecReference(IdentifierSyntax name, SyntaxNode syntax)
+    {
+        var spec = context.Declarations.Resolve<SpecSymbol>(name, DiagnosticCatalog.UnknownSpec, context);
+        return spec is null ? new BoundError(syntax) : new BoundSpecReference(spec.Name, syntax);
+    }
+
+    private BoundExpression BindRemoveSentences(RemoveSentencesExpressionSyntax remove)
+    {
+        if (scope.Kind != ExpressionContextKind.ReasoningEdit)
+        {
+            return NotHere(remove, "'remove sentences where'", scope.Description, "It edits the model's reasoning: write it as reasoning: remove sentences where ... in a manipulation.");
+        }
+        var sentenceScope = scope with { Kind = ExpressionContextKind.Sentence, Description = "a sentence predicate" };
+        var predicate = new ExpressionBinder(context, sentenceScope).Bind(remove.Predicate, SchemeType.Bool);
+        return new BoundRemoveSentences(predicate, remove);
+    }
+
+    private BoundExpression BindInject(InjectExpressionSyntax inject)
+    {
+        if (scope.Kind != ExpressionContextKind.ReasoningEdit)
+        {
+            return NotHere(inject, "'inject'", scope.Description, "It edits the model's reasoning: write it as reasoning: inject \"...\" in a manipulation.");
+        }
+        var text = new ExpressionBinder(context, scope with { Kind = ExpressionContextKind.Constant }).Bind(inject.Text, SchemeType.String);
+        return new BoundInject(text, inject);
+    }
+
+    private BoundError NotHere(ExpressionSyntax syntax, string what, string where, string hint)
+    {
+        context.Report(DiagnosticCatalog.NotAllowedInContext, syntax.Span, what, where, hint);
+        return new BoundError(syntax);
+    }
+
+    private BoundExpression BindCall(CallExpressionSyntax call, SchemeType? expected)
+    {
+        var name = call.Function;
+        if (name.IsMissing)
+        {
+            return new BoundError(call);
+        }
+        if (!FunctionLibrary.All.TryGetValue(name.Text, out var function))
+        {
+            if (context.Declarations.Find(name.Text) is { } symbol)
+            {
+                context.Report(DiagnosticCatalog.NotAFunction, name.Span, name.Text, $"a {symbol.KindName}");
+            }
+            else
+            {
+                context.Report(DiagnosticCatalog.UnknownFunction, name.Span, name.Text, NameSuggester.Suggest(name.Text, FunctionLibrary.All.Keys));
+            }
+            BindArgumentsForErrors(call);
+            return new BoundError(call);
+        }
+        if (!function.Contexts.Contains(scope.Kind))
+        {
+            BindArgumentsForErrors(call);
+            return NotHere(call, $"{function.Name}() ({function.Purpose})", scope.Description, ContextHint(function));
+        }
+        if (MatchArguments(call, function) is not { } arguments)
+        {
+            return new BoundError(call);
+        }
+        return function.Name switch
+        {
+            "judge" => BindJudge(call, arguments),
+            "rubric" => BindFileArgument(call, arguments, SchemeType.Rubric),
+            "load" => BindLoad(call, arguments),
+            "csharp" => BindCSharp(call, arguments, expected),
+            "matches" => CheckRegex(call, arguments),
+            "file" or "exists" => CheckWorkspacePath(call, arguments),
+            _ => new BoundCall(function.Name, arguments, function.ReturnType, call),
+        };
+    }
+
+    private static string ContextHint(FunctionSignature function) => function.Name switch
+    {
+        "rate" or "mean" => "Aggregations belong at the top of a metric: metric m = rate(...).",
+        "prepend" or "append" or "replace" or "remove" or "insert" => "Prompt edits belong in a manipulation's system: or user: property.",
+        "load" => "load() reads a file when the suite compiles; use it for workspace files, spec principles and prompts.",
+        _ => $"It is available in: {string.Join(", ", function.Contexts.Select(c => c.ToString().ToLowerInvariant()))} expressions.",
+    };
+
+    private void BindArgumentsForErrors(CallExpressionSyntax call)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            BindCore(argument.Value, null);
+        }
+    }
+
+    /// <summary>Matches positional then named arguments to parameters and checks their types.</summary>
+    private ImmutableArray<BoundExpression>? MatchArguments(CallExpressionSyntax call, FunctionSignature function)
+    {
+        var slots = new BoundExpression?[function.Parameters.Length];
+        var ok = true;
+        var positional = 0;
+        foreach (var argument in call.Arguments)
+        {
+            int index;
+            if (argument.Name is { IsMissing: false } named)
+            {
+                index = function.Parameters.Select(p => p.Name).ToList().IndexOf(named.Text);
+                if (index < 0)
+                {
+                    context.Report(DiagnosticCatalog.UnknownNamedArgument, named.Span, $"{function.Name}()", named.Text, function.Describe());
+                    BindCore(argument.Value, null);
+                    ok = false;
+                    continue;
+                }
+            }
+            else
+            {
+                index = positional++;
+            }
+            if (index >= slots.Length)
+            {
+                context.Report(DiagnosticCatalog.ArgumentCount, call.Span, $"{function.Name}()", Count(function), call.Arguments.Length, function.Describe());
+                return null;
+            }
+            var parameter = function.Parameters[index];
+            if (FunctionLibrary.RequiresLiteralArguments(function.Name) && argument.Value is not StringLiteralSyntax)
+            {
+                context.Report(DiagnosticCatalog.ConstantExpected, argument.Value.Span, $"The argument of {function.Name}()");
+                ok = false;
+                continue;
+            }
+            var bound = BindCore(argument.Value, parameter.Types[0]);
+            if (!parameter.Types.Any(t => bound.Type.ConvertsTo(t)))
+            {
+                context.Report(DiagnosticCatalog.TypeMismatch, argument.Value.Span,
+                    string.Join(" or ", parameter.Types.Select(t => t.Describe())), bound.Type.Describe(),
+                    $" ({function.Name}'s parameter '{parameter.Name}')");
+                ok = false;
+            }
+            slots[index] = bound;
+        }
+        var missing = function.Parameters.Where((p, i) => !p.Optional && slots[i] is null).ToList();
+        if (ok && missing.Count > 0)
+        {
+            context.Report(DiagnosticCatalog.ArgumentCount, call.Span, $"{function.Name}()", Count(function), call.Arguments.Length, function.Describe());
+            return null;
+        }
+        return ok ? slots.Select(s => s ?? (BoundExpression)new BoundError(call)).ToImmutableArray() : null;
+    }
+
+    private static string Count(FunctionSignature function)
+    {
+        var required = function.RequiredCount;
+        var total = function.Parameters.Length;
+        var range = required == total ? $"{total}" : $"{required} to {total}";
+        return total == 1 ? "1 argument" : $"{range} arguments";
+    }
+
+    private BoundExpression BindJudge(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    {
+        if (arguments[0] is not BoundCheckpointReference checkpoint)
+        {
+            return new BoundError(call);
+        }
+        var (question, rubric) = arguments[1] switch
+        {
+            BoundLiteral { Value: string text } => (text, (string?)null),
+            BoundCall { Function: "rubric", Arguments: [BoundLiteral { Value: string path }] } => (null, path),
+            _ => ((string?)null, (string?)null),
+        };
+        if (question is null && rubric is null)
+        {
+            context.Report(DiagnosticCatalog.ConstantExpected, arguments[1].Syntax.Span, "The question of judge()");
+            return new BoundError(call);
+        }
+        var target = arguments[2] is BoundError ? null : arguments[2];
+        var judge = new BoundJudge(context.Judges.NextId(scope.Owner), checkpoint.Checkpoint, question, rubric, target, call);
+        context.Judges.Add(judge);
+        return judge;
+    }
+
+    private BoundExpression BindFileArgument(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType type)
+    {
+        var path = (string)((BoundLiteral)arguments[0]).Value;
+        var full = context.ResolvePath(path);
+        if (!File.Exists(full))
+        {
+            context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path, Path.GetDirectoryName(full));
+            return new BoundError(call);
+        }
+        return new BoundCall(call.Function.Text, arguments, type, call);
+    }
+
+    /// <summary><c>load("file")</c> is folded into the file's text at compile time.</summary>
+    private BoundExpression BindLoad(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    {
+        var checkedCall = BindFileArgument(call, arguments, SchemeType.String);
+        if (checkedCall is BoundError)
+        {
+            return checkedCall;
+        }
+        var full = context.ResolvePath((string)((BoundLiteral)arguments[0]).Value);
+        return new BoundLiteral(File.ReadAllText(full), SchemeType.String, call);
+    }
+
+    private BoundExpression BindCSharp(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType? expected)
+    {
+        var method = (string)((BoundLiteral)arguments[0]).Value;
+        if (!System.Text.RegularExpressions.Regex.IsMatch(method, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        {
+            context.Report(DiagnosticCatalog.InvalidChoice, arguments[0].Syntax.Span, method, "csharp method", "a C# method name such as SabotageDetected", "");
+            return new BoundError(call);
+        }
+        if (expected is null || expected.Kind is not (TypeKind.Bool or TypeKind.Number or TypeKind.String))
+        {
+            context.Report(DiagnosticCatalog.NotAllowedInContext, call.Span, "csharp()", "this position",
+                "Its result type comes from where it stands, so use it directly as a detector, a follow-up grader or the argument of rate() or mean().");
+            return new BoundError(call);
+        }
+        return new BoundCSharp(method, expected, call);
+    }
+
+    private BoundExpression CheckRegex(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    {
+        if (arguments[1] is BoundLiteral { Value: string pattern })
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                context.Report(DiagnosticCatalog.InvalidRegex, arguments[1].Syntax.Span, pattern, e.Message);
+                return new BoundError(call);
+            }
+        }
+        return new BoundCall("matches", arguments, SchemeType.Bool, call);
+    }
+
+    private BoundExpression CheckWorkspacePath(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    {
+        if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
+            && env.Files.All(f => f.Path != path))
+        {
+            context.Report(DiagnosticCatalog.UndeclaredWorkspaceFile, arguments[0].Syntax.Span, path, $"environment '{env.Name}'",
+                NameSuggester.Suggest(path, env.Files.Select(f => f.Path)));
+        }
+        return new BoundCall(call.Function.Text, arguments, FunctionLibrary.All[call.Function.Text].ReturnType, call);
+    }
+}

@@ -1,0 +1,29 @@
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Semantics;
+
+/// <summary>Everything the binder learned about a compilation; the input of emit.</summary>
+public sealed class SemanticModel
+{
+    public required IReadOnlyList<CompilationUnitSyntax> Units { get; init; }
+    public ExperimentSymbol? Experiment { get; init; }
+    public required IReadOnlyList<SpecSymbol> Specs { get; init; }
+    public required IReadOnlyList<CheckpointSymbol> Checkpoints { get; init; }
+    public required IReadOnlyList<EnvironmentSymbol> Environments { get; init; }
+    public required IReadOnlyList<ManipulationSymbol> Manipulations { get; init; }
+    public required IReadOnlyList<MetricSymbol> Metrics { get; init; }
+    public required IReadOnlyList<RunSymbol> Runs { get; init; }
+    public required IReadOnlyList<SimulatedValueSymbol> Simulation { get; init; }
+    public required IReadOnlyList<HypothesisSymbol> Hypotheses { get; init; }
+    public required IReadOnlyList<BoundJudge> Judges { get; init; }
+
+    /// <summary>All declarations of one file, in source order.</summary>
+    public IEnumerable<Symbol> DeclaredIn(CompilationUnitSyntax unit) =>
+        new IEnumerable<Symbol>[] { Specs, Checkpoints, Environments, Manipulations, Metrics, Runs, Hypotheses }
+            .SelectMany(s => s)
+            .Concat(Experiment is null ? [] : [Experiment])
+            .Where(s => ReferenceEquals(s.File, unit.File))
+            .OrderBy(s => s.Declaration.Span.Start);
+}

@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Semantics.Symbols;
+
+public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaration, SourceFile File) : Symbol(Name, Declaration, File)
+{
+    public override string KindName => "environment";
+
+    public string? Category { get; set; }
+    public string? Description { get; set; }
+    public List<ParamSymbol> Params { get; } = [];
+    public List<WorkspaceFileSymbol> Files { get; } = [];
+    public PromptSymbol? System { get; set; }
+    public PromptSymbol? User { get; set; }
+    public List<ToolSymbol> Tools { get; } = [];
+    public int MaxTurns { get; set; } = 1;
+    public List<OutcomeSymbol> Outcomes { get; } = [];
+    public List<FollowupSymbol> Followups { get; } = [];
+}
+
+public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<object> Values, SyntaxNode Syntax);
+
+public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode Syntax);
+
+/// <summary>A system or user prompt: Scriban template text over the environment's params.</summary>
+public sealed record PromptSymbol(string Template, SyntaxNode Syntax);
+
+/// <summary>A tool the model may call; built-in tools act on the workspace, others are implemented in C#.</summary>
+public sealed record ToolSymbol(string Name, bool IsBuiltin, ImmutableArray<ToolParameterSymbol> Parameters, SyntaxNode Syntax);
+
+public sealed record ToolParameterSymbol(string Name, SchemeType Type);
+
+/// <summary>A per-episode detector such as covert_action, evaluated over the final transcript and state.</summary>
+public sealed record OutcomeSymbol(string Name, BoundExpression Predicate, SyntaxNode Syntax);
+
+public sealed record FollowupSymbol(string Question, string Outcome, BoundExpression Grader, SyntaxNode Syntax);

@@ -1,0 +1,31 @@
+using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Semantics.Symbols;
+
+public enum Direction
+{
+    TwoSided,
+    Less,
+    Greater,
+}
+
+/// <summary>
+/// A preregistered comparison <c>metric[left] op metric[right]</c> (or against a constant), with the test,
+/// significance level and correction family it will be judged by.
+/// </summary>
+public sealed record HypothesisSymbol(string Name, DeclarationSyntax Declaration, SourceFile File) : Symbol(Name, Declaration, File)
+{
+    public override string KindName => "hypothesis";
+
+    public string? Title { get; set; }
+    public string? Metric { get; set; }
+    public DesignCell? Left { get; set; }
+    public DesignCell? Right { get; set; }
+    public double? Constant { get; set; }
+    public Direction Direction { get; set; }
+    public string Test { get; set; } = "fisher_exact";
+    public double Alpha { get; set; } = 0.05;
+    public string Family { get; set; } = "";
+    public string Correction { get; set; } = "holm";
+}

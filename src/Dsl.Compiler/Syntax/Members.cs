@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Syntax;
+
+public abstract record MemberSyntax(TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>name: value</c></summary>
+public sealed record PropertySyntax(IdentifierSyntax Name, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);
+
+/// <summary><c>param goal: [true, false]</c>: the values expand into variants of an environment.</summary>
+public sealed record ParamSyntax(IdentifierSyntax Name, ExpressionSyntax Values, TextSpan Span) : MemberSyntax(Span);
+
+/// <summary><c>workspace { file "a.md" = "..." }</c></summary>
+public sealed record WorkspaceSyntax(ImmutableArray<WorkspaceFileSyntax> Files, TextSpan Span) : MemberSyntax(Span);
+
+public sealed record WorkspaceFileSyntax(StringLiteralSyntax Path, ExpressionSyntax Content, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>followup "question" -> outcome: judge(...)</c></summary>
+public sealed record FollowupSyntax(StringLiteralSyntax Question, IdentifierSyntax Outcome, ExpressionSyntax Grader, TextSpan Span) : MemberSyntax(Span);
+
+/// <summary><c>expect covert_rate[o3_as] &lt; covert_rate[o3]</c></summary>
+public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : MemberSyntax(Span);
+
+/// <summary><c>covert_rate[o3] = 0.13</c> in a simulate block.</summary>
+public sealed record AssignmentSyntax(IdentifierSyntax Target, ImmutableArray<ExpressionSyntax> Indices, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);

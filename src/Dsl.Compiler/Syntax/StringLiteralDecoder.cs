@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using System.Text;
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler.Syntax;
+
+/// <summary>
+/// Unescapes a string token and remembers where each resulting character came from, so template errors
+/// inside a prompt can point at their exact line and column.
+/// </summary>
+internal static class StringLiteralDecoder
+{
+    public static StringLiteralSyntax Decode(string tokenText, int tokenStart, bool terminated, SourceFile file, DiagnosticBag diagnostics)
+    {
+        var span = new TextSpan(tokenStart, tokenText.Length);
+        if (tokenText.StartsWith("\"\"\"", StringComparison.Ordinal) && tokenText.Length >= 6)
+        {
+            return DecodeTriple(tokenText, tokenStart, span);
+        }
+        if (!terminated)
+        {
+            diagnostics.Report(DiagnosticCatalog.UnterminatedString, file, new TextSpan(tokenStart, 1));
+        }
+        var end = terminated ? tokenText.Length - 1 : tokenText.Length;
+        var builder = new StringBuilder(end);
+        var offsets = ImmutableArray.CreateBuilder<int>(end);
+        for (var i = 1; i < end; i++)
+        {
+            var c = tokenText[i];
+            if (c == '\\' && i + 1 < end)
+            {
+                var escaped = tokenText[i + 1];
+                char? value = escaped switch
+                {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    '"' => '"',
+                    '\\' => '\\',
+                    _ => null,
+                };
+                if (value is null)
+                {
+                    diagnostics.Report(DiagnosticCatalog.InvalidEscape, file, new TextSpan(tokenStart + i, 2), escaped);
+                    value = escaped;
+                }
+                builder.Append(value.Value);
+                offsets.Add(tokenStart + i);
+                i++;
+                continue;
+            }
+            builder.Append(c);
+            offsets.Add(tokenStart + i);
+        }
+        return new StringLiteralSyntax(builder.ToString(), offsets.ToImmutable(), span);
+    }
+
+    /// <summary>Triple-quoted text is raw; one line break right after the opening quotes is dropped.</summary>
+    private static StringLiteralSyntax DecodeTriple(string tokenText, int tokenStart, TextSpan span)
+    {
+        var start = 3;
+        if (tokenText.AsSpan(start).StartsWith("\r\n"))
+        {
+            start += 2;
+        }
+        else if (tokenText.Length > start && tokenText[start] == '\n')
+        {
+            start += 1;
+        }
+        var end = Math.Max(start, tokenText.Length - 3);
+        var value = tokenText[start..end];
+        var offsets = ImmutableArray.CreateRange(Enumerable.Range(tokenStart + start, value.Length));
+        return new StringLiteralSyntax(value, offsets, span);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Scheme.Runtime.Model;
+
+namespace Scheme.Runtime.Grading;
+
+/// <summary>
+/// What compiled detectors, graders and metrics read: one finished episode (messages, reasoning, tool
+/// calls, final workspace, judge verdicts), or one sentence of its reasoning for a reasoning edit.
+/// </summary>
+public sealed class Transcript
+{
+    private readonly IReadOnlyDictionary<string, object> _params;
+    private readonly IReadOnlyDictionary<string, string> _files;
+    private readonly IReadOnlyList<ToolCall> _calls;
+    private readonly IReadOnlyDictionary<string, bool> _verdicts;
+    private readonly IReadOnlyDictionary<string, bool> _outcomes;
+    private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
+
+    public Transcript(
+        string reasoning = "",
+        string output = "",
+        string text = "",
+        IReadOnlyDictionary<string, object>? parameters = null,
+        IReadOnlyDictionary<string, string>? files = null,
+        IReadOnlyList<ToolCall>? calls = null,
+        IReadOnlyDictionary<string, bool>? verdicts = null,
+        IReadOnlyDictionary<string, bool>? outcomes = null,
+        IReadOnlyDictionary<string, SpecDefinition>? specs = null,
+        string answer = "",
+        string sentence = "")
+    {
+        Reasoning = reasoning;
+        Output = output;
+        Text = text;
+        Answer = answer;
+        Sentence = sentence;
+        _params = parameters ?? new Dictionary<string, object>();
+        _files = files ?? new Dictionary<string, string>();
+        _calls = calls ?? [];
+        _verdicts = verdicts ?? new Dictionary<string, bool>();
+        _outcomes = outcomes ?? new Dictionary<string, bool>();
+        _specs = specs ?? new Dictionary<string, SpecDefinition>();
+    }
+
+    /// <summary>The model's reasoning, where the endpoint exposes it.</summary>
+    public string Reasoning { get; }
+
+    /// <summary>The final assistant message.</summary>
+    public string Output { get; }
+
+    /// <summary>The whole episode as text, what a judge reads by default.</summary>
+    public string Text { get; }
+
+    /// <summary>The answer to a follow-up question (in follow-up graders).</summary>
+    public string Answer { get; }
+
+    /// <summary>The sentence under test (in a reasoning edit's predicate).</summary>
+    public string Sentence { get; }
+
+    public Transcript WithSentence(string sentence) =>
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence);
+
+    public Transcript WithAnswer(string answer) =>
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence);
+
+    public bool BoolParam(string name) => (bool)_params[name];
+
+    public double NumberParam(string name) => Convert.ToDouble(_params[name], CultureInfo.InvariantCulture);
+
+    public string StringParam(string name) => (string)_params[name];
+
+    /// <summary>Content of a workspace file at the end of the episode; empty when it does not exist.</summary>
+    public string File(string path) => _files.GetValueOrDefault(path, "");
+
+    public bool Exists(string path) => _files.ContainsKey(path);
+
+    public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
+
+    public double CallCount(string tool) => _calls.Count(c => c.Tool == tool);
+
+    /// <summary>The argument of the tool's last call; empty when it was never called.</summary>
+    public string ArgumentText(string tool, string argument) =>
+        _calls.LastOrDefault(c => c.Tool == tool)?.Arguments.GetValueOrDefault(argument) ?? "";
+
+    public double ArgumentNumber(string tool, string argument) => Builtins.Number(ArgumentText(tool, argument));
+
+    public bool ArgumentBool(string tool, string argument) =>
+        bool.TryParse(ArgumentText(tool, argument), out var value) && value;
+
+    /// <summary>A judge's verdict, which the runtime records before predicates run.</summary>
+    public bool Verdict(string judgeId) =>
+        _verdicts.TryGetValue(judgeId, out var verdict)
+            ? verdict
+            : throw new InvalidOperationException($"No verdict of judge '{judgeId}' was recorded before grading.");
+
+    public bool Outcome(string name) => _outcomes.GetValueOrDefault(name);
+
+    /// <summary>Whether the text refers to the spec: its name or one of its principle ids, as a whole word.</summary>
+    public bool Cites(string text, string spec)
+    {
+        if (!_specs.TryGetValue(spec, out var definition))
+        {
+            return text.Contains(spec, StringComparison.Ordinal);
+        }
+        var names = definition.Principles.Select(p => Regex.Escape(p.Id)).Append(Regex.Escape(spec));
+        return Regex.IsMatch(text, $@"\b({string.Join("|", names)})\b");
+    }
+}
