@@ -79,7 +79,8 @@ public class ExactTestReferenceTests
         // With n = 3 and p0 = 0.5 the most extreme outcome has p = 1/8 > 0.05.
         Assert.Null(BinomialTest.SmallestRejectingCount(3, 0.5, 0.05));
         Assert.Equal(3, BinomialTest.SmallestRejectingCount(3, 0.5, 0.13));
-        Assert.Equal(2, BinomialTest.SmallestRejectingCount(3, 0.5, 0.5)); // P(X >= 2) = 1/2
+        Assert.Equal(2, BinomialTest.SmallestRejectingCount(3, 0.5, 0.55)); // P(X >= 2) = 1/2
+        Assert.Equal(3, BinomialTest.SmallestRejectingCount(3, 0.5, 0.45));
     }
 
     [Fact]
