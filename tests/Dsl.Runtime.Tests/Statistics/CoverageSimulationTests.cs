@@ -32,12 +32,15 @@ public class CoverageSimulationTests
     {
         var data = ReferenceData.Load("coverage.csv");
         var bad = new Tolerance.Mismatches();
+        var cache = new Dictionary<(string, int, double), Interval[]>();
         foreach (var row in data.Rows)
         {
             string method = data.Text(row, "method");
             int n = data.Int(row, "n");
             double p = data.Double(row, "p"), level = data.Double(row, "level");
-            double exact = ExactCoverage(AllIntervals(method, n, level), n, p);
+            if (!cache.TryGetValue((method, n, level), out var intervals))
+                cache[(method, n, level)] = intervals = AllIntervals(method, n, level);
+            double exact = ExactCoverage(intervals, n, p);
             double r = data.Double(row, "exact_coverage");
             bad.Check(Tolerance.RelativeClose(r, exact), $"{method} p={p} n={n}: R={r:R} C#={exact:R}");
         }

@@ -113,6 +113,17 @@ r4 <- matrix(sample(0:40, 4 * 90, replace = TRUE), ncol = 4)
 fi <- rbind(fi, setNames(as.data.frame(r4), c("a", "b", "c", "d")))
 big <- matrix(sample(0:3000, 4 * 10, replace = TRUE), ncol = 4)
 fi <- rbind(fi, setNames(as.data.frame(big), c("a", "b", "c", "d")))
+# Tables [[a, s-a], [s-a, a]] have equal margins, so the mirror table is exactly as likely as the observed one:
+# these exercise the relErr = 1 + 1e-7 slack (without it, rounding decides whether the mirror table counts).
+sym <- do.call(rbind, lapply(c(2, 4, 7, 10, 21, 50, 101, 1000, 20000), function(s)
+  data.frame(a = unique(round(c(0, 1, s / 4, s / 3, s / 2 - 1))), s = s)))
+fi <- rbind(fi, data.frame(a = sym$a, b = sym$s - sym$a, c = sym$s - sym$a, d = sym$a))
+# Equal row totals with unequal column totals: P(a = x) = P(a = c1 - x) exactly, but the two are computed by
+# different floating-point operations, so only the 1e-7 slack makes the tie count reliably.
+eq_rows <- do.call(rbind, lapply(c(3, 5, 8, 13, 30, 77, 150, 900), function(r)
+  do.call(rbind, lapply(1:5, function(i) { a <- sample(0:r, 1); c <- sample(0:r, 1)
+    data.frame(a = a, b = r - a, c = c, d = r - c) }))))
+fi <- rbind(fi, eq_rows)
 fi <- unique(fi)
 fi <- fi[rep(seq_len(nrow(fi)), each = 3), ]
 fi$alternative <- rep(alts, length.out = nrow(fi))
