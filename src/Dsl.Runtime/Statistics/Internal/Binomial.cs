@@ -67,7 +67,7 @@ internal static class Binomial
     public static double LogPmf(int x, int n, double p) => LogPmf(x, n, p, 1.0 - p);
 
     /// <summary>Index of a mode: the pmf is non-decreasing up to it and non-increasing after it.</summary>
-    public static int Mode(int n, double p) => p >= 1.0 ? n : Math.Min(n, (int)Math.Floor((n + 1) * p));
+    public static int Mode(int n, double p) => p >= 1.0 ? n : Math.Min(n, (int)Math.Floor((n + 1.0) * p));
 
     /// <summary>log P(X &lt;= k).</summary>
     public static double LogCdf(int k, int n, double p)

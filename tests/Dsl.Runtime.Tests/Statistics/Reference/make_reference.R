@@ -78,6 +78,7 @@ for (n in c(1, 2, 5, 10, 99, 100, 1000, 10^6)) for (p0 in c(0.5, 0.25, 0.1, 0.9,
                                        m / 2, (m + n) / 2)))))
   add_bn(ks, n, p0)
 }
+add_bn(c(0, 1, 4, 5), 5, 0); add_bn(c(0, 1, 4, 5), 5, 1)  # degenerate nulls p0 = 0 and p0 = 1
 add_bn(33:38, 99, 0.25)                          # Meinke et al. 2024 decision boundary region
 add_bn(c(0, 10^6), 10^6, 0.5)                    # astronomically small p-values (underflow to 0 in R too)
 add_bn(c(498500, 501500, 497000, 503000), 10^6, 0.5)  # p ~ 1e-2 .. 1e-9 at n = 1e6
