@@ -1,0 +1,195 @@
+# Reference values for Scheme.Runtime.Statistics, computed with R's own functions.
+#
+# Regenerate (from the repository root; needs only base R, e.g. Debian's r-base-core):
+#   Rscript tests/Dsl.Runtime.Tests/Statistics/Reference/make_reference.R
+# The CSV files are written beside this script and are committed. Output is deterministic (fixed seed).
+# Generated with R 4.2.2 (Debian 12 r-base-core). Numbers are printed with 17 significant digits.
+#
+# Files (one row per case):
+#   intervals.csv    k,n,level -> Wilson (written out), Clopper-Pearson (qbeta) and Beta(1,1) posterior (qbeta) bounds
+#   binom_test.csv   k,n,p0,alternative -> binom.test p-value
+#   mcnemar.csv      b,c,alternative -> binom.test(b, b + c, 0.5) p-value (exact McNemar)
+#   fisher.csv       a,b,c,d,alternative -> fisher.test p-value for matrix [[a, b], [c, d]]
+#   newcombe.csv     k1,n1,k2,n2,level -> Newcombe method 10 interval (written out from Wilson bounds)
+#   p_adjust.csv     case,method,p,adjusted -> p.adjust; vectors are ';'-separated, NA for missing
+#   coverage.csv     method,p,n,level -> exact coverage sum_k dbinom(k, n, p) * [lower(k) <= p <= upper(k)]
+
+args <- commandArgs(trailingOnly = FALSE)
+file_arg <- sub("^--file=", "", args[grep("^--file=", args)])
+out_dir <- if (length(file_arg) == 1) dirname(normalizePath(file_arg)) else getwd()
+
+set.seed(20250601)
+fmt <- function(x) ifelse(is.na(x), "NA", sprintf("%.17g", x))
+write_ref <- function(df, name) {
+  for (col in names(df)) if (is.double(df[[col]])) df[[col]] <- fmt(df[[col]])
+  write.csv(df, file.path(out_dir, name), row.names = FALSE, quote = FALSE)
+  cat(sprintf("%-16s %5d rows\n", name, nrow(df)))
+}
+
+# ---------------------------------------------------------------- single-rate intervals
+# Wilson score interval written out. Lower bound in the conjugate form k^2 / (n (k + z^2/2 + z s)), which equals
+# (k + z^2/2 - z s) / (n + z^2) but does not cancel to noise at k = 0; upper bound is the plain sum.
+wilson <- function(k, n, level) {
+  z <- qnorm(1 - (1 - level) / 2)
+  s <- sqrt(k * (n - k) / n + z^2 / 4)
+  lower <- k^2 / (n * (k + z^2 / 2 + z * s))
+  upper <- ifelse(k == n, 1, (k + z^2 / 2 + z * s) / (n + z^2))
+  cbind(lower, upper)
+}
+clopper_pearson <- function(k, n, level) {
+  a <- 1 - level
+  cbind(ifelse(k == 0, 0, qbeta(a / 2, k, n - k + 1)),
+        ifelse(k == n, 1, qbeta(1 - a / 2, k + 1, n - k)))
+}
+beta_posterior <- function(k, n, level) {
+  a <- 1 - level
+  cbind(qbeta(a / 2, k + 1, n - k + 1), qbeta(1 - a / 2, k + 1, n - k + 1))
+}
+
+iv <- expand.grid(n = c(1, 2, 3, 5, 10, 20, 50, 99, 100, 1000, 10^4, 10^5, 10^6), kind = 1:6,
+                  level = c(0.95, 0.9, 0.99, 0.5))
+iv$k <- with(iv, pmin(n, pmax(0, c(0, 1, round(n / 2), n - 1, n, round(n / 3))[kind])))
+iv <- iv[, c("k", "n", "level")]
+rn <- c(sample(1:200, 80, replace = TRUE), sample(200:10^6, 20))
+iv <- rbind(iv, data.frame(k = sapply(rn, function(n) sample(0:n, 1)), n = rn,
+                           level = sample(c(0.95, 0.9, 0.99, 0.8), 100, replace = TRUE)))
+iv <- unique(iv)
+w <- wilson(iv$k, iv$n, iv$level)
+cp <- clopper_pearson(iv$k, iv$n, iv$level)
+bp <- beta_posterior(iv$k, iv$n, iv$level)
+# Cross-checks against R's own implementations.
+pt <- t(mapply(function(k, n, l) suppressWarnings(prop.test(k, n, conf.level = l, correct = FALSE)$conf.int),
+               iv$k, iv$n, iv$level))
+stopifnot(isTRUE(all.equal(unname(w), unname(pt), tolerance = 1e-9)))
+bt <- t(mapply(function(k, n, l) binom.test(k, n, conf.level = l)$conf.int, iv$k, iv$n, iv$level))
+stopifnot(isTRUE(all.equal(unname(cp), unname(bt), tolerance = 1e-12)))
+write_ref(data.frame(k = as.integer(iv$k), n = as.integer(iv$n), level = iv$level,
+                     wilson_lower = w[, 1], wilson_upper = w[, 2],
+                     cp_lower = cp[, 1], cp_upper = cp[, 2],
+                     beta_lower = bp[, 1], beta_upper = bp[, 2]), "intervals.csv")
+
+# ---------------------------------------------------------------- exact binomial test
+alts <- c("two.sided", "less", "greater")
+bn <- data.frame(k = integer(), n = integer(), p0 = double())
+add_bn <- function(k, n, p0) bn <<- rbind(bn, data.frame(k = k, n = n, p0 = p0))
+for (n in c(1, 2, 5, 10, 99, 100, 1000, 10^6)) for (p0 in c(0.5, 0.25, 0.1, 0.9, 0.01)) {
+  m <- n * p0
+  ks <- unique(pmin(n, pmax(0, round(c(0, 1, n - 1, n, m, m - 1, m + 1, m - 3 * sqrt(n), m + 3 * sqrt(n),
+                                       m / 2, (m + n) / 2)))))
+  add_bn(ks, n, p0)
+}
+add_bn(c(0, 1, 4, 5), 5, 0); add_bn(c(0, 1, 4, 5), 5, 1)  # degenerate nulls p0 = 0 and p0 = 1
+add_bn(33:38, 99, 0.25)                          # Meinke et al. 2024 decision boundary region
+add_bn(c(0, 10^6), 10^6, 0.5)                    # astronomically small p-values (underflow to 0 in R too)
+add_bn(c(498500, 501500, 497000, 503000), 10^6, 0.5)  # p ~ 1e-2 .. 1e-9 at n = 1e6
+add_bn(c(482000, 518000), 10^6, 0.5)             # p ~ 1e-300 at n = 1e6
+rn <- sample(1:300, 100, replace = TRUE)
+add_bn(sapply(rn, function(n) sample(0:n, 1)), rn, round(runif(100, 0.02, 0.98), 3))
+bn <- unique(bn)
+bn <- bn[rep(seq_len(nrow(bn)), each = 3), ]
+bn$alternative <- rep(alts, length.out = nrow(bn))
+bn$p_value <- mapply(function(k, n, p0, a) binom.test(k, n, p0, alternative = a)$p.value,
+                     bn$k, bn$n, bn$p0, bn$alternative)
+bn$k <- as.integer(bn$k); bn$n <- as.integer(bn$n)
+write_ref(bn, "binom_test.csv")
+
+# ---------------------------------------------------------------- exact McNemar = binom.test(b, b + c)
+mc <- data.frame(b = c(0, 1, 0, 1, 5, 0, 20, 3, 10, 0, 10^5, 500000, 499000, 1, 30, 12),
+                 c = c(1, 0, 5, 1, 0, 20, 0, 10, 3, 10^6 - 1, 10^5 + 700, 500000, 501000, 60, 1, 13))
+rb <- sample(0:60, 80, replace = TRUE); rc <- sample(0:60, 80, replace = TRUE)
+mc <- rbind(mc, data.frame(b = rb, c = rc))
+mc <- unique(mc[mc$b + mc$c > 0, ])             # binom.test refuses n = 0; the C# convention (p = 1) is tested apart
+mc <- mc[rep(seq_len(nrow(mc)), each = 3), ]
+mc$alternative <- rep(alts, length.out = nrow(mc))
+mc$p_value <- mapply(function(b, c, a) binom.test(b, b + c, 0.5, alternative = a)$p.value, mc$b, mc$c, mc$alternative)
+mc$b <- as.integer(mc$b); mc$c <- as.integer(mc$c)
+write_ref(mc, "mcnemar.csv")
+
+# ---------------------------------------------------------------- Fisher's exact test
+fi <- data.frame(a = c(0, 1, 0, 0, 3, 1, 0, 10, 500, 0, 12, 2, 7, 0, 1, 10^5, 500000, 400000, 2, 1000),
+                 b = c(0, 0, 1, 0, 1, 3, 10, 0, 0, 500, 5, 7, 2, 0, 1, 10^5 + 900, 500000, 100000, 10^6 - 2, 0),
+                 c = c(0, 0, 0, 1, 1, 3, 10, 0, 0, 500, 4, 8, 3, 5, 0, 10^5 + 500, 500000, 100000, 3, 0),
+                 d = c(0, 0, 0, 0, 3, 1, 0, 10, 500, 0, 10, 1, 8, 5, 0, 10^5, 500000, 400000, 10^6 - 3, 1000))
+r4 <- matrix(sample(0:40, 4 * 90, replace = TRUE), ncol = 4)
+fi <- rbind(fi, setNames(as.data.frame(r4), c("a", "b", "c", "d")))
+big <- matrix(sample(0:3000, 4 * 10, replace = TRUE), ncol = 4)
+fi <- rbind(fi, setNames(as.data.frame(big), c("a", "b", "c", "d")))
+# Tables [[a, s-a], [s-a, a]] have equal margins, so the mirror table is exactly as likely as the observed one:
+# these exercise the relErr = 1 + 1e-7 slack (without it, rounding decides whether the mirror table counts).
+sym <- do.call(rbind, lapply(c(2, 4, 7, 10, 21, 50, 101, 1000, 20000), function(s)
+  data.frame(a = unique(round(c(0, 1, s / 4, s / 3, s / 2 - 1))), s = s)))
+fi <- rbind(fi, data.frame(a = sym$a, b = sym$s - sym$a, c = sym$s - sym$a, d = sym$a))
+# Equal row totals with unequal column totals: P(a = x) = P(a = c1 - x) exactly, but the two are computed by
+# different floating-point operations, so only the 1e-7 slack makes the tie count reliably.
+eq_rows <- do.call(rbind, lapply(c(3, 5, 8, 13, 30, 77, 150, 900), function(r)
+  do.call(rbind, lapply(1:5, function(i) { a <- sample(0:r, 1); c <- sample(0:r, 1)
+    data.frame(a = a, b = r - a, c = c, d = r - c) }))))
+fi <- rbind(fi, eq_rows)
+fi <- unique(fi)
+fi <- fi[rep(seq_len(nrow(fi)), each = 3), ]
+fi$alternative <- rep(alts, length.out = nrow(fi))
+fi$p_value <- mapply(function(a, b, c, d, alt) fisher.test(matrix(c(a, c, b, d), 2), alternative = alt)$p.value,
+                     fi$a, fi$b, fi$c, fi$d, fi$alternative)
+for (col in c("a", "b", "c", "d")) fi[[col]] <- as.integer(fi[[col]])
+write_ref(fi, "fisher.csv")
+
+# ---------------------------------------------------------------- Newcombe hybrid score interval (method 10)
+newcombe <- function(k1, n1, k2, n2, level) {
+  w1 <- wilson(k1, n1, level); w2 <- wilson(k2, n2, level)
+  p1 <- k1 / n1; p2 <- k2 / n2; d <- p1 - p2
+  cbind(d - sqrt((p1 - w1[, 1])^2 + (w2[, 2] - p2)^2),
+        d + sqrt((w1[, 2] - p1)^2 + (p2 - w2[, 1])^2))
+}
+nc <- data.frame(k1 = c(0, 1, 0, 1, 0, 5, 56, 9, 6, 5, 0, 10^6, 1, 500000, 3),
+                 n1 = c(1, 1, 1, 1, 10, 10, 70, 10, 7, 56, 10, 10^6, 10^6, 10^6, 100),
+                 k2 = c(0, 0, 1, 1, 10, 5, 48, 3, 2, 0, 0, 0, 0, 499000, 97),
+                 n2 = c(1, 1, 1, 1, 10, 10, 80, 10, 7, 29, 20, 10^6, 10^6, 10^6, 100),
+                 level = 0.95)
+rn1 <- sample(1:300, 190, replace = TRUE); rn2 <- sample(1:300, 190, replace = TRUE)
+nc <- rbind(nc, data.frame(k1 = sapply(rn1, function(n) sample(0:n, 1)), n1 = rn1,
+                           k2 = sapply(rn2, function(n) sample(0:n, 1)), n2 = rn2,
+                           level = sample(c(0.95, 0.9, 0.99), 190, replace = TRUE)))
+# Newcombe (1998) Table II, example (a) 56/70 vs 48/80: method 10 gives 0.0524 to 0.3339.
+ex <- newcombe(56, 70, 48, 80, 0.95)
+stopifnot(abs(ex[1] - 0.0524) < 5e-5, abs(ex[2] - 0.3339) < 5e-5)
+ni <- newcombe(nc$k1, nc$n1, nc$k2, nc$n2, nc$level)
+nc$lower <- ni[, 1]; nc$upper <- ni[, 2]
+for (col in c("k1", "n1", "k2", "n2")) nc[[col]] <- as.integer(nc[[col]])
+write_ref(nc, "newcombe.csv")
+
+# ---------------------------------------------------------------- p.adjust holm / BH
+pa_vectors <- list(c(0.01), c(0.5), c(0.01, 0.01), c(0, 1), c(0.04, 0.03, 0.02, 0.01), c(1, 1, 1),
+                   c(0, 0, 0.5), c(0.01, NA, 0.02, NA), c(NA, 0.3), c(0.05, 0.05, 0.05, 0.05, 0.05),
+                   c(1e-300, 1e-200, 0.5, 1e-300), c(0.049, 0.051, 0.0001, 0.9, 0.2))
+for (i in 1:200) {
+  len <- sample(c(1:10, 20, 50), 1)
+  p <- runif(len)^sample(1:4, 1)
+  if (runif(1) < 0.4) p <- round(p, sample(1:2, 1))                    # ties
+  if (runif(1) < 0.1) p[sample(len, 1)] <- NA
+  if (runif(1) < 0.1) p[sample(len, 1)] <- sample(c(0, 1), 1)
+  pa_vectors[[length(pa_vectors) + 1]] <- p
+}
+pa <- do.call(rbind, lapply(seq_along(pa_vectors), function(i) {
+  p <- pa_vectors[[i]]
+  do.call(rbind, lapply(c("holm", "BH"), function(m)
+    data.frame(case = i, method = m, p = paste(fmt(p), collapse = ";"),
+               adjusted = paste(fmt(p.adjust(p, m)), collapse = ";"))))
+}))
+write_ref(pa, "p_adjust.csv")
+
+# ---------------------------------------------------------------- exact coverage of the 95% intervals
+cv <- expand.grid(p = c(0.01, 0.05, 0.1, 0.3, 0.5), n = c(10, 30, 100, 500),
+                  method = c("wilson", "clopper_pearson", "beta_posterior"), stringsAsFactors = FALSE)
+cv$level <- 0.95
+cv$exact_coverage <- mapply(function(p, n, method, level) {
+  k <- 0:n
+  b <- switch(method, wilson = wilson(k, n, level), clopper_pearson = clopper_pearson(k, n, level),
+              beta_posterior = beta_posterior(k, n, level))
+  sum(dbinom(k, n, p)[b[, 1] <= p & p <= b[, 2]])
+}, cv$p, cv$n, cv$method, cv$level)
+cv$n <- as.integer(cv$n)
+write_ref(cv[, c("method", "p", "n", "level", "exact_coverage")], "coverage.csv")
+cat("Wilson exact coverage at p = 0.1, n = 100:",
+    fmt(cv$exact_coverage[cv$method == "wilson" & cv$p == 0.1 & cv$n == 100]), "\n")
+cat("Smallest k rejecting binom.test(k, 99, 0.25, 'greater') at 0.01:",
+    min(which(sapply(0:99, function(k) binom.test(k, 99, 0.25, alternative = "greater")$p.value) <= 0.01)) - 1, "\n")
