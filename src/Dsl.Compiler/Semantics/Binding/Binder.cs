@@ -10,7 +10,7 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// declarations in dependency order (checkpoints before runs, environments before metrics, metrics before
 /// hypotheses), then runs the design checks and the unused-declaration analysis.
 /// </summary>
-public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics)
+public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics, FileDependencies dependencies)
 {
     private readonly DeclarationTable _table = new();
     private readonly JudgeRegistry _judges = new();
@@ -76,7 +76,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         var simulateBlocks = new List<(DeclarationSyntax, Scheme.Compiler.Text.SourceFile)>();
         foreach (var unit in units)
         {
-            var context = new BinderContext(unit.File, diagnostics, _table, _judges);
+            var context = new BinderContext(unit.File, diagnostics, _table, _judges, dependencies);
             _fileContexts[unit.File] = context;
             foreach (var declaration in unit.Declarations)
             {

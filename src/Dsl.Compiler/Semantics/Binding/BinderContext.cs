@@ -5,7 +5,8 @@ using Scheme.Compiler.Text;
 namespace Scheme.Compiler.Semantics.Binding;
 
 /// <summary>State shared by the binders of one file: where to report, and what is declared.</summary>
-public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, DeclarationTable declarations, JudgeRegistry judges)
+public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, DeclarationTable declarations, JudgeRegistry judges,
+    FileDependencies dependencies)
 {
     public SourceFile File { get; } = file;
 
@@ -14,6 +15,8 @@ public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, De
     public JudgeRegistry Judges { get; } = judges;
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
+
+    public FileDependencies Dependencies { get; } = dependencies;
 
     public void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] args) =>
         Diagnostics.Report(descriptor, File, span, args);

@@ -54,7 +54,18 @@ public sealed record BoundCall(string Function, ImmutableArray<BoundExpression> 
 /// verdict under <see cref="Id"/>, then the compiled predicate reads it. That keeps predicates synchronous,
 /// and every verdict, with its judge and prompt, lands in the transcript.
 /// </summary>
-public sealed record BoundJudge(string Id, string Checkpoint, string? Question, string? RubricPath, BoundExpression? Target, SyntaxNode Syntax)
+/// <param name="RubricText">The rubric file's text, read at compile time so the runner carries it.</param>
+/// <param name="DefaultTarget">What the judge reads when no on: is given (the answer, for a follow-up).</param>
+public sealed record BoundJudge(
+    string Id,
+    string Checkpoint,
+    string? Question,
+    string? RubricPath,
+    string? RubricText,
+    BoundExpression? Target,
+    TranscriptValue DefaultTarget,
+    Scheme.Compiler.Text.SourceFile File,
+    SyntaxNode Syntax)
     : BoundExpression(SchemeType.Bool, Syntax);
 
 /// <summary><c>csharp("Method")</c>: a partial method the researcher implements in C#.</summary>

@@ -430,7 +430,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             return new BoundError(call);
         }
         var target = arguments[2] is BoundError ? null : arguments[2];
-        var judge = new BoundJudge(context.Judges.NextId(scope.Owner), checkpoint.Checkpoint, question, rubric, target, call);
+        var defaultTarget = scope.Kind switch
+        {
+            ExpressionContextKind.Followup => TranscriptValue.Answer,
+            ExpressionContextKind.Sentence => TranscriptValue.Sentence,
+            _ => TranscriptValue.Transcript,
+        };
+        var rubricText = rubric is null ? null : File.ReadAllText(context.ResolvePath(rubric));
+        var judge = new BoundJudge(context.Judges.NextId(scope.Owner), checkpoint.Checkpoint, question, rubric, rubricText, target,
+            defaultTarget, context.File, call);
         context.Judges.Add(judge);
         return judge;
     }
@@ -439,6 +447,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     {
         var path = (string)((BoundLiteral)arguments[0]).Value;
         var full = context.ResolvePath(path);
+        context.Dependencies.Add(full);
         if (!File.Exists(full))
         {
             context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path, Path.GetDirectoryName(full));

@@ -1,0 +1,213 @@
+using System.Reflection;
+using System.Text;
+using Scriban;
+using Scriban.Runtime;
+using Scheme.Compiler.Semantics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
+using static Scheme.Compiler.Emit.CSharpLiterals;
+
+namespace Scheme.Compiler.Emit;
+
+/// <summary>
+/// Emits one C# file per .scheme file through the SchemeFile Scriban template. The template owns the
+/// layout a reader sees; this class prepares the pieces. Output depends only on the input (no time stamps,
+/// no absolute paths unless the input paths were absolute), so builds are reproducible.
+/// </summary>
+public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
+{
+    private static readonly Lazy<Template> FileTemplate = new(() => LoadTemplate("SchemeFile.scriban"));
+
+    public IReadOnlyList<GeneratedFile> Emit()
+    {
+        var classNames = ClassNames();
+        return model.Units.Select(unit => EmitFile(unit, classNames)).ToList();
+    }
+
+    private GeneratedFile EmitFile(CompilationUnitSyntax unit, IReadOnlyDictionary<string, string> classNames)
+    {
+        var lines = new LineMap(unit.File);
+        var emitter = new DeclarationEmitter(lines);
+        var className = classNames[unit.File.Path];
+        var declarations = new List<object>();
+        foreach (var symbol in model.DeclaredIn(unit).Where(s => s is not ExperimentSymbol))
+        {
+            var (type, initializer) = symbol switch
+            {
+                SpecSymbol s => ("SpecDefinition", emitter.Spec(s)),
+                CheckpointSymbol c => ("CheckpointDefinition", DeclarationEmitter.Checkpoint(c)),
+                EnvironmentSymbol env => ("EnvironmentDefinition", emitter.Environment(env, ToolMethodName)),
+                ManipulationSymbol m => ("ManipulationDefinition", emitter.Manipulation(m)),
+                MetricSymbol m => ("MetricDefinition", emitter.Metric(m)),
+                RunSymbol r => ("RunDefinition", DeclarationEmitter.Run(r)),
+                HypothesisSymbol h => ("HypothesisDefinition", DeclarationEmitter.Hypothesis(h)),
+                _ => throw new InvalidOperationException($"No emitter for {symbol.KindName}."),
+            };
+            declarations.Add(new
+            {
+                kind = char.ToUpperInvariant(symbol.KindName[0]) + symbol.KindName[1..],
+                name = symbol.Name,
+                identifier = Identifier(symbol.Name),
+                line = lines.Line(symbol.Declaration),
+                line_directive = lines.Directive(symbol.Declaration),
+                type,
+                initializer,
+            });
+        }
+
+        var experiment = model.Experiment is { } e && ReferenceEquals(e.File, unit.File)
+            ? new
+            {
+                name = e.Name,
+                title = e.Title,
+                title_xml = System.Security.SecurityElement.Escape(e.Title ?? ""),
+                class_name = Identifier(e.Name),
+                line_directive = lines.Directive(e.Declaration),
+                initializer = ExperimentInitializer(e, classNames),
+            }
+            : null;
+
+        var globals = new ScriptObject
+        {
+            ["compiler_version"] = options.CompilerVersion,
+            ["source_path"] = unit.File.Path,
+            ["source_name"] = Path.GetFileName(unit.File.Path),
+            ["namespace"] = options.Namespace,
+            ["class_name"] = className,
+            ["declarations"] = declarations,
+            ["partial_methods"] = PartialMethods(unit),
+            ["experiment"] = experiment,
+            ["entry_point"] = options.GenerateEntryPoint,
+        };
+        var context = new TemplateContext { MemberRenamer = m => m.Name, StrictVariables = true };
+        context.PushGlobal(globals);
+        var content = FileTemplate.Value.Render(context).Replace("\r\n", "\n");
+        return new GeneratedFile(unit.File.Path, Path.GetFileName(unit.File.Path) + ".g.cs", content);
+    }
+
+    /// <summary>csharp("Method") declarations and C# tools of this file, each declared once.</summary>
+    private List<object> PartialMethods(CompilationUnitSyntax unit)
+    {
+        var lines = new LineMap(unit.File);
+        var methods = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        var expressions = model.DeclaredIn(unit).SelectMany(BoundExpressionsOf);
+        foreach (var call in expressions.SelectMany(BoundTreeWalker.Descendants).OfType<BoundCSharp>())
+        {
+            methods.TryAdd(call.Method, new
+            {
+                summary = $"Implement in C#: called by csharp(\"{call.Method}\") at line {lines.Line(call.Syntax)}.",
+                line_directive = lines.Directive(call.Syntax),
+                signature = $"{ExpressionEmitter.CSharpType(call.Type)} {call.Method}(Transcript t)",
+            });
+        }
+        foreach (var tool in model.DeclaredIn(unit).OfType<EnvironmentSymbol>().SelectMany(e => e.Tools).Where(t => !t.IsBuiltin))
+        {
+            methods.TryAdd(ToolMethodName(tool.Name), new
+            {
+                summary = $"Implement in C#: runs a call of the tool '{tool.Name}' and returns what the model sees.",
+                line_directive = lines.Directive(tool.Syntax),
+                signature = $"string {ToolMethodName(tool.Name)}(ToolCall call)",
+            });
+        }
+        return methods.Values.ToList();
+    }
+
+    private static IEnumerable<BoundExpression> BoundExpressionsOf(Symbol symbol) => symbol switch
+    {
+        EnvironmentSymbol e => e.Outcomes.Select(o => o.Predicate).Concat(e.Followups.Select(f => f.Grader)),
+        MetricSymbol { PerUnit: { } perUnit } => [perUnit],
+        ManipulationSymbol { ReasoningEdit: { } edit } => [edit],
+        _ => [],
+    };
+
+    private static string ToolMethodName(string tool) =>
+        string.Concat(tool.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Tool";
+
+    private string ExperimentInitializer(ExperimentSymbol experiment, IReadOnlyDictionary<string, string> classNames)
+    {
+        const string indent = "        ";
+        string Refs(IEnumerable<Symbol> symbols) => List(symbols.Select(s => $"{classNames[s.File.Path]}.{Identifier(s.Name)}"));
+        var b = new StringBuilder("new(\n");
+        b.Append(indent).Append("Name: ").Append(Quoted(experiment.Name)).Append(",\n");
+        b.Append(indent).Append("Title: ").Append(Nullable(experiment.Title)).Append(",\n");
+        b.Append(indent).Append("Seed: ").Append(experiment.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("L,\n");
+        b.Append(indent).Append("Version: ").Append(Nullable(experiment.Version)).Append(",\n");
+        b.Append(indent).Append("Description: ").Append(Nullable(experiment.Description)).Append(",\n");
+        b.Append(indent).Append("Specs: ").Append(Refs(model.Specs)).Append(",\n");
+        b.Append(indent).Append("Checkpoints: ").Append(Refs(model.Checkpoints)).Append(",\n");
+        b.Append(indent).Append("Environments: ").Append(Refs(model.Environments)).Append(",\n");
+        b.Append(indent).Append("Manipulations: ").Append(Refs(model.Manipulations)).Append(",\n");
+        b.Append(indent).Append("Metrics: ").Append(Refs(model.Metrics)).Append(",\n");
+        b.Append(indent).Append("Runs: ").Append(Refs(model.Runs)).Append(",\n");
+        b.Append(indent).Append("Simulation:\n").Append(indent).Append("[\n");
+        foreach (var value in model.Simulation)
+        {
+            b.Append(indent).Append("    new(").Append(Quoted(value.Scenario)).Append(", ").Append(Quoted(value.Metric)).Append(", ")
+                .Append(DeclarationEmitter.Cell(value.Cell)).Append(", ").Append(Number(value.Value)).Append("),\n");
+        }
+        b.Append(indent).Append("],\n");
+        b.Append(indent).Append("Hypotheses: ").Append(Refs(model.Hypotheses)).Append(",\n");
+        b.Append(indent).Append("Judges:\n").Append(indent).Append("[\n");
+        foreach (var judge in model.Judges)
+        {
+            var target = judge.Target is null
+                ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
+                : ExpressionEmitter.Lambda(judge.Target);
+            b.Append(new LineMap(judge.File).Directive(judge.Syntax)).Append('\n');
+            b.Append(indent).Append("    new(").Append(Quoted(judge.Id)).Append(", ").Append(Quoted(judge.Checkpoint))
+                .Append(", Question: ").Append(Nullable(judge.Question))
+                .Append(", Rubric: ").Append(judge.RubricText is null ? "null" : String(judge.RubricText))
+                .Append(", RubricPath: ").Append(Nullable(judge.RubricPath))
+                .Append(", Target: ").Append(target).Append("),\n");
+            b.Append("#line default\n");
+        }
+        b.Append(indent).Append("])");
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// One static class per file, named after the file (suite.scheme -> SuiteScheme). Two files with the same
+    /// name in different folders get a numeric suffix, in path order, so names stay deterministic.
+    /// </summary>
+    private Dictionary<string, string> ClassNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        if (model.Experiment is { } experiment)
+        {
+            taken.Add(experiment.Name);
+        }
+        foreach (var path in model.Units.Select(u => u.File.Path).Order(StringComparer.Ordinal))
+        {
+            var stem = Pascal(Path.GetFileNameWithoutExtension(path)) + "Scheme";
+            var name = stem;
+            for (var i = 2; !taken.Add(name); i++)
+            {
+                name = stem + i;
+            }
+            names[path] = name;
+        }
+        return names;
+    }
+
+    private static string Pascal(string text)
+    {
+        var parts = new string(text.Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray()).Split(' ');
+        var joined = string.Concat(parts.Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+        return joined.Length == 0 || char.IsDigit(joined[0]) ? "_" + joined : joined;
+    }
+
+    private static Template LoadTemplate(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Scheme.Compiler.Emit.Templates.{name}")
+            ?? throw new InvalidOperationException($"Template {name} is not embedded in the compiler.");
+        using var reader = new StreamReader(stream);
+        var template = Template.Parse(reader.ReadToEnd(), name);
+        if (template.HasErrors)
+        {
+            throw new InvalidOperationException($"Template {name} is invalid: {string.Join("; ", template.Messages)}");
+        }
+        return template;
+    }
+}

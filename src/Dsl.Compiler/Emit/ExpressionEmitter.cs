@@ -1,0 +1,100 @@
+using Scheme.Compiler.Semantics;
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Emit;
+
+/// <summary>
+/// Turns a bound expression into the body of a C# lambda over <c>Transcript t</c>. The output is plain C#
+/// a researcher can read: <c>Builtins.Accuracy(t.ArgumentText("submit", "answers"), t.File("key.json")) &lt; 0.5</c>.
+/// </summary>
+public static class ExpressionEmitter
+{
+    public const string Parameter = "t";
+
+    public static string Lambda(BoundExpression expression) => $"static {Parameter} => {Emit(expression)}";
+
+    /// <summary>A lambda returning a double, as metrics need: bools become 1 or 0.</summary>
+    public static string NumericLambda(BoundExpression expression) =>
+        expression.Type.Kind == TypeKind.Bool
+            ? $"static {Parameter} => {Emit(expression)} ? 1.0 : 0.0"
+            : Lambda(expression);
+
+    public static string Emit(BoundExpression expression) => expression switch
+    {
+        BoundLiteral { Value: string s } => CSharpLiterals.Quoted(s),
+        BoundLiteral { Value: double d } => CSharpLiterals.Number(d),
+        BoundLiteral { Value: bool b } => CSharpLiterals.Bool(b),
+        BoundTranscriptValue v => $"{Parameter}.{v.Value switch
+        {
+            TranscriptValue.Reasoning => "Reasoning",
+            TranscriptValue.Output => "Output",
+            TranscriptValue.Transcript => "Text",
+            TranscriptValue.Answer => "Answer",
+            _ => "Sentence",
+        }}",
+        BoundParam p => $"{Parameter}.{TypeName(p.Type)}Param({CSharpLiterals.Quoted(p.Name)})",
+        BoundOutcome o => $"{Parameter}.Outcome({CSharpLiterals.Quoted(o.Name)})",
+        BoundToolArgument a => $"{Parameter}.Argument{ArgumentTypeName(a.Type)}({CSharpLiterals.Quoted(a.Tool)}, {CSharpLiterals.Quoted(a.Argument)})",
+        BoundUnary u => (u.Operator == UnaryOperator.Not ? "!" : "-") + Parenthesize(u.Operand),
+        BoundBinary b => $"{Parenthesize(b.Left)} {Operator(b.Operator)} {Parenthesize(b.Right)}",
+        BoundCites c => $"{Parameter}.Cites({Emit(c.Subject)}, {CSharpLiterals.Quoted(c.Spec)})",
+        BoundJudge j => $"{Parameter}.Verdict({CSharpLiterals.Quoted(j.Id)})",
+        BoundCSharp c => $"{c.Method}({Parameter})",
+        BoundCall c => Call(c),
+        _ => throw new InvalidOperationException($"Cannot emit {expression.GetType().Name}; the binder should have reported an error."),
+    };
+
+    private static string Call(BoundCall call)
+    {
+        var args = call.Arguments.Select(Emit).ToList();
+        return call.Function switch
+        {
+            "contains" => $"Builtins.Contains({args[0]}, {args[1]})",
+            "matches" => $"Builtins.Matches({args[0]}, {args[1]})",
+            "lower" => $"Builtins.Lower({args[0]})",
+            "length" => $"Builtins.Length({args[0]})",
+            "number" => $"Builtins.Number({args[0]})",
+            "accuracy" => $"Builtins.Accuracy({args[0]}, {args[1]})",
+            "file" => $"{Parameter}.File({args[0]})",
+            "exists" => $"{Parameter}.Exists({args[0]})",
+            "called" => $"{Parameter}.Called({ToolName(call.Arguments[0])})",
+            "calls" => $"{Parameter}.CallCount({ToolName(call.Arguments[0])})",
+            _ => throw new InvalidOperationException($"Function {call.Function} has no C# form here."),
+        };
+    }
+
+    private static string ToolName(BoundExpression tool) => CSharpLiterals.Quoted(((BoundTool)tool).Name);
+
+    /// <summary>Operands that are themselves operators get parentheses, so C# precedence cannot differ.</summary>
+    private static string Parenthesize(BoundExpression operand) =>
+        operand is BoundBinary or BoundUnary ? $"({Emit(operand)})" : Emit(operand);
+
+    private static string Operator(BinaryOperator op) => op switch
+    {
+        BinaryOperator.And => "&&",
+        BinaryOperator.Or => "||",
+        _ => ExpressionBinder.OperatorText(op),
+    };
+
+    public static string TypeName(SchemeType type) => type.Kind switch
+    {
+        TypeKind.Bool => "Bool",
+        TypeKind.Number => "Number",
+        _ => "String",
+    };
+
+    private static string ArgumentTypeName(SchemeType type) => type.Kind switch
+    {
+        TypeKind.Bool => "Bool",
+        TypeKind.Number => "Number",
+        _ => "Text",
+    };
+
+    public static string CSharpType(SchemeType type) => type.Kind switch
+    {
+        TypeKind.Bool => "bool",
+        TypeKind.Number => "double",
+        _ => "string",
+    };
+}

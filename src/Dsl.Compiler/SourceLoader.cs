@@ -1,0 +1,111 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Compiler;
+
+/// <summary>
+/// Reads and parses the given files and, transitively, every file they import. Each file is parsed once
+/// however often it is imported; an import cycle or a missing file is reported at the import that causes it.
+/// </summary>
+public sealed class SourceLoader(DiagnosticBag diagnostics)
+{
+    private readonly Dictionary<string, CompilationUnitSyntax> _units = new(StringComparer.Ordinal);
+    private readonly List<CompilationUnitSyntax> _ordered = [];
+    private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
+    private int _inputCount;
+
+    public IReadOnlyList<CompilationUnitSyntax> Units => _ordered;
+
+    /// <summary>Imported files that were not among the inputs, by display path (an MSBuild input, too).</summary>
+    public IEnumerable<string> ImportedPaths => _ordered.Skip(_inputCount).Select(u => u.File.Path);
+
+    public void Load(IEnumerable<SourceFile> inputs)
+    {
+        var list = inputs.ToList();
+        foreach (var file in list)
+        {
+            Add(file, Path.GetFullPath(file.Path));
+        }
+        _inputCount = _ordered.Count;
+        foreach (var file in list)
+        {
+            Visit(Path.GetFullPath(file.Path), []);
+        }
+    }
+
+    private void Add(SourceFile file, string fullPath)
+    {
+        if (_units.ContainsKey(fullPath))
+        {
+            return;
+        }
+        var unit = SchemeSyntaxParser.Parse(file, diagnostics);
+        _units[fullPath] = unit;
+        _ordered.Add(unit);
+    }
+
+    /// <summary>Depth-first over imports; <paramref name="stack"/> is the chain of files being imported.</summary>
+    private void Visit(string fullPath, List<string> stack)
+    {
+        if (!_visited.Add(fullPath))
+        {
+            return;
+        }
+        stack.Add(fullPath);
+        var unit = _units[fullPath];
+        foreach (var import in unit.Imports)
+        {
+            var relative = import.Path.Value;
+            var directory = Path.GetDirectoryName(fullPath) ?? ".";
+            var target = Path.GetFullPath(Path.Combine(directory, relative));
+            if (stack.Contains(target))
+            {
+                var chain = stack.SkipWhile(p => p != target).Append(target).Select(p => Path.GetFileName(p));
+                diagnostics.Report(DiagnosticCatalog.ImportCycle, unit.File, import.Path.Span, string.Join(" -> ", chain));
+                continue;
+            }
+            if (!_units.ContainsKey(target))
+            {
+                if (relative.Length == 0 || !File.Exists(target))
+                {
+                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, directory);
+                    continue;
+                }
+                var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
+                Add(new SourceFile(display, File.ReadAllText(target)), target);
+            }
+            Visit(target, stack);
+        }
+        stack.RemoveAt(stack.Count - 1);
+    }
+
+    /// <summary>"a/b/../c.scheme" -> "a/c.scheme", keeping a relative path relative for diagnostics.</summary>
+    private static string NormalizeDisplayPath(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return Path.GetFullPath(path);
+        }
+        var parts = new List<string>();
+        foreach (var part in path.Replace('\\', '/').Split('/'))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0 && parts[^1] != "..")
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+                else
+                {
+                    parts.Add(part);
+                }
+            }
+            else if (part != "." && part.Length > 0)
+            {
+                parts.Add(part);
+            }
+        }
+        return string.Join("/", parts);
+    }
+}
