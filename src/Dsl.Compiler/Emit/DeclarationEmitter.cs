@@ -114,15 +114,15 @@ public sealed class DeclarationEmitter(LineMap lines)
     {
         var reasoning = manipulation.ReasoningEdit switch
         {
-            BoundRemoveSentences r => $"\n{lines.Directive(r.Predicate.Syntax)}\n{Indent}ReasoningEdit.RemoveSentences({ExpressionEmitter.Lambda(r.Predicate)})\n#line default\n{Indent}",
-            BoundInject { Text: BoundLiteral { Value: string text } } => $"ReasoningEdit.InjectText({String(text)})",
-            _ => "null",
+            BoundRemoveSentences r => $"\n{lines.Directive(r.Predicate.Syntax)}\n{Indent}ReasoningEdit.RemoveSentences({ExpressionEmitter.Lambda(r.Predicate)}),\n#line default\n",
+            BoundInject { Text: BoundLiteral { Value: string text } } => $"ReasoningEdit.InjectText({String(text)}),\n",
+            _ => "null,\n",
         };
         return "new(\n" +
             $"{Indent}{Quoted(manipulation.Name)},\n" +
             $"{Indent}System: {List(manipulation.SystemEdits.Select(PromptEdit))},\n" +
             $"{Indent}User: {List(manipulation.UserEdits.Select(PromptEdit))},\n" +
-            $"{Indent}Reasoning: {reasoning},\n" +
+            $"{Indent}Reasoning: {reasoning}" +
             $"{Indent}Then: {Nullable(manipulation.Then)},\n" +
             $"{Indent}Requires: {List(manipulation.Requires.Select(Quoted))})";
     }

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Scheme.Compiler.Emit;
+
+namespace Scheme.Cli;
+
+/// <summary><c>scheme check FILES...</c>: parse, bind and check; print every diagnostic.</summary>
+internal static class CheckCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<string[]>("files") { Description = ".scheme files to check (imports are followed).", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("check", "Check .scheme files and print diagnostics; exit 1 on errors.");
+        command.Arguments.Add(files);
+        command.SetAction(parse =>
+        {
+            var result = CompilerRunner.Compile(parse.GetValue(files) ?? [], new EmitOptions(), error);
+            if (result is null)
+            {
+                return CommandLine.UsageError;
+            }
+            CompilerRunner.Print(result, output);
+            return result.Success ? CommandLine.Success : CommandLine.CompileErrors;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text;
+using Scheme.Compiler.Emit;
+
+namespace Scheme.Cli;
+
+/// <summary>
+/// <c>scheme compile FILES... --out DIR</c>: writes one <c>&lt;file&gt;.scheme.g.cs</c> per source into DIR,
+/// touching a file only when its content changes, so MSBuild's incremental C# compile stays a no-op.
+/// </summary>
+internal static class CompileCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<string[]>("files") { Description = ".scheme files to compile (imports are followed).", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "Directory for the generated C#.", Required = true };
+        var ns = new Option<string>("--namespace") { Description = "Namespace of the generated types.", DefaultValueFactory = _ => "SchemeSuite" };
+        var noEntryPoint = new Option<bool>("--no-entry-point") { Description = "Do not generate Main (for libraries or projects with their own)." };
+        var dependencies = new Option<string?>("--dependencies") { Description = "Write every other file the compilation read (imports, load(), rubric()) to this file, one per line." };
+        var command = new Command("compile", "Compile .scheme files to C#; exit 1 on errors (nothing is written then).");
+        command.Arguments.Add(files);
+        command.Options.Add(outDir);
+        command.Options.Add(ns);
+        command.Options.Add(noEntryPoint);
+        command.Options.Add(dependencies);
+        command.SetAction(parse =>
+        {
+            var options = new EmitOptions(SanitizeNamespace(parse.GetValue(ns)!), !parse.GetValue(noEntryPoint));
+            var result = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, error);
+            if (result is null)
+            {
+                return CommandLine.UsageError;
+            }
+            CompilerRunner.Print(result, output);
+            try
+            {
+                if (parse.GetValue(dependencies) is { } dependencyFile)
+                {
+                    WriteIfChanged(dependencyFile, string.Concat(result.Dependencies.Select(d => d + "\n")));
+                }
+                if (!result.Success)
+                {
+                    return CommandLine.CompileErrors;
+                }
+                var directory = parse.GetValue(outDir)!;
+                foreach (var file in result.GeneratedFiles)
+                {
+                    WriteIfChanged(Path.Combine(directory, file.FileName), file.Content);
+                }
+                return CommandLine.Success;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"scheme: error SCH9005: Cannot write the generated files: {e.Message}");
+                return CommandLine.CompileErrors;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Same content, same file: the timestamp stays, and nothing downstream rebuilds.</summary>
+    internal static void WriteIfChanged(string path, string content)
+    {
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        {
+            return;
+        }
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>RootNamespace may hold characters C# rejects (my-suite); map them to underscores.</summary>
+    private static string SanitizeNamespace(string value)
+    {
+        var parts = value.Split('.', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => new string(p.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray()))
+            .Select(p => char.IsDigit(p[0]) ? "_" + p : p);
+        var joined = string.Join(".", parts);
+        return joined.Length == 0 ? "SchemeSuite" : joined;
+    }
+}

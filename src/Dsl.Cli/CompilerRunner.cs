@@ -1,0 +1,45 @@
+using Scheme.Compiler;
+using Scheme.Compiler.Emit;
+using Scheme.Compiler.Text;
+
+namespace Scheme.Cli;
+
+/// <summary>Shared by check and compile: reads the inputs, compiles, prints diagnostics canonically.</summary>
+internal static class CompilerRunner
+{
+    /// <summary>
+    /// The compiler guards its own recursion depth, but a large stack is cheap insurance that a pathological
+    /// file ends in a diagnostic rather than a crashed build.
+    /// </summary>
+    private const int StackSize = 64 * 1024 * 1024;
+
+    public static CompilationResult? Compile(IReadOnlyList<string> paths, EmitOptions options, TextWriter error)
+    {
+        var missing = paths.Where(p => !File.Exists(p)).ToList();
+        foreach (var path in missing)
+        {
+            error.WriteLine($"{path}: error SCH9004: File not found.");
+        }
+        if (missing.Count > 0 || paths.Count == 0)
+        {
+            if (paths.Count == 0)
+            {
+                error.WriteLine("scheme: no input files.");
+            }
+            return null;
+        }
+        CompilationResult? result = null;
+        var thread = new Thread(() => result = SchemeCompilation.Compile(paths.Select(SourceFile.Read), options), StackSize);
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    public static void Print(CompilationResult result, TextWriter output)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.WriteLine(diagnostic.ToString());
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Scheme.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);
