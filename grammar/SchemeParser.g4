@@ -30,7 +30,7 @@ member
     | WORKSPACE LBRACE workspaceFile* RBRACE                 # workspaceMember
     | FOLLOWUP string ARROW name COLON expression            # followupMember
     | EXPECT expression                                      # expectMember
-    | name LBRACK expressionList RBRACK ASSIGN expression    # assignmentMember
+    | name (LBRACK expressionList RBRACK)? ASSIGN expression # assignmentMember
     ;
 
 workspaceFile : FILE string ASSIGN expression ;

@@ -29,9 +29,9 @@ public static class SchemeCompilation
         var loader = new SourceLoader(diagnostics);
         loader.Load(files.OrderBy(f => f.Path, StringComparer.Ordinal));
         var dependencies = new FileDependencies();
-        foreach (var imported in loader.ImportedPaths)
+        foreach (var imported in loader.ImportedUnits)
         {
-            dependencies.Add(Path.GetFullPath(imported));
+            dependencies.Add(imported.File.FullPath);
         }
         var model = new Binder(loader.Units, diagnostics, dependencies).Bind();
         var generated = diagnostics.HasErrors ? [] : new CSharpEmitter(model, options ?? new EmitOptions()).Emit();

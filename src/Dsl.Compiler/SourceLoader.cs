@@ -17,20 +17,20 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
 
     public IReadOnlyList<CompilationUnitSyntax> Units => _ordered;
 
-    /// <summary>Imported files that were not among the inputs, by display path (an MSBuild input, too).</summary>
-    public IEnumerable<string> ImportedPaths => _ordered.Skip(_inputCount).Select(u => u.File.Path);
+    /// <summary>Imported files that were not among the inputs.</summary>
+    public IEnumerable<CompilationUnitSyntax> ImportedUnits => _ordered.Skip(_inputCount);
 
     public void Load(IEnumerable<SourceFile> inputs)
     {
         var list = inputs.ToList();
         foreach (var file in list)
         {
-            Add(file, Path.GetFullPath(file.Path));
+            Add(file, file.FullPath);
         }
         _inputCount = _ordered.Count;
         foreach (var file in list)
         {
-            Visit(Path.GetFullPath(file.Path), []);
+            Visit(file.FullPath, []);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
                     continue;
                 }
                 var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
-                Add(new SourceFile(display, File.ReadAllText(target)), target);
+                Add(new SourceFile(display, File.ReadAllText(target), target), target);
             }
             Visit(target, stack);
         }

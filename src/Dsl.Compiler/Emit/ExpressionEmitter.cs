@@ -47,6 +47,11 @@ public static class ExpressionEmitter
 
     private static string Call(BoundCall call)
     {
+        if (call.Function is "called" or "calls")
+        {
+            var method = call.Function == "called" ? "Called" : "CallCount";
+            return $"{Parameter}.{method}({CSharpLiterals.Quoted(((BoundTool)call.Arguments[0]).Name)})";
+        }
         var args = call.Arguments.Select(Emit).ToList();
         return call.Function switch
         {
@@ -58,13 +63,9 @@ public static class ExpressionEmitter
             "accuracy" => $"Builtins.Accuracy({args[0]}, {args[1]})",
             "file" => $"{Parameter}.File({args[0]})",
             "exists" => $"{Parameter}.Exists({args[0]})",
-            "called" => $"{Parameter}.Called({ToolName(call.Arguments[0])})",
-            "calls" => $"{Parameter}.CallCount({ToolName(call.Arguments[0])})",
             _ => throw new InvalidOperationException($"Function {call.Function} has no C# form here."),
         };
     }
-
-    private static string ToolName(BoundExpression tool) => CSharpLiterals.Quoted(((BoundTool)tool).Name);
 
     /// <summary>Operands that are themselves operators get parentheses, so C# precedence cannot differ.</summary>
     private static string Parenthesize(BoundExpression operand) =>

@@ -8,15 +8,19 @@ public sealed class SourceFile
 {
     private readonly int[] _lineStarts;
 
-    public SourceFile(string path, string text)
+    /// <param name="fullPath">Where the file is on disk, to resolve imports and load() against; defaults to <paramref name="path"/> made absolute.</param>
+    public SourceFile(string path, string text, string? fullPath = null)
     {
         Path = path;
         Text = text;
+        FullPath = fullPath ?? System.IO.Path.GetFullPath(path);
         _lineStarts = ComputeLineStarts(text);
     }
 
     /// <summary>The path as given to the compiler; diagnostics and #line directives print it unchanged.</summary>
     public string Path { get; }
+
+    public string FullPath { get; }
 
     public string Text { get; }
 

@@ -24,7 +24,7 @@ public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, De
     /// <summary>Resolves a path written in this file (load, rubric) against the file's folder.</summary>
     public string ResolvePath(string relative)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(File.Path)) ?? ".";
+        var directory = Path.GetDirectoryName(File.FullPath) ?? ".";
         return Path.GetFullPath(Path.Combine(directory, relative));
     }
 

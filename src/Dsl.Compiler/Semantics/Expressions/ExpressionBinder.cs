@@ -203,8 +203,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     private BoundExpression BindBinary(BinaryExpressionSyntax binary)
     {
-        var left = BindCore(binary.Left, null);
-        var right = BindCore(binary.Right, null);
+        // Operands learn their expected type from the operator, so csharp("...") inside `or` knows it is a bool.
+        var operandType = binary.Operator switch
+        {
+            BinaryOperator.And or BinaryOperator.Or => SchemeType.Bool,
+            BinaryOperator.Equal or BinaryOperator.NotEqual => null,
+            _ => SchemeType.Number,
+        };
+        var left = BindCore(binary.Left, operandType);
+        var right = BindCore(binary.Right, operandType);
         if (left.Type.IsError || right.Type.IsError)
         {
             return new BoundError(binary);
