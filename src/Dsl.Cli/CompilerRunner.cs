@@ -29,9 +29,31 @@ internal static class CompilerRunner
             return null;
         }
         CompilationResult? result = null;
-        var thread = new Thread(() => result = SchemeCompilation.Compile(paths.Select(SourceFile.Read), options), StackSize);
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = SchemeCompilation.Compile(paths.Select(SourceFile.Read), options);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }, StackSize);
         thread.Start();
         thread.Join();
+        if (failure is not null)
+        {
+            // A compiler bug, not the user's mistake: say so plainly, without a stack trace in their build log.
+            error.WriteLine($"{paths[0]}: error SCH9999: Internal compiler error ({failure.GetType().Name}: {failure.Message}). " +
+                "Please report it with the .scheme file; set SCHEME_DEBUG=1 to print the stack trace.");
+            if (Environment.GetEnvironmentVariable("SCHEME_DEBUG") == "1")
+            {
+                error.WriteLine(failure);
+            }
+            return null;
+        }
         return result;
     }
 

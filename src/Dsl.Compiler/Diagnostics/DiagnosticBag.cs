@@ -12,9 +12,15 @@ public sealed class DiagnosticBag
 
     public void Report(DiagnosticDescriptor descriptor, SourceFile file, TextSpan span, params object?[] args)
     {
-        var message = string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args);
+        var message = string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args.Select(Shorten).ToArray());
         _diagnostics.Add(new Diagnostic(descriptor, file, span, message));
     }
+
+    /// <summary>A 50,000-character name must not become a 50,000-character error line.</summary>
+    private static object? Shorten(object? arg) =>
+        arg is string { Length: > MaxArgumentLength } text ? text[..(MaxArgumentLength - 3)] + "..." : arg;
+
+    private const int MaxArgumentLength = 200;
 
     /// <summary>Diagnostics in a stable order: by file, then position, then code.</summary>
     public IReadOnlyList<Diagnostic> ToSortedList() =>
