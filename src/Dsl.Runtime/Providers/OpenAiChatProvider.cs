@@ -114,6 +114,10 @@ public sealed class OpenAiChatProvider : IChatProvider
         {
             options.Tools.Add(Sdk.ChatTool.CreateFunctionTool(tool.Name, tool.Description ?? "", BinaryData.FromString(ToolSchema.Build(tool))));
         }
+        if (!request.AllowToolCalls && request.Tools.Count > 0)
+        {
+            options.ToolChoice = Sdk.ChatToolChoice.CreateNoneChoice();
+        }
         return options;
     }
 #pragma warning restore OPENAI001
