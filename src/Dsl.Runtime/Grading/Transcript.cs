@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Scheme.Runtime.Episodes;
 using Scheme.Runtime.Model;
+using Scheme.Runtime.Providers;
 
 namespace Scheme.Runtime.Grading;
 
@@ -28,7 +30,9 @@ public sealed class Transcript
         IReadOnlyDictionary<string, bool>? outcomes = null,
         IReadOnlyDictionary<string, SpecDefinition>? specs = null,
         string answer = "",
-        string sentence = "")
+        string sentence = "",
+        IReadOnlyList<ChatMessage>? messages = null,
+        IReadOnlyList<Email>? emails = null)
     {
         Reasoning = reasoning;
         Output = output;
@@ -41,6 +45,8 @@ public sealed class Transcript
         _verdicts = verdicts ?? new Dictionary<string, bool>();
         _outcomes = outcomes ?? new Dictionary<string, bool>();
         _specs = specs ?? new Dictionary<string, SpecDefinition>();
+        Messages = messages ?? [];
+        Emails = emails ?? [];
     }
 
     /// <summary>The model's reasoning, where the endpoint exposes it.</summary>
@@ -58,11 +64,20 @@ public sealed class Transcript
     /// <summary>The sentence under test (in a reasoning edit's predicate).</summary>
     public string Sentence { get; }
 
+    /// <summary>The conversation of the episode, follow-ups excluded, for graders written in C#.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; }
+
+    /// <summary>Emails sent with send_email, in order.</summary>
+    public IReadOnlyList<Email> Emails { get; }
+
+    /// <summary>The tool calls of the episode, in order.</summary>
+    public IReadOnlyList<ToolCall> Calls => _calls;
+
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence);
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence);
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails);
 
     public bool BoolParam(string name) => (bool)_params[name];
 

@@ -20,8 +20,9 @@ public sealed record ParamDefinition(string Name, IReadOnlyList<object> Values);
 public sealed record WorkspaceFile(string Path, string Content);
 
 /// <param name="Implementation">For tools written in C#: the partial method that runs a call.</param>
+/// <param name="Description">What the model is told the tool does; built-in tools have their own.</param>
 public sealed record ToolDefinition(string Name, bool IsBuiltin, IReadOnlyList<ToolParameter> Parameters,
-    Func<ToolCall, string>? Implementation = null);
+    Func<ToolCall, string>? Implementation = null, string? Description = null);
 
 public sealed record ToolParameter(string Name, ValueKind Type);
 

@@ -1,0 +1,14 @@
+namespace Scheme.Runtime.Episodes;
+
+/// <summary>Why the agent loop stopped.</summary>
+public enum EpisodeEnd
+{
+    /// <summary>The model called submit.</summary>
+    Submitted,
+
+    /// <summary>The model answered without calling a tool: its message is the final answer.</summary>
+    Answered,
+
+    /// <summary>The environment's max_turns ran out while the model was still calling tools.</summary>
+    MaxTurns,
+}

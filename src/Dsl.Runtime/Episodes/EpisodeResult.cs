@@ -1,0 +1,27 @@
+using Scheme.Runtime.Design;
+using Scheme.Runtime.Grading;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Providers;
+
+namespace Scheme.Runtime.Episodes;
+
+/// <summary>Everything one work unit produced: the conversation, its effects, and the graded outcomes.</summary>
+/// <param name="Messages">The whole conversation, follow-up questions and answers included.</param>
+/// <param name="Files">The workspace's final state, path to content.</param>
+/// <param name="Outcomes">Environment outcomes, then follow-up outcomes, by name.</param>
+/// <param name="Transcript">What the detectors read; not serialized (the rest is).</param>
+public sealed record EpisodeResult(
+    WorkUnit Unit,
+    string Model,
+    EpisodeEnd End,
+    int Turns,
+    IReadOnlyList<ChatMessage> Messages,
+    IReadOnlyList<ToolCall> Calls,
+    IReadOnlyDictionary<string, string> Files,
+    IReadOnlyList<Email> Emails,
+    IReadOnlyDictionary<string, string>? Submission,
+    IReadOnlyList<FollowupAnswer> Followups,
+    IReadOnlyDictionary<string, bool> Outcomes,
+    TokenUsage Usage,
+    TimeSpan Latency,
+    Transcript Transcript);

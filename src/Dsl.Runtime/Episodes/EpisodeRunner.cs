@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Text;
+using Scheme.Runtime.Design;
+using Scheme.Runtime.Grading;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Providers;
+
+namespace Scheme.Runtime.Episodes;
+
+/// <summary>
+/// The agent loop of one work unit: render the prompts for its variant and condition, let the model act on a
+/// fresh workspace until it submits, answers, or runs out of turns, ask the follow-up questions, and grade.
+/// </summary>
+/// <remarks>
+/// Provider errors propagate: whether to retry the request, the unit or nothing is the engine's decision.
+/// A unit is all or nothing, so a half-finished episode is never graded.
+/// </remarks>
+public sealed class EpisodeRunner
+{
+    /// <summary>The condition name that means "no manipulation" unless a manipulation is so named.</summary>
+    public const string Baseline = "baseline";
+
+    private const string NotExecuted = "Not executed: the episode ended with submit.";
+
+    private readonly ExperimentDefinition _experiment;
+    private readonly Func<CheckpointDefinition, IChatProvider> _providers;
+    private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
+
+    public EpisodeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers)
+    {
+        _experiment = experiment;
+        _providers = providers;
+        _specs = experiment.Specs.ToDictionary(s => s.Name);
+    }
+
+    public EpisodeRunner(ExperimentDefinition experiment, IChatProvider provider)
+        : this(experiment, _ => provider)
+    {
+    }
+
+    public async Task<EpisodeResult> RunAsync(WorkUnit unit, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var checkpoint = _experiment.Checkpoint(unit.Checkpoint);
+        var environment = _experiment.Environment(unit.Environment);
+        var manipulation = Manipulation(unit.Condition);
+        var model = checkpoint.Model
+            ?? throw new InvalidOperationException($"Checkpoint '{checkpoint.Name}' has no model to send requests to.");
+        var provider = _providers(checkpoint);
+        var parameters = ChatParameters.From(checkpoint, unit.Seed);
+        var tools = environment.Tools.Select(BuiltinTools.Resolve).ToList();
+        var workspace = new Workspace(environment.Files);
+
+        var messages = new List<ChatMessage>();
+        var system = PromptRenderer.ApplyEdits(
+            environment.System is null ? null : PromptRenderer.Render(environment.System, unit.Params), manipulation?.System ?? [], _experiment);
+        if (!string.IsNullOrEmpty(system))
+        {
+            messages.Add(ChatMessage.System(system));
+        }
+        var user = PromptRenderer.ApplyEdits(PromptRenderer.Render(environment.User, unit.Params), manipulation?.User ?? [], _experiment);
+        messages.Add(ChatMessage.User(user ?? ""));
+
+        var calls = new List<ToolCall>();
+        var usage = TokenUsage.Zero;
+        var end = EpisodeEnd.MaxTurns;
+        var turns = 0;
+        while (turns < Math.Max(1, environment.MaxTurns))
+        {
+            turns++;
+            var response = await provider.CompleteAsync(new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch), cancellationToken)
+                .ConfigureAwait(false);
+            usage += response.Usage;
+            messages.Add(response.ToMessage());
+            if (response.ToolCalls.Count == 0)
+            {
+                end = EpisodeEnd.Answered;
+                break;
+            }
+            foreach (var request in response.ToolCalls)
+            {
+                // Every call gets a tool message, even after submit: the API rejects a history with
+                // unanswered calls, and follow-up questions continue this conversation.
+                var output = workspace.IsSubmitted ? NotExecuted : Execute(request, tools, workspace, calls);
+                messages.Add(ChatMessage.Tool(request.Id, output));
+            }
+            if (workspace.IsSubmitted)
+            {
+                end = EpisodeEnd.Submitted;
+                break;
+            }
+        }
+        var episodeMessages = messages.ToList();
+
+        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var transcript = new Transcript(
+            reasoning: string.Join("\n\n", episodeMessages.Where(m => !string.IsNullOrEmpty(m.Reasoning)).Select(m => m.Reasoning)),
+            output: episodeMessages.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
+            text: Render(episodeMessages),
+            parameters: unit.Params,
+            files: workspace.Snapshot(),
+            calls: calls,
+            // The dictionary is filled below while grading, so later outcomes can read earlier ones.
+            outcomes: outcomes,
+            specs: _specs,
+            messages: episodeMessages,
+            emails: workspace.Outbox.ToList());
+        foreach (var outcome in environment.Outcomes)
+        {
+            outcomes[outcome.Name] = Grade(outcome.Name, () => outcome.Evaluate(transcript));
+        }
+
+        var followups = new List<FollowupAnswer>();
+        foreach (var followup in environment.Followups)
+        {
+            messages.Add(ChatMessage.User(followup.Question));
+            var response = await provider.CompleteAsync(
+                new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch, AllowToolCalls: false), cancellationToken).ConfigureAwait(false);
+            usage += response.Usage;
+            messages.Add(ChatMessage.Assistant(response.Content, null, response.Reasoning));
+            var value = Grade(followup.Outcome, () => followup.Evaluate(transcript.WithAnswer(response.Content)));
+            outcomes[followup.Outcome] = value;
+            followups.Add(new FollowupAnswer(followup.Question, response.Content, followup.Outcome, value));
+        }
+
+        return new EpisodeResult(unit, model, end, turns, messages, calls, workspace.Snapshot(), workspace.Outbox.ToList(),
+            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript);
+    }
+
+    private ManipulationDefinition? Manipulation(string condition)
+    {
+        var manipulation = _experiment.Manipulations.FirstOrDefault(m => m.Name == condition);
+        if (manipulation is null)
+        {
+            return condition == Baseline
+                ? null
+                : throw new KeyNotFoundException($"The experiment has no manipulation '{condition}' (condition of the unit).");
+        }
+        if (manipulation.Reasoning is not null)
+        {
+            // Running it as the baseline would silently erase the counterfactual; refuse until supported.
+            throw new NotSupportedException($"Manipulation '{manipulation.Name}' edits the reasoning, which the episode runner does not support yet.");
+        }
+        return manipulation;
+    }
+
+    /// <summary>Runs one call the model made. Calls whose arguments parse are recorded, even to unknown tools.</summary>
+    private static string Execute(ToolCallRequest request, IReadOnlyList<ToolDefinition> tools, Workspace workspace, List<ToolCall> calls)
+    {
+        if (!ToolArguments.TryParse(request.ArgumentsJson, out var arguments, out var error))
+        {
+            return $"Invalid arguments for {request.Name}: {error}";
+        }
+        var call = new ToolCall(request.Name, arguments);
+        calls.Add(call);
+        var tool = tools.FirstOrDefault(t => t.Name == request.Name);
+        if (tool is null)
+        {
+            return $"Unknown tool: {request.Name}. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.";
+        }
+        if (tool.IsBuiltin)
+        {
+            return BuiltinTools.Execute(workspace, call).Output;
+        }
+        var implementation = tool.Implementation
+            ?? throw new InvalidOperationException($"Tool '{tool.Name}' is declared without an implementation.");
+        try
+        {
+            return implementation(call);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A C# tool's failure is something the model sees, as it would see a failing command.
+            return $"Error in {tool.Name}: {ex.Message}";
+        }
+    }
+
+    private static bool Grade(string outcome, Func<bool> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"Outcome '{outcome}' could not be evaluated: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The conversation as plain text, what a judge reads by default.</summary>
+    private static string Render(IEnumerable<ChatMessage> messages)
+    {
+        var text = new StringBuilder();
+        foreach (var message in messages)
+        {
+            text.Append(message.Role.ToString().ToLowerInvariant()).Append(": ").Append(message.Content).Append('\n');
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                text.Append("[call ").Append(call.Name).Append(' ').Append(call.ArgumentsJson).Append("]\n");
+            }
+            text.Append('\n');
+        }
+        return text.ToString().TrimEnd();
+    }
+}

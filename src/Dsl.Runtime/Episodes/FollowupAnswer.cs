@@ -1,0 +1,4 @@
+namespace Scheme.Runtime.Episodes;
+
+/// <summary>A follow-up question, the model's answer, and the outcome it was graded into.</summary>
+public sealed record FollowupAnswer(string Question, string Answer, string Outcome, bool Value);

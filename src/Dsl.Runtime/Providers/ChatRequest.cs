@@ -1,0 +1,15 @@
+using Scheme.Runtime.Model;
+
+namespace Scheme.Runtime.Providers;
+
+/// <param name="Tools">Tools offered to the model, already resolved (built-ins with their signatures).</param>
+/// <param name="Epoch">Not sent: it keeps repeated samples of the same prompt apart in the response cache.</param>
+/// <param name="AllowToolCalls">False for follow-up questions: the tools stay declared (the history holds
+/// calls to them) but the model must answer in words.</param>
+public sealed record ChatRequest(
+    string Model,
+    IReadOnlyList<ChatMessage> Messages,
+    IReadOnlyList<ToolDefinition> Tools,
+    ChatParameters Parameters,
+    int Epoch = 0,
+    bool AllowToolCalls = true);

@@ -1,0 +1,9 @@
+namespace Scheme.Runtime.Providers;
+
+public enum ChatRole
+{
+    System,
+    User,
+    Assistant,
+    Tool,
+}

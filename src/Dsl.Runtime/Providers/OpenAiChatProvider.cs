@@ -1,0 +1,231 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+using OpenAI;
+using Scheme.Runtime.Model;
+using Sdk = OpenAI.Chat;
+
+namespace Scheme.Runtime.Providers;
+
+/// <summary>
+/// Chat completions through the official OpenAI .NET SDK, against api.openai.com or any compatible server
+/// (vLLM, a local proxy). One instance per endpoint and key; it serves every model there.
+/// </summary>
+/// <remarks>
+/// The API key is read once from the environment variable the checkpoint names and handed only to the SDK's
+/// credential, which puts it in the Authorization header: it is never part of a message, an exception
+/// text, a cache key or a log line. The SDK's own retries are switched off: see <see cref="IChatProvider"/>.
+/// </remarks>
+public sealed class OpenAiChatProvider : IChatProvider
+{
+    private readonly ApiKeyCredential _credential;
+    private readonly OpenAIClientOptions _clientOptions;
+    private readonly TimeSpan _timeout;
+    private readonly ConcurrentDictionary<string, Sdk.ChatClient> _clients = new(StringComparer.Ordinal);
+
+    public OpenAiChatProvider(string? baseUrl, string apiKeyVariable, OpenAiProviderOptions? options = null)
+    {
+        options ??= new OpenAiProviderOptions();
+        Endpoint = (baseUrl ?? OpenAiProviderOptions.DefaultEndpoint).TrimEnd('/');
+        var key = options.ReadEnvironmentVariable(apiKeyVariable);
+        if (string.IsNullOrEmpty(key))
+        {
+            // Named, never shown: the message must be safe to print even when the variable is set elsewhere.
+            throw new InvalidOperationException(
+                $"The environment variable {apiKeyVariable} is not set. Set it to the API key of {Endpoint} " +
+                "(any non-empty value for a server without authentication).");
+        }
+        _credential = new ApiKeyCredential(key);
+        _timeout = options.RequestTimeout;
+        _clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(Endpoint),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = options.RequestTimeout,
+        };
+    }
+
+    public static OpenAiChatProvider For(CheckpointDefinition checkpoint, OpenAiProviderOptions? options = null) =>
+        new(checkpoint.BaseUrl, checkpoint.ApiKeyVariable, options);
+
+    public string Name => "openai";
+
+    public string Endpoint { get; }
+
+    public async Task<ChatResponse> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        var client = _clients.GetOrAdd(request.Model, model => new Sdk.ChatClient(model, _credential, _clientOptions));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            var result = await client.CompleteChatAsync(request.Messages.Select(ToSdk), ToOptions(request), timeout.Token)
+                .ConfigureAwait(false);
+            return FromSdk(result.Value, result.GetRawResponse());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new ChatProviderException($"The request to {Endpoint} timed out after {_timeout.TotalSeconds:0.#} s.", null, true, null, ex);
+        }
+        catch (ClientResultException ex) when (ex.Status == 0)
+        {
+            throw new ChatProviderException($"No response from {Endpoint}: {ex.InnerException?.Message ?? ex.Message}", null, true, null, ex);
+        }
+        catch (ClientResultException ex)
+        {
+            throw new ChatProviderException(
+                $"{Endpoint} answered HTTP {ex.Status}: {Truncate(ex.GetRawResponse()?.Content?.ToString())}",
+                ex.Status, ChatProviderException.IsTransientStatus(ex.Status), RetryAfter(ex.GetRawResponse()), ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new ChatProviderException($"No response from {Endpoint}: {ex.Message}", null, true, null, ex);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            // A 200 whose body is not a chat completion: most often a proxy's error page, so worth a retry.
+            throw new ChatProviderException($"{Endpoint} answered a body that is not a chat completion: {ex.Message}", 200, true, null, ex);
+        }
+    }
+
+#pragma warning disable OPENAI001 // Seed and ReasoningEffortLevel are marked experimental in the SDK.
+    private static Sdk.ChatCompletionOptions ToOptions(ChatRequest request)
+    {
+        var p = request.Parameters;
+        var options = new Sdk.ChatCompletionOptions
+        {
+            Temperature = (float?)p.Temperature,
+            TopP = (float?)p.TopP,
+            MaxOutputTokenCount = p.MaxOutputTokens,
+            Seed = p.Seed,
+        };
+        if (p.ReasoningEffort is { } effort)
+        {
+            options.ReasoningEffortLevel = new Sdk.ChatReasoningEffortLevel(effort);
+        }
+        foreach (var tool in request.Tools)
+        {
+            options.Tools.Add(Sdk.ChatTool.CreateFunctionTool(tool.Name, tool.Description ?? "", BinaryData.FromString(ToolSchema.Build(tool))));
+        }
+        if (!request.AllowToolCalls && request.Tools.Count > 0)
+        {
+            options.ToolChoice = Sdk.ChatToolChoice.CreateNoneChoice();
+        }
+        return options;
+    }
+#pragma warning restore OPENAI001
+
+    private static Sdk.ChatMessage ToSdk(ChatMessage message)
+    {
+        switch (message.Role)
+        {
+            case ChatRole.System:
+                return new Sdk.SystemChatMessage(message.Content);
+            case ChatRole.User:
+                return new Sdk.UserChatMessage(message.Content);
+            case ChatRole.Tool:
+                return new Sdk.ToolChatMessage(message.ToolCallId ?? "", message.Content);
+            case ChatRole.Assistant when message.ToolCalls is { Count: > 0 } calls:
+                var assistant = new Sdk.AssistantChatMessage(calls.Select(c =>
+                    Sdk.ChatToolCall.CreateFunctionToolCall(c.Id, c.Name, BinaryData.FromString(c.ArgumentsJson))));
+                if (message.Content.Length > 0)
+                {
+                    assistant.Content.Add(Sdk.ChatMessageContentPart.CreateTextPart(message.Content));
+                }
+                return assistant;
+            case ChatRole.Assistant:
+                return new Sdk.AssistantChatMessage(message.Content);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(message), message.Role, "Unknown role.");
+        }
+    }
+
+    private static ChatResponse FromSdk(Sdk.ChatCompletion completion, PipelineResponse raw)
+    {
+        var text = string.Concat(completion.Content.Where(p => p.Kind == Sdk.ChatMessageContentPartKind.Text).Select(p => p.Text));
+        if (text.Length == 0 && !string.IsNullOrEmpty(completion.Refusal))
+        {
+            text = completion.Refusal;
+        }
+        var calls = completion.ToolCalls
+            .Select(c => new ToolCallRequest(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? "{}"))
+            .ToList();
+        var usage = completion.Usage is { } u ? new TokenUsage(u.InputTokenCount, u.OutputTokenCount) : TokenUsage.Zero;
+        return new ChatResponse(text, calls, Reasoning(raw), usage, FinishReason(completion.FinishReason), completion.Model);
+    }
+
+    /// <summary>
+    /// OpenAI's chat API hides reasoning, but compatible servers return it beside the content: vLLM and
+    /// DeepSeek as reasoning_content, OpenRouter and newer vLLM as reasoning. The SDK does not model either
+    /// field, so it is read from the raw body.
+    /// </summary>
+    private static string? Reasoning(PipelineResponse raw)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(raw.Content.ToMemory());
+            if (!document.RootElement.TryGetProperty("choices", out var choices) || choices.GetArrayLength() == 0
+                || !choices[0].TryGetProperty("message", out var message))
+            {
+                return null;
+            }
+            foreach (var name in (string[])["reasoning_content", "reasoning"])
+            {
+                if (message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    return value.GetString();
+                }
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string FinishReason(Sdk.ChatFinishReason reason) => reason switch
+    {
+        Sdk.ChatFinishReason.Stop => "stop",
+        Sdk.ChatFinishReason.Length => "length",
+        Sdk.ChatFinishReason.ToolCalls => "tool_calls",
+        Sdk.ChatFinishReason.ContentFilter => "content_filter",
+        Sdk.ChatFinishReason.FunctionCall => "function_call",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Retry-After in seconds or as an HTTP date, or OpenAI's retry-after-ms.</summary>
+    private static TimeSpan? RetryAfter(PipelineResponse? response)
+    {
+        if (response is null)
+        {
+            return null;
+        }
+        if (response.Headers.TryGetValue("retry-after-ms", out var ms)
+            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || value is null)
+        {
+            return null;
+        }
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? (date - DateTimeOffset.UtcNow) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero
+            : null;
+    }
+
+    private static string Truncate(string? text) =>
+        text is null ? "" : text.Length <= 500 ? text : text[..500] + "...";
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Scheme.Runtime.Store;
+
+/// <summary>
+/// The results of one run directory, in its <c>run.db</c>: one row per finished work unit, written in its own
+/// transaction as the unit finishes, so a killed run loses at most the units in flight and resume skips
+/// every unit already done.
+/// </summary>
+/// <remarks>
+/// Writing a unit again is an upsert keyed by unit id: a retry replaces a failed row, and rewriting a done
+/// row replaces it with the newer result. A failed result never replaces a done one, so a late failure of
+/// a duplicate attempt cannot lose data. WAL lets readers (analyze, a progress view) run while the
+/// runner writes; synchronous=NORMAL is durable against a killed process, which is the failure resume is
+/// for (only a power cut can lose the last transactions). One connection is shared under a lock: SQLite has
+/// one writer anyway, and units finish far slower than a row is written.
+/// </remarks>
+public sealed class SqliteRunStore : IDisposable
+{
+    public const string FileName = "run.db";
+
+    private const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    private SqliteRunStore(string path)
+    {
+        Path = path;
+        // No pooling: a closed store must release the file so the directory can be moved or deleted.
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+        var version = Convert.ToInt32(Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"{path} was written by a newer runtime (schema {version}, this one reads {SchemaVersion}).");
+        }
+        Execute("""
+            CREATE TABLE IF NOT EXISTS units (
+                unit_id     TEXT PRIMARY KEY,
+                run         TEXT NOT NULL,
+                checkpoint  TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                variant     TEXT NOT NULL,
+                condition   TEXT NOT NULL,
+                epoch       INTEGER NOT NULL,
+                seed        INTEGER NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+                outcomes    TEXT NOT NULL,
+                transcript  TEXT,
+                tokens_in   INTEGER NOT NULL,
+                tokens_out  INTEGER NOT NULL,
+                cost_usd    REAL,
+                latency_ms  INTEGER NOT NULL,
+                error       TEXT,
+                finished_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS manifest (
+                id               INTEGER PRIMARY KEY CHECK (id = 1),
+                experiment       TEXT NOT NULL,
+                hash             TEXT NOT NULL,
+                compiler_version TEXT NOT NULL,
+                git_commit       TEXT,
+                arguments        TEXT NOT NULL,
+                started_at       TEXT NOT NULL,
+                ended_at         TEXT
+            );
+            PRAGMA user_version = 1;
+            """);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the store of a run directory.</summary>
+    public static SqliteRunStore Open(string runDirectory)
+    {
+        Directory.CreateDirectory(runDirectory);
+        return new SqliteRunStore(System.IO.Path.Combine(runDirectory, FileName));
+    }
+
+    public void Record(UnitRecord record)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
+                                   transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at)
+                VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
+                        $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished)
+                ON CONFLICT (unit_id) DO UPDATE SET
+                    run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
+                    variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
+                    status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
+                    tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
+                    latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at
+                WHERE units.status <> 'done' OR excluded.status = 'done';
+                """;
+            Add(command, "$id", record.UnitId);
+            Add(command, "$run", record.Run);
+            Add(command, "$checkpoint", record.Checkpoint);
+            Add(command, "$environment", record.Environment);
+            Add(command, "$variant", record.Variant);
+            Add(command, "$condition", record.Condition);
+            Add(command, "$epoch", record.Epoch);
+            Add(command, "$seed", record.Seed);
+            Add(command, "$status", Status(record.Status));
+            Add(command, "$outcomes", JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal)));
+            Add(command, "$transcript", record.TranscriptJson);
+            Add(command, "$tokens_in", record.TokensIn);
+            Add(command, "$tokens_out", record.TokensOut);
+            Add(command, "$cost", record.CostUsd);
+            Add(command, "$latency", record.LatencyMs);
+            Add(command, "$error", record.Error);
+            Add(command, "$finished", record.FinishedAt.ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    public bool IsDone(string unitId)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM units WHERE unit_id = $id AND status = 'done';";
+            Add(command, "$id", unitId);
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>Ids of the units resume must not run again.</summary>
+    public IReadOnlySet<string> CompletedIds()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT unit_id FROM units WHERE status = 'done';";
+            using var reader = command.ExecuteReader();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return ids;
+        }
+    }
+
+    public UnitRecord? Get(string unitId) => Query("WHERE unit_id = $id", unitId).SingleOrDefault();
+
+    /// <summary>Every stored unit, ordered by id so that exports are deterministic.</summary>
+    public IReadOnlyList<UnitRecord> Units() => Query("", null);
+
+    public void WriteManifest(RunManifest manifest)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at)
+                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended)
+                ON CONFLICT (id) DO UPDATE SET experiment = excluded.experiment, hash = excluded.hash,
+                    compiler_version = excluded.compiler_version, git_commit = excluded.git_commit, arguments = excluded.arguments,
+                    started_at = excluded.started_at, ended_at = excluded.ended_at;
+                """;
+            Add(command, "$experiment", manifest.Experiment);
+            Add(command, "$hash", manifest.Hash);
+            Add(command, "$compiler", manifest.CompilerVersion);
+            Add(command, "$commit", manifest.GitCommit);
+            Add(command, "$arguments", JsonSerializer.Serialize(manifest.Arguments));
+            Add(command, "$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+            Add(command, "$ended", manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public RunManifest? ReadManifest()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at FROM manifest WHERE id = 1;";
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                JsonSerializer.Deserialize<List<string>>(reader.GetString(4)) ?? [],
+                Time(reader.GetString(5)), reader.IsDBNull(6) ? null : Time(reader.GetString(6)));
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    private List<UnitRecord> Query(string where, string? unitId)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, transcript,
+                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at
+                FROM units {where} ORDER BY unit_id;
+                """;
+            if (unitId is not null)
+            {
+                Add(command, "$id", unitId);
+            }
+            using var reader = command.ExecuteReader();
+            var records = new List<UnitRecord>();
+            while (reader.Read())
+            {
+                records.Add(new UnitRecord(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7),
+                    reader.GetString(8) == "done" ? UnitStatus.Done : UnitStatus.Failed,
+                    JsonSerializer.Deserialize<Dictionary<string, bool>>(reader.GetString(9)) ?? [],
+                    reader.IsDBNull(10) ? null : reader.GetString(10),
+                    reader.GetInt32(11), reader.GetInt32(12),
+                    reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                    reader.GetInt64(14),
+                    reader.IsDBNull(15) ? null : reader.GetString(15),
+                    Time(reader.GetString(16))));
+            }
+            return records;
+        }
+    }
+
+    private static string Status(UnitStatus status) => status switch
+    {
+        UnitStatus.Done => "done",
+        UnitStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown unit status."),
+    };
+
+    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static void Add(SqliteCommand command, string name, object? value) =>
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

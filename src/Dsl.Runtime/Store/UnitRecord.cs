@@ -1,0 +1,40 @@
+using Scheme.Runtime.Design;
+using Scheme.Runtime.Episodes;
+
+namespace Scheme.Runtime.Store;
+
+/// <summary>One row of the units table: a work unit's coordinates and what came of it.</summary>
+/// <param name="TranscriptJson">See <see cref="EpisodeJson"/>; null for a failed unit.</param>
+/// <param name="CostUsd">Null when the price of the model is not known.</param>
+public sealed record UnitRecord(
+    string UnitId,
+    string Run,
+    string Checkpoint,
+    string Environment,
+    string Variant,
+    string Condition,
+    int Epoch,
+    long Seed,
+    UnitStatus Status,
+    IReadOnlyDictionary<string, bool> Outcomes,
+    string? TranscriptJson,
+    int TokensIn,
+    int TokensOut,
+    double? CostUsd,
+    long LatencyMs,
+    string? Error,
+    DateTimeOffset FinishedAt)
+{
+    public static UnitRecord Done(EpisodeResult result, DateTimeOffset finishedAt, double? costUsd = null)
+    {
+        var unit = result.Unit;
+        return new UnitRecord(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
+            UnitStatus.Done, result.Outcomes, EpisodeJson.Serialize(result), result.Usage.Input, result.Usage.Output, costUsd,
+            (long)result.Latency.TotalMilliseconds, null, finishedAt);
+    }
+
+    /// <param name="error">What went wrong, already free of secrets (provider messages never carry the key).</param>
+    public static UnitRecord Failed(WorkUnit unit, string error, DateTimeOffset finishedAt, long latencyMs = 0) =>
+        new(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
+            UnitStatus.Failed, new Dictionary<string, bool>(), null, 0, 0, null, latencyMs, error, finishedAt);
+}

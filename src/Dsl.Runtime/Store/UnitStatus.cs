@@ -1,0 +1,10 @@
+namespace Scheme.Runtime.Store;
+
+public enum UnitStatus
+{
+    /// <summary>Finished and graded; resume skips it.</summary>
+    Done,
+
+    /// <summary>Gave up after the engine's retries; resume runs it again.</summary>
+    Failed,
+}
