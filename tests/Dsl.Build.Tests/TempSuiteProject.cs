@@ -11,7 +11,7 @@ internal sealed class TempSuiteProject : IDisposable
     private static readonly string Root = Metadata("RepositoryRoot");
     private static readonly string Configuration = Metadata("Configuration");
 
-    public TempSuiteProject(string outputType = "Exe", string extraProperties = "")
+    public TempSuiteProject(string outputType = "Exe", string extraProperties = "", string extraItems = "")
     {
         Directory = Path.Combine(Path.GetTempPath(), "scheme-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(Directory);
@@ -29,6 +29,7 @@ internal sealed class TempSuiteProject : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{Root}/src/Dsl.Runtime/Dsl.Runtime.csproj" />
+                {extraItems}
               </ItemGroup>
               <Import Project="{Root}/build/Scheme.Dsl.targets" />
             </Project>
