@@ -67,6 +67,9 @@ WS            : [ \t\r\n\u000C]+ -> channel(HIDDEN);
 // Bad input becomes tokens instead of lexer errors, so the compiler reports it with its own codes and
 // positions. An unterminated string is still a string to the parser, so parsing carries on; a stray
 // character goes to its own channel, so it does not also cause a parse error.
+// A triple-quoted string with no closing quotes runs to the end of the file; the rule cannot match a
+// terminated one, because its body never contains three quotes in a row.
+UNTERMINATED_TRIPLE_STRING : '"""' (~'"' | '"' ~'"' | '""' ~'"')* ('"' | '""')? EOF;
 UNTERMINATED_STRING : '"' (ESC | ~["\\\r\n])*;
 ERROR_CHAR          : . -> channel(2);
 

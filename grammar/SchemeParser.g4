@@ -44,7 +44,7 @@ expression
     | expression op=(PLUS | MINUS) expression                # additiveExpression
     | expression op=(LT | LE | GT | GE) expression           # relationalExpression
     | expression op=(EQ | NEQ) expression                    # equalityExpression
-    | expression CITES name                                  # citesExpression
+    | expression CITES name (DOT name)?                      # citesExpression
     | expression AND expression                              # andExpression
     | expression OR expression                               # orExpression
     ;
@@ -68,7 +68,7 @@ argumentList : argument (COMMA argument)* COMMA? ;
 
 argument : (name COLON)? expression ;
 
-string : STRING | TRIPLE_STRING | UNTERMINATED_STRING ;
+string : STRING | TRIPLE_STRING | UNTERMINATED_STRING | UNTERMINATED_TRIPLE_STRING ;
 
 // Soft keywords: words that are keywords in one position are still usable as names elsewhere.
 name

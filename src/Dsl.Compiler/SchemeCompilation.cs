@@ -33,9 +33,9 @@ public static class SchemeCompilation
         {
             dependencies.Add(imported.File.FullPath);
         }
-        var model = new Binder(loader.Units, diagnostics, dependencies).Bind();
+        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies).Bind();
         var generated = diagnostics.HasErrors ? [] : new CSharpEmitter(model, options ?? new EmitOptions()).Emit();
-        return new CompilationResult(diagnostics.ToSortedList(), generated, model, dependencies.Paths.ToList());
+        return new CompilationResult(FollowOnFilter.Apply(diagnostics.ToSortedList(), loader.Units), generated, model, dependencies.Paths.ToList());
     }
 
     public static CompilationResult CompileFiles(IEnumerable<string> paths, EmitOptions? options = null) =>

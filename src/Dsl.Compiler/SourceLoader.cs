@@ -13,9 +13,16 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
     private readonly Dictionary<string, CompilationUnitSyntax> _units = new(StringComparer.Ordinal);
     private readonly List<CompilationUnitSyntax> _ordered = [];
     private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
+    private readonly List<CompilationUnitSyntax> _dependencyOrder = [];
     private int _inputCount;
 
     public IReadOnlyList<CompilationUnitSyntax> Units => _ordered;
+
+    /// <summary>
+    /// Imported files before the files that import them, so a name declared both in a library and in the
+    /// suite that imports it is reported as a duplicate in the suite, where the researcher can fix it.
+    /// </summary>
+    public IReadOnlyList<CompilationUnitSyntax> UnitsInDependencyOrder => _dependencyOrder;
 
     /// <summary>Imported files that were not among the inputs.</summary>
     public IEnumerable<CompilationUnitSyntax> ImportedUnits => _ordered.Skip(_inputCount);
@@ -69,7 +76,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
             {
                 if (relative.Length == 0 || !File.Exists(target))
                 {
-                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, directory);
+                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path));
                     continue;
                 }
                 var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
@@ -78,10 +85,18 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
             Visit(target, stack);
         }
         stack.RemoveAt(stack.Count - 1);
+        _dependencyOrder.Add(unit);
+    }
+
+    /// <summary>The folder of a display path, as messages show it: relative when the path is ("." for none).</summary>
+    public static string DisplayDirectory(string displayPath)
+    {
+        var directory = Path.GetDirectoryName(displayPath);
+        return string.IsNullOrEmpty(directory) ? "." : directory.Replace('\\', '/');
     }
 
     /// <summary>"a/b/../c.scheme" -> "a/c.scheme", keeping a relative path relative for diagnostics.</summary>
-    private static string NormalizeDisplayPath(string path)
+    public static string NormalizeDisplayPath(string path)
     {
         if (Path.IsPathRooted(path))
         {

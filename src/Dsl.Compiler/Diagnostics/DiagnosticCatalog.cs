@@ -14,7 +14,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor SyntaxError = new("SCH0001", Error, "Syntax error",
         "{0}");
     public static readonly DiagnosticDescriptor UnterminatedString = new("SCH0002", Error, "Unterminated string",
-        "This string has no closing quote before the end of the line. Close it with '\"', or use \"\"\"...\"\"\" for text that spans lines.");
+        "This string is never closed. Close a \"...\" string on its own line, or a \"\"\"...\"\"\" string with three quotes.");
     public static readonly DiagnosticDescriptor UnexpectedCharacter = new("SCH0003", Error, "Unexpected character",
         "The character '{0}' cannot appear here. Remove it, or put it inside a string.");
     public static readonly DiagnosticDescriptor InvalidEscape = new("SCH0004", Error, "Invalid escape sequence",
@@ -38,7 +38,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownFunction = new("SCH0108", Error, "Unknown function",
         "Unknown function '{0}'.{1} For custom logic write csharp(\"MethodName\") and implement the partial method in C#.");
     public static readonly DiagnosticDescriptor UnknownTool = new("SCH0109", Error, "Unknown tool",
-        "'{0}' is not a tool of {1}.{2} Add it to the environment's tools list.");
+        "'{0}' is {1}.{2}");
     public static readonly DiagnosticDescriptor UnknownToolArgument = new("SCH0110", Error, "Unknown tool argument",
         "Tool '{0}' has no argument '{1}'.{2}");
     public static readonly DiagnosticDescriptor ImportNotFound = new("SCH0111", Error, "Imported file not found",
@@ -66,11 +66,11 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownTest = new("SCH0122", Error, "Unknown statistical test",
         "Unknown test '{0}'. Known tests: {1}.{2}");
     public static readonly DiagnosticDescriptor InvalidChoice = new("SCH0123", Error, "Invalid value",
-        "'{0}' is not a valid value for '{1}'. Valid values: {2}.{3}");
+        "'{0}' is not a valid value for {1}. Valid values: {2}.{3}");
     public static readonly DiagnosticDescriptor DuplicateOutcome = new("SCH0124", Error, "Duplicate outcome",
         "Outcome '{0}' is defined twice in environment '{1}'. Outcome names must be unique within an environment.");
     public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
-        "Spec '{0}' has no principle '{1}'.{2}");
+        "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch",
@@ -110,7 +110,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor TemperatureOutOfRange = new("SCH0303", Error, "Temperature out of range",
         "temperature is {0}, outside the range 0 to 2 that OpenAI-compatible APIs accept.");
     public static readonly DiagnosticDescriptor ProbabilityOutOfRange = new("SCH0304", Error, "Rate out of range",
-        "{0} is {1}, but a rate is a probability between 0 and 1 (or 0% to 100%).");
+        "{0} is {1}, but it is a probability, between 0 and 1 (or 0% to 100%).");
     public static readonly DiagnosticDescriptor NotPositive = new("SCH0305", Error, "Value must be positive",
         "{0} is {1}, but it must be at least 1.");
     public static readonly DiagnosticDescriptor IntegerExpected = new("SCH0306", Error, "Whole number expected",

@@ -16,6 +16,9 @@ public sealed class SemanticModel
     public required IReadOnlyList<MetricSymbol> Metrics { get; init; }
     public required IReadOnlyList<RunSymbol> Runs { get; init; }
     public required IReadOnlyList<SimulatedValueSymbol> Simulation { get; init; }
+
+    /// <summary>Some simulate assignment had an error, so "no simulated value" warnings would be unreliable.</summary>
+    public bool SimulationIncomplete { get; init; }
     public required IReadOnlyList<HypothesisSymbol> Hypotheses { get; init; }
     public required IReadOnlyList<BoundJudge> Judges { get; init; }
 

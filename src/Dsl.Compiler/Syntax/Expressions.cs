@@ -65,8 +65,11 @@ public enum BinaryOperator
 
 public sealed record BinaryExpressionSyntax(BinaryOperator Operator, ExpressionSyntax Left, ExpressionSyntax Right, TextSpan OperatorSpan, TextSpan Span) : ExpressionSyntax(Span);
 
-/// <summary><c>reasoning cites AntiScheming</c>: does the text refer to the spec or one of its principles?</summary>
-public sealed record CitesExpressionSyntax(ExpressionSyntax Subject, IdentifierSyntax Spec, TextSpan Span) : ExpressionSyntax(Span);
+/// <summary>
+/// <c>reasoning cites AntiScheming</c> (the spec or any of its principles) or <c>reasoning cites AntiScheming.AS1</c>
+/// (that principle).
+/// </summary>
+public sealed record CitesExpressionSyntax(ExpressionSyntax Subject, IdentifierSyntax Spec, IdentifierSyntax? Principle, TextSpan Span) : ExpressionSyntax(Span);
 
 public sealed record ArgumentSyntax(IdentifierSyntax? Name, ExpressionSyntax Value, TextSpan Span) : SyntaxNode(Span);
 

@@ -14,8 +14,13 @@ internal static class StringLiteralDecoder
     public static StringLiteralSyntax Decode(string tokenText, int tokenStart, bool terminated, SourceFile file, DiagnosticBag diagnostics)
     {
         var span = new TextSpan(tokenStart, tokenText.Length);
-        if (tokenText.StartsWith("\"\"\"", StringComparison.Ordinal) && tokenText.Length >= 6)
+        if (tokenText.StartsWith("\"\"\"", StringComparison.Ordinal) && (tokenText.Length >= 6 || !terminated))
         {
+            if (!terminated)
+            {
+                diagnostics.Report(DiagnosticCatalog.UnterminatedString, file, new TextSpan(tokenStart, 3));
+                return DecodeTriple(tokenText + "\"\"\"", tokenStart, span);
+            }
             return DecodeTriple(tokenText, tokenStart, span);
         }
         if (!terminated)

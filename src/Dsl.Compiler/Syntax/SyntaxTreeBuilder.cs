@@ -135,7 +135,8 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return new UnaryExpressionSyntax(c.op.Type == SchemeLexer.NOT ? UnaryOperator.Not : UnaryOperator.Negate,
                     Expression(c.expression()), span);
             case P.CitesExpressionContext c:
-                return new CitesExpressionSyntax(Expression(c.expression()), Name(c.name(), c.Stop), span);
+                return new CitesExpressionSyntax(Expression(c.expression()), Name(c.name(0), c.Stop),
+                    c.name(1) is null ? null : Name(c.name(1), c.Stop), span);
             case P.MultiplicativeExpressionContext c:
                 return Binary(c.op, c.expression(0), c.expression(1), span);
             case P.AdditiveExpressionContext c:
@@ -227,12 +228,15 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
     private StringLiteralSyntax String(P.StringContext context)
     {
         var token = context.Start;
-        return StringLiteralDecoder.Decode(token.Text, token.StartIndex, token.Type != SchemeLexer.UNTERMINATED_STRING, file, diagnostics);
+        var terminated = token.Type is not (SchemeLexer.UNTERMINATED_STRING or SchemeLexer.UNTERMINATED_TRIPLE_STRING);
+        return StringLiteralDecoder.Decode(token.Text, token.StartIndex, terminated, file, diagnostics);
     }
 
     private IdentifierSyntax Name(P.NameContext? context, IToken? near)
     {
-        if (context is null || context.Start.Type == TokenConstants.EOF || context.exception is not null)
+        // A name the parser patched up during recovery (":judge" after deleting a stray ':') is not a name.
+        if (context is null || context.Start.Type == TokenConstants.EOF || context.exception is not null
+            || context.children?.Any(c => c is IErrorNode) == true)
         {
             var at = near is null || near.Type == TokenConstants.EOF ? file.Text.Length : near.StartIndex;
             return new IdentifierSyntax("", new TextSpan(at, 0));

@@ -111,9 +111,16 @@ public sealed class Transcript
 
     public bool Outcome(string name) => _outcomes.GetValueOrDefault(name);
 
-    /// <summary>Whether the text refers to the spec: its name or one of its principle ids, as a whole word.</summary>
-    public bool Cites(string text, string spec)
+    /// <summary>
+    /// Whether the text refers to the spec (its name or any principle id) or, given <paramref name="principle"/>,
+    /// to that principle, as a whole word.
+    /// </summary>
+    public bool Cites(string text, string spec, string? principle = null)
     {
+        if (principle is not null)
+        {
+            return Regex.IsMatch(text, $@"\b{Regex.Escape(principle)}\b");
+        }
         if (!_specs.TryGetValue(spec, out var definition))
         {
             return text.Contains(spec, StringComparison.Ordinal);

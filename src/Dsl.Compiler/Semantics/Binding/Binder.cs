@@ -17,6 +17,9 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
     private readonly Dictionary<Symbol, BinderContext> _contexts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Declarations refused a name (duplicates, 'baseline'): still checked, never part of the model.</summary>
+    private readonly List<Symbol> _rejected = [];
+
     public SemanticModel Bind()
     {
         var simulateBlocks = Declare();
@@ -46,11 +49,14 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         {
             new RunBinder(run, ContextOf(run)).Bind();
         }
-        var simulation = simulateBlocks.SelectMany(s => new SimulateBinder(s.Declaration, _fileContexts[s.File]).Bind()).ToList();
+        var simulateBinders = simulateBlocks.Select(s => new SimulateBinder(s.Declaration, _fileContexts[s.File])).ToList();
+        var simulation = simulateBinders.SelectMany(b => b.Bind()).ToList();
         foreach (var hypothesis in Ordered<HypothesisSymbol>())
         {
             new HypothesisBinder(hypothesis, ContextOf(hypothesis)).Bind();
         }
+
+        BindRejected(environments);
 
         var model = new SemanticModel
         {
@@ -63,6 +69,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             Metrics = Ordered<MetricSymbol>(),
             Runs = Ordered<RunSymbol>(),
             Simulation = simulation,
+            SimulationIncomplete = simulateBinders.Any(b => b.HadErrors),
             Hypotheses = Ordered<HypothesisSymbol>(),
             Judges = _judges.All,
         };
@@ -90,22 +97,66 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                     continue;
                 }
                 var symbol = Create(declaration, unit.File);
+                _contexts[symbol] = context;
                 if (declaration.Name.Text == RunSymbol.Baseline)
                 {
                     context.Report(DiagnosticCatalog.BaselineRedeclared, declaration.Name.Span);
+                    _rejected.Add(symbol);
                     continue;
                 }
                 if (!_table.TryDeclare(symbol, out var existing))
                 {
                     context.Report(DiagnosticCatalog.DuplicateDeclaration, declaration.Name.Span, declaration.Name.Text,
                         $"{Article(existing!.KindName)} {existing.KindName}", context.Describe(existing.File, existing.Declaration.Name.Span));
-                    continue;
+                    _rejected.Add(symbol);
                 }
-                _contexts[symbol] = context;
             }
         }
         CheckExperimentCount();
         return simulateBlocks;
+    }
+
+    /// <summary>
+    /// A refused declaration may hold more mistakes than its name; check its body too, so fixing the name
+    /// does not reveal a second round of errors. What it references counts as used.
+    /// </summary>
+    private void BindRejected(IReadOnlyList<EnvironmentSymbol> environments)
+    {
+        foreach (var symbol in _rejected)
+        {
+            var context = ContextOf(symbol);
+            switch (symbol)
+            {
+                case ExperimentSymbol e:
+                    new ExperimentBinder(e, context).Bind();
+                    break;
+                case SpecSymbol s:
+                    new SpecBinder(s, context).Bind();
+                    break;
+                case CheckpointSymbol c:
+                    var checkpoint = new CheckpointBinder(c, context);
+                    checkpoint.Bind();
+                    checkpoint.ResolveBase();
+                    break;
+                case EnvironmentSymbol e:
+                    var environment = new EnvironmentBinder(e, context);
+                    environment.BindDeclarations();
+                    environment.BindBehaviour();
+                    break;
+                case ManipulationSymbol m:
+                    new ManipulationBinder(m, context).Bind();
+                    break;
+                case MetricSymbol m:
+                    new MetricBinder(m, context, environments).Bind();
+                    break;
+                case RunSymbol r:
+                    new RunBinder(r, context).Bind();
+                    break;
+                case HypothesisSymbol h:
+                    new HypothesisBinder(h, context).Bind();
+                    break;
+            }
+        }
     }
 
     private void CheckExperimentCount()

@@ -12,7 +12,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
 
     public void Bind()
     {
-        Members(Described)
+        Symbol.Written = Members(Described)
             .Property("provider", p => Choice(p, Providers, DiagnosticCatalog.UnknownProvider))
             .Property("model", p => Set(p, Constants.String(p)))
             .Property("base_url", BaseUrl)
@@ -60,6 +60,14 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
     /// <summary>After inheritance a checkpoint must say where to send requests.</summary>
     public void CheckRequired()
     {
+        if (Symbol.Declaration.BaseName is { IsMissing: false } && Symbol.Base is null)
+        {
+            return;
+        }
+        if (Symbol.WritesAnywhere("provider") && Symbol.Setting("provider") is null)
+        {
+            return;
+        }
         if (Symbol.Setting("provider") is null)
         {
             Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "provider",
@@ -91,7 +99,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
             var suggestion = NameSuggester.Suggest(word, choices);
             if (unknown == DiagnosticCatalog.InvalidChoice)
             {
-                Context.Report(unknown, property.Value.Span, word, property.Name.Text, string.Join(", ", choices), suggestion);
+                Context.Report(unknown, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), suggestion);
             }
             else
             {
@@ -110,7 +118,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, url, "base_url", "an absolute http:// or https:// URL such as \"http://localhost:8000/v1\"", "");
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, url, "'base_url'", "an absolute http:// or https:// URL such as \"http://localhost:8000/v1\"", "");
             return;
         }
         Symbol.OwnSettings["base_url"] = url;
@@ -153,7 +161,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, name.Length > 12 ? name[..4] + "..." : name, "api_key_env",
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, name.Length > 12 ? name[..4] + "..." : name, "'api_key_env'",
                 "the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself)", "");
             return;
         }
@@ -168,6 +176,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         {
             if (!Capabilities.Contains(word))
             {
+                Symbol.OwnCapabilitiesInvalid = true;
                 Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", Capabilities), NameSuggester.Suggest(word, Capabilities));
             }
             else if (!seen.Add(word))

@@ -41,7 +41,13 @@ public sealed class DeclarationTable
             MarkUsed(found);
             return found;
         }
-        var suggestion = NameSuggester.Suggest(name.Text, OfType<T>().Select(s => s.Name));
+        var closest = NameSuggester.Closest(name.Text, OfType<T>().Select(s => s.Name));
+        if (closest is not null)
+        {
+            // The misspelt reference was meant for it: do not also call it unused.
+            MarkUsed(_symbols[closest]);
+        }
+        var suggestion = closest is null ? "" : $" Did you mean '{closest}'?";
         if (suggestion.Length == 0 && _symbols.GetValueOrDefault(name.Text) is { } other)
         {
             suggestion = $" '{name.Text}' is {Article(other.KindName)} {other.KindName}.";

@@ -38,6 +38,10 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
                     {
                         continue;
                     }
+                    if (checkpoint.CapabilitiesIncomplete || manipulation.RequiresIncomplete)
+                    {
+                        continue;
+                    }
                     foreach (var missing in manipulation.Requires.Where(r => !checkpoint.Capabilities.Contains(r)))
                     {
                         context.Report(DiagnosticCatalog.CapabilityMissing, condition.Syntax.Span, manipulation.Name, missing, checkpoint.Name);
@@ -57,7 +61,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             Require(cell.Environment, "Environment", "environments", model.Runs.SelectMany(r => r.Environments), context, span);
             Require(cell.Condition, "Condition", "conditions", model.Runs.SelectMany(r => r.Conditions), context, span);
         }
-        if (hypothesis.Metric is null || model.Simulation.Count == 0)
+        if (hypothesis.Metric is null || model.Simulation.Count == 0 || model.SimulationIncomplete)
         {
             return;
         }
@@ -71,8 +75,13 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
         }
     }
 
-    private static void Require(string? name, string kind, string list, IEnumerable<RunEntry> entries, BinderContext context, Text.TextSpan span)
+    private void Require(string? name, string kind, string list, IEnumerable<RunEntry> entries, BinderContext context, Text.TextSpan span)
     {
+        // A run with a misspelt entry may well have meant this one; its own error says enough.
+        if (model.Runs.Any(r => r.IncompleteLists.Contains(list)))
+        {
+            return;
+        }
         if (name is not null && !entries.Any(e => e.Name == name))
         {
             context.Report(DiagnosticCatalog.AbsentFromRuns, span, kind, name, list);

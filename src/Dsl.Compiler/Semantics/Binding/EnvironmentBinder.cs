@@ -146,17 +146,21 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
                 Context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
             return;
         }
+        // A param with bad values is still declared (with an unknown type), so its uses are not errors too.
+        var invalid = new ParamSymbol(param.Name.Text, SchemeType.Error, [], param);
         if (param.Values is not ListExpressionSyntax list)
         {
             if (param.Values is not MissingExpressionSyntax)
             {
                 Context.Report(DiagnosticCatalog.ListExpected, param.Values.Span, $"The values of param '{param.Name.Text}'");
             }
+            Symbol.Params.Add(invalid);
             return;
         }
         if (list.Items.Length == 0)
         {
             Context.Report(DiagnosticCatalog.EmptyList, list.Span, $"Param '{param.Name.Text}'");
+            Symbol.Params.Add(invalid);
             return;
         }
         var values = ImmutableArray.CreateBuilder<object>();
@@ -219,21 +223,28 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
                 continue;
             }
             var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
-            if (new ExpressionBinder(Context, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string content })
-            {
-                Symbol.Files.Add(new WorkspaceFileSymbol(path, content, file));
-            }
+            var content = new ExpressionBinder(Context, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string text } ? text : "";
+            Symbol.Files.Add(new WorkspaceFileSymbol(path, content, file));
         }
     }
 
     private void ReadTools(PropertySyntax property)
     {
-        if (property.Value is not ListExpressionSyntax list)
+        var items = property.Value switch
         {
-            Context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, "'tools'");
+            ListExpressionSyntax list => list.Items,
+            NameExpressionSyntax or CallExpressionSyntax => [property.Value],
+            _ => default(System.Collections.Immutable.ImmutableArray<ExpressionSyntax>?),
+        };
+        if (items is null)
+        {
+            if (property.Value is not MissingExpressionSyntax)
+            {
+                Context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, "'tools'");
+            }
             return;
         }
-        foreach (var item in list.Items)
+        foreach (var item in items)
         {
             var tool = item switch
             {
@@ -265,7 +276,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             return new ToolSymbol(name.Name.Text, IsBuiltin: true, parameters, name);
         }
-        Context.Report(DiagnosticCatalog.UnknownTool, name.Span, name.Name.Text, "the built-in tools",
+        Context.Report(DiagnosticCatalog.UnknownTool, name.Span, name.Name.Text, "not a built-in tool",
             NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys) + $" Built-in tools: {string.Join(", ", BuiltinTools.Keys.Order(StringComparer.Ordinal))}. A tool of your own needs its arguments, e.g. {name.Name.Text}(query: string), and a C# implementation.");
         return null;
     }
@@ -292,13 +303,14 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             }
             if (!ArgumentTypes.TryGetValue(typeName.Name.Text, out var type))
             {
+                // Keep the argument with an unknown type, so reading it is not a second error.
                 Context.Report(DiagnosticCatalog.UnknownType, typeName.Span, typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys));
-                return null;
+                type = SchemeType.Error;
             }
             if (parameters.Any(p => p.Name == argName.Text))
             {
                 Context.Report(DiagnosticCatalog.DuplicateMember, argName.Span, argName.Text, $"tool '{name}'", Context.File.GetLineColumn(call.Span.Start).Line);
-                return null;
+                continue;
             }
             parameters.Add(new ToolParameterSymbol(argName.Text, type));
         }

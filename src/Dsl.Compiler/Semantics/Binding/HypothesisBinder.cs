@@ -163,7 +163,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (!choices.Contains(word))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, property.Name.Text, string.Join(", ", choices), NameSuggester.Suggest(word, choices));
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), NameSuggester.Suggest(word, choices));
             return;
         }
         set(word);

@@ -68,7 +68,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         }
         if (!ThenChoices.Contains(word))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "then", string.Join(", ", ThenChoices), NameSuggester.Suggest(word, ThenChoices));
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "'then'", string.Join(", ", ThenChoices), NameSuggester.Suggest(word, ThenChoices));
             return;
         }
         Symbol.Then = word;
@@ -80,6 +80,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         {
             if (!CheckpointBinder.Capabilities.Contains(word))
             {
+                Symbol.RequiresIncomplete = true;
                 Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", CheckpointBinder.Capabilities),
                     NameSuggester.Suggest(word, CheckpointBinder.Capabilities));
                 continue;

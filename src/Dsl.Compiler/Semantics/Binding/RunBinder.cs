@@ -38,6 +38,7 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
             var identifier = syntax is NameExpressionSyntax n ? n.Name : new IdentifierSyntax(word, syntax.Span);
             if (Context.Declarations.Resolve<T>(identifier, unknown, Context) is null)
             {
+                Symbol.IncompleteLists.Add(property.Name.Text);
                 continue;
             }
             Add(entries, word, syntax, property.Name.Text);
@@ -58,6 +59,7 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
                 var identifier = syntax is NameExpressionSyntax n ? n.Name : new IdentifierSyntax(word, syntax.Span);
                 if (Context.Declarations.Resolve<ManipulationSymbol>(identifier, DiagnosticCatalog.UnknownCondition, Context) is null)
                 {
+                    Symbol.IncompleteLists.Add("conditions");
                     continue;
                 }
             }

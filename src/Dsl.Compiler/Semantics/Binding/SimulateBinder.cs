@@ -10,6 +10,8 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext context)
 {
+    public bool HadErrors { get; private set; }
+
     public List<SimulatedValueSymbol> Bind()
     {
         var values = new List<SimulatedValueSymbol>();
@@ -19,6 +21,7 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
             {
                 if (Assignment(a, scenario) is not { } value)
                 {
+                    HadErrors = true;
                     return;
                 }
                 if (values.FirstOrDefault(v => v.Metric == value.Metric && v.Cell == value.Cell) is { } existing)

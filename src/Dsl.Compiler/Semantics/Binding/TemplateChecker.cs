@@ -34,10 +34,14 @@ public static class TemplateChecker
         }
         if (template.HasErrors || template.Page is null)
         {
-            foreach (var message in template.Messages.Where(m => m.Type == ParserMessageType.Error))
-            {
-                context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.MapSpan(message.Span.Start.Offset, 1), message.Message);
-            }
+            // Scriban's first error is the cause; the rest are its recovery. It points inside the tag, or past it
+            // for a block left open, so report at the start of the tag it belongs to.
+            var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
+            var offset = Math.Clamp(first.Span.Start.Offset, 0, literal.Value.Length);
+            var tag = literal.Value.LastIndexOf("{{", Math.Max(0, Math.Min(offset + 1, literal.Value.Length - 1)), StringComparison.Ordinal);
+            context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.MapSpan(tag >= 0 ? tag : offset, 2), first.Message);
+            // The template could not be read, so it may use any param: do not call them unused.
+            used.UnionWith(parameters);
             return used;
         }
         var nodes = Walk(template.Page).ToList();
@@ -55,6 +59,10 @@ public static class TemplateChecker
             }
             else if (!defined.Contains(name) && !Builtins.Contains(name))
             {
+                if (NameSuggester.Closest(name, parameters) is { } meant)
+                {
+                    used.Add(meant);
+                }
                 context.Report(DiagnosticCatalog.UnknownTemplateVariable, literal.MapSpan(variable.Span.Start.Offset, name.Length),
                     name, environment, NameSuggester.Suggest(name, parameters) + (parameters.Count == 0
                         ? " Declare it with param NAME: [values] in the environment."

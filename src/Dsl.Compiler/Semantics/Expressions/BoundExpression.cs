@@ -44,7 +44,7 @@ public sealed record BoundUnary(UnaryOperator Operator, BoundExpression Operand,
 
 public sealed record BoundBinary(BinaryOperator Operator, BoundExpression Left, BoundExpression Right, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
 
-public sealed record BoundCites(BoundExpression Subject, string Spec, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
+public sealed record BoundCites(BoundExpression Subject, string Spec, string? Principle, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
 
 /// <summary>A call to the fixed function library (rate, contains, accuracy, file, prepend ...).</summary>
 public sealed record BoundCall(string Function, ImmutableArray<BoundExpression> Arguments, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);

@@ -47,7 +47,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         CitesExpressionSyntax c => BindCites(c),
         CallExpressionSyntax c => BindCall(c, expected),
         SpecReferenceSyntax s => BindSpecReference(s.Spec, s),
-        IndexExpressionSyntax i => NotHere(i, "Indexing, metric[cell],", "here", "Cells are selected only in a hypothesis's expect and in simulate."),
+        IndexExpressionSyntax i => NotHere(i, "Indexing, metric[cell],", scope.Description, "Cells are selected only in a hypothesis's expect and in simulate."),
         RemoveSentencesExpressionSyntax r => BindRemoveSentences(r),
         InjectExpressionSyntax i => BindInject(i),
         _ => new BoundError(syntax),
@@ -103,6 +103,12 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 context.Report(DiagnosticCatalog.NotAllowedInContext, name.Span, $"The {other.KindName} '{text}'", scope.Description,
                     $"Only {DescribeNamesInScope()} can be read here.");
                 return new BoundError(name);
+        }
+        if (scope.IsOverEpisode && EnvironmentBinder.BuiltinTools.ContainsKey(text))
+        {
+            var owner = scope.Environment is { } env ? $"environment '{env.Name}'" : "any environment";
+            context.Report(DiagnosticCatalog.UnknownTool, name.Span, text, $"not a tool of {owner}", " Add it to the environment's tools list.");
+            return new BoundError(name);
         }
         if (FunctionLibrary.All.ContainsKey(text))
         {
@@ -194,8 +200,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var operand = BindCore(unary.Operand, expectedType);
         if (!operand.Type.ConvertsTo(expectedType))
         {
-            context.Report(DiagnosticCatalog.InvalidOperands, unary.Span, unary.Operator == UnaryOperator.Not ? "not" : "-",
-                operand.Type.Describe(), "nothing");
+            context.Report(DiagnosticCatalog.TypeMismatch, unary.Operand.Span, expectedType.Describe(), operand.Type.Describe(),
+                $" ('{(unary.Operator == UnaryOperator.Not ? "not" : "-")}' applies to {expectedType.Describe()})");
             return new BoundError(unary);
         }
         return new BoundUnary(unary.Operator, operand, expectedType, unary);
@@ -263,7 +269,18 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         }
         var subject = Bind(cites.Subject, SchemeType.String);
         var spec = context.Declarations.Resolve<SpecSymbol>(cites.Spec, DiagnosticCatalog.UnknownSpec, context);
-        return spec is null || subject.Type.IsError ? new BoundError(cites) : new BoundCites(subject, spec.Name, cites);
+        if (spec is null || subject.Type.IsError)
+        {
+            return new BoundError(cites);
+        }
+        if (cites.Principle is { IsMissing: false } principle && spec.Principles.All(p => p.Id != principle.Text))
+        {
+            var ids = spec.Principles.Select(p => p.Id).ToList();
+            context.Report(DiagnosticCatalog.UnknownPrinciple, principle.Span, spec.Name, principle.Text,
+                NameSuggester.Suggest(principle.Text, ids), string.Join(", ", ids));
+            return new BoundError(cites);
+        }
+        return new BoundCites(subject, spec.Name, cites.Principle?.Text, cites);
     }
 
     private BoundExpression BindSpecReference(IdentifierSyntax name, SyntaxNode syntax)
@@ -380,6 +397,13 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             {
                 index = positional++;
             }
+            if (index < slots.Length && slots[index] is not null)
+            {
+                context.Report(DiagnosticCatalog.DuplicateMember, argument.Span, function.Parameters[index].Name, $"this call of {function.Name}()",
+                    context.File.GetLineColumn(call.Span.Start).Line);
+                ok = false;
+                continue;
+            }
             if (index >= slots.Length)
             {
                 context.Report(DiagnosticCatalog.ArgumentCount, call.Span, $"{function.Name}()", Count(function), call.Arguments.Length, function.Describe());
@@ -431,6 +455,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             BoundCall { Function: "rubric", Arguments: [BoundLiteral { Value: string path }] } => (null, path),
             _ => ((string?)null, (string?)null),
         };
+        if (arguments[1].Type.IsError)
+        {
+            return new BoundError(call);
+        }
         if (question is null && rubric is null)
         {
             context.Report(DiagnosticCatalog.ConstantExpected, arguments[1].Syntax.Span, "The question of judge()");
@@ -457,7 +485,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         context.Dependencies.Add(full);
         if (!File.Exists(full))
         {
-            context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path, Path.GetDirectoryName(full));
+            context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path,
+                SourceLoader.DisplayDirectory(SourceLoader.NormalizeDisplayPath(Path.Combine(SourceLoader.DisplayDirectory(context.File.Path), path))));
             return new BoundError(call);
         }
         return new BoundCall(call.Function.Text, arguments, type, call);
@@ -480,7 +509,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var method = (string)((BoundLiteral)arguments[0]).Value;
         if (!System.Text.RegularExpressions.Regex.IsMatch(method, "^[A-Za-z_][A-Za-z0-9_]*$"))
         {
-            context.Report(DiagnosticCatalog.InvalidChoice, arguments[0].Syntax.Span, method, "csharp method", "a C# method name such as SabotageDetected", "");
+            context.Report(DiagnosticCatalog.InvalidChoice, arguments[0].Syntax.Span, method, "the method name of csharp()", "a C# method name such as SabotageDetected", "");
             return new BoundError(call);
         }
         if (expected is null || expected.Kind is not (TypeKind.Bool or TypeKind.Number or TypeKind.String))

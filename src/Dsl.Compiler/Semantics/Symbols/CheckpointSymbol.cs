@@ -18,6 +18,41 @@ public sealed record CheckpointSymbol(string Name, DeclarationSyntax Declaration
 
     public List<string> OwnCapabilities { get; } = [];
 
+    /// <summary>Properties written here, valid or not (so a bad provider is not also reported missing).</summary>
+    public IReadOnlySet<string> Written { get; set; } = new HashSet<string>();
+
+    /// <summary>The capabilities list held an unknown entry, so capability checks would only echo that error.</summary>
+    public bool OwnCapabilitiesInvalid { get; set; }
+
+    public bool CapabilitiesIncomplete
+    {
+        get
+        {
+            var seen = new HashSet<CheckpointSymbol>(ReferenceEqualityComparer.Instance);
+            for (var c = this; c is not null && seen.Add(c); c = c.Base)
+            {
+                if (c.DeclaresCapabilities)
+                {
+                    return c.OwnCapabilitiesInvalid;
+                }
+            }
+            return false;
+        }
+    }
+
+    public bool WritesAnywhere(string key)
+    {
+        var seen = new HashSet<CheckpointSymbol>(ReferenceEqualityComparer.Instance);
+        for (var c = this; c is not null && seen.Add(c); c = c.Base)
+        {
+            if (c.Written.Contains(key))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>True when the capabilities list is written here (it replaces the base's list).</summary>
     public bool DeclaresCapabilities { get; set; }
 

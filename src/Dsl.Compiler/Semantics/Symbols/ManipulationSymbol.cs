@@ -14,4 +14,6 @@ public sealed record ManipulationSymbol(string Name, DeclarationSyntax Declarati
     public BoundExpression? ReasoningEdit { get; set; }
     public string? Then { get; set; }
     public List<string> Requires { get; } = [];
+
+    public bool RequiresIncomplete { get; set; }
 }

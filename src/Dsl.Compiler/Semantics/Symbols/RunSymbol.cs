@@ -14,6 +14,9 @@ public sealed record RunSymbol(string Name, DeclarationSyntax Declaration, Sourc
     public List<RunEntry> Environments { get; } = [];
     public List<RunEntry> Conditions { get; } = [];
     public int Epochs { get; set; } = 1;
+
+    /// <summary>Lists (checkpoints, environments, conditions) with a name that did not resolve.</summary>
+    public HashSet<string> IncompleteLists { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One name listed in a run, with where it was written (for design errors about that pairing).</summary>
