@@ -135,6 +135,8 @@ public static class DiagnosticCatalog
         "Manipulation '{0}' edits neither system, user nor reasoning, so its condition would equal baseline.");
     public static readonly DiagnosticDescriptor ReasoningEditWithoutRequirement = new("SCH0409", Error, "Reasoning edit without its requirement",
         "Manipulation '{0}' edits the model's reasoning, which only works where the endpoint accepts a reasoning prefill. Add 'requires: reasoning_prefill' so the compiler can check every checkpoint it runs with.");
+    public static readonly DiagnosticDescriptor TestDoesNotFit = new("SCH0411", Error, "Test does not fit the comparison",
+        "{0} cannot test this hypothesis: {1} {2}");
     public static readonly DiagnosticDescriptor BaselineRedeclared = new("SCH0410", Error, "'baseline' is reserved",
         "'baseline' names the unmanipulated condition and cannot be declared as a manipulation. Choose another name.");
 

@@ -162,7 +162,8 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
                 .Append(", Target: ").Append(target).Append("),\n");
             b.Append("#line default\n");
         }
-        b.Append(indent).Append("])");
+        b.Append(indent).Append("],\n");
+        b.Append(indent).Append("Preregistration: ").Append(PreregistrationEmitter.Initializer(model, indent)).Append(')');
         return b.ToString();
     }
 

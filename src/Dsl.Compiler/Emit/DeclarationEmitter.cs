@@ -183,7 +183,8 @@ public sealed class DeclarationEmitter(LineMap lines)
         $"{Indent}Test: {Quoted(hypothesis.Test)},\n" +
         $"{Indent}Alpha: {Number(hypothesis.Alpha)},\n" +
         $"{Indent}Family: {Quoted(hypothesis.Family)},\n" +
-        $"{Indent}Correction: {Quoted(hypothesis.Correction)})";
+        $"{Indent}Correction: {Quoted(hypothesis.Correction)},\n" +
+        $"{Indent}Paired: {Bool(hypothesis.Paired)})";
 
     public static string Cell(DesignCell cell)
     {

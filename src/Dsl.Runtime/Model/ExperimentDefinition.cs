@@ -18,7 +18,8 @@ public sealed record ExperimentDefinition(
     IReadOnlyList<RunDefinition> Runs,
     IReadOnlyList<SimulatedValue> Simulation,
     IReadOnlyList<HypothesisDefinition> Hypotheses,
-    IReadOnlyList<JudgeDefinition> Judges)
+    IReadOnlyList<JudgeDefinition> Judges,
+    PreregistrationDigest? Preregistration = null)
 {
     public CheckpointDefinition Checkpoint(string name) => Find(Checkpoints, c => c.Name == name, "checkpoint", name);
 

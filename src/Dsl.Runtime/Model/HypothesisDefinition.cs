@@ -8,6 +8,7 @@ public enum Direction
 }
 
 /// <summary>A preregistered comparison of a metric between two cells, or between a cell and a constant.</summary>
+/// <param name="Paired">The cells hold the same units under two conditions of one run (McNemar, paired resampling).</param>
 public sealed record HypothesisDefinition(
     string Name,
     string? Title,
@@ -19,4 +20,5 @@ public sealed record HypothesisDefinition(
     string Test,
     double Alpha,
     string Family,
-    string Correction);
+    string Correction,
+    bool Paired = false);

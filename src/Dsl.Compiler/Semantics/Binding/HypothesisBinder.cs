@@ -14,7 +14,6 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
     public static readonly string[] Corrections = ["holm", "benjamini_hochberg", "bonferroni", "none"];
 
     private ExpectSyntax? _expect;
-    private bool _testSet;
 
     public void Bind()
     {
@@ -32,10 +31,6 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         {
             Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "expect",
                 "State the prediction, e.g. expect covert_rate[o3_as] < covert_rate[o3].");
-        }
-        if (!_testSet && Symbol.Constant is not null)
-        {
-            Symbol.Test = "binomial";
         }
     }
 
@@ -128,7 +123,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
 
     private void ReadTest(PropertySyntax property)
     {
-        _testSet = true;
+        Symbol.TestWritten = property;
         if (Constants.Word(property) is not { } word)
         {
             return;

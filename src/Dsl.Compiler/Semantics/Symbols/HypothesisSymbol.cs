@@ -24,7 +24,13 @@ public sealed record HypothesisSymbol(string Name, DeclarationSyntax Declaration
     public DesignCell? Right { get; set; }
     public double? Constant { get; set; }
     public Direction Direction { get; set; }
-    public string Test { get; set; } = "fisher_exact";
+    /// <summary>The test; when not written, the design checker picks the one that fits the comparison.</summary>
+    public string Test { get; set; } = "";
+
+    public Syntax.PropertySyntax? TestWritten { get; set; }
+
+    /// <summary>Both cells hold the same units under two conditions of one run (so a paired test applies).</summary>
+    public bool Paired { get; set; }
     public double Alpha { get; set; } = 0.05;
     public string Family { get; set; } = "";
     public string Correction { get; set; } = "holm";

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Scheme.Compiler.Syntax;
+
+namespace Scheme.Compiler.Emit;
+
+/// <summary>
+/// Renders a declaration in one canonical form: no comments, fixed spacing, properties sorted by name,
+/// numbers by value (13% and 0.13 are the same), every binary operation parenthesized. Two declarations
+/// that mean the same render the same, so a preregistration lock survives reformatting but not a change.
+/// </summary>
+public static class CanonicalPrinter
+{
+    public static string Print(DeclarationSyntax declaration)
+    {
+        var b = new StringBuilder();
+        b.Append(declaration.Kind.ToString().ToLowerInvariant()).Append(' ').Append(declaration.Name.Text);
+        if (declaration.BaseName is { } baseName)
+        {
+            b.Append(" extends ").Append(baseName.Text);
+        }
+        if (declaration.Title is { } title)
+        {
+            b.Append(' ').Append(Quote(title.Value));
+        }
+        if (declaration.Value is { } value)
+        {
+            return b.Append(" = ").Append(Expression(value)).ToString();
+        }
+        b.Append(" {");
+        var properties = declaration.Members.OfType<PropertySyntax>().OrderBy(p => p.Name.Text, StringComparer.Ordinal);
+        var others = declaration.Members.Where(m => m is not PropertySyntax);
+        foreach (var member in properties.Cast<MemberSyntax>().Concat(others))
+        {
+            b.Append(' ').Append(Member(member)).Append(';');
+        }
+        return b.Append(" }").ToString();
+    }
+
+    private static string Member(MemberSyntax member) => member switch
+    {
+        PropertySyntax p => $"{p.Name.Text}: {Expression(p.Value)}",
+        ParamSyntax p => $"param {p.Name.Text}: {Expression(p.Values)}",
+        WorkspaceSyntax w => "workspace {" + string.Concat(w.Files.Select(f => $" file {Quote(f.Path.Value)} = {Expression(f.Content)};")) + " }",
+        FollowupSyntax f => $"followup {Quote(f.Question.Value)} -> {f.Outcome.Text}: {Expression(f.Grader)}",
+        ExpectSyntax e => $"expect {Expression(e.Condition)}",
+        AssignmentSyntax a => $"{a.Target.Text}[{string.Join(", ", a.Indices.Select(Expression))}] = {Expression(a.Value)}",
+        _ => "?",
+    };
+
+    public static string Expression(ExpressionSyntax expression) => expression switch
+    {
+        NumberLiteralSyntax n => n.Value.ToString("R", CultureInfo.InvariantCulture),
+        StringLiteralSyntax s => Quote(s.Value),
+        BooleanLiteralSyntax b => b.Value ? "true" : "false",
+        ListExpressionSyntax l => "[" + string.Join(", ", l.Items.Select(Expression)) + "]",
+        NameExpressionSyntax n => n.Name.Text,
+        MemberAccessExpressionSyntax m => $"{Expression(m.Target)}.{m.Member.Text}",
+        IndexExpressionSyntax i => $"{Expression(i.Target)}[{string.Join(", ", i.Indices.Select(Expression))}]",
+        UnaryExpressionSyntax u => (u.Operator == UnaryOperator.Not ? "not " : "-") + Expression(u.Operand),
+        BinaryExpressionSyntax b => $"({Expression(b.Left)} {Semantics.Expressions.ExpressionBinder.OperatorText(b.Operator)} {Expression(b.Right)})",
+        CitesExpressionSyntax c => $"({Expression(c.Subject)} cites {c.Spec.Text}{(c.Principle is null ? "" : "." + c.Principle.Text)})",
+        CallExpressionSyntax c => $"{c.Function.Text}({string.Join(", ", c.Arguments.Select(a => (a.Name is null ? "" : a.Name.Text + ": ") + Expression(a.Value)))})",
+        SpecReferenceSyntax s => $"spec {s.Spec.Text}",
+        RemoveSentencesExpressionSyntax r => $"remove sentences where {Expression(r.Predicate)}",
+        InjectExpressionSyntax i => $"inject {Expression(i.Text)}",
+        _ => "?",
+    };
+
+    private static string Quote(string value) => CSharpLiterals.Quoted(value);
+}
