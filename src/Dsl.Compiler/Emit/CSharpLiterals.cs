@@ -50,18 +50,33 @@ public static class CSharpLiterals
         var builder = new StringBuilder(value.Length + 2).Append('"');
         foreach (var c in value)
         {
-            builder.Append(c switch
+            switch (c)
             {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\0' => "\\0",
-                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
-                _ when c is '\u2028' or '\u2029' or '\u0085' => $"\\u{(int)c:X4}",
-                _ => c.ToString(),
-            });
+                case '"':
+                    builder.Append("\\\"");
+                    break;
+                case '\\':
+                    builder.Append("\\\\");
+                    break;
+                case '\n':
+                    builder.Append("\\n");
+                    break;
+                case '\r':
+                    builder.Append("\\r");
+                    break;
+                case '\t':
+                    builder.Append("\\t");
+                    break;
+                case '\0':
+                    builder.Append("\\0");
+                    break;
+                case var _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085':
+                    builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    builder.Append(c);
+                    break;
+            }
         }
         return builder.Append('"').ToString();
     }

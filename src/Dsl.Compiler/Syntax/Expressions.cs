@@ -12,21 +12,25 @@ public sealed record MissingExpressionSyntax(TextSpan Span) : ExpressionSyntax(S
 public sealed record NumberLiteralSyntax(double Value, bool IsPercent, string Text, TextSpan Span) : ExpressionSyntax(Span);
 
 /// <summary>
-/// A string after unescaping. <see cref="SourceOffsets"/> maps each character of <see cref="Value"/> back to
-/// its offset in the file, so an error inside a prompt template points at the exact character.
+/// A string after unescaping, and where each of its characters came from, so an error inside a prompt
+/// template points at the exact character. Character i of <see cref="Value"/> is at file offset
+/// <see cref="ContentStart"/> + i, unless escapes shifted it: then <see cref="EscapedOffsets"/> holds every
+/// character's offset (kept only for strings with escapes, which are short).
 /// </summary>
-public sealed record StringLiteralSyntax(string Value, ImmutableArray<int> SourceOffsets, TextSpan Span) : ExpressionSyntax(Span)
+public sealed record StringLiteralSyntax(string Value, int ContentStart, ImmutableArray<int> EscapedOffsets, TextSpan Span) : ExpressionSyntax(Span)
 {
     public TextSpan MapSpan(int start, int length)
     {
-        if (SourceOffsets.IsDefaultOrEmpty)
+        if (Value.Length == 0)
         {
             return Span;
         }
-        var first = SourceOffsets[Math.Clamp(start, 0, SourceOffsets.Length - 1)];
-        var last = SourceOffsets[Math.Clamp(start + Math.Max(length, 1) - 1, 0, SourceOffsets.Length - 1)];
+        var first = Offset(Math.Clamp(start, 0, Value.Length - 1));
+        var last = Offset(Math.Clamp(start + Math.Max(length, 1) - 1, 0, Value.Length - 1));
         return TextSpan.FromBounds(first, last + 1);
     }
+
+    private int Offset(int index) => EscapedOffsets.IsDefaultOrEmpty ? ContentStart + index : EscapedOffsets[index];
 }
 
 public sealed record BooleanLiteralSyntax(bool Value, TextSpan Span) : ExpressionSyntax(Span);

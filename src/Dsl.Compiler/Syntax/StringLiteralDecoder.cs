@@ -28,6 +28,11 @@ internal static class StringLiteralDecoder
             diagnostics.Report(DiagnosticCatalog.UnterminatedString, file, new TextSpan(tokenStart, 1));
         }
         var end = terminated ? tokenText.Length - 1 : tokenText.Length;
+        if (tokenText.IndexOf('\\', 1) < 0)
+        {
+            // No escapes, the common case: the value is the text between the quotes, character for character.
+            return new StringLiteralSyntax(tokenText[1..Math.Max(1, end)], tokenStart + 1, default, span);
+        }
         var builder = new StringBuilder(end);
         var offsets = ImmutableArray.CreateBuilder<int>(end);
         for (var i = 1; i < end; i++)
@@ -58,7 +63,7 @@ internal static class StringLiteralDecoder
             builder.Append(c);
             offsets.Add(tokenStart + i);
         }
-        return new StringLiteralSyntax(builder.ToString(), offsets.ToImmutable(), span);
+        return new StringLiteralSyntax(builder.ToString(), tokenStart + 1, offsets.ToImmutable(), span);
     }
 
     /// <summary>Triple-quoted text is raw; one line break right after the opening quotes is dropped.</summary>
@@ -74,8 +79,6 @@ internal static class StringLiteralDecoder
             start += 1;
         }
         var end = Math.Max(start, tokenText.Length - 3);
-        var value = tokenText[start..end];
-        var offsets = ImmutableArray.CreateRange(Enumerable.Range(tokenStart + start, value.Length));
-        return new StringLiteralSyntax(value, offsets, span);
+        return new StringLiteralSyntax(tokenText[start..end], tokenStart + start, default, span);
     }
 }
