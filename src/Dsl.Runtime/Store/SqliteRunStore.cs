@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -56,7 +56,8 @@ public sealed class SqliteRunStore : IDisposable
                 cost_usd    REAL,
                 latency_ms  INTEGER NOT NULL,
                 error       TEXT,
-                finished_at TEXT NOT NULL
+                finished_at TEXT NOT NULL,
+                metrics     TEXT
             );
             CREATE TABLE IF NOT EXISTS manifest (
                 id               INTEGER PRIMARY KEY CHECK (id = 1),
@@ -68,8 +69,13 @@ public sealed class SqliteRunStore : IDisposable
                 started_at       TEXT NOT NULL,
                 ended_at         TEXT
             );
-            PRAGMA user_version = 1;
             """);
+        // Schema 2 added per-unit metric values; a schema 1 store gains the column and keeps its rows.
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = 'metrics';") is long and 0)
+        {
+            Execute("ALTER TABLE units ADD COLUMN metrics TEXT;");
+        }
+        Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
     public string Path { get; }
@@ -90,15 +96,15 @@ public sealed class SqliteRunStore : IDisposable
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                                   transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at)
+                                   transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics)
                 VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
-                        $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished)
+                        $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics)
                 ON CONFLICT (unit_id) DO UPDATE SET
                     run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
                     variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
                     status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
                     tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
-                    latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at
+                    latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics
                 WHERE units.status <> 'done' OR excluded.status = 'done';
                 """;
             Add(command, "$id", record.UnitId);
@@ -118,6 +124,8 @@ public sealed class SqliteRunStore : IDisposable
             Add(command, "$latency", record.LatencyMs);
             Add(command, "$error", record.Error);
             Add(command, "$finished", record.FinishedAt.ToString("O", CultureInfo.InvariantCulture));
+            Add(command, "$metrics", record.Metrics is null ? null
+                : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal)));
             command.ExecuteNonQuery();
             transaction.Commit();
         }
@@ -155,6 +163,45 @@ public sealed class SqliteRunStore : IDisposable
 
     /// <summary>Every stored unit, ordered by id so that exports are deterministic.</summary>
     public IReadOnlyList<UnitRecord> Units() => Query("", null);
+
+    /// <summary>
+    /// Per cell (checkpoint, environment, condition) and metric: how many done units the metric counts and its
+    /// mean over them (a rate for rate metrics). Computed in SQLite so that a million-unit run is never loaded.
+    /// </summary>
+    public IReadOnlyList<CellMetric> MetricSummary()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT u.checkpoint, u.environment, u.condition, m.key, COUNT(*), AVG(m.value)
+                FROM units u, json_each(u.metrics) m
+                WHERE u.status = 'done' AND u.metrics IS NOT NULL
+                GROUP BY u.checkpoint, u.environment, u.condition, m.key
+                ORDER BY m.key, u.checkpoint, u.environment, u.condition;
+                """;
+            using var reader = command.ExecuteReader();
+            var rows = new List<CellMetric>();
+            while (reader.Read())
+            {
+                rows.Add(new CellMetric(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetDouble(5)));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>Units per status, over the whole store.</summary>
+    public (long Done, long Failed) StatusCounts()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'failed'), 0) FROM units;";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
 
     public void WriteManifest(RunManifest manifest)
     {
@@ -212,7 +259,7 @@ public sealed class SqliteRunStore : IDisposable
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, transcript,
-                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at
+                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics
                 FROM units {where} ORDER BY unit_id;
                 """;
             if (unitId is not null)
@@ -233,7 +280,8 @@ public sealed class SqliteRunStore : IDisposable
                     reader.IsDBNull(13) ? null : reader.GetDouble(13),
                     reader.GetInt64(14),
                     reader.IsDBNull(15) ? null : reader.GetString(15),
-                    Time(reader.GetString(16))));
+                    Time(reader.GetString(16)),
+                    reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(17))));
             }
             return records;
         }
