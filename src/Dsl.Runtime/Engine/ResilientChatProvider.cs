@@ -45,7 +45,9 @@ public sealed class ResilientChatProvider : IChatProvider
                 _counters?.AddRequest();
                 response = await _inner.CompleteAsync(request, token).ConfigureAwait(false);
             }
-            _meter?.Add(response.Model ?? request.Model, response.Usage);
+            // Priced by the model asked for: what an endpoint reports back (a snapshot, a local alias) is not what
+            // the price table or the researcher knows it by.
+            _meter?.Add(request.Model, response.Usage);
             await _limiter.PayTokensAsync(response.Usage.Input + response.Usage.Output - estimate, token).ConfigureAwait(false);
             return response;
         }, cancellationToken).ConfigureAwait(false);

@@ -84,7 +84,7 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
             usage += response.Usage;
             if (JudgeVerdictParser.TryParse(response.Content, out var verdict))
             {
-                return new JudgeVerdict(judge.Id, checkpoint.Name, response.Model ?? model, seed, verdict, response.Content, attempt + 1, usage);
+                return new JudgeVerdict(judge.Id, checkpoint.Name, model, response.Model, seed, verdict, response.Content, attempt + 1, usage);
             }
             answers.Add(response.Content.Length > 200 ? response.Content[..200] + "..." : response.Content);
         }
