@@ -25,6 +25,7 @@ public sealed class SqliteRunStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private SqliteCommand? _upsert;
 
     private SqliteRunStore(string path)
     {
@@ -92,43 +93,58 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using var command = _connection.CreateCommand();
+            // One prepared statement for the life of the store: preparing this upsert costs more than running it,
+            // which matters at a million units.
+            var command = _upsert ??= PrepareUpsert();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                                   transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics)
-                VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
-                        $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics)
-                ON CONFLICT (unit_id) DO UPDATE SET
-                    run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
-                    variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
-                    status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
-                    tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
-                    latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics
-                WHERE units.status <> 'done' OR excluded.status = 'done';
-                """;
-            Add(command, "$id", record.UnitId);
-            Add(command, "$run", record.Run);
-            Add(command, "$checkpoint", record.Checkpoint);
-            Add(command, "$environment", record.Environment);
-            Add(command, "$variant", record.Variant);
-            Add(command, "$condition", record.Condition);
-            Add(command, "$epoch", record.Epoch);
-            Add(command, "$seed", record.Seed);
-            Add(command, "$status", Status(record.Status));
-            Add(command, "$outcomes", JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal)));
-            Add(command, "$transcript", record.TranscriptJson);
-            Add(command, "$tokens_in", record.TokensIn);
-            Add(command, "$tokens_out", record.TokensOut);
-            Add(command, "$cost", record.CostUsd);
-            Add(command, "$latency", record.LatencyMs);
-            Add(command, "$error", record.Error);
-            Add(command, "$finished", record.FinishedAt.ToString("O", CultureInfo.InvariantCulture));
-            Add(command, "$metrics", record.Metrics is null ? null
-                : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal)));
+            var p = command.Parameters;
+            p["$id"].Value = record.UnitId;
+            p["$run"].Value = record.Run;
+            p["$checkpoint"].Value = record.Checkpoint;
+            p["$environment"].Value = record.Environment;
+            p["$variant"].Value = record.Variant;
+            p["$condition"].Value = record.Condition;
+            p["$epoch"].Value = record.Epoch;
+            p["$seed"].Value = record.Seed;
+            p["$status"].Value = Status(record.Status);
+            p["$outcomes"].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
+            p["$transcript"].Value = (object?)record.TranscriptJson ?? DBNull.Value;
+            p["$tokens_in"].Value = record.TokensIn;
+            p["$tokens_out"].Value = record.TokensOut;
+            p["$cost"].Value = (object?)record.CostUsd ?? DBNull.Value;
+            p["$latency"].Value = record.LatencyMs;
+            p["$error"].Value = (object?)record.Error ?? DBNull.Value;
+            p["$finished"].Value = record.FinishedAt.ToString("O", CultureInfo.InvariantCulture);
+            p["$metrics"].Value = record.Metrics is null ? DBNull.Value
+                : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+    }
+
+    private SqliteCommand PrepareUpsert()
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
+                               transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics)
+            VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
+                    $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics)
+            ON CONFLICT (unit_id) DO UPDATE SET
+                run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
+                variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
+                status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
+                tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
+                latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics
+            WHERE units.status <> 'done' OR excluded.status = 'done';
+            """;
+        foreach (var name in (string[])["$id", "$run", "$checkpoint", "$environment", "$variant", "$condition", "$epoch", "$seed", "$status",
+                     "$outcomes", "$transcript", "$tokens_in", "$tokens_out", "$cost", "$latency", "$error", "$finished", "$metrics"])
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+        }
+        command.Prepare();
+        return command;
     }
 
     public bool IsDone(string unitId)
@@ -248,6 +264,7 @@ public sealed class SqliteRunStore : IDisposable
     {
         lock (_lock)
         {
+            _upsert?.Dispose();
             _connection.Dispose();
         }
     }
