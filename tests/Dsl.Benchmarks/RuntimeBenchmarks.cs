@@ -41,10 +41,10 @@ public sealed class RuntimeBenchmarkSuite : IBenchmarkSuite
             // 1. Throughput and CPU per unit at concurrency 64, 200 ms latency.
             await using (var server = await ChildServer.StartAsync(latencyMs: 200, rpm: null))
             {
-                Run(RuntimeExperiments.Echo(128), server.BaseUrl, Path.Combine(temp, "warmup"), 64);
+                Run(128, server.BaseUrl, Path.Combine(temp, "warmup"), 64);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                var code = Run(RuntimeExperiments.Echo(throughputUnits), server.BaseUrl, Path.Combine(temp, "throughput"), 64);
+                var code = Run(throughputUnits, server.BaseUrl, Path.Combine(temp, "throughput"), 64);
                 var wall = clock.Elapsed.TotalSeconds;
                 var cpuPerUnit = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / throughputUnits;
                 var rate = throughputUnits / wall;
@@ -58,7 +58,7 @@ public sealed class RuntimeBenchmarkSuite : IBenchmarkSuite
                 var clock = Stopwatch.StartNew();
                 var output = new StringWriter();
                 var code = RunnerHost.Run(["run", "--endpoint", server.BaseUrl, "--out", Path.Combine(temp, "limited"), "--no-cache", "--concurrency", "64",
-                    "--rpm", rpm.ToString(CultureInfo.InvariantCulture), "--progress-interval", "3600"], RuntimeExperiments.Echo(limitedUnits), output, output, CancellationToken.None);
+                    "--rpm", rpm.ToString(CultureInfo.InvariantCulture), "--limit", limitedUnits.ToString(CultureInfo.InvariantCulture), "--progress-interval", "3600"], RuntimeExperiments.Echo(limitedUnits), output, output, CancellationToken.None);
                 var minutes = clock.Elapsed.TotalMinutes;
                 var achieved = limitedUnits / minutes;
                 var stats = await server.StatsAsync();
@@ -77,11 +77,12 @@ public sealed class RuntimeBenchmarkSuite : IBenchmarkSuite
         }
     }
 
-    private static int Run(ExperimentDefinition experiment, string endpoint, string directory, int concurrency)
+    private static int Run(int units, string endpoint, string directory, int concurrency)
     {
+        var experiment = RuntimeExperiments.Echo(units);
         var output = new StringWriter();
         var code = RunnerHost.Run(["run", "--endpoint", endpoint, "--out", directory, "--no-cache", "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
-            "--progress-interval", "3600"], experiment, output, output, CancellationToken.None);
+            "--progress-interval", "3600", "--limit", units.ToString(CultureInfo.InvariantCulture)], experiment, output, output, CancellationToken.None);
         if (code != RunnerHost.Success)
         {
             Console.WriteLine(output);
@@ -97,7 +98,8 @@ public static class RuntimeExperiments
 {
     public const string KeyVariable = "SCHEME_BENCH_KEY";
 
-    /// <summary>One request per unit: a single-turn environment without tools; <paramref name="units"/> = variants x epochs.</summary>
+    /// <summary>One request per unit: a single-turn environment without tools, with at least <paramref name="units"/>
+    /// units (variants x epochs, rounded up: runs pass --limit for an exact count).</summary>
     public static ExperimentDefinition Echo(int units)
     {
         var variants = Math.Min(units, 1000);

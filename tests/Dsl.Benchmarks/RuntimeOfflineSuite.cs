@@ -21,7 +21,7 @@ public sealed class RuntimeOfflineSuite : IBenchmarkSuite
         var directory = args[1];
         var clock = Stopwatch.StartNew();
         var output = new StringWriter();
-        var code = RunnerHost.Run(["run", "--offline", "--out", directory, "--progress-interval", "3600"], RuntimeExperiments.Echo(units), output, output, CancellationToken.None);
+        var code = RunnerHost.Run(["run", "--offline", "--out", directory, "--progress-interval", "3600", "--limit", args[0]], RuntimeExperiments.Echo(units), output, output, CancellationToken.None);
         var wall = clock.Elapsed.TotalSeconds;
         var peak = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown";
         var mean = output.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("answer_rate", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
