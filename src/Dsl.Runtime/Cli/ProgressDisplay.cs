@@ -22,6 +22,9 @@ public static class ProgressDisplay
                     await Task.WhenAny(run, Task.Delay(250)).ConfigureAwait(false);
                     context.UpdateTarget(Render(counters));
                 }
+                // The last frame shows the final counts.
+                context.UpdateTarget(Render(counters));
+                context.Refresh();
             }).ConfigureAwait(false);
             return;
         }

@@ -25,7 +25,6 @@ public class KillAndResumeTests
     {
         const int tasks = 40;
         using var fixture = new RunnerFixture();
-        var killed = false;
         var resumed = new ConcurrentBag<int>();
         var resuming = false;
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +43,6 @@ public class KillAndResumeTests
                 {
                     // Killed from inside the 60th request, before it is answered: the child is certainly mid-run,
                     // whatever the scheduling of this test's own continuations.
-                    Volatile.Write(ref killed, true);
                     Volatile.Read(ref runner)?.Kill(entireProcessTree: true); // SIGKILL on Unix
                     enough.TrySetResult();
                 }
@@ -72,8 +70,12 @@ public class KillAndResumeTests
         var output = ReadOnThread(child.StandardOutput);
         var errors = ReadOnThread(child.StandardError);
 
-        var finished = await Task.WhenAny(enough.Task, child.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
-        Assert.True(finished == enough.Task, $"The child ended or stalled before the kill: {errors.Task.Result}");
+        var finished = await Task.WhenAny(enough.Task, child.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (finished != enough.Task)
+        {
+            child.Kill(entireProcessTree: true);
+            Assert.Fail($"The child ended or stalled before the kill: {await errors.Task}");
+        }
         await child.WaitForExitAsync();
         Assert.True(child.ExitCode != 0, $"exit {child.ExitCode} after {Volatile.Read(ref requests)} requests: {await output.Task}");
 
