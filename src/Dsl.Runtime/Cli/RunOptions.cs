@@ -23,11 +23,12 @@ public sealed class RunOptions
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds one request may take before it fails as a timeout (and is retried).", DefaultValueFactory = _ => 600 };
     public Option<int> Retries { get; } = new("--retries") { Description = "Retries of a request after a transient failure (429, 5xx, timeout, dropped connection).", DefaultValueFactory = _ => 6 };
     public Option<double> RetryDelay { get; } = new("--retry-delay") { Description = "Base of the exponential backoff in seconds, when the server sends no Retry-After.", DefaultValueFactory = _ => 1 };
+    public Option<string?> Replay { get; } = new("--replay") { Description = "Re-grade: replay the transcripts recorded in this run directory instead of asking the models (tools run again; judges are asked live)." };
     public Option<double> ProgressInterval { get; } = new("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
 
     public IEnumerable<Option> All =>
         [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
-         Timeout, Retries, RetryDelay, ProgressInterval];
+         Timeout, Retries, RetryDelay, Replay, ProgressInterval];
 
     public Command AddTo(Command command)
     {
@@ -70,7 +71,8 @@ public sealed class RunOptions
             TokensPerMinute: parse.GetValue(TokensPerMinute),
             RequestTimeout: TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             Retry: new RetryPolicy(parse.GetValue(Retries), TimeSpan.FromSeconds(parse.GetValue(RetryDelay))),
-            MaxCostUsd: parse.GetValue(MaxCost)));
+            MaxCostUsd: parse.GetValue(MaxCost),
+            ReplayDirectory: parse.GetValue(Replay)));
 
     /// <summary>The default run directory: runs/&lt;experiment&gt;-&lt;UTC timestamp&gt;.</summary>
     public static string DefaultOut(string experiment, DateTimeOffset now) =>

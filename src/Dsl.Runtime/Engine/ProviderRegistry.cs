@@ -2,6 +2,7 @@ using Scheme.Runtime.Caching;
 using Scheme.Runtime.Episodes;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Providers;
+using Scheme.Runtime.Store;
 
 namespace Scheme.Runtime.Engine;
 
@@ -27,6 +28,8 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private readonly ResponseCache? _cache;
     private readonly SimulatedExecutor _simulated;
     private readonly EpisodeExecutor _episodes;
+    private readonly SqliteRunStore? _replaySource;
+    private readonly ReplayExecutor? _replay;
 
     public ProviderRegistry(ExperimentDefinition experiment, EngineSettings settings, CostMeter meter, RunCounters counters,
         Func<string, string?>? readVariable = null)
@@ -39,12 +42,21 @@ public sealed class ProviderRegistry : IAsyncDisposable
         _cache = settings.NoCache || settings.Offline ? null : new ResponseCache(settings.CacheDirectory ?? EngineSettings.DefaultCacheDirectory());
         _simulated = new SimulatedExecutor(experiment);
         _episodes = new EpisodeExecutor(new EpisodeRunner(experiment, Chat));
+        if (settings.ReplayDirectory is { } replay && File.Exists(Path.Combine(replay, SqliteRunStore.FileName)))
+        {
+            _replaySource = SqliteRunStore.Open(replay);
+            _replay = new ReplayExecutor(experiment, _replaySource, Chat);
+        }
     }
 
     public SimulatedExecutor SimulatedUnits => _simulated;
 
     /// <summary>The provider kind a checkpoint runs with in this run.</summary>
     public string KindOf(CheckpointDefinition checkpoint) => _settings.Offline ? Simulated : checkpoint.Provider;
+
+    /// <summary>The provider kind of a checkpoint's units: as <see cref="KindOf"/>, but replayed with --replay.</summary>
+    private string UnitKindOf(CheckpointDefinition checkpoint) =>
+        _settings.ReplayDirectory is not null && KindOf(checkpoint) != Simulated ? Replay : KindOf(checkpoint);
 
     /// <summary>
     /// Everything that would make the run fail on its first request, found before it starts: unknown or
@@ -54,16 +66,21 @@ public sealed class ProviderRegistry : IAsyncDisposable
     {
         var errors = new List<string>();
         var live = false;
+        if (_settings.ReplayDirectory is { } replay && _replaySource is null)
+        {
+            errors.Add($"--replay {replay}: not a run directory (no {SqliteRunStore.FileName}).");
+        }
         foreach (var name in checkpoints.Distinct())
         {
             var checkpoint = _experiment.Checkpoint(name);
-            var kind = KindOf(checkpoint);
+            var kind = UnitKindOf(checkpoint);
             if (kind == Simulated)
             {
                 continue;
             }
-            live = true;
-            foreach (var judge in _experiment.Judges.Select(j => _experiment.Checkpoint(j.Checkpoint)).Append(checkpoint).DistinctBy(c => c.Name))
+            live |= kind != Replay;
+            var needed = _experiment.Judges.Select(j => _experiment.Checkpoint(j.Checkpoint));
+            foreach (var judge in (kind == Replay ? needed : needed.Append(checkpoint)).DistinctBy(c => c.Name))
             {
                 CheckLive(judge, errors);
             }
@@ -83,9 +100,13 @@ public sealed class ProviderRegistry : IAsyncDisposable
     public UnitLane LaneOf(string checkpointName)
     {
         var checkpoint = _experiment.Checkpoint(checkpointName);
-        return KindOf(checkpoint) == Simulated
-            ? new UnitLane("simulated", _simulated)
-            : new UnitLane(EndpointOf(checkpoint), _episodes);
+        return UnitKindOf(checkpoint) switch
+        {
+            Simulated => new UnitLane("simulated", _simulated),
+            // Replayed turns need no endpoint; units share the judges' limits through Chat.
+            Replay when _replay is not null => new UnitLane("replay", _replay),
+            _ => new UnitLane(EndpointOf(checkpoint), _episodes),
+        };
     }
 
     /// <summary>The chat provider of a checkpoint (judges included), built on first use.</summary>
@@ -127,6 +148,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _replaySource?.Dispose();
         foreach (var limiter in _limiters.Values)
         {
             await limiter.DisposeAsync().ConfigureAwait(false);
@@ -141,7 +163,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
         var kind = KindOf(checkpoint);
         if (kind == Replay)
         {
-            errors.Add($"Checkpoint '{checkpoint.Name}' uses provider 'replay', which this runtime does not support yet.");
+            errors.Add($"Checkpoint '{checkpoint.Name}' uses provider 'replay': give the recorded run with --replay DIR.");
         }
         else if (kind != OpenAi)
         {
