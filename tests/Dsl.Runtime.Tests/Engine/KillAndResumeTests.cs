@@ -43,8 +43,8 @@ public class KillAndResumeTests
                 {
                     // Killed from inside the 60th request, before it is answered: the child is certainly mid-run,
                     // whatever the scheduling of this test's own continuations.
-                    Volatile.Read(ref runner)?.Kill(entireProcessTree: true); // SIGKILL on Unix
                     enough.TrySetResult();
+                    Volatile.Read(ref runner)?.Kill(entireProcessTree: true); // SIGKILL on Unix
                 }
             },
         };
@@ -70,8 +70,8 @@ public class KillAndResumeTests
         var output = ReadOnThread(child.StandardOutput);
         var errors = ReadOnThread(child.StandardError);
 
-        var finished = await Task.WhenAny(enough.Task, child.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-        if (finished != enough.Task)
+        await Task.WhenAny(enough.Task, child.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (!enough.Task.IsCompleted)
         {
             child.Kill(entireProcessTree: true);
             Assert.Fail($"The child ended or stalled before the kill: {await errors.Task}");
