@@ -1,34 +1,59 @@
 using System.CommandLine;
-using Scheme.Runtime.Design;
 using Scheme.Runtime.Model;
 
 namespace Scheme.Runtime.Cli;
 
 /// <summary>
-/// The command line of every generated runner. Generated code's Main calls <see cref="Run"/> with the
-/// compiled experiment.
+/// The command line of every generated runner. Generated code's Main calls <see cref="Run(string[], ExperimentDefinition, TextWriter?)"/>
+/// with the compiled experiment.
 /// </summary>
+/// <remarks>Exit codes: 0 success, 1 some units failed, 2 bad usage or configuration, 3 stopped (Ctrl+C or budget),
+/// 4 internal error (a bug or an unusable run directory: reported in one line, without a stack trace).</remarks>
 public static class RunnerHost
 {
     public const int Success = 0;
+    public const int UnitsFailed = 1;
     public const int UsageError = 2;
+    public const int Stopped = 3;
+    public const int InternalError = 4;
 
-    public static int Run(string[] args, ExperimentDefinition experiment, TextWriter? output = null)
+    public static int Run(string[] args, ExperimentDefinition experiment, TextWriter? output = null) =>
+        Run(args, experiment, output, null, CancellationToken.None);
+
+    /// <param name="errors">Where errors and warnings go (default: standard error).</param>
+    /// <param name="cancellationToken">Stops a run as Ctrl+C does (for hosts and tests).</param>
+    public static int Run(string[] args, ExperimentDefinition experiment, TextWriter? output, TextWriter? errors, CancellationToken cancellationToken)
     {
         output ??= Console.Out;
+        errors ??= Console.Error;
         var root = new RootCommand($"Runner of experiment {experiment.Name}" + (experiment.Title is null ? "" : $": {experiment.Title}"));
         root.Subcommands.Add(PlanCommand.Create(experiment, output));
+        root.Subcommands.Add(RunCommand.Create(experiment, output, errors, cancellationToken));
+        root.Subcommands.Add(ResumeCommand.Create(experiment, output, errors, cancellationToken));
+        root.Subcommands.Add(ExportCommand.Create(output, errors));
         var parse = root.Parse(args);
-        return parse.Errors.Count > 0 ? ReportUsage(parse, output) : parse.Invoke();
+        if (parse.Errors.Count > 0)
+        {
+            return ReportUsage(parse, errors);
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            errors.WriteLine("internal error: " + Engine.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));
+            return InternalError;
+        }
     }
 
-    private static int ReportUsage(ParseResult parse, TextWriter output)
+    private static int ReportUsage(ParseResult parse, TextWriter errors)
     {
         foreach (var error in parse.Errors)
         {
-            Console.Error.WriteLine(error.Message);
+            errors.WriteLine(error.Message);
         }
-        Console.Error.WriteLine("Run with --help to see the commands.");
+        errors.WriteLine("Run with --help to see the commands.");
         return UsageError;
     }
 }

@@ -11,4 +11,7 @@ public enum EpisodeEnd
 
     /// <summary>The environment's max_turns ran out while the model was still calling tools.</summary>
     MaxTurns,
+
+    /// <summary>No episode ran: the simulated provider drew the outcomes from the experiment's simulate block.</summary>
+    Simulated,
 }

@@ -10,6 +10,8 @@ namespace Scheme.Runtime.Episodes;
 /// <param name="Files">The workspace's final state, path to content.</param>
 /// <param name="Outcomes">Environment outcomes, then follow-up outcomes, by name.</param>
 /// <param name="Transcript">What the detectors read; not serialized (the rest is).</param>
+/// <param name="Metrics">Per-unit values of the metrics that count this unit (see MetricDefinition).</param>
+/// <param name="Verdicts">Judge verdicts asked for this unit, in the order they were asked.</param>
 public sealed record EpisodeResult(
     WorkUnit Unit,
     string Model,
@@ -24,4 +26,10 @@ public sealed record EpisodeResult(
     IReadOnlyDictionary<string, bool> Outcomes,
     TokenUsage Usage,
     TimeSpan Latency,
-    Transcript Transcript);
+    Transcript Transcript,
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    IReadOnlyList<JudgeVerdict>? Verdicts = null)
+{
+    /// <summary>Tokens of the episode's checkpoint plus those of every judge.</summary>
+    public TokenUsage TotalUsage => (Verdicts ?? []).Aggregate(Usage, (sum, v) => sum + v.Usage);
+}

@@ -25,12 +25,15 @@ public sealed class EpisodeRunner
     private readonly ExperimentDefinition _experiment;
     private readonly Func<CheckpointDefinition, IChatProvider> _providers;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
+    private readonly JudgeRunner _judges;
 
-    public EpisodeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers)
+    /// <param name="providers">The provider of each checkpoint, the judges' included.</param>
+    public EpisodeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers, int judgeAttempts = 3)
     {
         _experiment = experiment;
         _providers = providers;
         _specs = experiment.Specs.ToDictionary(s => s.Name);
+        _judges = new JudgeRunner(experiment, providers, judgeAttempts);
     }
 
     public EpisodeRunner(ExperimentDefinition experiment, IChatProvider provider)
@@ -93,6 +96,8 @@ public sealed class EpisodeRunner
         var episodeMessages = messages.ToList();
 
         var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var verdictLog = new List<JudgeVerdict>();
         var transcript = new Transcript(
             reasoning: string.Join("\n\n", episodeMessages.Where(m => !string.IsNullOrEmpty(m.Reasoning)).Select(m => m.Reasoning)),
             output: episodeMessages.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
@@ -100,11 +105,18 @@ public sealed class EpisodeRunner
             parameters: unit.Params,
             files: workspace.Snapshot(),
             calls: calls,
-            // The dictionary is filled below while grading, so later outcomes can read earlier ones.
+            // The dictionaries are filled below while grading, so later outcomes can read earlier ones and
+            // predicates read the verdicts of the judges asked before them.
+            verdicts: verdicts,
             outcomes: outcomes,
             specs: _specs,
             messages: episodeMessages,
             emails: workspace.Outbox.ToList());
+        var scopes = _experiment.Judges.Select(j => (Judge: j, Scope: _judges.ScopeOf(j, unit))).ToList();
+        foreach (var (judge, _) in scopes.Where(s => s.Scope == JudgeScope.Episode))
+        {
+            await Ask(judge, transcript).ConfigureAwait(false);
+        }
         foreach (var outcome in environment.Outcomes)
         {
             outcomes[outcome.Name] = Grade(outcome.Name, () => outcome.Evaluate(transcript));
@@ -118,13 +130,43 @@ public sealed class EpisodeRunner
                 new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch, AllowToolCalls: false), cancellationToken).ConfigureAwait(false);
             usage += response.Usage;
             messages.Add(ChatMessage.Assistant(response.Content, null, response.Reasoning));
-            var value = Grade(followup.Outcome, () => followup.Evaluate(transcript.WithAnswer(response.Content)));
+            var answered = transcript.WithAnswer(response.Content);
+            foreach (var (judge, _) in scopes.Where(s => s.Scope == JudgeScope.AfterAnswer(followup.Outcome)))
+            {
+                await Ask(judge, answered).ConfigureAwait(false);
+            }
+            var value = Grade(followup.Outcome, () => followup.Evaluate(answered));
             outcomes[followup.Outcome] = value;
             followups.Add(new FollowupAnswer(followup.Question, response.Content, followup.Outcome, value));
         }
 
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in _experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
+        {
+            metrics[metric.Name] = GradeMetric(metric.Name, () => metric.PerUnit(transcript));
+        }
+
         return new EpisodeResult(unit, model, end, turns, messages, calls, workspace.Snapshot(), workspace.Outbox.ToList(),
-            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript);
+            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript, metrics, verdictLog);
+
+        async Task Ask(JudgeDefinition judge, Transcript target)
+        {
+            var verdict = await _judges.JudgeAsync(judge, target, unit, cancellationToken).ConfigureAwait(false);
+            verdicts[judge.Id] = verdict.Verdict;
+            verdictLog.Add(verdict);
+        }
+    }
+
+    private static double GradeMetric(string metric, Func<double> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"Metric '{metric}' could not be evaluated: {ex.Message}", ex);
+        }
     }
 
     private ManipulationDefinition? Manipulation(string condition)

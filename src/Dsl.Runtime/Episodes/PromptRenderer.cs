@@ -7,6 +7,8 @@ namespace Scheme.Runtime.Episodes;
 /// <summary>Turns an environment's prompt templates into the text a unit sends, and applies a condition's edits.</summary>
 public static class PromptRenderer
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Template> Parsed = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Renders a Scriban template over the unit's params. Variables are strict: the compiler checks
     /// templates against declared params, so an unknown name here is a bug worth stopping for, not an
@@ -14,7 +16,9 @@ public static class PromptRenderer
     /// </summary>
     public static string Render(string template, IReadOnlyDictionary<string, object> parameters)
     {
-        var parsed = Template.Parse(template);
+        // An experiment has a handful of templates and a run renders them for every unit: parse each once.
+        // A parsed template is immutable; each render has its own context, so sharing it is thread-safe.
+        var parsed = Parsed.GetOrAdd(template, static text => Template.Parse(text));
         if (parsed.HasErrors)
         {
             throw new InvalidOperationException($"Prompt template has errors: {string.Join("; ", parsed.Messages)}");

@@ -27,5 +27,7 @@ public static class EpisodeJson
         result.Emails,
         result.Submission,
         result.Followups,
+        result.Metrics,
+        result.Verdicts,
     }, Options);
 }

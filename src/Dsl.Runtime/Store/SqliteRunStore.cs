@@ -21,10 +21,11 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private SqliteCommand? _upsert;
 
     private SqliteRunStore(string path)
     {
@@ -56,7 +57,8 @@ public sealed class SqliteRunStore : IDisposable
                 cost_usd    REAL,
                 latency_ms  INTEGER NOT NULL,
                 error       TEXT,
-                finished_at TEXT NOT NULL
+                finished_at TEXT NOT NULL,
+                metrics     TEXT
             );
             CREATE TABLE IF NOT EXISTS manifest (
                 id               INTEGER PRIMARY KEY CHECK (id = 1),
@@ -68,8 +70,13 @@ public sealed class SqliteRunStore : IDisposable
                 started_at       TEXT NOT NULL,
                 ended_at         TEXT
             );
-            PRAGMA user_version = 1;
             """);
+        // Schema 2 added per-unit metric values; a schema 1 store gains the column and keeps its rows.
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = 'metrics';") is long and 0)
+        {
+            Execute("ALTER TABLE units ADD COLUMN metrics TEXT;");
+        }
+        Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
     public string Path { get; }
@@ -86,41 +93,58 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            using var command = _connection.CreateCommand();
+            // One prepared statement for the life of the store: preparing this upsert costs more than running it,
+            // which matters at a million units.
+            var command = _upsert ??= PrepareUpsert();
             command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                                   transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at)
-                VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
-                        $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished)
-                ON CONFLICT (unit_id) DO UPDATE SET
-                    run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
-                    variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
-                    status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
-                    tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
-                    latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at
-                WHERE units.status <> 'done' OR excluded.status = 'done';
-                """;
-            Add(command, "$id", record.UnitId);
-            Add(command, "$run", record.Run);
-            Add(command, "$checkpoint", record.Checkpoint);
-            Add(command, "$environment", record.Environment);
-            Add(command, "$variant", record.Variant);
-            Add(command, "$condition", record.Condition);
-            Add(command, "$epoch", record.Epoch);
-            Add(command, "$seed", record.Seed);
-            Add(command, "$status", Status(record.Status));
-            Add(command, "$outcomes", JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal)));
-            Add(command, "$transcript", record.TranscriptJson);
-            Add(command, "$tokens_in", record.TokensIn);
-            Add(command, "$tokens_out", record.TokensOut);
-            Add(command, "$cost", record.CostUsd);
-            Add(command, "$latency", record.LatencyMs);
-            Add(command, "$error", record.Error);
-            Add(command, "$finished", record.FinishedAt.ToString("O", CultureInfo.InvariantCulture));
+            var p = command.Parameters;
+            p["$id"].Value = record.UnitId;
+            p["$run"].Value = record.Run;
+            p["$checkpoint"].Value = record.Checkpoint;
+            p["$environment"].Value = record.Environment;
+            p["$variant"].Value = record.Variant;
+            p["$condition"].Value = record.Condition;
+            p["$epoch"].Value = record.Epoch;
+            p["$seed"].Value = record.Seed;
+            p["$status"].Value = Status(record.Status);
+            p["$outcomes"].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
+            p["$transcript"].Value = (object?)record.TranscriptJson ?? DBNull.Value;
+            p["$tokens_in"].Value = record.TokensIn;
+            p["$tokens_out"].Value = record.TokensOut;
+            p["$cost"].Value = (object?)record.CostUsd ?? DBNull.Value;
+            p["$latency"].Value = record.LatencyMs;
+            p["$error"].Value = (object?)record.Error ?? DBNull.Value;
+            p["$finished"].Value = record.FinishedAt.ToString("O", CultureInfo.InvariantCulture);
+            p["$metrics"].Value = record.Metrics is null ? DBNull.Value
+                : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+    }
+
+    private SqliteCommand PrepareUpsert()
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
+                               transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics)
+            VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
+                    $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics)
+            ON CONFLICT (unit_id) DO UPDATE SET
+                run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
+                variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
+                status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
+                tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
+                latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics
+            WHERE units.status <> 'done' OR excluded.status = 'done';
+            """;
+        foreach (var name in (string[])["$id", "$run", "$checkpoint", "$environment", "$variant", "$condition", "$epoch", "$seed", "$status",
+                     "$outcomes", "$transcript", "$tokens_in", "$tokens_out", "$cost", "$latency", "$error", "$finished", "$metrics"])
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+        }
+        command.Prepare();
+        return command;
     }
 
     public bool IsDone(string unitId)
@@ -155,6 +179,45 @@ public sealed class SqliteRunStore : IDisposable
 
     /// <summary>Every stored unit, ordered by id so that exports are deterministic.</summary>
     public IReadOnlyList<UnitRecord> Units() => Query("", null);
+
+    /// <summary>
+    /// Per cell (checkpoint, environment, condition) and metric: how many done units the metric counts and its
+    /// mean over them (a rate for rate metrics). Computed in SQLite so that a million-unit run is never loaded.
+    /// </summary>
+    public IReadOnlyList<CellMetric> MetricSummary()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT u.checkpoint, u.environment, u.condition, m.key, COUNT(*), AVG(m.value)
+                FROM units u, json_each(u.metrics) m
+                WHERE u.status = 'done' AND u.metrics IS NOT NULL
+                GROUP BY u.checkpoint, u.environment, u.condition, m.key
+                ORDER BY m.key, u.checkpoint, u.environment, u.condition;
+                """;
+            using var reader = command.ExecuteReader();
+            var rows = new List<CellMetric>();
+            while (reader.Read())
+            {
+                rows.Add(new CellMetric(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetDouble(5)));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>Units per status, over the whole store.</summary>
+    public (long Done, long Failed) StatusCounts()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'failed'), 0) FROM units;";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
 
     public void WriteManifest(RunManifest manifest)
     {
@@ -201,6 +264,7 @@ public sealed class SqliteRunStore : IDisposable
     {
         lock (_lock)
         {
+            _upsert?.Dispose();
             _connection.Dispose();
         }
     }
@@ -212,7 +276,7 @@ public sealed class SqliteRunStore : IDisposable
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, transcript,
-                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at
+                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics
                 FROM units {where} ORDER BY unit_id;
                 """;
             if (unitId is not null)
@@ -233,7 +297,8 @@ public sealed class SqliteRunStore : IDisposable
                     reader.IsDBNull(13) ? null : reader.GetDouble(13),
                     reader.GetInt64(14),
                     reader.IsDBNull(15) ? null : reader.GetString(15),
-                    Time(reader.GetString(16))));
+                    Time(reader.GetString(16)),
+                    reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(17))));
             }
             return records;
         }

@@ -6,6 +6,7 @@ namespace Scheme.Runtime.Store;
 /// <summary>One row of the units table: a work unit's coordinates and what came of it.</summary>
 /// <param name="TranscriptJson">See <see cref="EpisodeJson"/>; null for a failed unit.</param>
 /// <param name="CostUsd">Null when the price of the model is not known.</param>
+/// <param name="Metrics">Per-unit values of the metrics that count this unit; empty for a failed unit.</param>
 public sealed record UnitRecord(
     string UnitId,
     string Run,
@@ -23,14 +24,15 @@ public sealed record UnitRecord(
     double? CostUsd,
     long LatencyMs,
     string? Error,
-    DateTimeOffset FinishedAt)
+    DateTimeOffset FinishedAt,
+    IReadOnlyDictionary<string, double>? Metrics = null)
 {
     public static UnitRecord Done(EpisodeResult result, DateTimeOffset finishedAt, double? costUsd = null)
     {
         var unit = result.Unit;
         return new UnitRecord(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
-            UnitStatus.Done, result.Outcomes, EpisodeJson.Serialize(result), result.Usage.Input, result.Usage.Output, costUsd,
-            (long)result.Latency.TotalMilliseconds, null, finishedAt);
+            UnitStatus.Done, result.Outcomes, EpisodeJson.Serialize(result), result.TotalUsage.Input, result.TotalUsage.Output, costUsd,
+            (long)result.Latency.TotalMilliseconds, null, finishedAt, result.Metrics);
     }
 
     /// <param name="error">What went wrong, already free of secrets (provider messages never carry the key).</param>

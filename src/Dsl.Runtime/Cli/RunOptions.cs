@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using Scheme.Runtime.Engine;
+
+namespace Scheme.Runtime.Cli;
+
+/// <summary>The options of <c>run</c>, shared with <c>resume</c>, which re-reads them from the manifest.</summary>
+public sealed class RunOptions
+{
+    public Option<bool> Offline { get; } = new("--offline") { Description = "Use the simulated provider for every checkpoint: no request is sent, outcomes are drawn from the simulate block." };
+    public Option<string?> Out { get; } = new("--out") { Description = "Run directory (default: runs/<experiment>-<UTC timestamp>)." };
+    public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Units in flight, and concurrent requests, per endpoint.", DefaultValueFactory = _ => 8 };
+    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Base URL that replaces that of every openai checkpoint, e.g. http://localhost:8000/v1." };
+    public Option<string[]> Checkpoint { get; } = new("--checkpoint") { Description = "Only units of this checkpoint (repeatable).", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Environment { get; } = new("--environment") { Description = "Only units of this environment (repeatable)." };
+    public Option<string?> Run { get; } = new("--run") { Description = "Only this run of the experiment (default: every run)." };
+    public Option<long?> Limit { get; } = new("--limit") { Description = "Only the first N units of the selection, in plan order." };
+    public Option<string?> Cache { get; } = new("--cache") { Description = "Response cache directory, shared between runs (default: the user cache, ~/.cache/scheme/responses)." };
+    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the response cache." };
+    public Option<double?> MaxCost { get; } = new("--max-cost") { Description = "Stop cleanly once this many USD have been spent in this process (list prices; unknown models count 0)." };
+    public Option<int?> RequestsPerMinute { get; } = new("--rpm") { Description = "Requests per minute per endpoint (default: unlimited)." };
+    public Option<int?> TokensPerMinute { get; } = new("--tpm") { Description = "Tokens per minute per endpoint (default: unlimited)." };
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds one request may take before it fails as a timeout (and is retried).", DefaultValueFactory = _ => 600 };
+    public Option<int> Retries { get; } = new("--retries") { Description = "Retries of a request after a transient failure (429, 5xx, timeout, dropped connection).", DefaultValueFactory = _ => 6 };
+    public Option<double> RetryDelay { get; } = new("--retry-delay") { Description = "Base of the exponential backoff in seconds, when the server sends no Retry-After.", DefaultValueFactory = _ => 1 };
+    public Option<string?> Replay { get; } = new("--replay") { Description = "Re-grade: replay the transcripts recorded in this run directory instead of asking the models (tools run again; judges are asked live)." };
+    public Option<double> ProgressInterval { get; } = new("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
+
+    public IEnumerable<Option> All =>
+        [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
+         Timeout, Retries, RetryDelay, Replay, ProgressInterval];
+
+    public Command AddTo(Command command)
+    {
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
+        return command;
+    }
+
+    /// <summary>What is wrong with the values, or null. (Checked here rather than by a command validator, which
+    /// does not see default values.)</summary>
+    public static string? Validate(RunRequest request) => request switch
+    {
+        { Settings.Concurrency: < 1 } => "--concurrency must be at least 1.",
+        { Limit: < 0 } => "--limit must not be negative.",
+        { Settings.MaxCostUsd: < 0 } => "--max-cost must not be negative.",
+        { Settings.RequestTimeout: { } t } when t <= TimeSpan.Zero => "--timeout must be positive.",
+        { Settings.RequestsPerMinute: < 1 } => "--rpm must be at least 1.",
+        { Settings.TokensPerMinute: < 1 } => "--tpm must be at least 1.",
+        { Settings.Retry.MaxRetries: < 0 } => "--retries must not be negative.",
+        { ProgressInterval: var p } when p <= TimeSpan.Zero => "--progress-interval must be positive.",
+        _ => null,
+    };
+
+    public RunRequest Read(ParseResult parse) => new(
+        parse.GetValue(Out),
+        parse.GetValue(Run),
+        parse.GetValue(Checkpoint) ?? [],
+        parse.GetValue(Environment) ?? [],
+        parse.GetValue(Limit),
+        TimeSpan.FromSeconds(parse.GetValue(ProgressInterval)),
+        new EngineSettings(
+            Offline: parse.GetValue(Offline),
+            Endpoint: parse.GetValue(Endpoint),
+            CacheDirectory: parse.GetValue(Cache),
+            NoCache: parse.GetValue(NoCache),
+            Concurrency: parse.GetValue(Concurrency),
+            RequestsPerMinute: parse.GetValue(RequestsPerMinute),
+            TokensPerMinute: parse.GetValue(TokensPerMinute),
+            RequestTimeout: TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+            Retry: new RetryPolicy(parse.GetValue(Retries), TimeSpan.FromSeconds(parse.GetValue(RetryDelay))),
+            MaxCostUsd: parse.GetValue(MaxCost),
+            ReplayDirectory: parse.GetValue(Replay)));
+
+    /// <summary>The default run directory: runs/&lt;experiment&gt;-&lt;UTC timestamp&gt;.</summary>
+    public static string DefaultOut(string experiment, DateTimeOffset now) =>
+        Path.Combine("runs", $"{experiment}-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}");
+}
+
+/// <summary>What to run, read from the command line.</summary>
+public sealed record RunRequest(
+    string? Out,
+    string? Run,
+    IReadOnlyList<string> Checkpoints,
+    IReadOnlyList<string> Environments,
+    long? Limit,
+    TimeSpan ProgressInterval,
+    EngineSettings Settings);

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Scheme.Runtime.Design;
+using Scheme.Runtime.Engine;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Store;
+
+namespace Scheme.Runtime.Cli;
+
+/// <summary>
+/// One invocation of <c>run</c> or <c>resume</c>: selects the units, checks what would fail before any request
+/// (providers, keys, unsupported conditions), opens the run directory's store and manifest, runs the engine
+/// with a progress display, and reports. Returns the runner's exit code.
+/// </summary>
+public sealed class RunSession(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
+{
+    /// <param name="arguments">The command line to store in a new manifest (resume keeps the original one).</param>
+    public async Task<int> ExecuteAsync(RunRequest request, IReadOnlyList<string> arguments, bool resuming, CancellationToken cancellationToken)
+    {
+        if (RunOptions.Validate(request) is { } invalid)
+        {
+            return Usage(invalid);
+        }
+        var runs = request.Run is null ? experiment.Runs : experiment.Runs.Where(r => r.Name == request.Run).ToList();
+        if (runs.Count == 0)
+        {
+            return Usage(request.Run is null
+                ? $"Experiment {experiment.Name} declares no run."
+                : $"Unknown run '{request.Run}'. Runs: {string.Join(", ", experiment.Runs.Select(r => r.Name))}.");
+        }
+        foreach (var checkpoint in request.Checkpoints.Where(c => !runs.Any(r => r.Checkpoints.Contains(c))))
+        {
+            return Usage($"No selected run uses checkpoint '{checkpoint}'. Checkpoints: {string.Join(", ", runs.SelectMany(r => r.Checkpoints).Distinct())}.");
+        }
+        foreach (var environment in request.Environments.Where(e => !runs.Any(r => r.Environments.Contains(e))))
+        {
+            return Usage($"No selected run uses environment '{environment}'. Environments: {string.Join(", ", runs.SelectMany(r => r.Environments).Distinct())}.");
+        }
+        var units = Select(runs, request);
+
+        var settings = request.Settings;
+        var counters = new RunCounters();
+        var prices = new PriceTable();
+        prices.UnknownModel += model => errors.WriteLine($"warning: no price for model {model}: its cost counts as $0 and --max-cost does not limit it.");
+        var meter = new CostMeter(prices);
+        await using var registry = new ProviderRegistry(experiment, settings, meter, counters);
+        var selectedCheckpoints = runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c));
+        var problems = registry.Validate(selectedCheckpoints, runs.SelectMany(r => r.Conditions));
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                errors.WriteLine("error: " + problem);
+            }
+            return RunnerHost.UsageError;
+        }
+
+        var directory = request.Out ?? RunOptions.DefaultOut(experiment.Name, DateTimeOffset.UtcNow);
+        var scrubber = SecretScrubber.For(experiment);
+        using var store = SqliteRunStore.Open(directory);
+        var hash = ExperimentHash.Compute(experiment);
+        var existing = store.ReadManifest();
+        if (existing is not null && (existing.Experiment != experiment.Name || existing.Hash != hash))
+        {
+            return Usage($"{directory} holds a run of {existing.Experiment} ({existing.Hash}), not of this runner's {experiment.Name} ({hash}). " +
+                "Use another --out directory.");
+        }
+        var manifest = existing is not null && resuming
+            ? existing with { EndedAt = null }
+            : new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
+                arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow);
+        store.WriteManifest(manifest);
+        output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" + (settings.Offline ? " (offline: simulated outcomes)" : ""));
+
+        var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
+        {
+            Concurrency = settings.Concurrency,
+            MaxCostUsd = settings.MaxCostUsd,
+        };
+        var run = engine.RunAsync(units, cancellationToken);
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
+        var outcome = await run.ConfigureAwait(false);
+
+        store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
+        Report(outcome, store, registry, directory);
+        return outcome.Reason != StopReason.Completed ? RunnerHost.Stopped
+            : outcome.Failed > 0 ? RunnerHost.UnitsFailed
+            : RunnerHost.Success;
+    }
+
+    /// <summary>The selected units, lazily: re-enumerable, never materialized.</summary>
+    public static IEnumerable<WorkUnit> Select(IReadOnlyList<RunDefinition> runs, ExperimentDefinition experiment, IReadOnlyCollection<string> checkpoints,
+        IReadOnlyCollection<string> environments, long? limit)
+    {
+        var units = runs.SelectMany(r => DesignExpander.Expand(experiment, r))
+            .Where(u => (checkpoints.Count == 0 || checkpoints.Contains(u.Checkpoint)) && (environments.Count == 0 || environments.Contains(u.Environment)));
+        return limit is { } n ? units.Take(checked((int)Math.Min(n, int.MaxValue))) : units;
+    }
+
+    private IEnumerable<WorkUnit> Select(IReadOnlyList<RunDefinition> runs, RunRequest request) =>
+        Select(runs, experiment, request.Checkpoints.ToHashSet(), request.Environments.ToHashSet(), request.Limit);
+
+    private void Report(RunOutcome outcome, SqliteRunStore store, ProviderRegistry registry, string directory)
+    {
+        var reason = outcome.Reason switch
+        {
+            StopReason.Cancelled => "Stopped (cancelled): finished units are stored; continue with resume.",
+            StopReason.Budget => string.Create(CultureInfo.InvariantCulture, $"Stopped: the --max-cost budget was reached (${outcome.SpentUsd:0.0000} spent); continue with resume."),
+            _ => "Finished.",
+        };
+        output.WriteLine(reason);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
+            $"${outcome.SpentUsd:0.0000} spent in {outcome.Elapsed.TotalSeconds:0.0} s."));
+        var summary = store.MetricSummary();
+        if (summary.Count > 0)
+        {
+            output.WriteLine($"{"metric",-20} {"checkpoint",-14} {"environment",-24} {"condition",-20} {"units",7} {"mean",8}");
+            foreach (var row in summary.Take(200))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{row.Metric,-20} {row.Checkpoint,-14} {row.Environment,-24} {row.Condition,-20} {row.Units,7} {row.Mean,8:0.0000}"));
+            }
+        }
+        var missing = registry.SimulatedUnits.Unsimulated;
+        if (missing.Count > 0)
+        {
+            errors.WriteLine($"warning: no simulated value for {missing.Count} metric cells, e.g. {string.Join("; ", missing.Take(5))}.");
+        }
+        if (outcome.Failed > 0)
+        {
+            var failed = store.Units().Where(u => u.Status == UnitStatus.Failed).Take(5);
+            foreach (var unit in failed)
+            {
+                errors.WriteLine($"failed {unit.UnitId} ({unit.Checkpoint}/{unit.Environment}/{unit.Condition}): {unit.Error}");
+            }
+        }
+        output.WriteLine($"Results in {Path.Combine(directory, SqliteRunStore.FileName)}.");
+    }
+
+    private int Usage(string message)
+    {
+        errors.WriteLine("error: " + message);
+        return RunnerHost.UsageError;
+    }
+}

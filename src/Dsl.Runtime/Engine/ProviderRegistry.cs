@@ -1,0 +1,182 @@
+using Scheme.Runtime.Caching;
+using Scheme.Runtime.Episodes;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Providers;
+using Scheme.Runtime.Store;
+
+namespace Scheme.Runtime.Engine;
+
+/// <summary>
+/// Builds, once per endpoint and key variable, the provider stack every request of a checkpoint goes through:
+/// response cache (outermost, so hits are free and unthrottled), then limits, retries and cost metering, then
+/// the SDK provider. Checkpoints on one endpoint share one limiter, which is how endpoint quotas work.
+/// </summary>
+public sealed class ProviderRegistry : IAsyncDisposable
+{
+    public const string OpenAi = "openai";
+    public const string Simulated = "simulated";
+    public const string Replay = "replay";
+
+    private readonly ExperimentDefinition _experiment;
+    private readonly EngineSettings _settings;
+    private readonly CostMeter _meter;
+    private readonly RunCounters _counters;
+    private readonly Func<string, string?> _readVariable;
+    private readonly Dictionary<string, IChatProvider> _chat = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EndpointLimiter> _limiters = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly ResponseCache? _cache;
+    private readonly SimulatedExecutor _simulated;
+    private readonly EpisodeExecutor _episodes;
+    private readonly SqliteRunStore? _replaySource;
+    private readonly ReplayExecutor? _replay;
+
+    public ProviderRegistry(ExperimentDefinition experiment, EngineSettings settings, CostMeter meter, RunCounters counters,
+        Func<string, string?>? readVariable = null)
+    {
+        _experiment = experiment;
+        _settings = settings;
+        _meter = meter;
+        _counters = counters;
+        _readVariable = readVariable ?? Environment.GetEnvironmentVariable;
+        _cache = settings.NoCache || settings.Offline ? null : new ResponseCache(settings.CacheDirectory ?? EngineSettings.DefaultCacheDirectory());
+        _simulated = new SimulatedExecutor(experiment);
+        _episodes = new EpisodeExecutor(new EpisodeRunner(experiment, Chat));
+        if (settings.ReplayDirectory is { } replay && File.Exists(Path.Combine(replay, SqliteRunStore.FileName)))
+        {
+            _replaySource = SqliteRunStore.Open(replay);
+            _replay = new ReplayExecutor(experiment, _replaySource, Chat);
+        }
+    }
+
+    public SimulatedExecutor SimulatedUnits => _simulated;
+
+    /// <summary>The provider kind a checkpoint runs with in this run.</summary>
+    public string KindOf(CheckpointDefinition checkpoint) => _settings.Offline ? Simulated : checkpoint.Provider;
+
+    /// <summary>The provider kind of a checkpoint's units: as <see cref="KindOf"/>, but replayed with --replay.</summary>
+    private string UnitKindOf(CheckpointDefinition checkpoint) =>
+        _settings.ReplayDirectory is not null && KindOf(checkpoint) != Simulated ? Replay : KindOf(checkpoint);
+
+    /// <summary>
+    /// Everything that would make the run fail on its first request, found before it starts: unknown or
+    /// unsupported providers, missing API keys, reasoning edits (not supported against any endpoint yet).
+    /// </summary>
+    public IReadOnlyList<string> Validate(IEnumerable<string> checkpoints, IEnumerable<string> conditions)
+    {
+        var errors = new List<string>();
+        var live = false;
+        if (_settings.ReplayDirectory is { } replay && _replaySource is null)
+        {
+            errors.Add($"--replay {replay}: not a run directory (no {SqliteRunStore.FileName}).");
+        }
+        foreach (var name in checkpoints.Distinct())
+        {
+            var checkpoint = _experiment.Checkpoint(name);
+            var kind = UnitKindOf(checkpoint);
+            if (kind == Simulated)
+            {
+                continue;
+            }
+            live |= kind != Replay;
+            var needed = _experiment.Judges.Select(j => _experiment.Checkpoint(j.Checkpoint));
+            foreach (var judge in (kind == Replay ? needed : needed.Append(checkpoint)).DistinctBy(c => c.Name))
+            {
+                CheckLive(judge, errors);
+            }
+        }
+        if (live)
+        {
+            foreach (var manipulation in _experiment.Manipulations.Where(m => conditions.Contains(m.Name) && m.Reasoning is not null))
+            {
+                errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which this runtime cannot do against a live " +
+                    "endpoint yet (it needs reasoning prefill). Run it with --offline, or leave the condition out.");
+            }
+        }
+        return errors.Distinct().ToList();
+    }
+
+    /// <summary>The lane of a checkpoint's units: simulated units need no endpoint and share one partition.</summary>
+    public UnitLane LaneOf(string checkpointName)
+    {
+        var checkpoint = _experiment.Checkpoint(checkpointName);
+        return UnitKindOf(checkpoint) switch
+        {
+            Simulated => new UnitLane("simulated", _simulated),
+            // Replayed turns need no endpoint; units share the judges' limits through Chat.
+            Replay when _replay is not null => new UnitLane("replay", _replay),
+            _ => new UnitLane(EndpointOf(checkpoint), _episodes),
+        };
+    }
+
+    /// <summary>The chat provider of a checkpoint (judges included), built on first use.</summary>
+    public IChatProvider Chat(CheckpointDefinition checkpoint)
+    {
+        var kind = KindOf(checkpoint);
+        if (kind != OpenAi)
+        {
+            throw new NotSupportedException($"Checkpoint '{checkpoint.Name}' uses provider '{kind}', which cannot answer chat requests.");
+        }
+        var endpoint = EndpointOf(checkpoint);
+        var key = endpoint + "\n" + checkpoint.ApiKeyVariable;
+        lock (_lock)
+        {
+            if (_chat.TryGetValue(key, out var provider))
+            {
+                return provider;
+            }
+            if (!_limiters.TryGetValue(endpoint, out var limiter))
+            {
+                limiter = new EndpointLimiter(new EndpointLimits(_settings.Concurrency, _settings.RequestsPerMinute, _settings.TokensPerMinute));
+                _limiters[endpoint] = limiter;
+            }
+            var options = new OpenAiProviderOptions
+            {
+                ReadEnvironmentVariable = _readVariable,
+                RequestTimeout = _settings.RequestTimeout ?? new OpenAiProviderOptions().RequestTimeout,
+            };
+            provider = new ResilientChatProvider(new OpenAiChatProvider(endpoint, checkpoint.ApiKeyVariable, options), limiter,
+                _settings.Retry ?? new RetryPolicy(), _meter, _counters);
+            if (_cache is not null)
+            {
+                provider = new CachingChatProvider(provider, _cache);
+            }
+            _chat[key] = provider;
+            return provider;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _replaySource?.Dispose();
+        foreach (var limiter in _limiters.Values)
+        {
+            await limiter.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string EndpointOf(CheckpointDefinition checkpoint) =>
+        (_settings.Endpoint ?? checkpoint.BaseUrl ?? OpenAiProviderOptions.DefaultEndpoint).TrimEnd('/');
+
+    private void CheckLive(CheckpointDefinition checkpoint, List<string> errors)
+    {
+        var kind = KindOf(checkpoint);
+        if (kind == Replay)
+        {
+            errors.Add($"Checkpoint '{checkpoint.Name}' uses provider 'replay': give the recorded run with --replay DIR.");
+        }
+        else if (kind != OpenAi)
+        {
+            errors.Add($"Checkpoint '{checkpoint.Name}' uses provider '{kind}'; known providers: openai, simulated.");
+        }
+        else if (checkpoint.Model is null)
+        {
+            errors.Add($"Checkpoint '{checkpoint.Name}' has no model.");
+        }
+        else if (string.IsNullOrEmpty(_readVariable(checkpoint.ApiKeyVariable)))
+        {
+            errors.Add($"The environment variable {checkpoint.ApiKeyVariable} (API key of checkpoint '{checkpoint.Name}') is not set; " +
+                "set it, or use --offline for a simulated run.");
+        }
+    }
+}

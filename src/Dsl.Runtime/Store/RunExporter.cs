@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Parquet.Serialization;
+
+namespace Scheme.Runtime.Store;
+
+public enum ExportFormat
+{
+    Jsonl,
+    Csv,
+    Parquet,
+}
+
+/// <summary>
+/// Writes the units of a run directory as one row per unit: JSONL (outcomes and metrics as objects), CSV
+/// (RFC 4180 quoting; outcomes and metrics as JSON text in one column each) or Parquet (Parquet.Net, same
+/// columns as the CSV). Transcripts are not exported; they stay in the store. Rows are ordered by unit id.
+/// </summary>
+public static class RunExporter
+{
+    private static readonly string[] Columns =
+        ["unit_id", "run", "checkpoint", "environment", "variant", "condition", "epoch", "seed", "status", "outcomes", "metrics",
+         "tokens_in", "tokens_out", "cost_usd", "latency_ms", "error", "finished_at"];
+
+    public static async Task ExportAsync(IReadOnlyList<UnitRecord> units, ExportFormat format, string path, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        switch (format)
+        {
+            case ExportFormat.Jsonl:
+                await WriteJsonlAsync(units, path, cancellationToken).ConfigureAwait(false);
+                break;
+            case ExportFormat.Csv:
+                await WriteCsvAsync(units, path, cancellationToken).ConfigureAwait(false);
+                break;
+            case ExportFormat.Parquet:
+                await using (var stream = File.Create(path))
+                {
+                    await ParquetSerializer.SerializeAsync(units.Select(Row.From), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown export format.");
+        }
+    }
+
+    public static string Extension(ExportFormat format) => format switch
+    {
+        ExportFormat.Jsonl => ".jsonl",
+        ExportFormat.Csv => ".csv",
+        _ => ".parquet",
+    };
+
+    private static async Task WriteJsonlAsync(IReadOnlyList<UnitRecord> units, string path, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        foreach (var u in units)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var line = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["unit_id"] = u.UnitId,
+                ["run"] = u.Run,
+                ["checkpoint"] = u.Checkpoint,
+                ["environment"] = u.Environment,
+                ["variant"] = u.Variant,
+                ["condition"] = u.Condition,
+                ["epoch"] = u.Epoch,
+                ["seed"] = u.Seed,
+                ["status"] = Status(u.Status),
+                ["outcomes"] = new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal),
+                ["metrics"] = u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal),
+                ["tokens_in"] = u.TokensIn,
+                ["tokens_out"] = u.TokensOut,
+                ["cost_usd"] = u.CostUsd,
+                ["latency_ms"] = u.LatencyMs,
+                ["error"] = u.Error,
+                ["finished_at"] = u.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+            }, JsonLine);
+            await writer.WriteLineAsync(line).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteCsvAsync(IReadOnlyList<UnitRecord> units, string path, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        await writer.WriteLineAsync(string.Join(",", Columns)).ConfigureAwait(false);
+        foreach (var u in units)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = Row.From(u);
+            string?[] values =
+            [
+                row.unit_id, row.run, row.checkpoint, row.environment, row.variant, row.condition, Invariant(row.epoch), Invariant(row.seed),
+                row.status, row.outcomes, row.metrics, Invariant(row.tokens_in), Invariant(row.tokens_out),
+                row.cost_usd is { } c ? c.ToString("R", CultureInfo.InvariantCulture) : "", Invariant(row.latency_ms), row.error ?? "", row.finished_at,
+            ];
+            await writer.WriteLineAsync(string.Join(",", values.Select(Quote))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Readable text: '+' and non-ASCII letters are not escaped (the output is a file, not HTML).</summary>
+    private static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string? value)
+    {
+        value ??= "";
+        return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private static string Status(UnitStatus status) => status == UnitStatus.Done ? "done" : "failed";
+
+    /// <summary>The flat row of CSV and Parquet; property names are the column names.</summary>
+#pragma warning disable IDE1006, SA1300 // Column names are snake_case on purpose: they are the export's schema.
+    public sealed class Row
+    {
+        public string unit_id { get; set; } = "";
+        public string run { get; set; } = "";
+        public string checkpoint { get; set; } = "";
+        public string environment { get; set; } = "";
+        public string variant { get; set; } = "";
+        public string condition { get; set; } = "";
+        public int epoch { get; set; }
+        public long seed { get; set; }
+        public string status { get; set; } = "";
+        public string outcomes { get; set; } = "{}";
+        public string metrics { get; set; } = "{}";
+        public int tokens_in { get; set; }
+        public int tokens_out { get; set; }
+        public double? cost_usd { get; set; }
+        public long latency_ms { get; set; }
+        public string? error { get; set; }
+        public string finished_at { get; set; } = "";
+
+        public static Row From(UnitRecord u) => new()
+        {
+            unit_id = u.UnitId,
+            run = u.Run,
+            checkpoint = u.Checkpoint,
+            environment = u.Environment,
+            variant = u.Variant,
+            condition = u.Condition,
+            epoch = u.Epoch,
+            seed = u.Seed,
+            status = Status(u.Status),
+            outcomes = JsonSerializer.Serialize(new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal)),
+            metrics = JsonSerializer.Serialize(u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal)),
+            tokens_in = u.TokensIn,
+            tokens_out = u.TokensOut,
+            cost_usd = u.CostUsd,
+            latency_ms = u.LatencyMs,
+            error = u.Error,
+            finished_at = u.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+    }
+#pragma warning restore IDE1006, SA1300
+}

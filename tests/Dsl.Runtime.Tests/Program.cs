@@ -1,0 +1,23 @@
+using Scheme.Runtime.Cli;
+using Scheme.Runtime.Tests.Engine;
+
+namespace Scheme.Runtime.Tests;
+
+/// <summary>
+/// Entry point of this assembly when it is started as a program rather than loaded by the test host:
+/// <c>dotnet Dsl.Runtime.Tests.dll runner KEY_VARIABLE TASKS -- runner arguments</c> is a generated runner of
+/// <see cref="TestExperiments.Agentic"/>, which the kill-and-resume test starts and kills with SIGKILL.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length < 3 || args[0] != "runner")
+        {
+            Console.Error.WriteLine("usage: runner KEY_VARIABLE TASKS runner-arguments...");
+            return 2;
+        }
+        var experiment = TestExperiments.Agentic(args[1], tasks: int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        return RunnerHost.Run(args[3..], experiment);
+    }
+}
