@@ -25,6 +25,15 @@ public sealed class BuildIntegrationTests
         Assert.Contains(unitLines, l => l.Contains("tuned") && l.Contains("Quiz[hint=false]") && l.Contains("Cue"));
         // Ids are stable: a second invocation prints the same plan.
         Assert.Equal(plan.Output, project.RunRunner("plan").Output);
+
+        // The same runner runs the design offline and exports one line per unit, ids as planned.
+        var runDirectory = Path.Combine(project.Directory, "runs", "offline");
+        var run = project.RunRunner("run", "--offline", "--out", runDirectory);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var export = Path.Combine(project.Directory, "units.jsonl");
+        Assert.Equal(0, project.RunRunner("export", runDirectory, "--format", "jsonl", "--output", export).ExitCode);
+        var exported = File.ReadAllLines(export).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("unit_id").GetString()!).ToHashSet();
+        Assert.Equal(unitLines.Select(l => l[..16]).ToHashSet(), exported);
     }
 
     [Fact]
