@@ -11,7 +11,8 @@ namespace Scheme.Runtime.Caching;
 /// </summary>
 /// <remarks>
 /// The key covers the provider kind, endpoint, model, the whole message list, the offered tools (name,
-/// description, schema), every sampling parameter, the seed, the epoch and whether tools may be called.
+/// description, schema), every sampling parameter, the seed, the epoch, whether tools may be called and
+/// whether the final message is continued (prefill).
 /// The epoch is there because providers may ignore the seed: without it, 100 epochs of one prompt would
 /// all be served the first epoch's answer. Credentials are deliberately not in the key: rotating a key must
 /// not invalidate the cache, and a key must never be derivable from, or stored in, a cache directory.
@@ -58,6 +59,11 @@ public sealed class ResponseCache
             epoch = request.Epoch,
             allowToolCalls = request.AllowToolCalls,
         });
+        // Appended rather than a member above, so that the keys of every ordinary request stay what they were.
+        if (request.ContinueFinalMessage)
+        {
+            canonical += "\ncontinue_final_message";
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

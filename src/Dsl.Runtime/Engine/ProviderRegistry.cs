@@ -60,12 +60,13 @@ public sealed class ProviderRegistry : IAsyncDisposable
 
     /// <summary>
     /// Everything that would make the run fail on its first request, found before it starts: unknown or
-    /// unsupported providers, missing API keys, reasoning edits (not supported against any endpoint yet).
+    /// unsupported providers, missing API keys, reasoning edits on checkpoints that cannot prefill their
+    /// reasoning (or in replay, which cannot reproduce the edit).
     /// </summary>
     public IReadOnlyList<string> Validate(IEnumerable<string> checkpoints, IEnumerable<string> conditions)
     {
         var errors = new List<string>();
-        var live = false;
+        var reasoningEdits = _experiment.Manipulations.Where(m => conditions.Contains(m.Name) && m.Reasoning is not null).ToList();
         if (_settings.ReplayDirectory is { } replay && _replaySource is null)
         {
             errors.Add($"--replay {replay}: not a run directory (no {SqliteRunStore.FileName}).");
@@ -78,22 +79,40 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 continue;
             }
-            live |= kind != Replay;
+            foreach (var manipulation in reasoningEdits)
+            {
+                CheckReasoningEdit(manipulation, checkpoint, kind, errors);
+            }
             var needed = _experiment.Judges.Select(j => _experiment.Checkpoint(j.Checkpoint));
             foreach (var judge in (kind == Replay ? needed : needed.Append(checkpoint)).DistinctBy(c => c.Name))
             {
                 CheckLive(judge, errors);
             }
         }
-        if (live)
-        {
-            foreach (var manipulation in _experiment.Manipulations.Where(m => conditions.Contains(m.Name) && m.Reasoning is not null))
-            {
-                errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which this runtime cannot do against a live " +
-                    "endpoint yet (it needs reasoning prefill). Run it with --offline, or leave the condition out.");
-            }
-        }
         return errors.Distinct().ToList();
+    }
+
+    /// <summary>
+    /// A reasoning edit continues the model's own edited reasoning, which only endpoints that accept prefill can do
+    /// (vLLM; not OpenAI's hosted models, not llama.cpp in thinking mode). The checkpoint says so with its
+    /// capabilities; the compiler rejects the pairing too, but a runner is not always built by it.
+    /// </summary>
+    private static void CheckReasoningEdit(ManipulationDefinition manipulation, CheckpointDefinition checkpoint, string kind, List<string> errors)
+    {
+        if (kind == Replay)
+        {
+            errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which --replay cannot reproduce (the recording holds " +
+                "only the edited turn). Leave the condition out of the replay.");
+            return;
+        }
+        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Distinct().Where(c => !checkpoint.Has(c)).ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which needs capability {string.Join(", ", missing)}; " +
+                $"checkpoint '{checkpoint.Name}' does not declare it. Declare it (capabilities: [{ReasoningManipulator.Capability}]) only if " +
+                "its endpoint continues a final assistant message (vLLM's continue_final_message); otherwise run with --offline, " +
+                "or leave the condition or the checkpoint out.");
+        }
     }
 
     /// <summary>The lane of a checkpoint's units: simulated units need no endpoint and share one partition.</summary>

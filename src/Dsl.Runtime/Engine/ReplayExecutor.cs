@@ -25,6 +25,10 @@ public sealed class ReplayExecutor(ExperimentDefinition experiment, SqliteRunSto
 {
     public Task<EpisodeResult> ExecuteAsync(WorkUnit unit, CancellationToken cancellationToken)
     {
+        if (experiment.Manipulations.FirstOrDefault(m => m.Name == unit.Condition) is { Reasoning: not null } edit)
+        {
+            throw new NotSupportedException($"Unit {unit.Id}: condition '{edit.Name}' edits the reasoning, which replay cannot reproduce.");
+        }
         var record = source.Get(unit.Id)
             ?? throw new InvalidOperationException($"Unit {unit.Id} has no recorded transcript in {source.Path}.");
         if (record.Status != UnitStatus.Done || record.TranscriptJson is null)

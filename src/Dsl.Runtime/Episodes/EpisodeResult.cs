@@ -11,7 +11,9 @@ namespace Scheme.Runtime.Episodes;
 /// <param name="Outcomes">Environment outcomes, then follow-up outcomes, by name.</param>
 /// <param name="Transcript">What the detectors read; not serialized (the rest is).</param>
 /// <param name="Metrics">Per-unit values of the metrics that count this unit (see MetricDefinition).</param>
-/// <param name="Verdicts">Judge verdicts asked for this unit, in the order they were asked.</param>
+/// <param name="Verdicts">Judge verdicts asked for this unit, in the order they were asked (those of a reasoning
+/// edit's sentence judges included).</param>
+/// <param name="ReasoningEdit">What a reasoning manipulation did, for units of such a condition.</param>
 public sealed record EpisodeResult(
     WorkUnit Unit,
     string Model,
@@ -28,7 +30,8 @@ public sealed record EpisodeResult(
     TimeSpan Latency,
     Transcript Transcript,
     IReadOnlyDictionary<string, double>? Metrics = null,
-    IReadOnlyList<JudgeVerdict>? Verdicts = null)
+    IReadOnlyList<JudgeVerdict>? Verdicts = null,
+    ReasoningEditRecord? ReasoningEdit = null)
 {
     /// <summary>Tokens of the episode's checkpoint plus those of every judge.</summary>
     public TokenUsage TotalUsage => (Verdicts ?? []).Aggregate(Usage, (sum, v) => sum + v.Usage);

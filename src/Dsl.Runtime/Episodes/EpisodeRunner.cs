@@ -26,14 +26,18 @@ public sealed class EpisodeRunner
     private readonly Func<CheckpointDefinition, IChatProvider> _providers;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
     private readonly JudgeRunner _judges;
+    private readonly ReasoningPrefillFormat _prefill;
 
     /// <param name="providers">The provider of each checkpoint, the judges' included.</param>
-    public EpisodeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers, int judgeAttempts = 3)
+    /// <param name="prefill">How reasoning is marked when it is prefilled for a reasoning manipulation.</param>
+    public EpisodeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers, int judgeAttempts = 3,
+        ReasoningPrefillFormat? prefill = null)
     {
         _experiment = experiment;
         _providers = providers;
         _specs = experiment.Specs.ToDictionary(s => s.Name);
         _judges = new JudgeRunner(experiment, providers, judgeAttempts);
+        _prefill = prefill ?? ReasoningPrefillFormat.Default;
     }
 
     public EpisodeRunner(ExperimentDefinition experiment, IChatProvider provider)
@@ -68,24 +72,44 @@ public sealed class EpisodeRunner
         var usage = TokenUsage.Zero;
         var end = EpisodeEnd.MaxTurns;
         var turns = 0;
+        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var verdictLog = new List<JudgeVerdict>();
+        var manipulator = manipulation?.Reasoning is null ? null : ReasoningManipulatorFor(manipulation, checkpoint);
+        CounterfactualTurn? edit = null;
+        var reasoningTurns = 0;
         while (turns < Math.Max(1, environment.MaxTurns))
         {
             turns++;
-            var response = await provider.CompleteAsync(new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch), cancellationToken)
-                .ConfigureAwait(false);
+            var request = new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch);
+            var response = await provider.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
             usage += response.Usage;
+            if (manipulator is not null && edit is null && !string.IsNullOrWhiteSpace(response.Reasoning))
+            {
+                reasoningTurns++;
+                var context = new Transcript(reasoning: response.Reasoning, output: response.Content, text: Render([.. messages, response.ToMessage()]),
+                    parameters: unit.Params, files: workspace.Snapshot(), calls: calls.ToList(), verdicts: verdicts, specs: _specs,
+                    messages: messages.ToList(), emails: workspace.Outbox.ToList());
+                var plan = await manipulator.PlanAsync(response.Reasoning, context, verdicts, unit, verdictLog, cancellationToken).ConfigureAwait(false);
+                if (plan is not null)
+                {
+                    (response, edit) = await Counterfactual(manipulator, manipulation!, checkpoint, provider, request, response, plan, turns,
+                        cancellationToken).ConfigureAwait(false);
+                    usage += edit.Usage;
+                }
+            }
             messages.Add(response.ToMessage());
             if (response.ToolCalls.Count == 0)
             {
                 end = EpisodeEnd.Answered;
                 break;
             }
-            foreach (var request in response.ToolCalls)
+            foreach (var call in response.ToolCalls)
             {
                 // Every call gets a tool message, even after submit: the API rejects a history with
                 // unanswered calls, and follow-up questions continue this conversation.
-                var output = workspace.IsSubmitted ? NotExecuted : Execute(request, tools, workspace, calls);
-                messages.Add(ChatMessage.Tool(request.Id, output));
+                var output = workspace.IsSubmitted ? NotExecuted : Execute(call, tools, workspace, calls);
+                messages.Add(ChatMessage.Tool(call.Id, output));
             }
             if (workspace.IsSubmitted)
             {
@@ -94,10 +118,17 @@ public sealed class EpisodeRunner
             }
         }
         var episodeMessages = messages.ToList();
-
-        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var verdictLog = new List<JudgeVerdict>();
+        ReasoningEditRecord? editRecord = edit?.Record;
+        if (manipulator is not null && edit is null)
+        {
+            // Running on as a baseline would pass the baseline off as the counterfactual.
+            editRecord = reasoningTurns == 0
+                ? throw new InvalidOperationException(
+                    $"Manipulation '{manipulation!.Name}' edits the reasoning, but checkpoint '{checkpoint.Name}' returned no reasoning in " +
+                    $"{turns} turn(s). The endpoint must return it (reasoning_content or reasoning; vLLM: --reasoning-parser).")
+                : new ReasoningEditRecord(manipulation!.Name, false, reasoningTurns);
+        }
+        verdicts.Clear();
         var transcript = new Transcript(
             reasoning: string.Join("\n\n", episodeMessages.Where(m => !string.IsNullOrEmpty(m.Reasoning)).Select(m => m.Reasoning)),
             output: episodeMessages.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
@@ -147,7 +178,7 @@ public sealed class EpisodeRunner
         }
 
         return new EpisodeResult(unit, model, end, turns, messages, calls, workspace.Snapshot(), workspace.Outbox.ToList(),
-            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript, metrics, verdictLog);
+            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript, metrics, verdictLog, editRecord);
 
         async Task Ask(JudgeDefinition judge, Transcript target)
         {
@@ -178,13 +209,51 @@ public sealed class EpisodeRunner
                 ? null
                 : throw new KeyNotFoundException($"The experiment has no manipulation '{condition}' (condition of the unit).");
         }
-        if (manipulation.Reasoning is not null)
-        {
-            // Running it as the baseline would silently erase the counterfactual; refuse until supported.
-            throw new NotSupportedException($"Manipulation '{manipulation.Name}' edits the reasoning, which the episode runner does not support yet.");
-        }
         return manipulation;
     }
+
+    private ReasoningManipulator ReasoningManipulatorFor(ManipulationDefinition manipulation, CheckpointDefinition checkpoint)
+    {
+        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Distinct().Where(c => !checkpoint.Has(c)).ToList();
+        if (missing.Count > 0)
+        {
+            // Checked before the run too (ProviderRegistry.Validate); this guards runners built some other way.
+            throw new NotSupportedException(
+                $"Manipulation '{manipulation.Name}' edits the reasoning, which needs capability {string.Join(", ", missing)}; " +
+                $"checkpoint '{checkpoint.Name}' does not declare it.");
+        }
+        return new ReasoningManipulator(manipulation, _experiment, _judges, _prefill);
+    }
+
+    /// <summary>
+    /// Sends the continuation request of an edited turn and returns the turn as the episode goes on with it: the
+    /// continuation's content and tool calls, and the edited reasoning (prefix, then what the model wrote after it).
+    /// </summary>
+    private static async Task<(ChatResponse Turn, CounterfactualTurn Edit)> Counterfactual(ReasoningManipulator manipulator,
+        ManipulationDefinition manipulation, CheckpointDefinition checkpoint, IChatProvider provider, ChatRequest request,
+        ChatResponse original, ReasoningEditPlan plan, int turn, CancellationToken cancellationToken)
+    {
+        var continuation = manipulator.ContinuationRequest(request, plan);
+        ChatResponse response;
+        try
+        {
+            response = await provider.CompleteAsync(continuation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChatProviderException ex) when (!ex.IsTransient)
+        {
+            throw new ReasoningPrefillException(
+                $"Manipulation '{manipulation.Name}': checkpoint '{checkpoint.Name}' refused the reasoning prefill (continue_final_message) at " +
+                $"turn {turn}: {ex.Message}. This endpoint cannot continue a model's reasoning; remove capability " +
+                $"{ReasoningManipulator.Capability} from the checkpoint or serve the model with vLLM.", ex);
+        }
+        var (reasoning, content) = manipulator.ReadContinuation(response);
+        var record = new ReasoningEditRecord(manipulation.Name, true, turn, original.Reasoning, original.Content, original.ToolCalls, plan,
+            continuation.Parameters.Seed, reasoning, content);
+        var turnResponse = response with { Content = content, Reasoning = plan.Prefix + reasoning };
+        return (turnResponse, new CounterfactualTurn(record, response.Usage));
+    }
+
+    private sealed record CounterfactualTurn(ReasoningEditRecord Record, TokenUsage Usage);
 
     /// <summary>Runs one call the model made. Calls whose arguments parse are recorded, even to unknown tools.</summary>
     private static string Execute(ToolCallRequest request, IReadOnlyList<ToolDefinition> tools, Workspace workspace, List<ToolCall> calls)

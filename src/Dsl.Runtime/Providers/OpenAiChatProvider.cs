@@ -95,7 +95,7 @@ public sealed class OpenAiChatProvider : IChatProvider
         }
     }
 
-#pragma warning disable OPENAI001 // Seed and ReasoningEffortLevel are marked experimental in the SDK.
+#pragma warning disable OPENAI001, SCME0001 // Seed, ReasoningEffortLevel and Patch are marked experimental in the SDK.
     private static Sdk.ChatCompletionOptions ToOptions(ChatRequest request)
     {
         var p = request.Parameters;
@@ -118,9 +118,20 @@ public sealed class OpenAiChatProvider : IChatProvider
         {
             options.ToolChoice = Sdk.ChatToolChoice.CreateNoneChoice();
         }
+        if (request.ContinueFinalMessage)
+        {
+            if (request.Messages.Count == 0 || request.Messages[^1].Role != ChatRole.Assistant)
+            {
+                throw new ArgumentException("A prefill request must end with the assistant message to continue.", nameof(request));
+            }
+            // vLLM's extensions to chat completions, which the SDK does not model: its JsonPatch adds them to the
+            // serialized body beside the typed fields, and the response is still read as a typed completion.
+            options.Patch.Set("$.add_generation_prompt"u8, false);
+            options.Patch.Set("$.continue_final_message"u8, true);
+        }
         return options;
     }
-#pragma warning restore OPENAI001
+#pragma warning restore OPENAI001, SCME0001
 
     private static Sdk.ChatMessage ToSdk(ChatMessage message)
     {

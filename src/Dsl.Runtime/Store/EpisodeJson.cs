@@ -29,5 +29,6 @@ public static class EpisodeJson
         result.Followups,
         result.Metrics,
         result.Verdicts,
+        result.ReasoningEdit,
     }, Options);
 }

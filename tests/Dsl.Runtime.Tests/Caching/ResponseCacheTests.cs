@@ -35,7 +35,7 @@ public sealed class ResponseCacheTests : IDisposable
     {
         "provider", "endpoint", "model", "system text", "user text", "role", "tool call arguments", "tool call id", "tool result",
         "message added", "tool name", "tool description", "tool parameter type", "tool removed", "temperature", "top_p",
-        "max tokens", "seed", "seed removed", "reasoning effort", "epoch", "tool calls disallowed",
+        "max tokens", "seed", "seed removed", "reasoning effort", "epoch", "tool calls disallowed", "final message continued",
     };
 
     [Theory]
@@ -71,6 +71,7 @@ public sealed class ResponseCacheTests : IDisposable
             "reasoning effort" => ("openai", Endpoint, r with { Parameters = p with { ReasoningEffort = "low" } }),
             "epoch" => ("openai", Endpoint, r with { Epoch = 4 }),
             "tool calls disallowed" => ("openai", Endpoint, r with { AllowToolCalls = false }),
+            "final message continued" => ("openai", Endpoint, r with { ContinueFinalMessage = true }),
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
         Assert.NotEqual(ResponseCache.Key("openai", Endpoint, r), ResponseCache.Key(provider, endpoint, changed));

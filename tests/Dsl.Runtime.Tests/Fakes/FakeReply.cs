@@ -17,6 +17,14 @@ public sealed record FakeReply(
 
     public FakeReply After(TimeSpan delay) => this with { Delay = delay };
 
+    /// <summary>The same completion with reasoning_content beside its content or tool calls.</summary>
+    public FakeReply WithReasoning(string reasoning)
+    {
+        var body = JsonNode.Parse(Body)!;
+        body["choices"]![0]!["message"]!["reasoning_content"] = reasoning;
+        return this with { Body = body.ToJsonString() };
+    }
+
     /// <summary>A normal completion, with reasoning_content as vLLM returns it when given.</summary>
     public static FakeReply Text(string content, string? reasoning = null, int promptTokens = 11, int completionTokens = 7, string model = "fake-model")
     {

@@ -49,6 +49,36 @@ public class OpenAiChatProviderTests
     }
 
     [Fact]
+    public async Task Prefill_request_asks_the_server_to_continue_the_final_assistant_message()
+    {
+        await using var server = FakeOpenAiServer.Start(FakeReply.Text("Done."), FakeReply.Text("Done."));
+        var provider = Provider(server);
+        var messages = new[] { ChatMessage.User("Hi"), ChatMessage.Assistant("<think>\nFirst, the user") };
+
+        await provider.CompleteAsync(Request(messages) with { ContinueFinalMessage = true });
+        await provider.CompleteAsync(Request());
+
+        var prefill = server.Requests[0].Json;
+        Assert.True(prefill.GetProperty("continue_final_message").GetBoolean());
+        Assert.False(prefill.GetProperty("add_generation_prompt").GetBoolean());
+        Assert.Equal(42, prefill.GetProperty("seed").GetInt64());
+        var last = server.Requests[0].Messages[^1];
+        Assert.Equal("assistant", last.GetProperty("role").GetString());
+        Assert.Equal("<think>\nFirst, the user", last.GetProperty("content").GetString());
+        var plain = server.Requests[1].Json;
+        Assert.False(plain.TryGetProperty("continue_final_message", out _));
+        Assert.False(plain.TryGetProperty("add_generation_prompt", out _));
+    }
+
+    [Fact]
+    public async Task Prefill_request_without_a_final_assistant_message_is_refused_before_sending()
+    {
+        await using var server = FakeOpenAiServer.Start();
+        await Assert.ThrowsAsync<ArgumentException>(() => Provider(server).CompleteAsync(Request() with { ContinueFinalMessage = true }));
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task Tool_call_round_trip()
     {
         await using var server = FakeOpenAiServer.Start(
