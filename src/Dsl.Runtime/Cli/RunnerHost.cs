@@ -18,6 +18,8 @@ public static class RunnerHost
         output ??= Console.Out;
         var root = new RootCommand($"Runner of experiment {experiment.Name}" + (experiment.Title is null ? "" : $": {experiment.Title}"));
         root.Subcommands.Add(PlanCommand.Create(experiment, output));
+        root.Subcommands.Add(PreregCommand.Create(experiment, output));
+        root.Subcommands.Add(AnalyzeCommand.Create(experiment, output));
         var parse = root.Parse(args);
         return parse.Errors.Count > 0 ? ReportUsage(parse, output) : parse.Invoke();
     }
