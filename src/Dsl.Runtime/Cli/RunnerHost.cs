@@ -21,6 +21,7 @@ public static class RunnerHost
         root.Subcommands.Add(PreregCommand.Create(experiment, output));
         root.Subcommands.Add(AnalyzeCommand.Create(experiment, output));
         root.Subcommands.Add(DiagnoseCommand.Create(experiment, output));
+        root.Subcommands.Add(ReportCommand.Create(experiment, output));
         var parse = root.Parse(args);
         return parse.Errors.Count > 0 ? ReportUsage(parse, output) : parse.Invoke();
     }
