@@ -6,10 +6,10 @@ using Scheme.Runtime.Statistics;
 namespace Scheme.Runtime.Analysis;
 
 /// <summary>Knobs of the resampling tests; defaults suit analysis, the power simulation lowers them.</summary>
-/// <param name="MaxResamplingWork">Cap on resamples x units for permutation tests of means, so a million-unit
-/// analysis stays fast; when it binds, the resample count is lowered (never below 1,000) and a note says so.</param>
+/// <param name="MaxResamplingWork">Largest resamples x units a permutation test of a mean resamples; beyond it the
+/// p-value comes from the normal limit of the permutation distribution (a note says so), so a million-unit analysis stays fast.</param>
 public sealed record EvaluationSettings(int BootstrapResamples = ClusterBootstrap.DefaultResamples, int PermutationResamples = 10_000,
-    long MaxResamplingWork = 200_000_000);
+    long MaxResamplingWork = 100_000_000);
 
 /// <summary>The numbers a test produced; null where not applicable.</summary>
 public sealed record TestOutcome(double? Estimate, double? Lower, double? Upper, string? IntervalMethod, double? PValue, IReadOnlyList<string> Notes)
@@ -217,26 +217,55 @@ public static class HypothesisEvaluator
         }
         if (h.Paired && data.Differences is { Count: > 0 } differences)
         {
-            var resamples = Resamples(settings, differences.Count, notes);
-            return SignFlipPValue(differences, seed, resamples, alternative);
+            if ((long)differences.Count * settings.PermutationResamples > settings.MaxResamplingWork)
+            {
+                notes.Add(LargeSampleNote(differences.Count));
+                return NormalTail(differences.Sum(), Math.Sqrt(differences.Sum(d => d * d)), alternative);
+            }
+            return SignFlipPValue(differences, seed, settings.PermutationResamples, alternative);
         }
         if (data.LeftValues is { Count: > 0 } left && data.RightValues is { Count: > 0 } right)
         {
-            var resamples = Resamples(settings, Math.Min(left.Count, right.Count), notes);
-            return PermutationTest.Test(left, right, seed, alternative, resamples, maxExact: 20_000).PValue;
+            long total = left.Count + right.Count;
+            if (total * settings.PermutationResamples > settings.MaxResamplingWork)
+            {
+                // Under relabelling, mean(x) - mean(y) has mean 0 and variance s^2 (1/m + 1/(N-m)), with s^2 the
+                // variance of the pooled sample (N - 1 denominator); for this many units it is normal to many digits.
+                notes.Add(LargeSampleNote(total));
+                var pooled = new SampleMoments();
+                foreach (var v in left) pooled.Add(v);
+                foreach (var v in right) pooled.Add(v);
+                var sd = Math.Sqrt(pooled.Variance * (1.0 / left.Count + 1.0 / right.Count));
+                return NormalTail(left.Average() - right.Average(), sd, alternative);
+            }
+            return PermutationTest.Test(left, right, seed, alternative, settings.PermutationResamples, maxExact: 20_000).PValue;
         }
         notes.Add("The values of the cells were not kept, so the permutation test could not run.");
         return null;
     }
 
-    private static int Resamples(EvaluationSettings settings, long units, List<string> notes)
+    private static string LargeSampleNote(long units) =>
+        $"Permutation p-value from the normal limit of the permutation distribution (its exact mean and variance): {units} units are too many to resample.";
+
+    private static double NormalTail(double statistic, double sd, Alternative alternative)
     {
-        var affordable = (int)Math.Clamp(settings.MaxResamplingWork / Math.Max(1, units), 1_000, settings.PermutationResamples);
-        if (affordable < settings.PermutationResamples)
+        if (!(sd > 0))
         {
-            notes.Add($"Monte Carlo permutation with {affordable} resamples (lowered from {settings.PermutationResamples} for {units} units).");
+            // Every relabelling gives the same statistic.
+            return alternative switch
+            {
+                Alternative.Greater => statistic > 0 ? 0 : 1,
+                Alternative.Less => statistic < 0 ? 0 : 1,
+                _ => statistic != 0 ? 0 : 1,
+            };
         }
-        return affordable;
+        var z = statistic / sd;
+        return alternative switch
+        {
+            Alternative.Greater => Normal.CDF(0, 1, -z),
+            Alternative.Less => Normal.CDF(0, 1, z),
+            _ => Math.Min(1, 2 * Normal.CDF(0, 1, -Math.Abs(z))),
+        };
     }
 
     /// <summary>Sign-flip test of paired differences: under H0 each difference is as likely negated.</summary>

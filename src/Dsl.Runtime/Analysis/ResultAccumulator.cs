@@ -219,8 +219,22 @@ internal sealed class ResultAccumulator
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly List<string> _names = [];
+        private string? _last;
+        private int _lastId;
 
         public int Id(string name)
+        {
+            // Exports list units cell by cell, so most lookups repeat the previous (pooled, same reference) name.
+            if (ReferenceEquals(name, _last))
+            {
+                return _lastId;
+            }
+            _last = name;
+            _lastId = Lookup(name);
+            return _lastId;
+        }
+
+        private int Lookup(string name)
         {
             ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, name, out var exists);
             if (!exists)

@@ -238,26 +238,29 @@ public static class ResultReader
                     error = "Malformed object.";
                     return null;
                 }
-                var name = reader;
+                var field = reader.ValueIsEscaped || reader.HasValueSequence ? FieldOf(reader.GetString() ?? "") : FieldOf(reader.ValueSpan);
                 reader.Read();
-                if (name.ValueTextEquals("unit_id"u8)) unitId = reader.GetString();
-                else if (name.ValueTextEquals("run"u8)) run = Pooled(ref reader);
-                else if (name.ValueTextEquals("checkpoint"u8)) checkpoint = Pooled(ref reader);
-                else if (name.ValueTextEquals("environment"u8)) environment = Pooled(ref reader);
-                else if (name.ValueTextEquals("variant"u8)) variant = Pooled(ref reader);
-                else if (name.ValueTextEquals("condition"u8)) condition = Pooled(ref reader);
-                else if (name.ValueTextEquals("status"u8)) status = Pooled(ref reader);
-                else if (name.ValueTextEquals("epoch"u8)) epoch = reader.GetInt32();
-                else if (name.ValueTextEquals("seed"u8)) seed = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64();
-                else if (name.ValueTextEquals("tokens_in"u8)) tokensIn = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64();
-                else if (name.ValueTextEquals("tokens_out"u8)) tokensOut = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64();
-                else if (name.ValueTextEquals("latency_ms"u8)) latency = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64();
-                else if (name.ValueTextEquals("cost_usd"u8)) cost = reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble();
-                else if (name.ValueTextEquals("error"u8)) unitError = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
-                else if (name.ValueTextEquals("finished_at"u8)) finished = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset();
-                else if (name.ValueTextEquals("outcomes"u8)) outcomes = ReadOutcomes(ref reader);
-                else if (name.ValueTextEquals("metrics"u8)) metrics = ReadMetrics(ref reader);
-                else reader.Skip();
+                switch (field)
+                {
+                    case Field.UnitId: unitId = reader.GetString(); break;
+                    case Field.Run: run = Pooled(ref reader); break;
+                    case Field.Checkpoint: checkpoint = Pooled(ref reader); break;
+                    case Field.Environment: environment = Pooled(ref reader); break;
+                    case Field.Variant: variant = Pooled(ref reader); break;
+                    case Field.Condition: condition = Pooled(ref reader); break;
+                    case Field.Status: status = Pooled(ref reader); break;
+                    case Field.Epoch: epoch = reader.GetInt32(); break;
+                    case Field.Seed: seed = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64(); break;
+                    case Field.TokensIn: tokensIn = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64(); break;
+                    case Field.TokensOut: tokensOut = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64(); break;
+                    case Field.LatencyMs: latency = reader.TokenType == JsonTokenType.Null ? 0 : reader.GetInt64(); break;
+                    case Field.CostUsd: cost = reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble(); break;
+                    case Field.Error: unitError = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
+                    case Field.FinishedAt: finished = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset(); break;
+                    case Field.Outcomes: outcomes = ReadOutcomes(ref reader); break;
+                    case Field.Metrics: metrics = ReadMetrics(ref reader); break;
+                    default: reader.Skip(); break;
+                }
             }
             if (reader.TokenType != JsonTokenType.EndObject)
             {
@@ -294,6 +297,36 @@ public static class ResultReader
             return new UnitResult(unitId!, run!, checkpoint!, environment!, variant ?? "default", condition!, epoch!.Value, seed,
                 parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished);
         }
+
+        private enum Field
+        {
+            Unknown, UnitId, Run, Checkpoint, Environment, Variant, Condition, Epoch, Seed, Status, Outcomes, Metrics,
+            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt,
+        }
+
+        private static Field FieldOf(string name) => FieldOf(System.Text.Encoding.UTF8.GetBytes(name));
+
+        private static Field FieldOf(ReadOnlySpan<byte> name) => name switch
+        {
+            _ when name.SequenceEqual("unit_id"u8) => Field.UnitId,
+            _ when name.SequenceEqual("run"u8) => Field.Run,
+            _ when name.SequenceEqual("checkpoint"u8) => Field.Checkpoint,
+            _ when name.SequenceEqual("environment"u8) => Field.Environment,
+            _ when name.SequenceEqual("variant"u8) => Field.Variant,
+            _ when name.SequenceEqual("condition"u8) => Field.Condition,
+            _ when name.SequenceEqual("epoch"u8) => Field.Epoch,
+            _ when name.SequenceEqual("seed"u8) => Field.Seed,
+            _ when name.SequenceEqual("status"u8) => Field.Status,
+            _ when name.SequenceEqual("outcomes"u8) => Field.Outcomes,
+            _ when name.SequenceEqual("metrics"u8) => Field.Metrics,
+            _ when name.SequenceEqual("tokens_in"u8) => Field.TokensIn,
+            _ when name.SequenceEqual("tokens_out"u8) => Field.TokensOut,
+            _ when name.SequenceEqual("cost_usd"u8) => Field.CostUsd,
+            _ when name.SequenceEqual("latency_ms"u8) => Field.LatencyMs,
+            _ when name.SequenceEqual("error"u8) => Field.Error,
+            _ when name.SequenceEqual("finished_at"u8) => Field.FinishedAt,
+            _ => Field.Unknown,
+        };
 
         private Dictionary<string, bool> ReadOutcomes(ref Utf8JsonReader reader)
         {
