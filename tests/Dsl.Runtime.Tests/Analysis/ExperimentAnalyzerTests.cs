@@ -219,3 +219,19 @@ public class ExperimentAnalyzerTests
         Assert.Equal("Welch t", r.IntervalMethod);
     }
 }
+
+public class LargeSamplePermutationTests
+{
+    [Fact]
+    public void Past_the_resampling_budget_the_permutation_p_value_is_the_normal_limit()
+    {
+        var h = Fixtures.Hypothesis("Scores", new Cell(Checkpoint: "o3_as"), Direction.Greater, new Cell(Checkpoint: "o3"), "permutation", metric: "score");
+        var data = new HypothesisData { LeftValues = [5, 6, 7, 8], RightValues = [1, 2, 3, 4] };
+        foreach (var v in data.LeftValues) data.Left.Add(v);
+        foreach (var v in data.RightValues) data.Right.Add(v);
+        var outcome = HypothesisEvaluator.Evaluate(h, MetricAggregation.Mean, data, 1, new EvaluationSettings(MaxResamplingWork: 10));
+        // Pooled variance of 1..8 is 6; var(mean difference) = 6 (1/4 + 1/4) = 3.
+        Assert.Equal(MathNet.Numerics.Distributions.Normal.CDF(0, 1, -4 / Math.Sqrt(3)), outcome.PValue!.Value, 12);
+        Assert.Contains(outcome.Notes, n => n.Contains("normal limit"));
+    }
+}
