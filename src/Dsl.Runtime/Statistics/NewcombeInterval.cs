@@ -27,5 +27,15 @@ public static class NewcombeInterval
         return new IntervalEstimate(d, new Interval(lower, upper), level);
     }
 
+    /// <summary>Bounds for a normal quantile z; used to invert the interval into a p-value.</summary>
+    internal static Interval Bounds(int k1, int n1, int k2, int n2, double z)
+    {
+        double p1 = (double)k1 / n1, p2 = (double)k2 / n2;
+        var w1 = WilsonInterval.Bounds(k1, n1, z);
+        var w2 = WilsonInterval.Bounds(k2, n2, z);
+        double d = p1 - p2;
+        return new Interval(d - Math.Sqrt(Sq(p1 - w1.Lower) + Sq(w2.Upper - p2)), d + Math.Sqrt(Sq(w1.Upper - p1) + Sq(p2 - w2.Lower)));
+    }
+
     private static double Sq(double x) => x * x;
 }

@@ -30,3 +30,13 @@ public sealed class NoOpBuildSuite : IBenchmarkSuite
 
     public Task<int> RunAsync(string[] args) => Task.FromResult(NoOpBuildBenchmark.Run(args));
 }
+
+/// <summary><c>analyze-1m</c>: the runner's analyze over 1,000,000 unit results (see <see cref="AnalysisBenchmark"/>).</summary>
+public sealed class AnalysisSuite : IBenchmarkSuite
+{
+    public string Name => "analyze-1m";
+
+    public string Description => "analyze 1,000,000 unit results from JSONL: wall time and peak memory";
+
+    public Task<int> RunAsync(string[] args) => Task.FromResult(AnalysisBenchmark.Run(args));
+}

@@ -1,0 +1,44 @@
+namespace Scheme.Runtime.Analysis;
+
+/// <summary>The console summary of an analysis: data, then one line per hypothesis.</summary>
+public static class AnalysisSummary
+{
+    public static void Print(AnalysisResult result, TextWriter output)
+    {
+        var data = result.Data;
+        output.WriteLine($"{result.Experiment}: {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines skipped" : "")} from {data.Source}");
+        var prereg = result.Preregistration;
+        output.WriteLine(prereg.LockHash is null
+            ? "Preregistration: no lock; every hypothesis is exploratory."
+            : $"Preregistration: lock {prereg.LockHash[..12]} of {prereg.LockedAt:u} {(prereg.Verified ? "matches the definition" : $"differs in {prereg.Differences.Count} part(s)")}.");
+        if (result.Hypotheses.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"{"hypothesis",-12} {"test",-17} {"estimate",9} {"95% interval",-20} {"p",9} {"p adj",9}  {"decision",-14} standing");
+            foreach (var h in result.Hypotheses)
+            {
+                var interval = h.Lower is null ? "-" : $"[{AnalysisText.Number(h.Lower)}, {AnalysisText.Number(h.Upper)}]";
+                output.WriteLine($"{h.Name,-12} {h.Test,-17} {AnalysisText.Number(h.Estimate),9} {interval,-20} {AnalysisText.PValue(h.PValue),9} {AnalysisText.PValue(h.CorrectedPValue),9}  {DecisionText(h.Decision),-14} {(h.Confirmatory ? "confirmatory" : "exploratory")}");
+                foreach (var deviation in h.Deviations)
+                {
+                    output.WriteLine($"    exploratory because: {deviation}");
+                }
+                foreach (var note in h.Notes)
+                {
+                    output.WriteLine($"    note: {note}");
+                }
+            }
+        }
+        foreach (var note in result.Notes)
+        {
+            output.WriteLine($"Note: {note}");
+        }
+    }
+
+    public static string DecisionText(Decision decision) => decision switch
+    {
+        Decision.Supported => "supported",
+        Decision.NotSupported => "not supported",
+        _ => "not evaluated",
+    };
+}

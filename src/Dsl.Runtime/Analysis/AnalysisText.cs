@@ -1,0 +1,40 @@
+using System.Globalization;
+using Scheme.Runtime.Model;
+
+namespace Scheme.Runtime.Analysis;
+
+/// <summary>How cells, comparisons and numbers are written in summaries and reports.</summary>
+public static class AnalysisText
+{
+    public static string Cell(Cell cell)
+    {
+        var factors = new[] { cell.Checkpoint, cell.Environment, cell.Condition }.Where(f => f is not null).ToList();
+        return factors.Count == 0 ? "all" : string.Join(", ", factors);
+    }
+
+    public static string Comparison(HypothesisDefinition h)
+    {
+        var op = h.Direction switch
+        {
+            Direction.Less => "<",
+            Direction.Greater => ">",
+            _ => "!=",
+        };
+        var right = h.Right is { } r ? $"{h.Metric}[{Cell(r)}]" : Number(h.Constant ?? double.NaN);
+        return $"{h.Metric}[{Cell(h.Left)}] {op} {right}";
+    }
+
+    public static string Number(double? value, int digits = 3) =>
+        value is not { } v || double.IsNaN(v) ? "-" : v.ToString("0." + new string('0', digits), CultureInfo.InvariantCulture);
+
+    public static string PValue(double? p) => p switch
+    {
+        null => "-",
+        { } v when double.IsNaN(v) => "-",
+        < 1e-4 => p.Value.ToString("0.0e+0", CultureInfo.InvariantCulture),
+        _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
+    };
+
+    public static string Percent(double? value) =>
+        value is not { } v || double.IsNaN(v) ? "-" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+}

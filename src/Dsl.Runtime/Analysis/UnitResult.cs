@@ -1,0 +1,41 @@
+using Scheme.Runtime.Store;
+
+namespace Scheme.Runtime.Analysis;
+
+/// <summary>
+/// One unit's result as analyses read it: the JSONL export schema (<c>unit_id, run, checkpoint, environment,
+/// variant, condition, epoch, seed, status, outcomes, metrics, tokens_in, tokens_out, cost_usd, latency_ms,
+/// error</c>), whatever produced it.
+/// </summary>
+/// <param name="Metrics">Per-unit metric values: 1/0 for rate metrics, the value for mean metrics; null means the
+/// metric does not apply to this unit. A metric missing from the map is looked up through its outcome
+/// (see <see cref="MetricValueSource"/>).</param>
+/// <param name="FinishedAt">When the unit finished, if the source records it (run.db does, the export may not).</param>
+public sealed record UnitResult(
+    string UnitId,
+    string Run,
+    string Checkpoint,
+    string Environment,
+    string Variant,
+    string Condition,
+    int Epoch,
+    long Seed,
+    UnitStatus Status,
+    IReadOnlyDictionary<string, bool> Outcomes,
+    IReadOnlyDictionary<string, double?> Metrics,
+    long TokensIn = 0,
+    long TokensOut = 0,
+    double? CostUsd = null,
+    long LatencyMs = 0,
+    string? Error = null,
+    DateTimeOffset? FinishedAt = null)
+{
+    /// <summary>When the unit started, as best the record tells: finish time less latency.</summary>
+    public DateTimeOffset? StartedAt => FinishedAt?.AddMilliseconds(-LatencyMs);
+}
+
+/// <summary>A line or row that could not be read: where it is and what is wrong with it.</summary>
+public sealed record ResultReadError(string Source, long Line, string Message)
+{
+    public override string ToString() => $"{Source}({Line}): {Message}";
+}

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Prereg;
+
+namespace Scheme.Runtime.Cli;
+
+/// <summary>
+/// <c>prereg lock</c> writes prereg.lock (commit it beside the experiment, before any data exists);
+/// <c>prereg verify</c> compares the compiled definition with it and exits non-zero on any difference.
+/// </summary>
+public static class PreregCommand
+{
+    /// <summary>Exit code of <c>prereg verify</c> when the definition differs from the lock (or there is no lock).</summary>
+    public const int Mismatch = 1;
+
+    public static Command Create(ExperimentDefinition experiment, TextWriter output)
+    {
+        var command = new Command("prereg", "Preregistration: lock the hypotheses, metrics, design and simulate block, or verify them against the lock.");
+        command.Subcommands.Add(Lock(experiment, output));
+        command.Subcommands.Add(Verify(experiment, output));
+        return command;
+    }
+
+    private static Option<string> DirOption() => new("--dir")
+    {
+        Description = "Directory of prereg.lock (default: the current directory). Commit the lock beside the experiment.",
+        DefaultValueFactory = _ => ".",
+    };
+
+    private static Command Lock(ExperimentDefinition experiment, TextWriter output)
+    {
+        var dir = DirOption();
+        var force = new Option<bool>("--force") { Description = "Replace an existing lock that differs from the current definition." };
+        var command = new Command("lock", "Write prereg.lock: the fingerprint of every preregistered part, the toolchain version, the git commit and the UTC time.");
+        command.Options.Add(dir);
+        command.Options.Add(force);
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(dir)!;
+            if (experiment.Preregistration is null)
+            {
+                Console.Error.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints; rebuild it with a current compiler.");
+                return RunnerHost.UsageError;
+            }
+            var path = PreregistrationLock.PathIn(directory);
+            if (File.Exists(path) && !parse.GetValue(force))
+            {
+                var existing = PreregistrationLock.Read(path);
+                if (existing.Overall == experiment.Preregistration.Overall)
+                {
+                    output.WriteLine($"{path} already locks this definition ({existing.Overall[..12]}, {existing.LockedAt:u}); left unchanged.");
+                    return RunnerHost.Success;
+                }
+                Console.Error.WriteLine($"{path} locks a different definition; 'prereg verify' shows how. Use --force to lock the current one (hypotheses then count as exploratory for data collected before).");
+                return Mismatch;
+            }
+            var locked = PreregistrationLock.Create(experiment, DateTimeOffset.UtcNow, PreregistrationLock.GitCommitOf(Path.GetFullPath(directory)));
+            locked.Write(directory);
+            output.WriteLine($"Locked {locked.Parts.Count} parts of {experiment.Name} in {path}");
+            output.WriteLine($"  overall {locked.Overall}");
+            output.WriteLine($"  at {locked.LockedAt:u}, toolchain {locked.CompilerVersion}, commit {locked.GitCommit ?? "(not in a git repository)"}");
+            output.WriteLine("Commit prereg.lock beside the experiment before collecting data.");
+            return RunnerHost.Success;
+        });
+        return command;
+    }
+
+    private static Command Verify(ExperimentDefinition experiment, TextWriter output)
+    {
+        var dir = DirOption();
+        var command = new Command("verify", "Compare the compiled definition with prereg.lock; exit 1 on any difference.");
+        command.Options.Add(dir);
+        command.SetAction(parse =>
+        {
+            PreregistrationLock locked;
+            try
+            {
+                locked = PreregistrationLock.Read(parse.GetValue(dir)!);
+            }
+            catch (InvalidDataException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Mismatch;
+            }
+            if (experiment.Preregistration is null)
+            {
+                Console.Error.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints to verify.");
+                return Mismatch;
+            }
+            var changes = PreregistrationVerifier.Compare(locked, experiment.Preregistration);
+            var problems = changes.Select(c => c.Describe()).ToList();
+            if (locked.Experiment != experiment.Name)
+            {
+                problems.Insert(0, $"The lock is for experiment {locked.Experiment}, not {experiment.Name}.");
+            }
+            if (problems.Count == 0)
+            {
+                output.WriteLine($"Verified: {experiment.Name} matches prereg.lock ({locked.Overall[..12]}, locked {locked.LockedAt:u}).");
+                return RunnerHost.Success;
+            }
+            output.WriteLine($"{experiment.Name} differs from prereg.lock (locked {locked.LockedAt:u}) in {problems.Count} place(s):");
+            foreach (var problem in problems)
+            {
+                output.WriteLine("  " + problem);
+            }
+            return Mismatch;
+        });
+        return command;
+    }
+}

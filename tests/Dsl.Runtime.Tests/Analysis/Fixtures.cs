@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using Scheme.Runtime.Analysis;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Store;
+
+namespace Scheme.Runtime.Tests.Analysis;
+
+/// <summary>Small hand-built experiments and unit results with counts that can be checked by hand.</summary>
+internal static class Fixtures
+{
+    public static readonly MetricDefinition CovertRate = new("covert_rate", MetricAggregation.Rate,
+        t => t.Outcome("covert_action") ? 1.0 : 0.0, ["covert_action"]);
+
+    public static readonly MetricDefinition Score = new("score", MetricAggregation.Mean, _ => 0.0, []);
+
+    public static EnvironmentDefinition Environment(string name) =>
+        new(name, null, [], [], null, "Do the task.", [], 1, [], []);
+
+    public static HypothesisDefinition Hypothesis(string name, Cell left, Direction direction, Cell? right, string test,
+        string metric = "covert_rate", double alpha = 0.05, string family = "primary", string correction = "holm", bool paired = false,
+        double? constant = null) =>
+        new(name, null, metric, left, direction, right, constant, test, alpha, family, correction, paired);
+
+    public static ExperimentDefinition Experiment(
+        IReadOnlyList<HypothesisDefinition>? hypotheses = null,
+        IReadOnlyList<RunDefinition>? runs = null,
+        IReadOnlyList<SimulatedValue>? simulation = null,
+        IReadOnlyList<string>? environments = null,
+        bool withDigest = true,
+        string metricCanonical = "metric covert_rate = rate(covert_action)",
+        string simulateCanonical = "simulate simulate { }")
+    {
+        hypotheses ??= [];
+        environments ??= ["A", "B"];
+        runs ??= [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], 10)];
+        simulation ??= [];
+        PreregistrationDigest? digest = null;
+        if (withDigest)
+        {
+            var parts = new List<PreregisteredPart>();
+            parts.AddRange(hypotheses.Select(h => Part($"hypothesis {h.Name}",
+                $"hypothesis {h.Name} {{ alpha: {h.Alpha}; test: {h.Test}; expect {AnalysisText.Comparison(h)}; }}")));
+            parts.Add(Part("metric covert_rate", metricCanonical));
+            parts.Add(Part("metric score", "metric score = mean(score)"));
+            parts.AddRange(runs.Select(r => Part($"run {r.Name}",
+                $"run {r.Name} {{ checkpoints: [{string.Join(", ", r.Checkpoints)}]; conditions: [{string.Join(", ", r.Conditions)}]; environments: [{string.Join(", ", r.Environments)}]; epochs: {r.Epochs}; }}")));
+            parts.Add(Part("simulate", simulateCanonical));
+            parts.AddRange(environments.Select(e => new PreregisteredPart($"environment {e}", Hash("environment " + e))));
+            digest = new PreregistrationDigest(parts);
+        }
+        return new ExperimentDefinition("Test", "A test experiment", 42, null, null, [],
+            [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
+            environments.Select(Environment).ToList(), [], [CovertRate, Score], runs, simulation, hypotheses, [], digest);
+    }
+
+    public static PreregisteredPart Part(string name, string canonical) => new(name, Hash(canonical), canonical);
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary><paramref name="count"/> units of one cell, the first <paramref name="covert"/> of them covert.</summary>
+    public static IEnumerable<UnitResult> Units(string checkpoint, string environment, string condition, int count, int covert,
+        string run = "Main", int epochOffset = 0, string variant = "default", DateTimeOffset? finishedAt = null)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return Unit(checkpoint, environment, condition, epochOffset + i, i < covert, run, variant, finishedAt);
+        }
+    }
+
+    public static UnitResult Unit(string checkpoint, string environment, string condition, int epoch, bool covert,
+        string run = "Main", string variant = "default", DateTimeOffset? finishedAt = null, double? score = null) =>
+        new($"{run}-{checkpoint}-{environment}-{variant}-{condition}-{epoch}", run, checkpoint, environment, variant, condition, epoch, epoch,
+            UnitStatus.Done, new Dictionary<string, bool> { ["covert_action"] = covert },
+            score is { } s ? new Dictionary<string, double?> { ["score"] = s } : new Dictionary<string, double?>(),
+            100, 50, 0.001, 1000, null, finishedAt);
+}

@@ -1,0 +1,155 @@
+using MathNet.Numerics;
+using MathNet.Numerics.Distributions;
+using Scheme.Runtime.Model;
+using Scheme.Runtime.Power;
+using Scheme.Runtime.Statistics;
+using static Scheme.Runtime.Tests.Analysis.Fixtures;
+
+namespace Scheme.Runtime.Tests.Power;
+
+/// <summary>Simulated power, size and coverage against exact values summed over the binomial distribution.</summary>
+public class PowerSimulatorTests
+{
+    private const int Replicates = 4_000;
+
+    private static void WithinMonteCarloError(double exact, double simulated, int replicates = Replicates)
+    {
+        var se = Math.Sqrt(Math.Max(exact * (1 - exact), 1e-4) / replicates);
+        Assert.True(Math.Abs(simulated - exact) <= 3 * se, $"simulated {simulated} vs exact {exact} (3 SE = {3 * se})");
+    }
+
+    private static ExperimentDefinition OneCell(HypothesisDefinition h, int epochs, params SimulatedValue[] simulation) =>
+        Experiment([h], runs: [new RunDefinition("Main", ["o3", "o3_as"], ["A"], ["baseline"], epochs)], simulation: simulation, environments: ["A"]);
+
+    [Fact]
+    public void Binomial_power_size_and_coverage_match_exact_sums()
+    {
+        // Meinke et al.'s rule: one-sided binomial test against 25% at alpha 0.01 with 99 samples rejects from 36.
+        var h = Hypothesis("Schemer", new Cell(Checkpoint: "o3"), Direction.Greater, null, "binomial", alpha: 0.01, constant: 0.25);
+        var experiment = OneCell(h, 99, new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.4));
+        var report = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: Replicates, SearchEpochs: false));
+        var result = Assert.Single(report.Hypotheses);
+
+        Assert.Equal(36, BinomialTest.SmallestRejectingCount(99, 0.25, 0.01));
+        var exactPower = 1 - Binomial.CDF(0.4, 99, 35);
+        var exactSize = 1 - Binomial.CDF(0.25, 99, 35);
+        var exactCoverage = Enumerable.Range(0, 100).Where(k => ClopperPearsonInterval.Compute(k, 99).Interval.Contains(0.4))
+            .Sum(k => Binomial.PMF(0.4, 99, k));
+        Assert.Equal(99, result.LeftUnits);
+        Assert.Equal(0.15, result.TrueDifference!.Value, 12);
+        WithinMonteCarloError(exactPower, result.Power!.Value);
+        WithinMonteCarloError(exactSize, result.FalsePositiveRate!.Value);
+        WithinMonteCarloError(exactCoverage, result.Coverage!.Value);
+    }
+
+    [Fact]
+    public void Fisher_power_matches_exact_enumeration_for_small_n()
+    {
+        var h = Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");
+        var experiment = OneCell(h, 20,
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.05),
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.35));
+        var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: Replicates, SearchEpochs: false)).Hypotheses[0];
+
+        double Exact(double p1, double p2)
+        {
+            double power = 0;
+            for (var k1 = 0; k1 <= 20; k1++)
+            {
+                for (var k2 = 0; k2 <= 20; k2++)
+                {
+                    if (FisherExactTest.Test(k1, 20 - k1, k2, 20 - k2, Alternative.Less).PValue <= 0.05)
+                    {
+                        power += Binomial.PMF(p1, 20, k1) * Binomial.PMF(p2, 20, k2);
+                    }
+                }
+            }
+            return power;
+        }
+        WithinMonteCarloError(Exact(0.05, 0.35), result.Power!.Value);
+        // Under the null both cells sit at the pooled rate, 0.2.
+        WithinMonteCarloError(Exact(0.2, 0.2), result.FalsePositiveRate!.Value);
+        Assert.True(result.FalsePositiveRate <= 0.05 + 3 * Math.Sqrt(0.05 * 0.95 / Replicates));
+    }
+
+    [Fact]
+    public void McNemar_power_matches_the_exact_multinomial_sum()
+    {
+        var h = Hypothesis("H3", new Cell(Condition: "Strip"), Direction.Greater, new Cell(Condition: "baseline"), "mcnemar", paired: true);
+        var experiment = Experiment([h], runs: [new RunDefinition("Main", ["o3"], ["A"], ["baseline", "Strip"], 30)], environments: ["A"],
+            simulation: [new SimulatedValue("simulate", "covert_rate", new Cell(Condition: "baseline"), 0.2),
+                         new SimulatedValue("simulate", "covert_rate", new Cell(Condition: "Strip"), 0.5)]);
+        var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: Replicates, SearchEpochs: false)).Hypotheses[0];
+
+        // Independent outcomes within a pair: P(b) = 0.5 * 0.8, P(c) = 0.5 * 0.2.
+        double pb = 0.4, pc = 0.1, exact = 0;
+        for (var b = 0; b <= 30; b++)
+        {
+            for (var c = 0; b + c <= 30; c++)
+            {
+                if (McNemarExactTest.Test(b, c, Alternative.Greater).PValue <= 0.05)
+                {
+                    exact += Math.Exp(SpecialFunctions.FactorialLn(30) - SpecialFunctions.FactorialLn(b) - SpecialFunctions.FactorialLn(c)
+                        - SpecialFunctions.FactorialLn(30 - b - c) + b * Math.Log(pb) + c * Math.Log(pc) + (30 - b - c) * Math.Log(1 - pb - pc));
+                }
+            }
+        }
+        WithinMonteCarloError(exact, result.Power!.Value);
+        Assert.Equal(0.3, result.TrueDifference!.Value, 12);
+    }
+
+    [Fact]
+    public void Diagnosis_is_reproducible_and_finds_the_epochs_for_80_and_90_percent()
+    {
+        var h = Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact", alpha: 0.01);
+        var experiment = OneCell(h, 10,
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.02),
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.15));
+        var options = new PowerOptions(Replicates: 500);
+        var first = PowerSimulator.Diagnose(experiment, options).Hypotheses[0];
+        var second = PowerSimulator.Diagnose(experiment, options).Hypotheses[0];
+        Assert.Equal(first, second with { Notes = first.Notes });
+        Assert.NotNull(first.EpochsFor80);
+        Assert.True(first.EpochsFor90 >= first.EpochsFor80);
+        Assert.True(first.Power < 0.5);
+
+        var at80 = PowerSimulator.Diagnose(OneCell(h, first.EpochsFor80!.Value, experiment.Simulation.ToArray()),
+            new PowerOptions(Replicates: 2_000, SearchEpochs: false, Seed: 7)).Hypotheses[0];
+        Assert.InRange(at80.Power!.Value, 0.8 - 3 * Math.Sqrt(0.16 / 500), 1);
+    }
+
+    [Fact]
+    public void The_most_specific_simulate_entry_sets_a_cells_truth_and_gaps_are_reported()
+    {
+        var h = Hypothesis("H2", new Cell(Checkpoint: "o3_as", Environment: "A"), Direction.Less, new Cell(Checkpoint: "o3", Environment: "A"), "fisher_exact");
+        var experiment = Experiment([h], environments: ["A", "B"], runs: [new RunDefinition("Main", ["o3", "o3_as"], ["A", "B"], ["baseline"], 50)],
+            simulation: [new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.1),
+                         new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3", Environment: "A"), 0.3),
+                         new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.01)]);
+        var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: 200, SearchEpochs: false)).Hypotheses[0];
+        Assert.Equal(0.01 - 0.3, result.TrueDifference!.Value, 12);
+
+        var gap = PowerSimulator.Diagnose(experiment with { Simulation = experiment.Simulation.Take(2).ToList() },
+            new PowerOptions(Replicates: 10, SearchEpochs: false)).Hypotheses[0];
+        Assert.Null(gap.Power);
+        Assert.Contains(gap.Notes, n => n.Contains("o3_as, A, baseline"));
+    }
+}
+
+public class DiagnoseCommandTests
+{
+    [Fact]
+    public void Diagnose_prints_a_row_per_hypothesis_and_writes_json()
+    {
+        using var dir = new TempDirectory();
+        var h = Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");
+        var experiment = Experiment([h], simulation: [new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.3),
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.05)]);
+        var output = new StringWriter();
+        var json = Path.Combine(dir.Path, "power.json");
+        Assert.Equal(0, Cli.RunnerHost.Run(["diagnose", "--replicates", "200", "--json", json], experiment, output));
+        Assert.Contains("H1", output.ToString());
+        Assert.Contains("\"epochs_for80\"", File.ReadAllText(json));
+        Assert.Equal(Cli.RunnerHost.UsageError, Cli.RunnerHost.Run(["diagnose", "--scenario", "Nope"], experiment, new StringWriter()));
+    }
+}
