@@ -39,12 +39,14 @@ expression
     : primary                                                # primaryExpression
     | expression DOT name                                    # memberAccessExpression
     | expression LBRACK expressionList RBRACK                # indexExpression
-    | op=(MINUS | NOT) expression                            # unaryExpression
+    | MINUS expression                                       # negateExpression
     | expression op=(STAR | SLASH) expression                # multiplicativeExpression
     | expression op=(PLUS | MINUS) expression                # additiveExpression
     | expression op=(LT | LE | GT | GE) expression           # relationalExpression
     | expression op=(EQ | NEQ) expression                    # equalityExpression
     | expression CITES name (DOT name)?                      # citesExpression
+    // Below the comparisons, as in Python and SQL: `not n < 3` is `not (n < 3)`.
+    | NOT expression                                         # notExpression
     | expression AND expression                              # andExpression
     | expression OR expression                               # orExpression
     ;

@@ -24,7 +24,8 @@ public sealed class SchemeCompile : ToolTask
     [Required]
     public string OutputDirectory { get; set; } = "";
 
-    public string Namespace { get; set; } = "SchemeSuite";
+    /// <summary>Empty means the compiler's default.</summary>
+    public string Namespace { get; set; } = "";
 
     public bool GenerateEntryPoint { get; set; } = true;
 
@@ -62,7 +63,12 @@ public sealed class SchemeCompile : ToolTask
     /// <summary>Arguments go in a response file (System.CommandLine reads @file), so long item lists are fine.</summary>
     protected override string GenerateResponseFileCommands()
     {
-        var lines = new List<string> { "compile", "--out", OutputDirectory, "--namespace", Namespace };
+        var lines = new List<string> { "compile", "--out", OutputDirectory };
+        if (!string.IsNullOrEmpty(Namespace))
+        {
+            lines.Add("--namespace");
+            lines.Add(Namespace);
+        }
         if (!GenerateEntryPoint)
         {
             lines.Add("--no-entry-point");

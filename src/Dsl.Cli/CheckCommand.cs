@@ -13,10 +13,10 @@ internal static class CheckCommand
         command.Arguments.Add(files);
         command.SetAction(parse =>
         {
-            var result = CompilerRunner.Compile(parse.GetValue(files) ?? [], new EmitOptions(), error);
+            var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], new EmitOptions(), error);
             if (result is null)
             {
-                return CommandLine.UsageError;
+                return exitCode;
             }
             CompilerRunner.Print(result, output);
             return result.Success ? CommandLine.Success : CommandLine.CompileErrors;

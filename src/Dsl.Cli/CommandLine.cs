@@ -4,13 +4,14 @@ namespace Scheme.Cli;
 
 /// <summary>
 /// The <c>scheme</c> command line. Exit codes: 0 clean (warnings allowed), 1 errors in the .scheme files,
-/// 2 bad usage (unknown option, missing file).
+/// 2 bad usage (unknown option, missing file), 3 an internal compiler error.
 /// </summary>
 public static class CommandLine
 {
     public const int Success = 0;
     public const int CompileErrors = 1;
     public const int UsageError = 2;
+    public const int InternalError = 3;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {

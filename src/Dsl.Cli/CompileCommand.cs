@@ -14,7 +14,7 @@ internal static class CompileCommand
     {
         var files = new Argument<string[]>("files") { Description = ".scheme files to compile (imports are followed).", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Directory for the generated C#.", Required = true };
-        var ns = new Option<string>("--namespace") { Description = "Namespace of the generated types.", DefaultValueFactory = _ => "SchemeSuite" };
+        var ns = new Option<string>("--namespace") { Description = "Namespace of the generated types.", DefaultValueFactory = _ => EmitOptions.DefaultNamespace };
         var noEntryPoint = new Option<bool>("--no-entry-point") { Description = "Do not generate Main (for libraries or projects with their own)." };
         var dependencies = new Option<string?>("--dependencies") { Description = "Write every other file the compilation read (imports, load(), rubric()) to this file, one per line." };
         var command = new Command("compile", "Compile .scheme files to C#; exit 1 on errors (nothing is written then).");
@@ -25,11 +25,11 @@ internal static class CompileCommand
         command.Options.Add(dependencies);
         command.SetAction(parse =>
         {
-            var options = new EmitOptions(SanitizeNamespace(parse.GetValue(ns)!), !parse.GetValue(noEntryPoint));
-            var result = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, error);
+            var options = new EmitOptions(parse.GetValue(ns)!, !parse.GetValue(noEntryPoint));
+            var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, error);
             if (result is null)
             {
-                return CommandLine.UsageError;
+                return exitCode;
             }
             CompilerRunner.Print(result, output);
             try
@@ -67,18 +67,9 @@ internal static class CompileCommand
         {
             return;
         }
-        var temp = path + ".tmp";
+        // A temporary name of its own, so two builds writing the same folder never clobber each other's half-written file.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
-    }
-
-    /// <summary>RootNamespace may hold characters C# rejects (my-suite); map them to underscores.</summary>
-    private static string SanitizeNamespace(string value)
-    {
-        var parts = value.Split('.', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => new string(p.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray()))
-            .Select(p => char.IsDigit(p[0]) ? "_" + p : p);
-        var joined = string.Join(".", parts);
-        return joined.Length == 0 ? "SchemeSuite" : joined;
     }
 }

@@ -13,7 +13,8 @@ internal static class CompilerRunner
     /// </summary>
     private const int StackSize = 64 * 1024 * 1024;
 
-    public static CompilationResult? Compile(IReadOnlyList<string> paths, EmitOptions options, TextWriter error)
+    /// <returns>The result, or the exit code to stop with (bad usage, or a compiler bug).</returns>
+    public static (CompilationResult? Result, int ExitCode) Compile(IReadOnlyList<string> paths, EmitOptions options, TextWriter error)
     {
         var missing = paths.Where(p => !File.Exists(p)).ToList();
         foreach (var path in missing)
@@ -26,7 +27,7 @@ internal static class CompilerRunner
             {
                 error.WriteLine("scheme: no input files.");
             }
-            return null;
+            return (null, CommandLine.UsageError);
         }
         CompilationResult? result = null;
         Exception? failure = null;
@@ -46,15 +47,15 @@ internal static class CompilerRunner
         if (failure is not null)
         {
             // A compiler bug, not the user's mistake: say so plainly, without a stack trace in their build log.
-            error.WriteLine($"{paths[0]}: error SCH9999: Internal compiler error ({failure.GetType().Name}: {failure.Message}). " +
-                "Please report it with the .scheme file; set SCHEME_DEBUG=1 to print the stack trace.");
+            error.WriteLine($"scheme: error SCH9999: Internal compiler error while compiling {string.Join(", ", paths)} " +
+                $"({failure.GetType().Name}: {failure.Message}). Please report it with the .scheme files; set SCHEME_DEBUG=1 to print the stack trace.");
             if (Environment.GetEnvironmentVariable("SCHEME_DEBUG") == "1")
             {
                 error.WriteLine(failure);
             }
-            return null;
+            return (null, CommandLine.InternalError);
         }
-        return result;
+        return (result, CommandLine.Success);
     }
 
     public static void Print(CompilationResult result, TextWriter output)

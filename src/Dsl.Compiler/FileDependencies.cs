@@ -7,8 +7,22 @@ namespace Scheme.Compiler;
 public sealed class FileDependencies
 {
     private readonly SortedSet<string> _paths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (bool Ok, string Text, string Reason)> _contents = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Paths => _paths;
 
     public void Add(string fullPath) => _paths.Add(fullPath);
+
+    /// <summary>Records the file as a dependency and reads it, once per compilation however often it is named.</summary>
+    public bool TryRead(string fullPath, out string text, out string reason)
+    {
+        Add(fullPath);
+        if (!_contents.TryGetValue(fullPath, out var entry))
+        {
+            var ok = Text.FileReader.TryRead(fullPath, out var read, out var why);
+            _contents[fullPath] = entry = (ok, read, why);
+        }
+        (text, reason) = (entry.Text, entry.Reason);
+        return entry.Ok;
+    }
 }

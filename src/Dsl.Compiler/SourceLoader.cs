@@ -65,6 +65,12 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
         {
             var relative = import.Path.Value;
             var directory = Path.GetDirectoryName(fullPath) ?? ".";
+            if (relative.Length == 0 || relative.IndexOfAny(['\0', .. Path.GetInvalidPathChars()]) >= 0)
+            {
+                diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path),
+                    "that is not a file path");
+                continue;
+            }
             var target = Path.GetFullPath(Path.Combine(directory, relative));
             if (stack.Contains(target))
             {
@@ -74,13 +80,13 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
             }
             if (!_units.ContainsKey(target))
             {
-                if (relative.Length == 0 || !File.Exists(target))
+                if (!FileReader.TryRead(target, out var text, out var reason))
                 {
-                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path));
+                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path), reason);
                     continue;
                 }
                 var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
-                Add(new SourceFile(display, File.ReadAllText(target), target), target);
+                Add(new SourceFile(display, text, target), target);
             }
             Visit(target, stack);
         }

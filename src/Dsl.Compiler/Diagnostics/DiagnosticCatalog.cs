@@ -42,13 +42,13 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownToolArgument = new("SCH0110", Error, "Unknown tool argument",
         "Tool '{0}' has no argument '{1}'.{2}");
     public static readonly DiagnosticDescriptor ImportNotFound = new("SCH0111", Error, "Imported file not found",
-        "Cannot find imported file '{0}' (looked in '{1}'). Paths are relative to the importing file.");
+        "Cannot import '{0}' (from '{1}'): {2}. Paths are relative to the importing file.");
     public static readonly DiagnosticDescriptor ImportCycle = new("SCH0112", Error, "Import cycle",
         "Import cycle: {0}. Move the shared declarations into a file that both can import.");
     public static readonly DiagnosticDescriptor ExtendsCycle = new("SCH0113", Error, "Cycle in extends",
         "Checkpoint lineage forms a cycle: {0}. A checkpoint cannot extend itself, directly or indirectly.");
     public static readonly DiagnosticDescriptor DuplicateMember = new("SCH0114", Error, "Duplicate member",
-        "'{0}' is set more than once in {1}; the first is at line {2}. Keep one.");
+        "'{0}' is set more than once in {1}; the first is at {2}. Keep one.");
     public static readonly DiagnosticDescriptor UnknownProperty = new("SCH0115", Error, "Unknown property",
         "'{0}' is not a property of {1}.{2} Known properties: {3}.");
     public static readonly DiagnosticDescriptor MemberNotAllowed = new("SCH0116", Error, "Member not allowed here",
@@ -56,7 +56,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingProperty = new("SCH0117", Error, "Missing required property",
         "{0} is missing '{1}'. {2}");
     public static readonly DiagnosticDescriptor FileNotFound = new("SCH0118", Error, "File not found",
-        "Cannot find file '{0}' (looked in '{1}'). Paths are relative to the .scheme file that names them.");
+        "Cannot read file '{0}' (in '{1}'): {2}. Paths are relative to the .scheme file that names them.");
     public static readonly DiagnosticDescriptor ExperimentCount = new("SCH0119", Error, "Experiment declaration count",
         "{0}");
     public static readonly DiagnosticDescriptor UnknownProvider = new("SCH0120", Error, "Unknown provider",
@@ -69,6 +69,12 @@ public static class DiagnosticCatalog
         "'{0}' is not a valid value for {1}. Valid values: {2}.{3}");
     public static readonly DiagnosticDescriptor DuplicateOutcome = new("SCH0124", Error, "Duplicate outcome",
         "Outcome '{0}' is defined twice in environment '{1}'. Outcome names must be unique within an environment.");
+    public static readonly DiagnosticDescriptor ReservedName = new("SCH0126", Error, "Name reserved by the generated code",
+        "'{0}' {1}, so the generated C# could not use it. Choose another name.");
+    public static readonly DiagnosticDescriptor SameFileName = new("SCH0127", Error, "Two files with one name",
+        "This suite has two files named '{0}' ({1} and {2}); their generated C# would overwrite each other. Rename one.");
+    public static readonly DiagnosticDescriptor CSharpMethodConflict = new("SCH0128", Error, "C# method with two signatures",
+        "csharp(\"{0}\") is used here as {1} but at {2} as {3}; one C# method has one return type. Use two methods.");
     public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
         "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
 
@@ -116,6 +122,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor IntegerExpected = new("SCH0306", Error, "Whole number expected",
         "{0} is {1}, but it must be a whole number.");
 
+    public static readonly DiagnosticDescriptor NumberOutOfRange = new("SCH0307", Error, "Number out of range",
+        "{0} is too large: the largest value allowed here is {1}.");
+
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run",
         "{0} '{1}' is compared here but no run includes it, so the hypothesis could never be tested. Add it to a run's {2}.");
@@ -157,6 +166,10 @@ public static class DiagnosticCatalog
         "Environment '{0}' declares no covert_action detector, so rate(covert_action) has no data from it.");
     public static readonly DiagnosticDescriptor NoSimulatedValue = new("SCH0605", Warning, "No simulated value",
         "Hypothesis '{0}' compares {1}, which the simulate block gives no value, so offline runs and power analysis treat it as 0.");
+
+    /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
+    public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =
+        new HashSet<DiagnosticDescriptor>([SyntaxError, UnterminatedString, UnexpectedCharacter, InvalidEscape]);
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields()

@@ -55,7 +55,7 @@ public static class FollowOnFilter
             .ToList();
     }
 
-    private static bool IsSyntax(Diagnostic d) => string.CompareOrdinal(d.Code, "SCH0100") < 0;
+    private static bool IsSyntax(Diagnostic d) => DiagnosticCatalog.Syntax.Contains(d.Descriptor);
 
     /// <summary>Each member reaches to the next member; each declaration to the next declaration.</summary>
     private static IEnumerable<Text.TextSpan> Regions(CompilationUnitSyntax unit)

@@ -27,7 +27,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
 
     private GeneratedFile EmitFile(CompilationUnitSyntax unit, IReadOnlyDictionary<string, string> classNames)
     {
-        var lines = new LineMap(unit.File);
+        var lines = new LineMap(unit.File, options.AbsoluteLinePaths);
         var emitter = new DeclarationEmitter(lines);
         var className = classNames[unit.File.Path];
         var declarations = new List<object>();
@@ -61,7 +61,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             {
                 name = e.Name,
                 title = e.Title,
-                title_xml = System.Security.SecurityElement.Escape(e.Title ?? ""),
+                title_xml = CommentText(System.Security.SecurityElement.Escape(e.Title ?? "")),
                 class_name = Identifier(e.Name),
                 line_directive = lines.Directive(e.Declaration),
                 initializer = ExperimentInitializer(e, classNames),
@@ -71,8 +71,8 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         var globals = new ScriptObject
         {
             ["compiler_version"] = options.CompilerVersion,
-            ["source_path"] = unit.File.Path,
-            ["source_name"] = Path.GetFileName(unit.File.Path),
+            ["source_path"] = CommentText(unit.File.Path),
+            ["source_name"] = CommentText(Path.GetFileName(unit.File.Path)),
             ["namespace"] = options.Namespace,
             ["class_name"] = className,
             ["declarations"] = declarations,
@@ -89,7 +89,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
     /// <summary>csharp("Method") declarations and C# tools of this file, each declared once.</summary>
     private List<object> PartialMethods(CompilationUnitSyntax unit)
     {
-        var lines = new LineMap(unit.File);
+        var lines = new LineMap(unit.File, options.AbsoluteLinePaths);
         var methods = new SortedDictionary<string, object>(StringComparer.Ordinal);
         var expressions = model.DeclaredIn(unit).SelectMany(BoundExpressionsOf);
         foreach (var call in expressions.SelectMany(BoundTreeWalker.Descendants).OfType<BoundCSharp>())
@@ -121,8 +121,11 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         _ => [],
     };
 
-    private static string ToolMethodName(string tool) =>
-        string.Concat(tool.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Tool";
+    /// <summary>Text for a // or /// comment: any line terminator C# knows would end the comment early.</summary>
+    private static string CommentText(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, "[\r\n\u2028\u2029\u0085]+", " ");
+
+    private static string ToolMethodName(string tool) => GeneratedNames.ToolMethod(tool);
 
     private string ExperimentInitializer(ExperimentSymbol experiment, IReadOnlyDictionary<string, string> classNames)
     {
@@ -154,7 +157,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             var target = judge.Target is null
                 ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
                 : ExpressionEmitter.Lambda(judge.Target);
-            b.Append(new LineMap(judge.File).Directive(judge.Syntax)).Append('\n');
+            b.Append(new LineMap(judge.File, options.AbsoluteLinePaths).Directive(judge.Syntax)).Append('\n');
             b.Append(indent).Append("    new(").Append(Quoted(judge.Id)).Append(", ").Append(Quoted(judge.Checkpoint))
                 .Append(", Question: ").Append(Nullable(judge.Question))
                 .Append(", Rubric: ").Append(judge.RubricText is null ? "null" : String(judge.RubricText))
@@ -181,7 +184,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         }
         foreach (var path in model.Units.Select(u => u.File.Path).Order(StringComparer.Ordinal))
         {
-            var stem = Pascal(Path.GetFileNameWithoutExtension(path)) + "Scheme";
+            var stem = GeneratedNames.FileClass(path);
             var name = stem;
             for (var i = 2; !taken.Add(name); i++)
             {
@@ -190,13 +193,6 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             names[path] = name;
         }
         return names;
-    }
-
-    private static string Pascal(string text)
-    {
-        var parts = new string(text.Select(c => char.IsLetterOrDigit(c) ? c : ' ').ToArray()).Split(' ');
-        var joined = string.Concat(parts.Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
-        return joined.Length == 0 || char.IsDigit(joined[0]) ? "_" + joined : joined;
     }
 
     private static Template LoadTemplate(string name)

@@ -58,7 +58,7 @@ public static class CanonicalPrinter
         MemberAccessExpressionSyntax m => $"{Expression(m.Target)}.{m.Member.Text}",
         IndexExpressionSyntax i => $"{Expression(i.Target)}[{string.Join(", ", i.Indices.Select(Expression))}]",
         UnaryExpressionSyntax u => (u.Operator == UnaryOperator.Not ? "not " : "-") + Expression(u.Operand),
-        BinaryExpressionSyntax b => $"({Expression(b.Left)} {Semantics.Expressions.ExpressionBinder.OperatorText(b.Operator)} {Expression(b.Right)})",
+        BinaryExpressionSyntax b => $"({Expression(b.Left)} {SyntaxFacts.OperatorText(b.Operator)} {Expression(b.Right)})",
         CitesExpressionSyntax c => $"({Expression(c.Subject)} cites {c.Spec.Text}{(c.Principle is null ? "" : "." + c.Principle.Text)})",
         CallExpressionSyntax c => $"{c.Function.Text}({string.Join(", ", c.Arguments.Select(a => (a.Name is null ? "" : a.Name.Text + ": ") + Expression(a.Value)))})",
         SpecReferenceSyntax s => $"spec {s.Spec.Text}",

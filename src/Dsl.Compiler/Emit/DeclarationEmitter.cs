@@ -116,7 +116,8 @@ public sealed class DeclarationEmitter(LineMap lines)
         {
             BoundRemoveSentences r => $"\n{lines.Directive(r.Predicate.Syntax)}\n{Indent}ReasoningEdit.RemoveSentences({ExpressionEmitter.Lambda(r.Predicate)}),\n#line default\n",
             BoundInject { Text: BoundLiteral { Value: string text } } => $"ReasoningEdit.InjectText({String(text)}),\n",
-            _ => "null,\n",
+            null => "null,\n",
+            var other => throw new InvalidOperationException($"Reasoning edit {other.GetType().Name} has no constant form; the binder should have rejected it."),
         };
         return "new(\n" +
             $"{Indent}{Quoted(manipulation.Name)},\n" +
@@ -136,14 +137,14 @@ public sealed class DeclarationEmitter(LineMap lines)
         {
             BoundSpecReference s => Quoted(s.Spec),
             BoundLiteral { Value: string text } => String(text),
-            _ => "\"\"",
+            _ => throw new InvalidOperationException("A prompt edit's text must be constant; the binder should have rejected it."),
         };
         return call.Function switch
         {
             "prepend" or "insert" => isSpec ? $"PromptEdit.PrependSpec({operand})" : $"PromptEdit.Prepend({operand})",
             "append" => isSpec ? $"PromptEdit.AppendSpec({operand})" : $"PromptEdit.Append({operand})",
             "remove" => isSpec ? $"PromptEdit.RemoveSpec({operand})" : $"PromptEdit.Remove({operand})",
-            _ => $"PromptEdit.Replace({operand}, {(call.Arguments[1] is BoundLiteral { Value: string r } ? String(r) : "\"\"")})",
+            _ => $"PromptEdit.Replace({operand}, {(call.Arguments[1] is BoundLiteral { Value: string r } ? String(r) : throw new InvalidOperationException("replace() needs constant text."))})",
         };
     }
 

@@ -76,7 +76,7 @@ public static class ExpressionEmitter
     {
         BinaryOperator.And => "&&",
         BinaryOperator.Or => "||",
-        _ => ExpressionBinder.OperatorText(op),
+        _ => SyntaxFacts.OperatorText(op),
     };
 
     public static string TypeName(SchemeType type) => type.Kind switch

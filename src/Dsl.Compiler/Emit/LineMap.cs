@@ -4,7 +4,7 @@ using Scheme.Compiler.Text;
 namespace Scheme.Compiler.Emit;
 
 /// <summary>Writes <c>#line</c> directives so C# errors in generated code point back at the .scheme source.</summary>
-public sealed class LineMap(SourceFile file)
+public sealed class LineMap(SourceFile file, bool absolute = true)
 {
     public string Directive(SyntaxNode node) => Directive(node.Span);
 
@@ -13,5 +13,5 @@ public sealed class LineMap(SourceFile file)
     public int Line(SyntaxNode node) => file.GetLineColumn(node.Span.Start).Line;
 
     /// <summary>The path as C# wants it in a #line directive: quotes and backslashes escaped.</summary>
-    public string QuotedPath => "\"" + file.Path.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    public string QuotedPath => "\"" + (absolute ? file.FullPath : file.Path).Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -88,7 +88,11 @@ public static class SchemeSyntaxParser
                     depth = Math.Max(0, depth - 1);
                     break;
             }
-            prefixRun = token.Type is SchemeLexer.NOT or SchemeLexer.MINUS or SchemeLexer.LPAREN or SchemeLexer.LBRACK ? prefixRun + 1 : 0;
+            // Every token that opens a nested expression by recursion in the parser counts towards the limit.
+            prefixRun = token.Type is SchemeLexer.NOT or SchemeLexer.MINUS or SchemeLexer.LPAREN or SchemeLexer.LBRACK
+                or SchemeLexer.INJECT or SchemeLexer.REMOVE or SchemeLexer.SENTENCES or SchemeLexer.WHERE or SchemeLexer.SPEC
+                ? prefixRun + 1
+                : 0;
             if (depth > MaxNestingDepth || prefixRun > MaxNestingDepth)
             {
                 diagnostics.Report(DiagnosticCatalog.SyntaxError, file, new TextSpan(token.StartIndex, 1),

@@ -79,6 +79,26 @@ internal static class StringLiteralDecoder
             start += 1;
         }
         var end = Math.Max(start, tokenText.Length - 3);
-        return new StringLiteralSyntax(tokenText[start..end], tokenStart + start, default, span);
+        var raw = tokenText[start..end];
+        // Line breaks inside long text are \n whatever the checkout's line endings, so prompts and their
+        // preregistration fingerprints do not depend on the operating system.
+        return raw.Contains('\r')
+            ? new StringLiteralSyntax(Text.FileReader.NormalizeLineBreaks(raw), tokenStart + start, OffsetsAfterNormalizing(raw, tokenStart + start), span)
+            : new StringLiteralSyntax(raw, tokenStart + start, default, span);
+    }
+
+    /// <summary>Where each character of the normalized text came from: a \r\n pair becomes one \n at the \r.</summary>
+    private static ImmutableArray<int> OffsetsAfterNormalizing(string raw, int start)
+    {
+        var offsets = ImmutableArray.CreateBuilder<int>(raw.Length);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            offsets.Add(start + i);
+            if (raw[i] == '\r' && i + 1 < raw.Length && raw[i + 1] == '\n')
+            {
+                i++;
+            }
+        }
+        return offsets.ToImmutable();
     }
 }

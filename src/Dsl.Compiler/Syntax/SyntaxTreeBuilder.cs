@@ -131,9 +131,10 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return new MemberAccessExpressionSyntax(Expression(c.expression()), Name(c.name(), c.Stop), span);
             case P.IndexExpressionContext c:
                 return new IndexExpressionSyntax(Expression(c.expression()), ExpressionList(c.expressionList()), span);
-            case P.UnaryExpressionContext c:
-                return new UnaryExpressionSyntax(c.op.Type == SchemeLexer.NOT ? UnaryOperator.Not : UnaryOperator.Negate,
-                    Expression(c.expression()), span);
+            case P.NegateExpressionContext c:
+                return new UnaryExpressionSyntax(UnaryOperator.Negate, Expression(c.expression()), span);
+            case P.NotExpressionContext c:
+                return new UnaryExpressionSyntax(UnaryOperator.Not, Expression(c.expression()), span);
             case P.CitesExpressionContext c:
                 return new CitesExpressionSyntax(Expression(c.expression()), Name(c.name(0), c.Stop),
                     c.name(1) is null ? null : Name(c.name(1), c.Stop), span);

@@ -47,6 +47,13 @@ public sealed class MutationFuzzTests(ITestOutputHelper output)
 
             Assert.True(finished, $"Compilation hung (> {Limit.TotalSeconds} s): sample {sample}, seed {seed}, mutation '{kind}'.");
             Assert.True(thrown is null, $"Compiler threw on sample {sample}, seed {seed}, mutation '{kind}': {thrown}");
+            foreach (var generated in result!.GeneratedFiles)
+            {
+                // Whatever the compiler accepts must at least be valid C# syntax.
+                var errors = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(generated.Content).GetDiagnostics()
+                    .Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+                Assert.True(errors.Count == 0, $"Generated C# does not parse ({errors.FirstOrDefault()}): sample {sample}, seed {seed}, mutation '{kind}'.");
+            }
             foreach (var diagnostic in result!.Diagnostics.Where(d => ReferenceEquals(d.File, file)))
             {
                 var (line, column) = diagnostic.Start;

@@ -67,11 +67,13 @@ internal sealed class Mutator(int seed)
     private string DeepNesting(string text)
     {
         var depth = _random.Next(50, 5000);
-        var open = _random.Next(4) switch
+        var open = _random.Next(6) switch
         {
             0 => "(",
             1 => "[",
             2 => "not ",
+            3 => "inject ",
+            4 => "remove sentences where ",
             _ => "-",
         };
         var close = open switch { "(" => ")", "[" => "]", _ => "" };
@@ -93,7 +95,7 @@ internal sealed class Mutator(int seed)
 
     private string InsertPunctuation(string text)
     {
-        const string punctuation = "{}[]()\":,.=<>!-+*/%\\\"\"\"";
+        const string punctuation = "{}[]()\":,.=<>!-+*/%\\\"\"\"\0\r\u2028";
         var builder = new StringBuilder(text);
         for (var n = _random.Next(1, 5); n > 0; n--)
         {

@@ -7,7 +7,7 @@ namespace Scheme.Compiler.Tests.Golden;
 internal static class SampleCompiler
 {
     public static CompilationResult Compile(string relativePath) =>
-        SchemeCompilation.Compile([Read(relativePath)], new EmitOptions("Samples", GenerateEntryPoint: true, CompilerVersion: "test"));
+        SchemeCompilation.Compile([Read(relativePath)], new EmitOptions("Samples", GenerateEntryPoint: true, CompilerVersion: "test", AbsoluteLinePaths: false));
 
     public static SourceFile Read(string relativePath)
     {

@@ -49,7 +49,8 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         {
             new RunBinder(run, ContextOf(run)).Bind();
         }
-        var simulateBinders = simulateBlocks.Select(s => new SimulateBinder(s.Declaration, _fileContexts[s.File])).ToList();
+        var simulated = new Dictionary<(string, string, DesignCell), (BinderContext, SyntaxNode)>();
+        var simulateBinders = simulateBlocks.Select(s => new SimulateBinder(s.Declaration, _fileContexts[s.File], simulated)).ToList();
         var simulation = simulateBinders.SelectMany(b => b.Bind()).ToList();
         foreach (var hypothesis in Ordered<HypothesisSymbol>())
         {
@@ -98,6 +99,11 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 }
                 var symbol = Create(declaration, unit.File);
                 _contexts[symbol] = context;
+                // A reserved name is still declared, so its uses are not reported as unknown too.
+                if (ReservedBy(declaration.Name.Text) is { } reason)
+                {
+                    context.Report(DiagnosticCatalog.ReservedName, declaration.Name.Span, declaration.Name.Text, reason);
+                }
                 if (declaration.Name.Text == RunSymbol.Baseline)
                 {
                     context.Report(DiagnosticCatalog.BaselineRedeclared, declaration.Name.Span);
@@ -113,6 +119,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             }
         }
         CheckExperimentCount();
+        CheckFileNames();
         return simulateBlocks;
     }
 
@@ -155,6 +162,29 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 case HypothesisSymbol h:
                     new HypothesisBinder(h, context).Bind();
                     break;
+            }
+        }
+    }
+
+    private string? ReservedBy(string name)
+    {
+        if (GeneratedNames.Reserved.Contains(name))
+        {
+            return "is the name of a type the generated code uses";
+        }
+        var file = units.FirstOrDefault(u => GeneratedNames.FileClass(u.File.Path) == name);
+        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file.File.Path)}";
+    }
+
+    /// <summary>Generated files are named after their sources, so two sources may not share a file name.</summary>
+    private void CheckFileNames()
+    {
+        foreach (var group in units.GroupBy(u => Path.GetFileName(u.File.Path), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var first = group.First();
+            foreach (var other in group.Skip(1))
+            {
+                diagnostics.Report(DiagnosticCatalog.SameFileName, other.File, new Scheme.Compiler.Text.TextSpan(0, 0), group.Key, first.File.Path, other.File.Path);
             }
         }
     }

@@ -22,8 +22,13 @@ public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, De
         Diagnostics.Report(descriptor, File, span, args);
 
     /// <summary>Resolves a path written in this file (load, rubric) against the file's folder.</summary>
-    public string ResolvePath(string relative)
+    /// <returns>The full path, or null when the text cannot be a path at all.</returns>
+    public string? ResolvePath(string relative)
     {
+        if (relative.IndexOfAny(['\0', .. Path.GetInvalidPathChars()]) >= 0)
+        {
+            return null;
+        }
         var directory = Path.GetDirectoryName(File.FullPath) ?? ".";
         return Path.GetFullPath(Path.Combine(directory, relative));
     }

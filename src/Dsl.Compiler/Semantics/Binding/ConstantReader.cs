@@ -22,6 +22,11 @@ public sealed class ConstantReader(BinderContext context, string owner)
     {
         if (property.Value is NumberLiteralSyntax n)
         {
+            if (double.IsInfinity(n.Value))
+            {
+                context.Report(DiagnosticCatalog.NumberOutOfRange, n.Span, n.Text, "1.7E+308");
+                return null;
+            }
             return n.Value;
         }
         if (property.Value is UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax neg })
@@ -39,7 +44,12 @@ public sealed class ConstantReader(BinderContext context, string owner)
         {
             return null;
         }
-        if (value != Math.Floor(value.Value) || Math.Abs(value.Value) > 9e15)
+        if (Math.Abs(value.Value) > 9e15)
+        {
+            context.Report(DiagnosticCatalog.NumberOutOfRange, property.Value.Span, property.Name.Text, "9000000000000000");
+            return null;
+        }
+        if (value != Math.Floor(value.Value))
         {
             context.Report(DiagnosticCatalog.IntegerExpected, property.Value.Span, property.Name.Text, Format(value.Value));
             return null;
@@ -55,7 +65,12 @@ public sealed class ConstantReader(BinderContext context, string owner)
         {
             return null;
         }
-        if (value < 1 || value > int.MaxValue)
+        if (value > int.MaxValue)
+        {
+            context.Report(DiagnosticCatalog.NumberOutOfRange, property.Value.Span, property.Name.Text, int.MaxValue);
+            return null;
+        }
+        if (value < 1)
         {
             if (notPositive == DiagnosticCatalog.NotPositive)
             {

@@ -58,6 +58,29 @@ public sealed class DeclarationTable
 
     public void MarkUsed(Symbol symbol) => _used.Add(symbol);
 
+    private readonly Dictionary<string, (SchemeType Type, Scheme.Compiler.Text.SourceFile File, Scheme.Compiler.Text.TextSpan Span)> _csharpMethods =
+        new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A csharp("M") method becomes one partial method in the generated class: it must have one return type,
+    /// and must not share its name with a declaration (a field of that class).
+    /// </summary>
+    public bool RegisterCSharpMethod(string name, SchemeType type, Scheme.Compiler.Syntax.SyntaxNode at, BinderContext context)
+    {
+        if (Find(name) is { } declared)
+        {
+            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}");
+            return false;
+        }
+        if (_csharpMethods.TryGetValue(name, out var first) && first.Type != type)
+        {
+            context.Report(DiagnosticCatalog.CSharpMethodConflict, at.Span, name, type.Describe(), context.Describe(first.File, first.Span), first.Type.Describe());
+            return false;
+        }
+        _csharpMethods.TryAdd(name, (type, context.File, at.Span));
+        return true;
+    }
+
     public bool IsUsed(Symbol symbol) => _used.Contains(symbol);
 
     private static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";

@@ -143,7 +143,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         if (Symbol.Params.FirstOrDefault(p => p.Name == param.Name.Text) is { } existing)
         {
             Context.Report(DiagnosticCatalog.DuplicateMember, param.Name.Span, param.Name.Text, Described,
-                Context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+                Context.Describe(Context.File, existing.Syntax.Span));
             return;
         }
         // A param with bad values is still declared (with an unknown type), so its uses are not errors too.
@@ -219,7 +219,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             if (Symbol.Files.FirstOrDefault(f => f.Path == path) is { } existing)
             {
                 Context.Report(DiagnosticCatalog.DuplicateMember, file.Path.Span, $"file \"{path}\"", $"the workspace of {Symbol.Name}",
-                    Context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+                    Context.Describe(Context.File, existing.Syntax.Span));
                 continue;
             }
             var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
@@ -309,7 +309,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             }
             if (parameters.Any(p => p.Name == argName.Text))
             {
-                Context.Report(DiagnosticCatalog.DuplicateMember, argName.Span, argName.Text, $"tool '{name}'", Context.File.GetLineColumn(call.Span.Start).Line);
+                Context.Report(DiagnosticCatalog.DuplicateMember, argName.Span, argName.Text, $"tool '{name}'", Context.Describe(Context.File, call.Span));
                 continue;
             }
             parameters.Add(new ToolParameterSymbol(argName.Text, type));

@@ -39,7 +39,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         if (_expect is not null)
         {
             Context.Report(DiagnosticCatalog.DuplicateMember, expect.Span with { Length = 6 }, "expect", Described,
-                Context.File.GetLineColumn(_expect.Span.Start).Line);
+                Context.Describe(Context.File, _expect.Span));
             return;
         }
         _expect = expect;
@@ -104,6 +104,9 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
     {
         switch (side)
         {
+            case NumberLiteralSyntax number when double.IsInfinity(number.Value):
+                Context.Report(DiagnosticCatalog.NumberOutOfRange, number.Span, number.Text, "1.7E+308");
+                return null;
             case NumberLiteralSyntax number:
                 return (null, null, number.Value);
             case NameExpressionSyntax name:

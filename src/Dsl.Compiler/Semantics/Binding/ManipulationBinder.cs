@@ -43,6 +43,12 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         foreach (var item in items)
         {
             var edit = binder.Bind(item, SchemeType.PromptEdit);
+            if (edit is BoundCall call && call.Arguments.FirstOrDefault(a => a is not (BoundLiteral or BoundSpecReference or BoundError)) is { } dynamic)
+            {
+                // An edit whose text is not known now would silently turn the condition into the baseline.
+                Context.Report(DiagnosticCatalog.ConstantExpected, dynamic.Syntax.Span, $"The text of {call.Function}()");
+                continue;
+            }
             if (!edit.Type.IsError)
             {
                 edits.Add(edit);

@@ -64,7 +64,7 @@ public sealed class MemberReader(BinderContext context, DeclarationSyntax declar
         }
         if (seen.TryGetValue(name.Text, out var first))
         {
-            context.Report(DiagnosticCatalog.DuplicateMember, name.Span, name.Text, describedAs, context.File.GetLineColumn(first.Span.Start).Line);
+            context.Report(DiagnosticCatalog.DuplicateMember, name.Span, name.Text, describedAs, context.Describe(context.File, first.Span));
             return;
         }
         seen[name.Text] = property;

@@ -8,7 +8,9 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// A simulate block states the hypothesized truth, <c>covert_rate[o3] = 0.13</c>, which offline runs draw
 /// from and power analysis assumes.
 /// </summary>
-public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext context)
+/// <param name="seen">Values of every simulate block so far: blocks with the same name form one scenario.</param>
+public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext context,
+    Dictionary<(string Scenario, string Metric, DesignCell Cell), (BinderContext Context, SyntaxNode Syntax)> seen)
 {
     public bool HadErrors { get; private set; }
 
@@ -24,12 +26,14 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
                     HadErrors = true;
                     return;
                 }
-                if (values.FirstOrDefault(v => v.Metric == value.Metric && v.Cell == value.Cell) is { } existing)
+                if (seen.TryGetValue((scenario, value.Metric, value.Cell), out var existing))
                 {
-                    context.Report(DiagnosticCatalog.DuplicateMember, a.Target.Span, $"{value.Metric}{value.Cell}", $"simulate block '{scenario}'",
-                        context.File.GetLineColumn(existing.Syntax.Span.Start).Line);
+                    context.Report(DiagnosticCatalog.DuplicateMember, a.Target.Span, $"{value.Metric}{value.Cell}", $"simulate scenario '{scenario}'",
+                        context.Describe(existing.Context.File, existing.Syntax.Span));
+                    HadErrors = true;
                     return;
                 }
+                seen[(scenario, value.Metric, value.Cell)] = (context, a);
                 values.Add(value);
             })
             .Read();
@@ -42,6 +46,7 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
         var cell = metric is null ? null : CellResolver.Resolve(assignment.Indices, metric.Name, context);
         var value = assignment.Value switch
         {
+            NumberLiteralSyntax n when double.IsInfinity(n.Value) => TooLarge(n),
             NumberLiteralSyntax n => n.Value,
             MissingExpressionSyntax => (double?)null,
             _ => Report(assignment.Value),
@@ -57,6 +62,12 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
             return null;
         }
         return new SimulatedValueSymbol(scenario, metric.Name, cell, value.Value, assignment);
+    }
+
+    private double? TooLarge(NumberLiteralSyntax number)
+    {
+        context.Report(DiagnosticCatalog.NumberOutOfRange, number.Span, number.Text, "1.7E+308");
+        return null;
     }
 
     private double? Report(ExpressionSyntax value)

@@ -36,6 +36,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     private BoundExpression BindCore(ExpressionSyntax syntax, SchemeType? expected) => syntax switch
     {
         MissingExpressionSyntax => new BoundError(syntax),
+        NumberLiteralSyntax n when double.IsInfinity(n.Value) => Report(DiagnosticCatalog.NumberOutOfRange, n, n.Text, "1.7E+308"),
         NumberLiteralSyntax n => new BoundLiteral(n.Value, SchemeType.Number, n),
         StringLiteralSyntax s => new BoundLiteral(s.Value, SchemeType.String, s),
         BooleanLiteralSyntax b => new BoundLiteral(b.Value, SchemeType.Bool, b),
@@ -225,9 +226,14 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var result = ResultType(binary.Operator, left.Type, right.Type);
         if (result is null)
         {
-            context.Report(DiagnosticCatalog.InvalidOperands, binary.OperatorSpan, OperatorText(binary.Operator),
+            context.Report(DiagnosticCatalog.InvalidOperands, binary.OperatorSpan, SyntaxFacts.OperatorText(binary.Operator),
                 left.Type.Describe(), right.Type.Describe());
             return new BoundError(binary);
+        }
+        // "Note: " + "eval." is a constant: fold it, so prompt edits and injected text stay compile-time text.
+        if (binary.Operator == BinaryOperator.Add && left is BoundLiteral { Value: string l } && right is BoundLiteral { Value: string r })
+        {
+            return new BoundLiteral(l + r, SchemeType.String, binary);
         }
         return new BoundBinary(binary.Operator, left, right, result, binary);
     }
@@ -245,21 +251,6 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         _ => null,
     };
 
-    public static string OperatorText(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Multiply => "*",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        BinaryOperator.GreaterOrEqual => ">=",
-        BinaryOperator.Equal => "==",
-        BinaryOperator.NotEqual => "!=",
-        BinaryOperator.And => "and",
-        _ => "or",
-    };
 
     private BoundExpression BindCites(CitesExpressionSyntax cites)
     {
@@ -307,7 +298,18 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             return NotHere(inject, "'inject'", scope.Description, "It edits the model's reasoning: write it as reasoning: inject \"...\" in a manipulation.");
         }
         var text = new ExpressionBinder(context, scope with { Kind = ExpressionContextKind.Constant }).Bind(inject.Text, SchemeType.String);
+        if (text is not (BoundLiteral or BoundError))
+        {
+            context.Report(DiagnosticCatalog.ConstantExpected, inject.Text.Span, "The injected text");
+            return new BoundError(inject);
+        }
         return new BoundInject(text, inject);
+    }
+
+    private BoundError Report(DiagnosticDescriptor descriptor, SyntaxNode syntax, params object?[] args)
+    {
+        context.Report(descriptor, syntax.Span, args);
+        return new BoundError(syntax);
     }
 
     private BoundError NotHere(ExpressionSyntax syntax, string what, string where, string hint)
@@ -400,7 +402,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             if (index < slots.Length && slots[index] is not null)
             {
                 context.Report(DiagnosticCatalog.DuplicateMember, argument.Span, function.Parameters[index].Name, $"this call of {function.Name}()",
-                    context.File.GetLineColumn(call.Span.Start).Line);
+                    context.Describe(context.File, call.Span));
                 ok = false;
                 continue;
             }
@@ -471,7 +473,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             ExpressionContextKind.Sentence => TranscriptValue.Sentence,
             _ => TranscriptValue.Transcript,
         };
-        var rubricText = rubric is null ? null : File.ReadAllText(context.ResolvePath(rubric));
+        var rubricText = rubric is null ? null : ReadFileArgument([arguments[1] is BoundCall { Arguments: [var rubricPath] } ? rubricPath : arguments[1]]);
         var judge = new BoundJudge(context.Judges.NextId(scope.Owner), checkpoint.Checkpoint, question, rubric, rubricText, target,
             defaultTarget, context.File, call);
         context.Judges.Add(judge);
@@ -480,28 +482,29 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     private BoundExpression BindFileArgument(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType type)
     {
+        return ReadFileArgument(arguments) is null ? new BoundError(call) : new BoundCall(call.Function.Text, arguments, type, call);
+    }
+
+    /// <summary>The text of the file a load() or rubric() names, read once per compilation; null after reporting why not.</summary>
+    private string? ReadFileArgument(ImmutableArray<BoundExpression> arguments)
+    {
         var path = (string)((BoundLiteral)arguments[0]).Value;
         var full = context.ResolvePath(path);
-        context.Dependencies.Add(full);
-        if (!File.Exists(full))
+        var reason = "the path contains a character no file name may contain";
+        if (full is null || !context.Dependencies.TryRead(full, out var text, out reason))
         {
             context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path,
-                SourceLoader.DisplayDirectory(SourceLoader.NormalizeDisplayPath(Path.Combine(SourceLoader.DisplayDirectory(context.File.Path), path))));
-            return new BoundError(call);
+                SourceLoader.DisplayDirectory(SourceLoader.NormalizeDisplayPath(Path.Combine(SourceLoader.DisplayDirectory(context.File.Path), path))),
+                reason);
+            return null;
         }
-        return new BoundCall(call.Function.Text, arguments, type, call);
+        return text;
     }
 
     /// <summary><c>load("file")</c> is folded into the file's text at compile time.</summary>
     private BoundExpression BindLoad(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
     {
-        var checkedCall = BindFileArgument(call, arguments, SchemeType.String);
-        if (checkedCall is BoundError)
-        {
-            return checkedCall;
-        }
-        var full = context.ResolvePath((string)((BoundLiteral)arguments[0]).Value);
-        return new BoundLiteral(File.ReadAllText(full), SchemeType.String, call);
+        return ReadFileArgument(arguments) is { } text ? new BoundLiteral(text, SchemeType.String, call) : new BoundError(call);
     }
 
     private BoundExpression BindCSharp(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType? expected)
@@ -518,7 +521,9 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 "Its result type comes from where it stands, so use it directly as a detector, a follow-up grader or the argument of rate() or mean().");
             return new BoundError(call);
         }
-        return new BoundCSharp(method, expected, call);
+        return context.Declarations.RegisterCSharpMethod(method, expected, call, context)
+            ? new BoundCSharp(method, expected, call)
+            : new BoundError(call);
     }
 
     private BoundExpression CheckRegex(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
