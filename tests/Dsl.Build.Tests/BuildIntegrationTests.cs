@@ -92,6 +92,10 @@ public sealed class BuildIntegrationTests
         project.Write("lib/shared.scheme", Suites.Shared);
         var first = project.Build();
         Assert.True(first.ExitCode == 0, first.ToString());
+        var items = DotNet.Run(project.Directory, "msbuild", "-nr:false", "-getItem:Scheme");
+        Assert.DoesNotContain("shared.scheme", items.Output);
+        Assert.Contains(Path.Combine(project.Directory, "lib", "shared.scheme"),
+            File.ReadAllText(Path.Combine(project.GeneratedDirectory, "scheme.deps")));
         Assert.Equal(0, project.Build().ExitCode);
 
         project.Write("lib/shared.scheme", Suites.Shared.Replace("gpt-4.1-mini-tuned", "gpt-4.1-mini-tuned-v2"));
@@ -101,6 +105,31 @@ public sealed class BuildIntegrationTests
         Assert.DoesNotContain("Skipping target \"_SchemeCompile\"", rebuild.Output);
         Assert.Contains("gpt-4.1-mini-tuned-v2", File.ReadAllText(project.Generated("shared.scheme")));
         Assert.Equal(0, project.RunRunner("plan").ExitCode);
+    }
+
+    /// <summary>
+    /// What no timestamp shows: a generated file deleted by hand, a new item older than the last build, and a
+    /// property given on the command line.
+    /// </summary>
+    [Fact]
+    public void Missing_outputs_old_new_items_and_changed_settings_recompile()
+    {
+        using var project = NewSuite();
+        Assert.Equal(0, project.Build().ExitCode);
+
+        File.Delete(project.Generated("main.scheme"));
+        Assert.Equal(0, project.Build().ExitCode);
+        Assert.True(File.Exists(project.Generated("main.scheme")));
+
+        project.Write("extra.scheme", "checkpoint extra { provider: simulated }\n");
+        File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "extra.scheme"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var withOldItem = project.Build();
+        Assert.True(withOldItem.ExitCode == 0, withOldItem.ToString());
+        Assert.True(File.Exists(project.Generated("extra.scheme")));
+
+        var renamed = project.Build("-p:SchemeNamespace=Renamed.Suite");
+        Assert.True(renamed.ExitCode == 0, renamed.ToString());
+        Assert.Contains("namespace Renamed.Suite;", File.ReadAllText(project.Generated("main.scheme")));
     }
 
     [Fact]
