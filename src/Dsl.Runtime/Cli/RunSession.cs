@@ -67,7 +67,9 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var manifest = existing is not null && resuming
             ? existing with { EndedAt = null }
             : new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
-                arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow);
+                arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow,
+                // The lock the researcher committed beside the suite (run from its folder), if any.
+                PreregistrationHash: Prereg.PreregistrationLock.TryRead(Directory.GetCurrentDirectory()));
         store.WriteManifest(manifest);
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" + (settings.Offline ? " (offline: simulated outcomes)" : ""));
 

@@ -10,4 +10,5 @@ public sealed record RunManifest(
     string? GitCommit,
     IReadOnlyList<string> Arguments,
     DateTimeOffset StartedAt,
-    DateTimeOffset? EndedAt = null);
+    DateTimeOffset? EndedAt = null,
+    string? PreregistrationHash = null);

@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -68,13 +68,19 @@ public sealed class SqliteRunStore : IDisposable
                 git_commit       TEXT,
                 arguments        TEXT NOT NULL,
                 started_at       TEXT NOT NULL,
-                ended_at         TEXT
+                ended_at         TEXT,
+                prereg_hash      TEXT
             );
             """);
         // Schema 2 added per-unit metric values; a schema 1 store gains the column and keeps its rows.
         if (Scalar("SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = 'metrics';") is long and 0)
         {
             Execute("ALTER TABLE units ADD COLUMN metrics TEXT;");
+        }
+        // Schema 3 records the preregistration lock's hash in the manifest.
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('manifest') WHERE name = 'prereg_hash';") is long and 0)
+        {
+            Execute("ALTER TABLE manifest ADD COLUMN prereg_hash TEXT;");
         }
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
@@ -225,11 +231,11 @@ public sealed class SqliteRunStore : IDisposable
         {
             using var command = _connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at)
-                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended)
+                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash)
+                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg)
                 ON CONFLICT (id) DO UPDATE SET experiment = excluded.experiment, hash = excluded.hash,
                     compiler_version = excluded.compiler_version, git_commit = excluded.git_commit, arguments = excluded.arguments,
-                    started_at = excluded.started_at, ended_at = excluded.ended_at;
+                    started_at = excluded.started_at, ended_at = excluded.ended_at, prereg_hash = excluded.prereg_hash;
                 """;
             Add(command, "$experiment", manifest.Experiment);
             Add(command, "$hash", manifest.Hash);
@@ -238,6 +244,7 @@ public sealed class SqliteRunStore : IDisposable
             Add(command, "$arguments", JsonSerializer.Serialize(manifest.Arguments));
             Add(command, "$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
             Add(command, "$ended", manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture));
+            Add(command, "$prereg", manifest.PreregistrationHash);
             command.ExecuteNonQuery();
         }
     }
@@ -247,7 +254,7 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at FROM manifest WHERE id = 1;";
+            command.CommandText = "SELECT experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash FROM manifest WHERE id = 1;";
             using var reader = command.ExecuteReader();
             if (!reader.Read())
             {
@@ -256,7 +263,8 @@ public sealed class SqliteRunStore : IDisposable
             return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 JsonSerializer.Deserialize<List<string>>(reader.GetString(4)) ?? [],
-                Time(reader.GetString(5)), reader.IsDBNull(6) ? null : Time(reader.GetString(6)));
+                Time(reader.GetString(5)), reader.IsDBNull(6) ? null : Time(reader.GetString(6)),
+                reader.IsDBNull(7) ? null : reader.GetString(7));
         }
     }
 

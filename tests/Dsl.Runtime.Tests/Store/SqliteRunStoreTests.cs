@@ -138,7 +138,7 @@ public sealed class SqliteRunStoreTests : IDisposable
     {
         using var store = SqliteRunStore.Open(RunDirectory);
         Assert.Null(store.ReadManifest());
-        var manifest = new RunManifest("AntiScheming", "sha256:abc", "0.1.0", "71f8569", ["run", "--run", "Main"], Finished);
+        var manifest = new RunManifest("AntiScheming", "sha256:abc", "0.1.0", "71f8569", ["run", "--run", "Main"], Finished, PreregistrationHash: "lockhash");
         store.WriteManifest(manifest);
         store.WriteManifest(manifest with { EndedAt = Finished.AddHours(1) });
         using var reopened = SqliteRunStore.Open(RunDirectory);
