@@ -72,7 +72,7 @@ public static class TemplateChecker
         return used;
     }
 
-    /// <summary>Names the template binds itself: loop variables and assignments.</summary>
+    /// <summary>Names the template binds itself: loop variables, assignments, captures and functions.</summary>
     private static HashSet<string> DefinedNames(IEnumerable<ScriptNode> nodes)
     {
         var defined = new HashSet<string>(StringComparer.Ordinal);
@@ -85,6 +85,10 @@ public static class TemplateChecker
                     break;
                 case ScriptAssignExpression { Target: ScriptVariable target }:
                     defined.Add(target.Name);
+                    break;
+                // {{ capture x }}, {{ func f(a) }}: the captured name, the function and its parameters.
+                case ScriptVariable { Parent: ScriptCaptureStatement or ScriptFunction or ScriptParameter } named:
+                    defined.Add(named.Name);
                     break;
             }
         }
