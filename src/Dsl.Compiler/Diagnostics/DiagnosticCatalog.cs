@@ -60,7 +60,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ExperimentCount = new("SCH0119", Error, "Experiment declaration count",
         "{0}");
     public static readonly DiagnosticDescriptor UnknownProvider = new("SCH0120", Error, "Unknown provider",
-        "Unknown provider '{0}'. Known providers: {1}.{2}");
+        "Unknown provider '{0}'. Known providers: {2}.{3}");
     public static readonly DiagnosticDescriptor UnknownCapability = new("SCH0121", Error, "Unknown capability",
         "Unknown capability '{0}'. Known capabilities: {1}.{2}");
     public static readonly DiagnosticDescriptor UnknownTest = new("SCH0122", Error, "Unknown statistical test",
@@ -112,9 +112,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor AlphaOutOfRange = new("SCH0301", Error, "Alpha out of range",
         "alpha is {0}, but a significance level must lie strictly between 0 and 1 (e.g. 0.05 or 0.01).");
     public static readonly DiagnosticDescriptor EpochsNotPositive = new("SCH0302", Error, "Epochs must be positive",
-        "epochs is {0}, but every cell needs at least one sample. Use a whole number of 1 or more.");
+        "{0} is {1}, but every cell needs at least one sample. Use a whole number of 1 or more.");
     public static readonly DiagnosticDescriptor TemperatureOutOfRange = new("SCH0303", Error, "Temperature out of range",
-        "temperature is {0}, outside the range 0 to 2 that OpenAI-compatible APIs accept.");
+        "{0} is {1}, outside the range 0 to 2 that OpenAI-compatible APIs accept.");
     public static readonly DiagnosticDescriptor ProbabilityOutOfRange = new("SCH0304", Error, "Rate out of range",
         "{0} is {1}, but it is a probability, between 0 and 1 (or 0% to 100%).");
     public static readonly DiagnosticDescriptor NotPositive = new("SCH0305", Error, "Value must be positive",

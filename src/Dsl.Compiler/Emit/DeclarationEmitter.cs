@@ -150,16 +150,13 @@ public sealed class DeclarationEmitter(LineMap lines)
 
     public string Metric(MetricSymbol metric)
     {
-        if (metric.PerUnit is null)
-        {
-            return $"new({Quoted(metric.Name)}, MetricAggregation.Rate, static t => 0.0, [])";
-        }
-        var outcomes = BoundTreeWalker.Descendants(metric.PerUnit).OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal);
+        var perUnit = metric.PerUnit ?? throw new InvalidOperationException($"Metric {metric.Name} has no per-unit value; the binder should have reported why.");
+        var outcomes = BoundTreeWalker.Descendants(perUnit).OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal);
         return "new(\n" +
             $"{Indent}{Quoted(metric.Name)},\n" +
             $"{Indent}MetricAggregation.{metric.Aggregation},\n" +
-            $"{lines.Directive(metric.PerUnit.Syntax)}\n" +
-            $"{Indent}{ExpressionEmitter.NumericLambda(metric.PerUnit)},\n" +
+            $"{lines.Directive(perUnit.Syntax)}\n" +
+            $"{Indent}{ExpressionEmitter.NumericLambda(perUnit)},\n" +
             "#line default\n" +
             $"{Indent}RequiredOutcomes: {List(outcomes.Select(Quoted))})";
     }

@@ -96,15 +96,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!choices.Contains(word))
         {
-            var suggestion = NameSuggester.Suggest(word, choices);
-            if (unknown == DiagnosticCatalog.InvalidChoice)
-            {
-                Context.Report(unknown, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), suggestion);
-            }
-            else
-            {
-                Context.Report(unknown, property.Value.Span, word, string.Join(", ", choices), suggestion);
-            }
+            Context.Report(unknown, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), NameSuggester.Suggest(word, choices));
             return;
         }
         Symbol.OwnSettings[property.Name.Text] = word;
@@ -124,32 +116,23 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         Symbol.OwnSettings["base_url"] = url;
     }
 
-    private void Temperature(PropertySyntax property)
-    {
-        if (Constants.Number(property) is not { } value)
-        {
-            return;
-        }
-        if (value is < 0 or > 2)
-        {
-            Context.Report(DiagnosticCatalog.TemperatureOutOfRange, property.Value.Span, ConstantReader.Format(value));
-            return;
-        }
-        Symbol.OwnSettings["temperature"] = value;
-    }
+    private void Temperature(PropertySyntax property) => SetInRange(property, 2, DiagnosticCatalog.TemperatureOutOfRange);
 
-    private void TopP(PropertySyntax property)
+    private void TopP(PropertySyntax property) => SetInRange(property, 1, DiagnosticCatalog.ProbabilityOutOfRange);
+
+    /// <summary>A number between 0 and <paramref name="max"/>; the descriptor is given the property name and the value.</summary>
+    private void SetInRange(PropertySyntax property, double max, DiagnosticDescriptor outOfRange)
     {
         if (Constants.Number(property) is not { } value)
         {
             return;
         }
-        if (value is < 0 or > 1)
+        if (value < 0 || value > max)
         {
-            Context.Report(DiagnosticCatalog.ProbabilityOutOfRange, property.Value.Span, "top_p", ConstantReader.Format(value));
+            Context.Report(outOfRange, property.Value.Span, property.Name.Text, ConstantReader.Format(value));
             return;
         }
-        Symbol.OwnSettings["top_p"] = value;
+        Symbol.OwnSettings[property.Name.Text] = value;
     }
 
     /// <summary>The name of the environment variable with the key; the key itself never appears in a suite.</summary>

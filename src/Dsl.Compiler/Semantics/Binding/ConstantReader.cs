@@ -72,14 +72,7 @@ public sealed class ConstantReader(BinderContext context, string owner)
         }
         if (value < 1)
         {
-            if (notPositive == DiagnosticCatalog.NotPositive)
-            {
-                context.Report(notPositive, property.Value.Span, property.Name.Text, value);
-            }
-            else
-            {
-                context.Report(notPositive, property.Value.Span, value);
-            }
+            context.Report(notPositive, property.Value.Span, property.Name.Text, value);
             return null;
         }
         return (int)value;
