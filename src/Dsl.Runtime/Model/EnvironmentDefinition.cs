@@ -2,6 +2,7 @@ namespace Scheme.Runtime.Model;
 
 /// <param name="System">Scriban template of the system prompt, over the params.</param>
 /// <param name="User">Scriban template of the first user message, over the params.</param>
+/// <param name="Limits">The environment's <c>limits { ... }</c>; null takes every default.</param>
 public sealed record EnvironmentDefinition(
     string Name,
     string? Category,
@@ -12,7 +13,12 @@ public sealed record EnvironmentDefinition(
     IReadOnlyList<ToolDefinition> Tools,
     int MaxTurns,
     IReadOnlyList<OutcomeDefinition> Outcomes,
-    IReadOnlyList<FollowupDefinition> Followups);
+    IReadOnlyList<FollowupDefinition> Followups,
+    EnvironmentLimits? Limits = null)
+{
+    /// <summary>The limits in force for this environment's episodes, defaults filled in.</summary>
+    public EnvironmentLimits EffectiveLimits => (Limits ?? EnvironmentLimits.Default).Resolved();
+}
 
 /// <summary>A param whose values expand the environment into variants.</summary>
 public sealed record ParamDefinition(string Name, IReadOnlyList<object> Values);
