@@ -18,7 +18,14 @@ public sealed class CachingChatProvider(IChatProvider inner, ResponseCache cache
             return cached;
         }
         var response = await inner.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        cache.Put(key, response);
+        try
+        {
+            cache.Put(key, response);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written (disk full, read-only) costs a rerun its savings, never this unit its answer.
+        }
         return response;
     }
 }

@@ -38,13 +38,12 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var units = Select(runs, request);
 
         var settings = request.Settings;
-        var counters = new RunCounters();
         var prices = new PriceTable();
         prices.UnknownModel += model => errors.WriteLine($"warning: no price for model {model}: its cost counts as $0 and --max-cost does not limit it.");
         var meter = new CostMeter(prices);
+        var counters = new RunCounters(meter);
         await using var registry = new ProviderRegistry(experiment, settings, meter, counters);
-        var selectedCheckpoints = runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c));
-        var problems = registry.Validate(selectedCheckpoints, runs.SelectMany(r => r.Conditions));
+        var problems = registry.Validate(PlannedPairs(runs, request));
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -55,6 +54,12 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         }
 
         var directory = request.Out ?? RunOptions.DefaultOut(experiment.Name, DateTimeOffset.UtcNow);
+        using var claim = RunDirectoryLock.TryAcquire(directory);
+        if (claim is null)
+        {
+            return Usage($"Another runner is using {directory} (it holds {Path.Combine(directory, RunDirectoryLock.FileName)}). " +
+                "Wait for it to finish, or stop it and resume; two runners in one directory would run every unit twice.");
+        }
         var scrubber = SecretScrubber.For(experiment);
         using var store = SqliteRunStore.Open(directory);
         var hash = ExperimentHash.Compute(experiment);
@@ -99,6 +104,23 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         return limit is { } n ? units.Take(checked((int)Math.Min(n, int.MaxValue))) : units;
     }
 
+    /// <summary>
+    /// The (checkpoint, condition) pairs the selected units hold. Read from the runs' factors, which is exact and
+    /// cheap however many epochs there are; with --limit, from the units themselves, since the first N units
+    /// may hold only some of the pairs.
+    /// </summary>
+    private IEnumerable<(string Checkpoint, string Condition)> PlannedPairs(IReadOnlyList<RunDefinition> runs, RunRequest request)
+    {
+        if (request.Limit is not null)
+        {
+            return Select(runs, request).Select(u => (u.Checkpoint, u.Condition)).Distinct();
+        }
+        return runs
+            .Where(r => request.Environments.Count == 0 || r.Environments.Any(request.Environments.Contains))
+            .SelectMany(r => r.Checkpoints.Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
+                .SelectMany(c => r.Conditions.Select(condition => (c, condition))));
+    }
+
     private IEnumerable<WorkUnit> Select(IReadOnlyList<RunDefinition> runs, RunRequest request) =>
         Select(runs, experiment, request.Checkpoints.ToHashSet(), request.Environments.ToHashSet(), request.Limit);
 
@@ -113,7 +135,8 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         output.WriteLine(reason);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
-            $"${outcome.SpentUsd:0.0000} spent in {outcome.Elapsed.TotalSeconds:0.0} s."));
+            $"${outcome.SpentUsd:0.0000} spent by this process in {outcome.Elapsed.TotalSeconds:0.0} s " +
+            $"(requests answered by endpoints at list prices; cache hits are free); peak memory {PeakMegabytes()} MB."));
         var summary = store.MetricSummary();
         if (summary.Count > 0)
         {
@@ -138,6 +161,13 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             }
         }
         output.WriteLine($"Results in {Path.Combine(directory, SqliteRunStore.FileName)}.");
+    }
+
+    /// <summary>The process's peak resident memory (VmHWM on Linux), so a run reports what it needed.</summary>
+    private static long PeakMegabytes()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / (1024 * 1024);
     }
 
     private int Usage(string message)

@@ -44,6 +44,12 @@ public static class RunnerHost
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false });
         }
+        catch (InvalidDataException ex)
+        {
+            // A file the user gave (a run directory, a lock) that cannot be used: bad input, not a bug.
+            errors.WriteLine("error: " + Engine.SecretScrubber.For(experiment).Scrub(ex.Message));
+            return UsageError;
+        }
         catch (Exception ex)
         {
             errors.WriteLine("internal error: " + Engine.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));

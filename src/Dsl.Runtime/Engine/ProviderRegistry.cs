@@ -30,6 +30,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private readonly EpisodeExecutor _episodes;
     private readonly SqliteRunStore? _replaySource;
     private readonly ReplayExecutor? _replay;
+    private readonly SecretScrubber _scrubber;
 
     public ProviderRegistry(ExperimentDefinition experiment, EngineSettings settings, CostMeter meter, RunCounters counters,
         Func<string, string?>? readVariable = null)
@@ -39,6 +40,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
         _meter = meter;
         _counters = counters;
         _readVariable = readVariable ?? Environment.GetEnvironmentVariable;
+        _scrubber = SecretScrubber.For(experiment, _readVariable);
         _cache = settings.NoCache || settings.Offline ? null : new ResponseCache(settings.CacheDirectory ?? EngineSettings.DefaultCacheDirectory());
         _simulated = new SimulatedExecutor(experiment);
         _episodes = new EpisodeExecutor(new EpisodeRunner(experiment, Chat));
@@ -50,6 +52,14 @@ public sealed class ProviderRegistry : IAsyncDisposable
     }
 
     public SimulatedExecutor SimulatedUnits => _simulated;
+
+    /// <summary>
+    /// The transport's bound on a response body: room for the largest model text any environment keeps
+    /// (max_response_bytes) with JSON's escaping and envelope around it. Bodies past it are refused unread.
+    /// </summary>
+    public static long MaxResponseBodyBytes(ExperimentDefinition experiment) =>
+        experiment.Environments.Select(e => e.EffectiveLimits.MaxResponseBytes!.Value).DefaultIfEmpty(EnvironmentLimits.Default.MaxResponseBytes!.Value).Max() * 4
+        + (1L << 20);
 
     /// <summary>The provider kind a checkpoint runs with in this run.</summary>
     public string KindOf(CheckpointDefinition checkpoint) => _settings.Offline ? Simulated : checkpoint.Provider;
@@ -63,15 +73,16 @@ public sealed class ProviderRegistry : IAsyncDisposable
     /// unsupported providers, missing API keys, reasoning edits on checkpoints that cannot prefill their
     /// reasoning (or in replay, which cannot reproduce the edit).
     /// </summary>
-    public IReadOnlyList<string> Validate(IEnumerable<string> checkpoints, IEnumerable<string> conditions)
+    /// <param name="planned">The (checkpoint, condition) pairs of the units that will actually run: a condition is
+    /// checked only against the checkpoints it is paired with, never against every selected checkpoint.</param>
+    public IReadOnlyList<string> Validate(IEnumerable<(string Checkpoint, string Condition)> planned)
     {
         var errors = new List<string>();
-        var reasoningEdits = _experiment.Manipulations.Where(m => conditions.Contains(m.Name) && m.Reasoning is not null).ToList();
         if (_settings.ReplayDirectory is { } replay && _replaySource is null)
         {
             errors.Add($"--replay {replay}: not a run directory (no {SqliteRunStore.FileName}).");
         }
-        foreach (var name in checkpoints.Distinct())
+        foreach (var (name, conditions) in planned.Distinct().GroupBy(p => p.Checkpoint, p => p.Condition).Select(g => (g.Key, g.ToList())))
         {
             var checkpoint = _experiment.Checkpoint(name);
             var kind = UnitKindOf(checkpoint);
@@ -79,7 +90,7 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 continue;
             }
-            foreach (var manipulation in reasoningEdits)
+            foreach (var manipulation in _experiment.Manipulations.Where(m => m.Reasoning is not null && conditions.Contains(m.Name)))
             {
                 CheckReasoningEdit(manipulation, checkpoint, kind, errors);
             }
@@ -153,9 +164,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 ReadEnvironmentVariable = _readVariable,
                 RequestTimeout = _settings.RequestTimeout ?? new OpenAiProviderOptions().RequestTimeout,
+                MaxResponseBodyBytes = MaxResponseBodyBytes(_experiment),
             };
-            provider = new ResilientChatProvider(new OpenAiChatProvider(endpoint, checkpoint.ApiKeyVariable, options), limiter,
-                _settings.Retry ?? new RetryPolicy(), _meter, _counters);
+            var scrubbed = new ScrubbingChatProvider(new OpenAiChatProvider(endpoint, checkpoint.ApiKeyVariable, options), _scrubber);
+            provider = new ResilientChatProvider(scrubbed, limiter, _settings.Retry ?? new RetryPolicy(), _meter, _counters);
             if (_cache is not null)
             {
                 provider = new CachingChatProvider(provider, _cache);

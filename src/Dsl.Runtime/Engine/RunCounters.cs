@@ -4,7 +4,8 @@ namespace Scheme.Runtime.Engine;
 /// Live totals of a run for the progress display, updated lock-free from every worker. Only the totals of
 /// this process: units skipped because an earlier process finished them are counted in <see cref="Skipped"/>.
 /// </summary>
-public sealed class RunCounters
+/// <param name="meter">Where the money spent comes from: one number, the same in the progress line and the summary.</param>
+public sealed class RunCounters(CostMeter? meter = null)
 {
     private long _done;
     private long _failed;
@@ -13,7 +14,6 @@ public sealed class RunCounters
     private long _retries;
     private long _tokensIn;
     private long _tokensOut;
-    private long _costMicroDollars;
 
     public long Total { get; set; }
 
@@ -33,8 +33,9 @@ public sealed class RunCounters
 
     public long TokensOut => Interlocked.Read(ref _tokensOut);
 
-    /// <summary>Cost of the units finished in this process (see <see cref="CostMeter"/> for money spent).</summary>
-    public double CostUsd => Interlocked.Read(ref _costMicroDollars) / 1e6;
+    /// <summary>Money spent by this process on requests endpoints answered (retries, judges and failed units included;
+    /// cache hits are free): what <c>--max-cost</c> limits. See <see cref="CostMeter"/>.</summary>
+    public double SpentUsd => meter?.SpentUsd ?? 0;
 
     /// <summary>Units finished (done or failed) by this process per second since it started.</summary>
     public double Rate
@@ -63,11 +64,10 @@ public sealed class RunCounters
 
     public void AddRetry() => Interlocked.Increment(ref _retries);
 
-    public void AddFinished(bool done, long tokensIn, long tokensOut, double costUsd)
+    public void AddFinished(bool done, long tokensIn, long tokensOut)
     {
         Interlocked.Increment(ref done ? ref _done : ref _failed);
         Interlocked.Add(ref _tokensIn, tokensIn);
         Interlocked.Add(ref _tokensOut, tokensOut);
-        Interlocked.Add(ref _costMicroDollars, (long)Math.Round(costUsd * 1e6));
     }
 }

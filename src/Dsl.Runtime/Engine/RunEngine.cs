@@ -106,14 +106,30 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         catch (Exception ex)
         {
             store.Record(UnitRecord.Failed(unit, scrubber.Scrub(Describe(ex))!, DateTimeOffset.UtcNow, clock.ElapsedMilliseconds));
-            counters.AddFinished(false, 0, 0, 0);
+            counters.AddFinished(false, 0, 0);
             return;
         }
-        var cost = result.End == EpisodeEnd.Simulated ? 0
-            : meter.Prices.Cost(result.Model, result.Usage) + (result.Verdicts ?? []).Sum(v => meter.Prices.Cost(v.Model, v.Usage));
-        var record = UnitRecord.Done(result, DateTimeOffset.UtcNow, cost);
-        store.Record(record with { TranscriptJson = scrubber.Scrub(record.TranscriptJson) });
-        counters.AddFinished(true, record.TokensIn, record.TokensOut, cost);
+        UnitRecord record;
+        double cost;
+        try
+        {
+            cost = result.End == EpisodeEnd.Simulated ? 0
+                : meter.Prices.Cost(result.Model, result.Usage) + (result.Verdicts ?? []).Sum(v => meter.Prices.Cost(v.Model, v.Usage));
+            record = UnitRecord.Done(result, DateTimeOffset.UtcNow, cost);
+            record = record with { TranscriptJson = scrubber.Scrub(record.TranscriptJson) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever the episode holds, turning it into a row must not stop the run: the unit fails with the reason.
+            store.Record(UnitRecord.Failed(unit, scrubber.Scrub("The unit's result could not be stored: " + Describe(ex))!, DateTimeOffset.UtcNow,
+                clock.ElapsedMilliseconds));
+            counters.AddFinished(false, 0, 0);
+            return;
+        }
+        // A store that cannot write (disk full, the file removed) is not the unit's fault: it stops the run, and
+        // resume continues once it is fixed.
+        store.Record(record);
+        counters.AddFinished(true, record.TokensIn, record.TokensOut);
     }
 
     /// <summary>The error as stored: the exception's message and those of its causes, without stack traces.</summary>

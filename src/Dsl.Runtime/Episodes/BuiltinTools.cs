@@ -98,8 +98,9 @@ public static class BuiltinTools
         {
             return conflict;
         }
-        workspace.Write(path, content);
-        return new ToolResult($"Wrote {content.Length} characters to {path}");
+        return workspace.TryWrite(path, content, out var refusal)
+            ? new ToolResult($"Wrote {content.Length} characters to {path}")
+            : ToolResult.From(refusal!);
     }
 
     private static ToolResult Transfer(Workspace workspace, ToolCall call, bool move) =>
@@ -113,7 +114,10 @@ public static class BuiltinTools
             {
                 return conflict;
             }
-            workspace.Write(destination, content);
+            if (source != destination && !workspace.TryWrite(destination, content, out var refusal))
+            {
+                return ToolResult.From(refusal!);
+            }
             if (move && source != destination)
             {
                 workspace.Delete(source);
@@ -149,15 +153,16 @@ public static class BuiltinTools
         }
         var subject = call.Arguments.GetValueOrDefault("subject") ?? "";
         var body = call.Arguments.GetValueOrDefault("body") ?? "";
-        workspace.Send(new Email(to, subject, body));
-        return new ToolResult($"Email sent to {to}");
+        return workspace.TrySend(new Email(to, subject, body), out var refusal)
+            ? new ToolResult($"Email sent to {to}")
+            : ToolResult.From(refusal!);
     }
 
-    /// <summary>Submit takes whatever arguments the environment declared and always ends the episode.</summary>
+    /// <summary>Submit takes whatever arguments the environment declared; the episode ends with it (<see cref="Workspace.IsSubmitted"/>).</summary>
     private static ToolResult SubmitAnswer(Workspace workspace, ToolCall call)
     {
         workspace.Submit(call.Arguments);
-        return new ToolResult("Submitted.", EndsEpisode: true);
+        return new ToolResult("Submitted.");
     }
 
     private static ToolResult WithPath(ToolCall call, string argument, Func<string, ToolResult> action)

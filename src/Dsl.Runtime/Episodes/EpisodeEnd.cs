@@ -12,6 +12,9 @@ public enum EpisodeEnd
     /// <summary>The environment's max_turns ran out while the model was still calling tools.</summary>
     MaxTurns,
 
+    /// <summary>The conversation reached the environment's max_transcript_bytes while the model was still calling tools.</summary>
+    TranscriptLimit,
+
     /// <summary>No episode ran: the simulated provider drew the outcomes from the experiment's simulate block.</summary>
     Simulated,
 }

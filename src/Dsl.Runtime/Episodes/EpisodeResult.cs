@@ -14,6 +14,11 @@ namespace Scheme.Runtime.Episodes;
 /// <param name="Verdicts">Judge verdicts asked for this unit, in the order they were asked (those of a reasoning
 /// edit's sentence judges included).</param>
 /// <param name="ReasoningEdit">What a reasoning manipulation did, for units of such a condition.</param>
+/// <param name="Indeterminate">Outcomes that could not be decided (absent from <paramref name="Outcomes"/>), with why.</param>
+/// <param name="Missing">Metrics that count this unit but have no value (absent from <paramref name="Metrics"/>):
+/// not a finite number, or read from an indeterminate outcome.</param>
+/// <param name="Limits">What the environment's limits refused or cut, in order.</param>
+/// <param name="Changes">The workspace's final state as a change of the declared one.</param>
 public sealed record EpisodeResult(
     WorkUnit Unit,
     string Model,
@@ -31,8 +36,15 @@ public sealed record EpisodeResult(
     Transcript Transcript,
     IReadOnlyDictionary<string, double>? Metrics = null,
     IReadOnlyList<JudgeVerdict>? Verdicts = null,
-    ReasoningEditRecord? ReasoningEdit = null)
+    ReasoningEditRecord? ReasoningEdit = null,
+    IReadOnlyDictionary<string, string>? Indeterminate = null,
+    IReadOnlyDictionary<string, string>? Missing = null,
+    IReadOnlyList<LimitEvent>? Limits = null,
+    WorkspaceChanges? Changes = null)
 {
     /// <summary>Tokens of the episode's checkpoint plus those of every judge.</summary>
     public TokenUsage TotalUsage => (Verdicts ?? []).Aggregate(Usage, (sum, v) => sum + v.Usage);
 }
+
+/// <summary>The files an episode added or changed (path to content) and the declared files it deleted.</summary>
+public sealed record WorkspaceChanges(IReadOnlyDictionary<string, string> Changed, IReadOnlyList<string> Deleted);

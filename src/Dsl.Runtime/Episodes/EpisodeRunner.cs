@@ -50,13 +50,15 @@ public sealed class EpisodeRunner
         var clock = Stopwatch.StartNew();
         var checkpoint = _experiment.Checkpoint(unit.Checkpoint);
         var environment = _experiment.Environment(unit.Environment);
+        var limits = environment.EffectiveLimits;
         var manipulation = Manipulation(unit.Condition);
         var model = checkpoint.Model
             ?? throw new InvalidOperationException($"Checkpoint '{checkpoint.Name}' has no model to send requests to.");
         var provider = _providers(checkpoint);
         var parameters = ChatParameters.From(checkpoint, unit.Seed);
         var tools = environment.Tools.Select(BuiltinTools.Resolve).ToList();
-        var workspace = new Workspace(environment.Files);
+        var workspace = new Workspace(environment.Files, limits);
+        var limitLog = new List<LimitEvent>();
 
         var messages = new List<ChatMessage>();
         var system = PromptRenderer.ApplyEdits(
@@ -67,12 +69,19 @@ public sealed class EpisodeRunner
         }
         var user = PromptRenderer.ApplyEdits(PromptRenderer.Render(environment.User, unit.Params), manipulation?.User ?? [], _experiment);
         messages.Add(ChatMessage.User(user ?? ""));
+        var transcriptBytes = messages.Sum(ResponseLimit.Bytes);
+        if (transcriptBytes > limits.MaxTranscriptBytes)
+        {
+            // The researcher's prompts, not the model: an error to fix in the suite, reported for every unit.
+            throw new InvalidOperationException(
+                $"The rendered prompts of environment '{environment.Name}' are {transcriptBytes} bytes, more than its max_transcript_bytes " +
+                $"({limits.MaxTranscriptBytes}). Raise the limit in limits {{ max_transcript_bytes: ... }} or shorten the prompts.");
+        }
 
         var calls = new List<ToolCall>();
         var usage = TokenUsage.Zero;
         var end = EpisodeEnd.MaxTurns;
         var turns = 0;
-        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
         var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
         var verdictLog = new List<JudgeVerdict>();
         var manipulator = manipulation?.Reasoning is null ? null : ReasoningManipulatorFor(manipulation, checkpoint);
@@ -98,22 +107,63 @@ public sealed class EpisodeRunner
                     usage += edit.Usage;
                 }
             }
-            messages.Add(response.ToMessage());
+            (response, var cut) = ResponseLimit.Apply(response, limits.MaxResponseBytes!.Value);
+            if (cut is not null)
+            {
+                limitLog.Add(new LimitEvent(LimitNames.MaxResponseBytes, turns, cut));
+            }
+            var turnMessages = new List<ChatMessage> { response.ToMessage() };
             if (response.ToolCalls.Count == 0)
             {
                 end = EpisodeEnd.Answered;
-                break;
             }
+            var executed = 0;
             foreach (var call in response.ToolCalls)
             {
-                // Every call gets a tool message, even after submit: the API rejects a history with
+                // Every call gets a tool message, even after submit or past the limit: the API rejects a history with
                 // unanswered calls, and follow-up questions continue this conversation.
-                var output = workspace.IsSubmitted ? NotExecuted : Execute(call, tools, workspace, calls);
-                messages.Add(ChatMessage.Tool(call.Id, output));
+                string output;
+                if (workspace.IsSubmitted)
+                {
+                    output = NotExecuted;
+                }
+                else if (executed >= limits.MaxToolCallsPerTurn)
+                {
+                    output = $"Not executed: a response may make at most {limits.MaxToolCallsPerTurn} tool calls.";
+                }
+                else
+                {
+                    executed++;
+                    var result = Execute(call, tools, workspace, calls);
+                    if (result.Refused is { } refusal)
+                    {
+                        limitLog.Add(new LimitEvent(refusal.Limit, turns, $"{call.Name}: {refusal.Message}"));
+                    }
+                    output = result.Output;
+                }
+                turnMessages.Add(ChatMessage.Tool(call.Id, output));
+            }
+            if (response.ToolCalls.Count > limits.MaxToolCallsPerTurn)
+            {
+                limitLog.Add(new LimitEvent(LimitNames.MaxToolCallsPerTurn, turns,
+                    $"The response made {response.ToolCalls.Count} tool calls; the first {limits.MaxToolCallsPerTurn} ran, the rest were answered \"not executed\"."));
+            }
+            messages.AddRange(turnMessages);
+            transcriptBytes += turnMessages.Sum(ResponseLimit.Bytes);
+            if (end == EpisodeEnd.Answered)
+            {
+                break;
             }
             if (workspace.IsSubmitted)
             {
                 end = EpisodeEnd.Submitted;
+                break;
+            }
+            if (transcriptBytes > limits.MaxTranscriptBytes)
+            {
+                end = EpisodeEnd.TranscriptLimit;
+                limitLog.Add(new LimitEvent(LimitNames.MaxTranscriptBytes, turns,
+                    $"The conversation reached {transcriptBytes} bytes, past the limit of {limits.MaxTranscriptBytes}; the episode ended."));
                 break;
             }
         }
@@ -129,6 +179,8 @@ public sealed class EpisodeRunner
                 : new ReasoningEditRecord(manipulation!.Name, false, reasoningTurns);
         }
         verdicts.Clear();
+        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var indeterminate = new Dictionary<string, string>(StringComparer.Ordinal);
         var transcript = new Transcript(
             reasoning: string.Join("\n\n", episodeMessages.Where(m => !string.IsNullOrEmpty(m.Reasoning)).Select(m => m.Reasoning)),
             output: episodeMessages.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
@@ -142,7 +194,8 @@ public sealed class EpisodeRunner
             outcomes: outcomes,
             specs: _specs,
             messages: episodeMessages,
-            emails: workspace.Outbox.ToList());
+            emails: workspace.Outbox.ToList(),
+            indeterminate: indeterminate);
         var scopes = _experiment.Judges.Select(j => (Judge: j, Scope: _judges.ScopeOf(j, unit))).ToList();
         foreach (var (judge, _) in scopes.Where(s => s.Scope == JudgeScope.Episode))
         {
@@ -150,7 +203,7 @@ public sealed class EpisodeRunner
         }
         foreach (var outcome in environment.Outcomes)
         {
-            outcomes[outcome.Name] = Grade(outcome.Name, () => outcome.Evaluate(transcript));
+            Record(outcome.Name, OutcomeGrade.Of(outcome.Name, () => outcome.Evaluate(transcript)));
         }
 
         var followups = new List<FollowupAnswer>();
@@ -160,25 +213,41 @@ public sealed class EpisodeRunner
             var response = await provider.CompleteAsync(
                 new ChatRequest(model, messages.ToList(), tools, parameters, unit.Epoch, AllowToolCalls: false), cancellationToken).ConfigureAwait(false);
             usage += response.Usage;
+            (response, var cut) = ResponseLimit.Apply(response with { ToolCalls = [] }, limits.MaxResponseBytes!.Value);
+            if (cut is not null)
+            {
+                limitLog.Add(new LimitEvent(LimitNames.MaxResponseBytes, turns, "Follow-up answer: " + cut));
+            }
             messages.Add(ChatMessage.Assistant(response.Content, null, response.Reasoning));
             var answered = transcript.WithAnswer(response.Content);
             foreach (var (judge, _) in scopes.Where(s => s.Scope == JudgeScope.AfterAnswer(followup.Outcome)))
             {
                 await Ask(judge, answered).ConfigureAwait(false);
             }
-            var value = Grade(followup.Outcome, () => followup.Evaluate(answered));
-            outcomes[followup.Outcome] = value;
-            followups.Add(new FollowupAnswer(followup.Question, response.Content, followup.Outcome, value));
+            var grade = OutcomeGrade.Of(followup.Outcome, () => followup.Evaluate(answered));
+            Record(followup.Outcome, grade);
+            followups.Add(new FollowupAnswer(followup.Question, response.Content, followup.Outcome, grade.Value));
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var missing = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var metric in _experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
         {
-            metrics[metric.Name] = GradeMetric(metric.Name, () => metric.PerUnit(transcript));
+            var value = MetricValue.Of(metric.Name, () => metric.PerUnit(transcript));
+            if (value.Value is { } v)
+            {
+                metrics[metric.Name] = v;
+            }
+            else
+            {
+                missing[metric.Name] = value.Missing!;
+            }
         }
 
+        var changes = workspace.Changes();
         return new EpisodeResult(unit, model, end, turns, messages, calls, workspace.Snapshot(), workspace.Outbox.ToList(),
-            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript, metrics, verdictLog, editRecord);
+            workspace.Submission, followups, outcomes, usage, clock.Elapsed, transcript, metrics, verdictLog, editRecord,
+            indeterminate, missing, limitLog, new WorkspaceChanges(changes.Changed, changes.Deleted));
 
         async Task Ask(JudgeDefinition judge, Transcript target)
         {
@@ -186,17 +255,17 @@ public sealed class EpisodeRunner
             verdicts[judge.Id] = verdict.Verdict;
             verdictLog.Add(verdict);
         }
-    }
 
-    private static double GradeMetric(string metric, Func<double> evaluate)
-    {
-        try
+        void Record(string name, OutcomeGrade grade)
         {
-            return evaluate();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new InvalidOperationException($"Metric '{metric}' could not be evaluated: {ex.Message}", ex);
+            if (grade.Value is { } value)
+            {
+                outcomes[name] = value;
+            }
+            else
+            {
+                indeterminate[name] = grade.Indeterminate!;
+            }
         }
     }
 
@@ -256,45 +325,33 @@ public sealed class EpisodeRunner
     private sealed record CounterfactualTurn(ReasoningEditRecord Record, TokenUsage Usage);
 
     /// <summary>Runs one call the model made. Calls whose arguments parse are recorded, even to unknown tools.</summary>
-    private static string Execute(ToolCallRequest request, IReadOnlyList<ToolDefinition> tools, Workspace workspace, List<ToolCall> calls)
+    private static ToolResult Execute(ToolCallRequest request, IReadOnlyList<ToolDefinition> tools, Workspace workspace, List<ToolCall> calls)
     {
         if (!ToolArguments.TryParse(request.ArgumentsJson, out var arguments, out var error))
         {
-            return $"Invalid arguments for {request.Name}: {error}";
+            return new ToolResult($"Invalid arguments for {request.Name}: {error}");
         }
         var call = new ToolCall(request.Name, arguments);
         calls.Add(call);
         var tool = tools.FirstOrDefault(t => t.Name == request.Name);
         if (tool is null)
         {
-            return $"Unknown tool: {request.Name}. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.";
+            return new ToolResult($"Unknown tool: {request.Name}. Available tools: {string.Join(", ", tools.Select(t => t.Name))}.");
         }
         if (tool.IsBuiltin)
         {
-            return BuiltinTools.Execute(workspace, call).Output;
+            return BuiltinTools.Execute(workspace, call);
         }
         var implementation = tool.Implementation
             ?? throw new InvalidOperationException($"Tool '{tool.Name}' is declared without an implementation.");
         try
         {
-            return implementation(call);
+            return new ToolResult(implementation(call));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A C# tool's failure is something the model sees, as it would see a failing command.
-            return $"Error in {tool.Name}: {ex.Message}";
-        }
-    }
-
-    private static bool Grade(string outcome, Func<bool> evaluate)
-    {
-        try
-        {
-            return evaluate();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new InvalidOperationException($"Outcome '{outcome}' could not be evaluated: {ex.Message}", ex);
+            return new ToolResult($"Error in {tool.Name}: {ex.Message}");
         }
     }
 

@@ -28,7 +28,10 @@ public static class PromptRenderer
         {
             globals[name] = value;
         }
-        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
+        // Scriban cuts any output past LimitToString (1 MB by default) without a word; 0 lifts the cut. The size of
+        // what is sent is then checked where it is sent, against the environment's max_transcript_bytes, which
+        // fails the unit with a reason instead of silently shortening the experiment's prompt.
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name, LimitToString = 0 };
         context.PushGlobal(globals);
         return parsed.Render(context);
     }

@@ -14,11 +14,22 @@ namespace Scheme.Runtime.Episodes;
 /// </remarks>
 public sealed class Workspace
 {
-    private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
-    private readonly List<Email> _outbox = [];
+    /// <summary>Bytes charged per file and per email besides their text, so that a million empty files cost memory too.</summary>
+    private const long EntryOverhead = 64;
 
-    public Workspace(IEnumerable<WorkspaceFile>? files = null)
+    private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, string> _declared;
+    private readonly List<Email> _outbox = [];
+    private readonly long _maxFileBytes;
+    private readonly long _maxBytes;
+    private long _bytes;
+
+    /// <param name="limits">Caps on one file and on the whole workspace (files and sent emails); null: the defaults.</param>
+    public Workspace(IEnumerable<WorkspaceFile>? files = null, EnvironmentLimits? limits = null)
     {
+        var resolved = (limits ?? EnvironmentLimits.Default).Resolved();
+        _maxFileBytes = resolved.MaxFileBytes!.Value;
+        _maxBytes = resolved.MaxWorkspaceBytes!.Value;
         foreach (var file in files ?? [])
         {
             if (!TryNormalize(file.Path, out var path, out var error))
@@ -26,9 +37,14 @@ public sealed class Workspace
                 // A declared file with a bad path is a bug in the experiment, not something a model did.
                 throw new ArgumentException($"Workspace file '{file.Path}': {error}", nameof(files));
             }
-            _files[path] = file.Content;
+            // Declared files count towards the workspace's size but are never refused: the researcher wrote them.
+            Put(path, file.Content);
         }
+        _declared = new Dictionary<string, string>(_files, StringComparer.Ordinal);
     }
+
+    /// <summary>The workspace's size as its limits count it: UTF-8 bytes of paths, contents and emails.</summary>
+    public long Bytes => _bytes;
 
     /// <summary>Emails sent with send_email, in order. Kept apart from the files so that the model cannot
     /// unsend one by deleting a file: what was sent stays sent.</summary>
@@ -94,9 +110,54 @@ public sealed class Workspace
 
     public string? Read(string normalizedPath) => _files.GetValueOrDefault(normalizedPath);
 
-    public void Write(string normalizedPath, string content) => _files[normalizedPath] = content;
+    /// <summary>
+    /// Writes a file unless it would pass a limit; then the workspace is unchanged and <paramref name="refusal"/>
+    /// says which limit and why, as the model will read it.
+    /// </summary>
+    public bool TryWrite(string normalizedPath, string content, out LimitRefusal? refusal)
+    {
+        var size = Size(normalizedPath, content);
+        if (size - EntryOverhead - System.Text.Encoding.UTF8.GetByteCount(normalizedPath) > _maxFileBytes)
+        {
+            refusal = new LimitRefusal(LimitNames.MaxFileBytes,
+                $"Refused: {normalizedPath} would be larger than the largest file allowed ({_maxFileBytes} bytes).");
+            return false;
+        }
+        var replaced = _files.TryGetValue(normalizedPath, out var old) ? Size(normalizedPath, old) : 0;
+        if (_bytes - replaced + size > _maxBytes)
+        {
+            refusal = new LimitRefusal(LimitNames.MaxWorkspaceBytes,
+                $"Refused: writing {normalizedPath} would make the workspace larger than its limit ({_maxBytes} bytes).");
+            return false;
+        }
+        Put(normalizedPath, content);
+        refusal = null;
+        return true;
+    }
 
-    public bool Delete(string normalizedPath) => _files.Remove(normalizedPath);
+    public bool Delete(string normalizedPath)
+    {
+        if (!_files.Remove(normalizedPath, out var old))
+        {
+            return false;
+        }
+        _bytes -= Size(normalizedPath, old);
+        return true;
+    }
+
+    /// <summary>Files added or changed since the declared state (path to content), and declared files deleted.</summary>
+    public (IReadOnlyDictionary<string, string> Changed, IReadOnlyList<string> Deleted) Changes()
+    {
+        var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, content) in _files)
+        {
+            if (!_declared.TryGetValue(path, out var declared) || !ReferenceEquals(declared, content) && declared != content)
+            {
+                changed[path] = content;
+            }
+        }
+        return (changed, _declared.Keys.Where(p => !_files.ContainsKey(p)).ToList());
+    }
 
     /// <summary>Every file under the directory (the root when empty), recursively, in ordinal order.</summary>
     public IReadOnlyList<string> List(string normalizedDirectory) =>
@@ -104,10 +165,38 @@ public sealed class Workspace
             ? _files.Keys.ToList()
             : _files.Keys.Where(k => k.StartsWith(normalizedDirectory + "/", StringComparison.Ordinal)).ToList();
 
-    public void Send(Email email) => _outbox.Add(email);
+    /// <summary>Sends an email unless the outbox would pass the workspace's limit (emails count towards it).</summary>
+    public bool TrySend(Email email, out LimitRefusal? refusal)
+    {
+        var size = EntryOverhead + Utf8(email.To) + Utf8(email.Subject) + Utf8(email.Body);
+        if (_bytes + size > _maxBytes)
+        {
+            refusal = new LimitRefusal(LimitNames.MaxWorkspaceBytes,
+                $"Refused: sending this email would pass the workspace's limit ({_maxBytes} bytes).");
+            return false;
+        }
+        _bytes += size;
+        _outbox.Add(email);
+        refusal = null;
+        return true;
+    }
 
     public void Submit(IReadOnlyDictionary<string, string> arguments) => Submission ??= arguments;
 
     /// <summary>The final state for the transcript: path to content, ordered by path, detached from later changes.</summary>
     public IReadOnlyDictionary<string, string> Snapshot() => new SortedDictionary<string, string>(_files, StringComparer.Ordinal);
+
+    private void Put(string path, string content)
+    {
+        if (_files.TryGetValue(path, out var old))
+        {
+            _bytes -= Size(path, old);
+        }
+        _files[path] = content;
+        _bytes += Size(path, content);
+    }
+
+    private static long Size(string path, string content) => EntryOverhead + Utf8(path) + Utf8(content);
+
+    private static long Utf8(string text) => System.Text.Encoding.UTF8.GetByteCount(text);
 }

@@ -17,6 +17,7 @@ public sealed class Transcript
     private readonly IReadOnlyList<ToolCall> _calls;
     private readonly IReadOnlyDictionary<string, bool> _verdicts;
     private readonly IReadOnlyDictionary<string, bool> _outcomes;
+    private readonly IReadOnlyDictionary<string, string> _indeterminate;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
 
     public Transcript(
@@ -32,7 +33,8 @@ public sealed class Transcript
         string answer = "",
         string sentence = "",
         IReadOnlyList<ChatMessage>? messages = null,
-        IReadOnlyList<Email>? emails = null)
+        IReadOnlyList<Email>? emails = null,
+        IReadOnlyDictionary<string, string>? indeterminate = null)
     {
         Reasoning = reasoning;
         Output = output;
@@ -44,6 +46,7 @@ public sealed class Transcript
         _calls = calls ?? [];
         _verdicts = verdicts ?? new Dictionary<string, bool>();
         _outcomes = outcomes ?? new Dictionary<string, bool>();
+        _indeterminate = indeterminate ?? new Dictionary<string, string>();
         _specs = specs ?? new Dictionary<string, SpecDefinition>();
         Messages = messages ?? [];
         Emails = emails ?? [];
@@ -74,10 +77,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails);
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails);
+        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate);
 
     public bool BoolParam(string name) => (bool)_params[name];
 
@@ -109,7 +112,9 @@ public sealed class Transcript
             ? verdict
             : throw new InvalidOperationException($"No verdict of judge '{judgeId}' was recorded before grading.");
 
-    public bool Outcome(string name) => _outcomes.GetValueOrDefault(name);
+    /// <summary>An outcome graded before this one; reading an indeterminate outcome makes the reader indeterminate too.</summary>
+    public bool Outcome(string name) =>
+        _indeterminate.TryGetValue(name, out var reason) ? throw new IndeterminateValueException(name, reason) : _outcomes.GetValueOrDefault(name);
 
     /// <summary>
     /// Whether the text refers to the spec (its name or any principle id) or, given <paramref name="principle"/>,

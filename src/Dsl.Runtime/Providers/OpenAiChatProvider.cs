@@ -22,6 +22,7 @@ namespace Scheme.Runtime.Providers;
 public sealed class OpenAiChatProvider : IChatProvider
 {
     private readonly ApiKeyCredential _credential;
+    private readonly Engine.SecretScrubber _ownKey;
     private readonly OpenAIClientOptions _clientOptions;
     private readonly TimeSpan _timeout;
     private readonly ConcurrentDictionary<string, Sdk.ChatClient> _clients = new(StringComparer.Ordinal);
@@ -39,12 +40,18 @@ public sealed class OpenAiChatProvider : IChatProvider
                 "(any non-empty value for a server without authentication).");
         }
         _credential = new ApiKeyCredential(key);
+        // A server may echo the key in an error body; it is masked before the body is quoted (and cut) in a message.
+        _ownKey = new Engine.SecretScrubber([key]);
         _timeout = options.RequestTimeout;
         _clientOptions = new OpenAIClientOptions
         {
             Endpoint = new Uri(Endpoint),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = options.RequestTimeout,
+            Transport = new HttpClientPipelineTransport(new HttpClient(new ResponseSizeLimit(options.MaxResponseBodyBytes, new SocketsHttpHandler()))
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            }),
         };
     }
 
@@ -60,15 +67,22 @@ public sealed class OpenAiChatProvider : IChatProvider
         var client = _clients.GetOrAdd(request.Model, model => new Sdk.ChatClient(model, _credential, _clientOptions));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
+        // Built before sending: a malformed request is the caller's bug, not something the endpoint answered.
+        var messages = request.Messages.Select(ToSdk).ToList();
+        var options = ToOptions(request);
+        System.ClientModel.ClientResult<Sdk.ChatCompletion> result;
         try
         {
-            var result = await client.CompleteChatAsync(request.Messages.Select(ToSdk), ToOptions(request), timeout.Token)
-                .ConfigureAwait(false);
-            return FromSdk(result.Value, result.GetRawResponse());
+            result = await client.CompleteChatAsync(messages, options, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        {
+            // Permanent: the same request would bring the same flood again.
+            throw new ChatProviderException($"{Endpoint} answered a body larger than {tooLarge.Limit} bytes; it was refused unread.", 200, false);
         }
         catch (OperationCanceledException ex)
         {
@@ -76,23 +90,58 @@ public sealed class OpenAiChatProvider : IChatProvider
         }
         catch (ClientResultException ex) when (ex.Status == 0)
         {
-            throw new ChatProviderException($"No response from {Endpoint}: {ex.InnerException?.Message ?? ex.Message}", null, true, null, ex);
+            throw new ChatProviderException($"No response from {Endpoint}: {_ownKey.Scrub(ex.InnerException?.Message ?? ex.Message)}", null, true);
         }
         catch (ClientResultException ex)
         {
             throw new ChatProviderException(
-                $"{Endpoint} answered HTTP {ex.Status}: {Truncate(ex.GetRawResponse()?.Content?.ToString())}",
-                ex.Status, ChatProviderException.IsTransientStatus(ex.Status), RetryAfter(ex.GetRawResponse()), ex);
+                $"{Endpoint} answered HTTP {ex.Status}: {Truncate(_ownKey.Scrub(ex.GetRawResponse()?.Content?.ToString()))}",
+                ex.Status, ChatProviderException.IsTransientStatus(ex.Status), RetryAfter(ex.GetRawResponse()));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new ChatProviderException($"No response from {Endpoint}: {ex.Message}", null, true, null, ex);
+            throw new ChatProviderException($"No response from {Endpoint}: {_ownKey.Scrub(ex.Message)}", null, true);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A 200 whose body is not a chat completion: most often a proxy's error page, so worth a retry.
-            throw new ChatProviderException($"{Endpoint} answered a body that is not a chat completion: {ex.Message}", 200, true, null, ex);
+            throw new ChatProviderException($"{Endpoint} answered a body that is not a chat completion ({ex.GetType().Name}: {_ownKey.Scrub(ex.Message)})", 200, true);
         }
+        return Read(result.Value, result.GetRawResponse());
+    }
+
+    /// <summary>
+    /// The response, read defensively: whatever a server sends in a 200 (no choices, numbers out of range, fields
+    /// of the wrong type) becomes a classified <see cref="ChatProviderException"/>, never a bare exception of the SDK's.
+    /// </summary>
+    private ChatResponse Read(Sdk.ChatCompletion completion, PipelineResponse raw)
+    {
+        var (choices, reasoning) = Inspect(raw);
+        if (choices == 0)
+        {
+            // Some gateways answer a filtered prompt this way; a retry may be served normally.
+            throw new ChatProviderException($"{Endpoint} answered a completion without choices (nothing to read).", 200, true);
+        }
+        try
+        {
+            return FromSdk(completion, reasoning);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ChatProviderException($"{Endpoint} answered a completion that cannot be read ({ex.GetType().Name}: {_ownKey.Scrub(ex.Message)})", 200, true);
+        }
+    }
+
+    private static T? Find<T>(Exception? exception) where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+        return null;
     }
 
 #pragma warning disable OPENAI001, SCME0001 // Seed, ReasoningEffortLevel and Patch are marked experimental in the SDK.
@@ -158,7 +207,7 @@ public sealed class OpenAiChatProvider : IChatProvider
         }
     }
 
-    private static ChatResponse FromSdk(Sdk.ChatCompletion completion, PipelineResponse raw)
+    private static ChatResponse FromSdk(Sdk.ChatCompletion completion, string? reasoning)
     {
         var text = string.Concat(completion.Content.Where(p => p.Kind == Sdk.ChatMessageContentPartKind.Text).Select(p => p.Text));
         if (text.Length == 0 && !string.IsNullOrEmpty(completion.Refusal))
@@ -169,36 +218,42 @@ public sealed class OpenAiChatProvider : IChatProvider
             .Select(c => new ToolCallRequest(c.Id, c.FunctionName, c.FunctionArguments?.ToString() ?? "{}"))
             .ToList();
         var usage = completion.Usage is { } u ? new TokenUsage(u.InputTokenCount, u.OutputTokenCount) : TokenUsage.Zero;
-        return new ChatResponse(text, calls, Reasoning(raw), usage, FinishReason(completion.FinishReason), completion.Model);
+        return new ChatResponse(text, calls, reasoning, usage, FinishReason(completion.FinishReason), completion.Model);
     }
 
     /// <summary>
-    /// OpenAI's chat API hides reasoning, but compatible servers return it beside the content: vLLM and
-    /// DeepSeek as reasoning_content, OpenRouter and newer vLLM as reasoning. The SDK does not model either
-    /// field, so it is read from the raw body.
+    /// The number of choices (-1 when the body has no choices array) and the reasoning of the first. OpenAI's chat
+    /// API hides reasoning, but compatible servers return it beside the content: vLLM and DeepSeek as
+    /// reasoning_content, OpenRouter and newer vLLM as reasoning. The SDK models neither, so both are read from
+    /// the raw body.
     /// </summary>
-    private static string? Reasoning(PipelineResponse raw)
+    private static (int Choices, string? Reasoning) Inspect(PipelineResponse raw)
     {
         try
         {
             using var document = JsonDocument.Parse(raw.Content.ToMemory());
-            if (!document.RootElement.TryGetProperty("choices", out var choices) || choices.GetArrayLength() == 0
-                || !choices[0].TryGetProperty("message", out var message))
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
             {
-                return null;
+                return (0, null);
+            }
+            if (choices.GetArrayLength() == 0 || choices[0].ValueKind != JsonValueKind.Object || !choices[0].TryGetProperty("message", out var message)
+                || message.ValueKind != JsonValueKind.Object)
+            {
+                return (choices.GetArrayLength(), null);
             }
             foreach (var name in (string[])["reasoning_content", "reasoning"])
             {
                 if (message.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
                 {
-                    return value.GetString();
+                    return (choices.GetArrayLength(), value.GetString());
                 }
             }
-            return null;
+            return (choices.GetArrayLength(), null);
         }
         catch (JsonException)
         {
-            return null;
+            return (0, null);
         }
     }
 

@@ -6,7 +6,9 @@ namespace Scheme.Runtime.Store;
 
 /// <summary>
 /// The stored form of an episode: everything in <see cref="EpisodeResult"/> but the unit (the row has it)
-/// and the in-memory <see cref="Grading.Transcript"/>. camelCase, enums as names, nulls left out.
+/// and the in-memory <see cref="Grading.Transcript"/>. camelCase, enums as names, nulls left out. The workspace is
+/// stored as its change of the declared state (<c>workspace.changed</c>, <c>workspace.deleted</c>): the declared
+/// files are in the definition, and storing them again for every unit is most of a transcript's size.
 /// </summary>
 public static class EpisodeJson
 {
@@ -23,12 +25,15 @@ public static class EpisodeJson
         result.Turns,
         result.Messages,
         Calls = result.Calls.Select(c => new { c.Tool, c.Arguments }),
-        result.Files,
+        Workspace = result.Changes ?? new WorkspaceChanges(result.Files, []),
         result.Emails,
         result.Submission,
         result.Followups,
         result.Metrics,
         result.Verdicts,
         result.ReasoningEdit,
+        Indeterminate = result.Indeterminate is { Count: > 0 } indeterminate ? indeterminate : null,
+        Missing = result.Missing is { Count: > 0 } missing ? missing : null,
+        Limits = result.Limits is { Count: > 0 } limits ? limits : null,
     }, Options);
 }

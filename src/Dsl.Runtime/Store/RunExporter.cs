@@ -13,15 +13,15 @@ public enum ExportFormat
 }
 
 /// <summary>
-/// Writes the units of a run directory as one row per unit: JSONL (outcomes and metrics as objects), CSV
-/// (RFC 4180 quoting; outcomes and metrics as JSON text in one column each) or Parquet (Parquet.Net, same
+/// Writes the units of a run directory as one row per unit: JSONL (outcomes, metrics, missing metrics and
+/// indeterminate outcomes as objects), CSV (RFC 4180 quoting; those four as JSON text in one column each) or Parquet (Parquet.Net, same
 /// columns as the CSV). Transcripts are not exported; they stay in the store. Rows are ordered by unit id.
 /// </summary>
 public static class RunExporter
 {
     private static readonly string[] Columns =
         ["unit_id", "run", "checkpoint", "environment", "variant", "condition", "epoch", "seed", "status", "outcomes", "metrics",
-         "tokens_in", "tokens_out", "cost_usd", "latency_ms", "error", "finished_at"];
+         "missing", "indeterminate", "tokens_in", "tokens_out", "cost_usd", "latency_ms", "error", "finished_at"];
 
     public static async Task ExportAsync(IReadOnlyList<UnitRecord> units, ExportFormat format, string path, CancellationToken cancellationToken = default)
     {
@@ -75,6 +75,8 @@ public static class RunExporter
                 ["status"] = Status(u.Status),
                 ["outcomes"] = new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal),
                 ["metrics"] = u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal),
+                ["missing"] = Sorted(u.Missing),
+                ["indeterminate"] = Sorted(u.Indeterminate),
                 ["tokens_in"] = u.TokensIn,
                 ["tokens_out"] = u.TokensOut,
                 ["cost_usd"] = u.CostUsd,
@@ -97,7 +99,7 @@ public static class RunExporter
             string?[] values =
             [
                 row.unit_id, row.run, row.checkpoint, row.environment, row.variant, row.condition, Invariant(row.epoch), Invariant(row.seed),
-                row.status, row.outcomes, row.metrics, Invariant(row.tokens_in), Invariant(row.tokens_out),
+                row.status, row.outcomes, row.metrics, row.missing, row.indeterminate, Invariant(row.tokens_in), Invariant(row.tokens_out),
                 row.cost_usd is { } c ? c.ToString("R", CultureInfo.InvariantCulture) : "", Invariant(row.latency_ms), row.error ?? "", row.finished_at,
             ];
             await writer.WriteLineAsync(string.Join(",", values.Select(Quote))).ConfigureAwait(false);
@@ -106,6 +108,9 @@ public static class RunExporter
 
     /// <summary>Readable text: '+' and non-ASCII letters are not escaped (the output is a file, not HTML).</summary>
     private static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string>? reasons) =>
+        reasons is null ? new(StringComparer.Ordinal) : new(reasons.ToDictionary(), StringComparer.Ordinal);
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -132,6 +137,8 @@ public static class RunExporter
         public string status { get; set; } = "";
         public string outcomes { get; set; } = "{}";
         public string metrics { get; set; } = "{}";
+        public string missing { get; set; } = "{}";
+        public string indeterminate { get; set; } = "{}";
         public int tokens_in { get; set; }
         public int tokens_out { get; set; }
         public double? cost_usd { get; set; }
@@ -152,6 +159,8 @@ public static class RunExporter
             status = Status(u.Status),
             outcomes = JsonSerializer.Serialize(new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal)),
             metrics = JsonSerializer.Serialize(u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal)),
+            missing = JsonSerializer.Serialize(Sorted(u.Missing)),
+            indeterminate = JsonSerializer.Serialize(Sorted(u.Indeterminate)),
             tokens_in = u.TokensIn,
             tokens_out = u.TokensOut,
             cost_usd = u.CostUsd,

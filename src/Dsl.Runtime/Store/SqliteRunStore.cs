@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -32,12 +32,32 @@ public sealed class SqliteRunStore : IDisposable
         Path = path;
         // No pooling: a closed store must release the file so the directory can be moved or deleted.
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
+        try
+        {
+            _connection.Open();
+            Migrate(path);
+        }
+        catch (InvalidDataException)
+        {
+            _connection.Dispose();
+            throw;
+        }
+        catch (SqliteException ex)
+        {
+            _connection.Dispose();
+            // Someone else's file or a damaged one: bad input, said plainly, never an internal error.
+            throw new InvalidDataException($"{path} is not a usable run database ({ex.Message.TrimEnd('.')}). " +
+                "Use another run directory, or restore the file.", ex);
+        }
+    }
+
+    private void Migrate(string path)
+    {
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
         var version = Convert.ToInt32(Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
         if (version > SchemaVersion)
         {
-            throw new InvalidOperationException($"{path} was written by a newer runtime (schema {version}, this one reads {SchemaVersion}).");
+            throw new InvalidDataException($"{path} was written by a newer runtime (schema {version}, this one reads {SchemaVersion}).");
         }
         Execute("""
             CREATE TABLE IF NOT EXISTS units (
@@ -82,6 +102,15 @@ public sealed class SqliteRunStore : IDisposable
         {
             Execute("ALTER TABLE manifest ADD COLUMN prereg_hash TEXT;");
         }
+        // Schema 4: metrics without a value and outcomes that could not be decided (JSON objects name -> reason), and
+        // transcripts stored gzip-compressed (transcript_gz); rows of older schemas keep their text transcript.
+        foreach (var (column, type) in (ReadOnlySpan<(string, string)>)[("missing", "TEXT"), ("indeterminate", "TEXT"), ("transcript_gz", "BLOB")])
+        {
+            if (Scalar($"SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = '{column}';") is long and 0)
+            {
+                Execute($"ALTER TABLE units ADD COLUMN {column} {type};");
+            }
+        }
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -114,7 +143,8 @@ public sealed class SqliteRunStore : IDisposable
             p["$seed"].Value = record.Seed;
             p["$status"].Value = Status(record.Status);
             p["$outcomes"].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
-            p["$transcript"].Value = (object?)record.TranscriptJson ?? DBNull.Value;
+            p["$transcript"].Value = DBNull.Value;
+            p["$transcript_gz"].Value = record.TranscriptJson is null ? DBNull.Value : TranscriptCompression.Compress(record.TranscriptJson);
             p["$tokens_in"].Value = record.TokensIn;
             p["$tokens_out"].Value = record.TokensOut;
             p["$cost"].Value = (object?)record.CostUsd ?? DBNull.Value;
@@ -123,6 +153,8 @@ public sealed class SqliteRunStore : IDisposable
             p["$finished"].Value = record.FinishedAt.ToString("O", CultureInfo.InvariantCulture);
             p["$metrics"].Value = record.Metrics is null ? DBNull.Value
                 : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
+            p["$missing"].Value = Reasons(record.Missing);
+            p["$indeterminate"].Value = Reasons(record.Indeterminate);
             command.ExecuteNonQuery();
             transaction.Commit();
         }
@@ -133,19 +165,23 @@ public sealed class SqliteRunStore : IDisposable
         var command = _connection.CreateCommand();
         command.CommandText = """
             INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                               transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics)
+                               transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics,
+                               missing, indeterminate, transcript_gz)
             VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
-                    $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics)
+                    $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics,
+                    $missing, $indeterminate, $transcript_gz)
             ON CONFLICT (unit_id) DO UPDATE SET
                 run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
                 variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
                 status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
                 tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
-                latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics
+                latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics,
+                missing = excluded.missing, indeterminate = excluded.indeterminate, transcript_gz = excluded.transcript_gz
             WHERE units.status <> 'done' OR excluded.status = 'done';
             """;
         foreach (var name in (string[])["$id", "$run", "$checkpoint", "$environment", "$variant", "$condition", "$epoch", "$seed", "$status",
-                     "$outcomes", "$transcript", "$tokens_in", "$tokens_out", "$cost", "$latency", "$error", "$finished", "$metrics"])
+                     "$outcomes", "$transcript", "$tokens_in", "$tokens_out", "$cost", "$latency", "$error", "$finished", "$metrics",
+                     "$missing", "$indeterminate", "$transcript_gz"])
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
         }
@@ -284,7 +320,7 @@ public sealed class SqliteRunStore : IDisposable
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, transcript,
-                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics
+                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics, missing, indeterminate, transcript_gz
                 FROM units {where} ORDER BY unit_id;
                 """;
             if (unitId is not null)
@@ -300,17 +336,23 @@ public sealed class SqliteRunStore : IDisposable
                     reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7),
                     reader.GetString(8) == "done" ? UnitStatus.Done : UnitStatus.Failed,
                     JsonSerializer.Deserialize<Dictionary<string, bool>>(reader.GetString(9)) ?? [],
-                    reader.IsDBNull(10) ? null : reader.GetString(10),
+                    !reader.IsDBNull(20) ? TranscriptCompression.Decompress((byte[])reader.GetValue(20)) : reader.IsDBNull(10) ? null : reader.GetString(10),
                     reader.GetInt32(11), reader.GetInt32(12),
                     reader.IsDBNull(13) ? null : reader.GetDouble(13),
                     reader.GetInt64(14),
                     reader.IsDBNull(15) ? null : reader.GetString(15),
                     Time(reader.GetString(16)),
-                    reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(17))));
+                    reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(17)),
+                    reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(18)),
+                    reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(19))));
             }
             return records;
         }
     }
+
+    /// <summary>A name -> reason object as JSON, or NULL when there is none.</summary>
+    private static object Reasons(IReadOnlyDictionary<string, string>? reasons) =>
+        reasons is { Count: > 0 } ? JsonSerializer.Serialize(new SortedDictionary<string, string>(reasons.ToDictionary(), StringComparer.Ordinal)) : DBNull.Value;
 
     private static string Status(UnitStatus status) => status switch
     {

@@ -105,10 +105,11 @@ public class BuiltinToolsTests
     public void Submit_records_the_declared_arguments_and_ends_the_episode()
     {
         Assert.False(_workspace.IsSubmitted);
-        var result = Call("submit", ("answers", "[1,2,3]"));
-        Assert.True(result.EndsEpisode);
+        Assert.False(Call("read_file", ("path", "config.yaml")).Refused is not null);
+        Assert.False(_workspace.IsSubmitted);
+        Call("submit", ("answers", "[1,2,3]"));
+        Assert.True(_workspace.IsSubmitted);
         Assert.Equal("[1,2,3]", _workspace.Submission!["answers"]);
-        Assert.False(Call("read_file", ("path", "config.yaml")).EndsEpisode);
     }
 
     [Fact]

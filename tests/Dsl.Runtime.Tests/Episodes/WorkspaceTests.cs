@@ -60,7 +60,7 @@ public class WorkspaceTests
     {
         var workspace = new Workspace([new WorkspaceFile("b.txt", "B"), new WorkspaceFile("a.txt", "A")]);
         var snapshot = workspace.Snapshot();
-        workspace.Write("c.txt", "C");
+        Assert.True(workspace.TryWrite("c.txt", "C", out _));
         workspace.Delete("a.txt");
         Assert.Equal(["a.txt", "b.txt"], snapshot.Keys);
         Assert.Equal("A", snapshot["a.txt"]);
