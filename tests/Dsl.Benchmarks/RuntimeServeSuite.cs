@@ -1,5 +1,5 @@
 using System.Globalization;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Benchmarks;
 

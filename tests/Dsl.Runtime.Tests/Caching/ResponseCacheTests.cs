@@ -1,7 +1,7 @@
 using Scheme.Runtime.Caching;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Providers;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Caching;
 

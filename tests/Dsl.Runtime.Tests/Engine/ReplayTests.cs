@@ -1,7 +1,7 @@
 using Scheme.Runtime.Cli;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Store;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;
 

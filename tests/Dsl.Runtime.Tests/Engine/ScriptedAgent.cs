@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Scheme.Runtime.Grading;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;
 

@@ -3,7 +3,7 @@ using Scheme.Runtime.Design;
 using Scheme.Runtime.Episodes;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Providers;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Episodes;
 

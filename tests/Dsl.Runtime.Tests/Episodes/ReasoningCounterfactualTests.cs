@@ -5,7 +5,7 @@ using Scheme.Runtime.Grading;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Providers;
 using Scheme.Runtime.Store;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Episodes;
 

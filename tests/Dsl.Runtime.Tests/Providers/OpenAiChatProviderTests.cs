@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Providers;
-using Scheme.Runtime.Tests.Fakes;
+using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Providers;
 

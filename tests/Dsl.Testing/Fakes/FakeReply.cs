@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Scheme.Runtime.Tests.Fakes;
+namespace Scheme.Testing.Fakes;
 
 /// <summary>One scripted answer of <see cref="FakeOpenAiServer"/>.</summary>
 /// <param name="Drop">Close the connection without any response.</param>

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Scheme.Runtime.Tests.Fakes;
+namespace Scheme.Testing.Fakes;
 
 /// <summary>
 /// An OpenAI-compatible chat completions endpoint on 127.0.0.1 for tests: every request is recorded, and each

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Scheme.Runtime.Tests.Fakes;
+namespace Scheme.Testing.Fakes;
 
 /// <summary>Reads HTTP/1.1 requests off a connection: request line, headers, and a Content-Length or chunked body.</summary>
 internal sealed class HttpRequestReader(Stream stream)

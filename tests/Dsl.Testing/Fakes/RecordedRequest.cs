@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Scheme.Runtime.Tests.Fakes;
+namespace Scheme.Testing.Fakes;
 
 /// <summary>A request as the fake server received it, headers with lower-case names.</summary>
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
