@@ -24,6 +24,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentBag<Task> _connections = [];
     private readonly Task _loop;
+    private long _requestCount;
 
     private FakeOpenAiServer(IEnumerable<FakeReply> replies)
     {
@@ -38,6 +39,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     /// <summary>The base URL a client is configured with, as for api.openai.com/v1.</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}/v1";
+
+    /// <summary>Whether requests are kept for <see cref="Requests"/>; off for floods, whose bodies would fill the test's memory.</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>Requests served so far (recorded or not).</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>Answers requests when the queue is empty; may be swapped between phases of a test.</summary>
     public Func<RecordedRequest, FakeReply>? Handler { get; set; }
@@ -92,7 +99,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             var reader = new HttpRequestReader(stream);
             while (await reader.ReadAsync(_stopping.Token).ConfigureAwait(false) is { } request)
             {
-                _requests.Enqueue(request);
+                Interlocked.Increment(ref _requestCount);
+                if (RecordRequests)
+                {
+                    _requests.Enqueue(request);
+                }
                 var reply = _replies.TryDequeue(out var next) ? next
                     : Handler?.Invoke(request) ?? FakeReply.Error(500) with { Body = "{\"error\":{\"message\":\"no scripted reply\"}}" };
                 if (reply.Delay is { } delay)

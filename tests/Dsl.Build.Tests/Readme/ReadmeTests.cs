@@ -1,0 +1,159 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Scheme.Testing.Fakes;
+
+namespace Scheme.Build.Tests.Readme;
+
+/// <summary>
+/// The README is tested: every command of its <c>```sh</c> blocks runs here, in order, exactly as written, on the
+/// shipped example suite (experiments/AntiScheming), from a scratch working directory so that the relative paths
+/// it writes (runs/, report/, the prereg.lock under experiments/AntiScheming/) land there. A README that drifts
+/// from the code fails this test; a new command that the test does not know how to run fails it too.
+/// </summary>
+/// <remarks>
+/// What the test changes, and why: the project path is made absolute (the working directory is the scratch one);
+/// <c>OPENAI_API_KEY=...</c> becomes a fake key full of characters that JSON escapes; a live run's endpoint (given,
+/// or api.openai.com when none is given) becomes a loopback server answering as a plausible agent and its judges,
+/// so no request leaves the machine; the response cache goes to the scratch directory (XDG_CACHE_HOME). The
+/// variable OPENAI_API_KEY is removed from every other command: a command that needs a key must say so.
+/// <c>dotnet test Dsl.sln</c> is this very run; the test checks instead that CI runs exactly it.
+/// </remarks>
+[Collection("dotnet build")]
+public sealed class ReadmeTests : IAsyncLifetime
+{
+    private const string Suite = "experiments/AntiScheming";
+    private static readonly string Root = typeof(ReadmeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
+
+    private readonly TempDirectory _scratch = new();
+    private readonly string _key = "sk-readme+'<>&\"" + Guid.NewGuid().ToString("N");
+    private FakeOpenAiServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        var agent = new PlausibleAgent();
+        _server = FakeOpenAiServer.Start();
+        _server.RecordRequests = false;
+        _server.Handler = agent.Reply;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _scratch.Dispose();
+    }
+
+    [Fact]
+    public void Every_command_of_the_readme_runs_on_the_example_suite()
+    {
+        var commands = ReadmeCommand.Read(File.ReadAllText(Path.Combine(Root, "README.md")));
+        Assert.True(commands.Count >= 10, $"The README shows {commands.Count} commands; the test expected its usual blocks.");
+        var ran = new List<string>();
+        foreach (var command in commands)
+        {
+            if (command.Words.SequenceEqual(["dotnet", "test", "Dsl.sln"]))
+            {
+                // This test runs inside that command; CI must run exactly it.
+                Assert.Contains("\ndotnet test Dsl.sln\n", File.ReadAllText(Path.Combine(Root, ".ci", "run")));
+                ran.Add(command.Line);
+                continue;
+            }
+            var arguments = command.RunnerArguments(Suite)
+                ?? throw new Xunit.Sdk.XunitException($"The README command '{command}' is not run by this test. Teach ReadmeTests to run it.");
+            var result = RunRunner(command, arguments.ToList());
+            Assert.True(result.ExitCode == 0, $"README command '{command}' failed:\n{result}");
+            Check(arguments, result);
+            ran.Add(command.Line);
+        }
+        Assert.Contains(ran, l => l.Contains("run --offline", StringComparison.Ordinal));
+        AssertKeyNowhere(_scratch.Path);
+    }
+
+    private ProcessResult RunRunner(ReadmeCommand command, List<string> arguments)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["OPENAI_API_KEY"] = null,
+            ["XDG_CACHE_HOME"] = Path.Combine(_scratch.Path, "cache"),
+        };
+        foreach (var (name, value) in command.Environment)
+        {
+            environment[name] = value == "..." ? _key : value;
+        }
+        var live = arguments is ["run", ..] && !arguments.Contains("--offline");
+        if (live)
+        {
+            var endpoint = arguments.IndexOf("--endpoint");
+            if (endpoint >= 0)
+            {
+                arguments[endpoint + 1] = _server.BaseUrl;
+            }
+            else
+            {
+                arguments.AddRange(["--endpoint", _server.BaseUrl]);
+            }
+        }
+        return ChildProcess.Run("dotnet", ["run", "--project", Path.Combine(Root, Suite), "--", .. arguments], _scratch.Path, environment,
+            TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>What each command must have done besides exiting 0, read from what it wrote.</summary>
+    private void Check(IReadOnlyList<string> arguments, ProcessResult result)
+    {
+        switch (arguments[0])
+        {
+            case "plan":
+                // Main: 2 checkpoints x 3 variants x 3 conditions x 100 epochs; Counterfactual: 1 x 1 x 2 x 50.
+                Assert.Contains("Total: 1900 work units", result.Output);
+                break;
+            case "run" when arguments.Contains("--out"):
+                var directory = Path.Combine(_scratch.Path, arguments[arguments.ToList().IndexOf("--out") + 1]);
+                var (done, failed) = Count(directory);
+                Assert.True((done, failed) == (1900, 0), $"{directory}: {done} done, {failed} failed.\n{result}");
+                break;
+            case "run":
+                Assert.Contains("Finished.", result.Output);
+                break;
+            case "resume":
+                Assert.Contains("1900 already done", result.Output);
+                break;
+            case "export":
+                var export = Path.Combine(_scratch.Path, arguments[1], "units.jsonl");
+                Assert.Equal(1900, File.ReadLines(export).Count());
+                break;
+            case "diagnose":
+                Assert.All(["H1", "H2", "H3", "H4"], h => Assert.Contains(h, result.Output));
+                break;
+            case "prereg" when arguments[1] == "lock":
+                Assert.True(File.Exists(Path.Combine(_scratch.Path, Suite, "prereg.lock")));
+                break;
+            case "prereg":
+                Assert.Contains("Verified", result.Output);
+                break;
+            case "analyze":
+                Assert.Contains("H1", result.Output);
+                break;
+            case "report":
+                var report = Path.Combine(_scratch.Path, arguments[arguments.ToList().IndexOf("--out") + 1]);
+                Assert.True(File.Exists(Path.Combine(report, "report.html")), result.ToString());
+                break;
+            default:
+                throw new Xunit.Sdk.XunitException($"No check for the runner command '{string.Join(' ', arguments)}'. Add one.");
+        }
+    }
+
+    private static (long Done, long Failed) Count(string runDirectory)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(runDirectory, "run.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'failed'), 0) FROM units;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>The key, in any encoding the writers use, in no file the commands wrote (compressed transcripts included).</summary>
+    private void AssertKeyNowhere(string directory) => SecretSearch.AssertAbsent(_key, directory);
+}
