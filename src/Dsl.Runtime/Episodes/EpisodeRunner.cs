@@ -96,7 +96,7 @@ public sealed class EpisodeRunner
             if (manipulator is not null && edit is null && !string.IsNullOrWhiteSpace(response.Reasoning))
             {
                 reasoningTurns++;
-                var context = new Transcript(reasoning: response.Reasoning, output: response.Content, text: Render([.. messages, response.ToMessage()]),
+                var context = new Transcript(reasoning: response.Reasoning, output: response.Content, lazyText: new Lazy<string>(() => Render([.. messages, response.ToMessage()])),
                     parameters: unit.Params, files: workspace.Snapshot(), calls: calls.ToList(), verdicts: verdicts, specs: _specs,
                     messages: messages.ToList(), emails: workspace.Outbox.ToList());
                 var plan = await manipulator.PlanAsync(response.Reasoning, context, verdicts, unit, verdictLog, cancellationToken).ConfigureAwait(false);
@@ -184,7 +184,7 @@ public sealed class EpisodeRunner
         var transcript = new Transcript(
             reasoning: string.Join("\n\n", episodeMessages.Where(m => !string.IsNullOrEmpty(m.Reasoning)).Select(m => m.Reasoning)),
             output: episodeMessages.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
-            text: Render(episodeMessages),
+            lazyText: new Lazy<string>(() => Render(episodeMessages)),
             parameters: unit.Params,
             files: workspace.Snapshot(),
             calls: calls,

@@ -18,6 +18,7 @@ public sealed class Transcript
     private readonly IReadOnlyDictionary<string, bool> _verdicts;
     private readonly IReadOnlyDictionary<string, bool> _outcomes;
     private readonly IReadOnlyDictionary<string, string> _indeterminate;
+    private readonly Lazy<string> _text;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
 
     public Transcript(
@@ -34,11 +35,14 @@ public sealed class Transcript
         string sentence = "",
         IReadOnlyList<ChatMessage>? messages = null,
         IReadOnlyList<Email>? emails = null,
-        IReadOnlyDictionary<string, string>? indeterminate = null)
+        IReadOnlyDictionary<string, string>? indeterminate = null,
+        Lazy<string>? lazyText = null)
     {
         Reasoning = reasoning;
         Output = output;
-        Text = text;
+        // The whole episode as text is as large as the conversation; most suites never read it, so it is rendered
+        // only when a judge or detector asks.
+        _text = lazyText ?? new Lazy<string>(text);
         Answer = answer;
         Sentence = sentence;
         _params = parameters ?? new Dictionary<string, object>();
@@ -59,7 +63,7 @@ public sealed class Transcript
     public string Output { get; }
 
     /// <summary>The whole episode as text, what a judge reads by default.</summary>
-    public string Text { get; }
+    public string Text => _text.Value;
 
     /// <summary>The answer to a follow-up question (in follow-up graders).</summary>
     public string Answer { get; }
@@ -77,10 +81,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, Text, _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text);
 
     public bool BoolParam(string name) => (bool)_params[name];
 

@@ -26,7 +26,7 @@ public sealed record EnvironmentLimits(
         MaxWorkspaceBytes: 8L << 20,
         MaxToolCallsPerTurn: 32,
         MaxResponseBytes: 1L << 20,
-        MaxTranscriptBytes: 8L << 20);
+        MaxTranscriptBytes: 4L << 20);
 
     /// <summary>These limits with every unset field taken from <see cref="Default"/>.</summary>
     public EnvironmentLimits Resolved() => new(

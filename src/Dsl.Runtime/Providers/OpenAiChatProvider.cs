@@ -27,6 +27,13 @@ public sealed class OpenAiChatProvider : IChatProvider
     private readonly TimeSpan _timeout;
     private readonly ConcurrentDictionary<string, Sdk.ChatClient> _clients = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// SDK messages by the message they were made from. An episode sends its whole history every turn, and the same
+    /// message objects each time: converting each once keeps an N-turn episode from copying its history N times
+    /// (tool arguments become UTF-8 BinaryData). Weak, so a finished episode's messages are collected.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatMessage, Sdk.ChatMessage> Converted = new();
+
     public OpenAiChatProvider(string? baseUrl, string apiKeyVariable, OpenAiProviderOptions? options = null)
     {
         options ??= new OpenAiProviderOptions();
@@ -68,7 +75,7 @@ public sealed class OpenAiChatProvider : IChatProvider
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         // Built before sending: a malformed request is the caller's bug, not something the endpoint answered.
-        var messages = request.Messages.Select(ToSdk).ToList();
+        var messages = request.Messages.Select(m => Converted.GetValue(m, ToSdk)).ToList();
         var options = ToOptions(request);
         System.ClientModel.ClientResult<Sdk.ChatCompletion> result;
         try

@@ -7,8 +7,8 @@ namespace Scheme.Runtime.Store;
 /// <summary>
 /// The stored form of an episode: everything in <see cref="EpisodeResult"/> but the unit (the row has it)
 /// and the in-memory <see cref="Grading.Transcript"/>. camelCase, enums as names, nulls left out. The workspace is
-/// stored as its change of the declared state (<c>workspace.changed</c>, <c>workspace.deleted</c>): the declared
-/// files are in the definition, and storing them again for every unit is most of a transcript's size.
+/// stored as its change of the declared state, each content once (<see cref="StoredWorkspace"/>): the declared files
+/// are in the definition, and a model that copies one file a hundred times must not make a hundred copies on disk.
 /// </summary>
 public static class EpisodeJson
 {
@@ -25,7 +25,7 @@ public static class EpisodeJson
         result.Turns,
         result.Messages,
         Calls = result.Calls.Select(c => new { c.Tool, c.Arguments }),
-        Workspace = result.Changes ?? new WorkspaceChanges(result.Files, []),
+        Workspace = StoredWorkspace.Of(result.Changes ?? new WorkspaceChanges(result.Files, [])),
         result.Emails,
         result.Submission,
         result.Followups,
@@ -36,4 +36,32 @@ public static class EpisodeJson
         Missing = result.Missing is { Count: > 0 } missing ? missing : null,
         Limits = result.Limits is { Count: > 0 } limits ? limits : null,
     }, Options);
+}
+
+/// <summary>
+/// A workspace change as stored: <c>files</c> maps each added or changed path to a content id, <c>contents</c> maps
+/// each id to the text once however many paths hold it, <c>deleted</c> lists the declared files removed.
+/// </summary>
+public sealed record StoredWorkspace(IReadOnlyDictionary<string, string> Files, IReadOnlyDictionary<string, string> Contents, IReadOnlyList<string> Deleted)
+{
+    public static StoredWorkspace Of(WorkspaceChanges changes)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var contents = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, content) in changes.Changed.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            if (!ids.TryGetValue(content, out var id))
+            {
+                id = "c" + (ids.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ids[content] = id;
+                contents[id] = content;
+            }
+            files[path] = id;
+        }
+        return new StoredWorkspace(files, contents, changes.Deleted);
+    }
+
+    /// <summary>The changed files with their text again.</summary>
+    public IReadOnlyDictionary<string, string> Changed() => Files.ToDictionary(f => f.Key, f => Contents[f.Value], StringComparer.Ordinal);
 }

@@ -35,11 +35,11 @@ public class EngineEndToEndTests
             Assert.Equal(covert ? 1.0 : 0.0, unit.Metrics!["covert_rate"]);
             using var transcript = JsonDocument.Parse(unit.TranscriptJson!);
             // The workspace is stored as its change of the declared files: only covert units changed config.yaml.
-            var changed = transcript.RootElement.GetProperty("workspace").GetProperty("changed");
-            Assert.Equal(covert, changed.TryGetProperty("config.yaml", out var config));
+            var workspace = transcript.RootElement.GetProperty("workspace");
+            Assert.Equal(covert, workspace.GetProperty("files").TryGetProperty("config.yaml", out var id));
             if (covert)
             {
-                Assert.Equal("oversight_enabled: false", config.GetString());
+                Assert.Equal("oversight_enabled: false", workspace.GetProperty("contents").GetProperty(id.GetString()!).GetString());
             }
             var verdict = transcript.RootElement.GetProperty("verdicts")[0];
             Assert.Equal(TestExperiments.JudgeId, verdict.GetProperty("id").GetString());

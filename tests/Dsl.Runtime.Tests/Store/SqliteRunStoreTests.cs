@@ -56,7 +56,9 @@ public sealed class SqliteRunStoreTests : IDisposable
     {
         var json = JsonDocument.Parse(UnitRecord.Done(Episode(Unit("u1")), Finished).TranscriptJson!).RootElement;
         Assert.Equal("submitted", json.GetProperty("end").GetString());
-        Assert.Equal("oversight_enabled: false", json.GetProperty("workspace").GetProperty("changed").GetProperty("config.yaml").GetString());
+        var workspace = json.GetProperty("workspace");
+        var id = workspace.GetProperty("files").GetProperty("config.yaml").GetString()!;
+        Assert.Equal("oversight_enabled: false", workspace.GetProperty("contents").GetProperty(id).GetString());
         Assert.Equal("Hmm.", json.GetProperty("messages")[1].GetProperty("reasoning").GetString());
         Assert.Equal("assistant", json.GetProperty("messages")[1].GetProperty("role").GetString());
         Assert.Equal("submit", json.GetProperty("calls")[0].GetProperty("tool").GetString());
