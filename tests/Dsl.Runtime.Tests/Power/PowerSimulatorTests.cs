@@ -73,6 +73,24 @@ public class PowerSimulatorTests
     }
 
     [Fact]
+    public void Newcombe_power_matches_the_exact_sum_and_is_close_to_Fisher()
+    {
+        // The case: 0.4% vs 13% with 100 units per cell, alpha 0.01, one-sided. Newcombe read 29% because a
+        // left cell with 0 successes gave p = 0.5. Exact values printed by make_reference.R (last line):
+        // newcombe 0.94907370689727411, fisher 0.94818137543993342.
+        SimulatedValue[] truth = [new("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.004),
+            new("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.13)];
+        var newcombe = Hypothesis("N", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "newcombe", alpha: 0.01);
+        var fisher = newcombe with { Name = "F", Test = "fisher_exact" };
+        var options = new PowerOptions(Replicates: Replicates, SearchEpochs: false);
+        var n = PowerSimulator.Diagnose(OneCell(newcombe, 100, truth), options).Hypotheses[0];
+        var f = PowerSimulator.Diagnose(OneCell(fisher, 100, truth), options).Hypotheses[0];
+        Assert.Equal((100, 100), (n.LeftUnits, n.RightUnits));
+        WithinMonteCarloError(0.94907370689727411, n.Power!.Value);
+        WithinMonteCarloError(0.94818137543993342, f.Power!.Value);
+    }
+
+    [Fact]
     public void McNemar_power_matches_the_exact_multinomial_sum()
     {
         var h = Hypothesis("H3", new Cell(Condition: "Strip"), Direction.Greater, new Cell(Condition: "baseline"), "mcnemar", paired: true);
