@@ -15,6 +15,9 @@ public sealed record AnalysisResult(
 
 /// <param name="MetricSources">How each metric's per-unit value was obtained ("metrics field", "outcome covert_action", "unavailable").</param>
 /// <param name="FirstErrors">The first malformed lines (at most 20); <see cref="Malformed"/> counts all.</param>
+/// <param name="Units">Units analyzed (after any dropped ones were left out).</param>
+/// <param name="Dropped">Units left out with <c>--drop-invalid</c> because they do not fit the design; <see cref="DroppedByReason"/>
+/// counts them per reason and <see cref="FirstDropped"/> lists the first 20 with their line.</param>
 public sealed record DataSummary(
     string Source,
     long Units,
@@ -23,7 +26,10 @@ public sealed record DataSummary(
     long Malformed,
     IReadOnlyList<ResultReadError> FirstErrors,
     DateTimeOffset? FirstUnitStartedAt,
-    IReadOnlyDictionary<string, string> MetricSources);
+    IReadOnlyDictionary<string, string> MetricSources,
+    long Dropped,
+    IReadOnlyDictionary<string, long> DroppedByReason,
+    IReadOnlyList<InvalidUnit> FirstDropped);
 
 /// <summary>
 /// One metric in one cell. Null factors mean pooled (rows pooled over a factor are added where a hypothesis

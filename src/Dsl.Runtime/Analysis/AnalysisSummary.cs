@@ -7,6 +7,10 @@ public static class AnalysisSummary
     {
         var data = result.Data;
         output.WriteLine($"{result.Experiment}: {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines skipped" : "")} from {data.Source}");
+        if (data.Dropped > 0)
+        {
+            output.WriteLine($"Dropped {data.Dropped} unit(s) that do not fit the design (--drop-invalid): {AnalysisText.Counts(data.DroppedByReason.Select(r => (r.Key, r.Value)))}.");
+        }
         var prereg = result.Preregistration;
         output.WriteLine(prereg.LockHash is null
             ? "Preregistration: no lock; every hypothesis is exploratory."

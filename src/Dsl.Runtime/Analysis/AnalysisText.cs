@@ -35,6 +35,10 @@ public static class AnalysisText
         _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
     };
 
+    /// <summary>"3 duplicate unit_id, 1 undeclared run": counts by reason, largest first.</summary>
+    public static string Counts(IEnumerable<(string Reason, long Count)> counts) =>
+        string.Join(", ", counts.OrderByDescending(c => c.Count).ThenBy(c => c.Reason, StringComparer.Ordinal).Select(c => $"{c.Count} {c.Reason}"));
+
     public static string Percent(double? value) =>
         value is not { } v || double.IsNaN(v) ? "-" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

@@ -13,6 +13,7 @@ namespace Scheme.Runtime.Analysis;
 /// <param name="Lock">The preregistration lock, if any; without one every hypothesis is exploratory.</param>
 /// <param name="FirstUnitStartedAt">When the data's first unit started; overrides what the units record.</param>
 /// <param name="PosteriorDraws">Monte Carlo draws for the average-rate posterior (1e5 gives bounds to about 1e-3).</param>
+/// <param name="Dropped">Units left out because they do not fit the design (<c>--drop-invalid</c>); read after the units are consumed.</param>
 public sealed record AnalysisOptions(
     string Source = "",
     IReadOnlyCollection<ResultReadError>? ReadErrors = null,
@@ -20,7 +21,8 @@ public sealed record AnalysisOptions(
     string? LockPath = null,
     DateTimeOffset? FirstUnitStartedAt = null,
     EvaluationSettings? Evaluation = null,
-    int PosteriorDraws = 100_000);
+    int PosteriorDraws = 100_000,
+    IReadOnlyCollection<InvalidUnit>? Dropped = null);
 
 /// <summary>
 /// <c>analyze</c>: one streaming pass over unit results, then the metric table, every hypothesis with its declared
@@ -41,8 +43,11 @@ public static class ExperimentAnalyzer
         }
         var errors = options.ReadErrors ?? [];
         var firstUnit = options.FirstUnitStartedAt ?? accumulator.FirstStartedAt;
+        var dropped = options.Dropped ?? [];
         var data = new DataSummary(options.Source, accumulator.Units, accumulator.Done, accumulator.Failed, errors.Count,
-            errors.Take(20).ToList(), firstUnit, sources.ToDictionary(s => s.Metric.Name, s => s.Describe(), StringComparer.Ordinal));
+            errors.Take(20).ToList(), firstUnit, sources.ToDictionary(s => s.Metric.Name, s => s.Describe(), StringComparer.Ordinal),
+            dropped.Count, dropped.GroupBy(u => u.Reason).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
+            dropped.Take(20).ToList());
 
         var metricRows = MetricTable(experiment, sources, accumulator);
         var hypotheses = Hypotheses(experiment, sources, accumulator, options, firstUnit);

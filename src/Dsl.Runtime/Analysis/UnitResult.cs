@@ -30,6 +30,9 @@ public sealed record UnitResult(
     string? Error = null,
     DateTimeOffset? FinishedAt = null)
 {
+    /// <summary>Where the unit was read: its line in a JSONL export or its row in run.db (by unit id), 1-based; 0 if not read from a file.</summary>
+    public long Line { get; init; }
+
     /// <summary>When the unit started, as best the record tells: finish time less latency.</summary>
     public DateTimeOffset? StartedAt => FinishedAt?.AddMilliseconds(-LatencyMs);
 }

@@ -81,6 +81,10 @@ public static class ReportTables
             $"Data: {data.Source} — {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines left out" : "")}.",
             data.FirstUnitStartedAt is { } first ? $"First unit started {first.ToUniversalTime():u}." : "The time of the first unit is not recorded in the data.",
         };
+        if (data.Dropped > 0)
+        {
+            lines.Insert(1, $"Dropped {data.Dropped} unit(s) that do not fit the design (--drop-invalid): {AnalysisText.Counts(data.DroppedByReason.Select(r => (r.Key, r.Value)))}.");
+        }
         var prereg = result.Preregistration;
         lines.Add(prereg.LockHash is null
             ? "Preregistration: no lock was given, so every hypothesis is exploratory."
