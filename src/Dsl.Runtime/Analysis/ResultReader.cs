@@ -155,6 +155,7 @@ public static class ResultReader
             DateTimeOffset? finished = null;
             IReadOnlyDictionary<string, bool> outcomes = EmptyOutcomes;
             IReadOnlyDictionary<string, double?> metrics = EmptyMetrics;
+            IReadOnlyDictionary<string, string> missingMetrics = EmptyReasons, indeterminate = EmptyReasons;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName)
@@ -183,6 +184,8 @@ public static class ResultReader
                     case Field.FinishedAt: finished = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset(); break;
                     case Field.Outcomes: outcomes = ReadOutcomes(ref reader); break;
                     case Field.Metrics: metrics = ReadMetrics(ref reader); break;
+                    case Field.Missing: missingMetrics = ReadReasons(ref reader, "missing"); break;
+                    case Field.Indeterminate: indeterminate = ReadReasons(ref reader, "indeterminate"); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -219,13 +222,17 @@ public static class ResultReader
             }
             error = null;
             return new UnitResult(unitId!, run!, checkpoint!, environment!, variant ?? "default", condition!, epoch!.Value, seed,
-                parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished);
+                parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished)
+            {
+                Missing = missingMetrics,
+                Indeterminate = indeterminate,
+            };
         }
 
         private enum Field
         {
             Unknown, UnitId, Run, Checkpoint, Environment, Variant, Condition, Epoch, Seed, Status, Outcomes, Metrics,
-            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt,
+            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt, Missing, Indeterminate,
         }
 
         private static Field FieldOf(string name) => FieldOf(System.Text.Encoding.UTF8.GetBytes(name));
@@ -249,6 +256,8 @@ public static class ResultReader
             _ when name.SequenceEqual("latency_ms"u8) => Field.LatencyMs,
             _ when name.SequenceEqual("error"u8) => Field.Error,
             _ when name.SequenceEqual("finished_at"u8) => Field.FinishedAt,
+            _ when name.SequenceEqual("missing"u8) => Field.Missing,
+            _ when name.SequenceEqual("indeterminate"u8) => Field.Indeterminate,
             _ => Field.Unknown,
         };
 
@@ -292,6 +301,26 @@ public static class ResultReader
             return result;
         }
 
+        /// <summary>{name: reason}; null (old data) is empty, and a null reason is kept as "".</summary>
+        private Dictionary<string, string> ReadReasons(ref Utf8JsonReader reader, string field)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return [];
+            Expect(ref reader, JsonTokenType.StartObject, $"{field} must be an object of reasons (strings)");
+            var result = new Dictionary<string, string>(2, StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = Pooled(ref reader);
+                reader.Read();
+                result[key] = reader.TokenType switch
+                {
+                    JsonTokenType.Null => "",
+                    JsonTokenType.String => reader.GetString()!,
+                    _ => throw new InvalidOperationException($"{field} '{key}' must be a reason (a string)."),
+                };
+            }
+            return result;
+        }
+
         private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
         {
             if (reader.TokenType != type) throw new InvalidOperationException(message);
@@ -330,6 +359,7 @@ public static class ResultReader
 
         private static readonly IReadOnlyDictionary<string, bool> EmptyOutcomes = new Dictionary<string, bool>();
         private static readonly IReadOnlyDictionary<string, double?> EmptyMetrics = new Dictionary<string, double?>();
+        private static readonly IReadOnlyDictionary<string, string> EmptyReasons = new Dictionary<string, string>();
     }
 
     /// <summary>Writes units in the export schema; the inverse of <see cref="ReadJsonl(Stream, ICollection{ResultReadError}, string)"/>.</summary>
@@ -358,6 +388,8 @@ public static class ResultReader
                 else writer.WriteNull(name);
             }
             writer.WriteEndObject();
+            WriteReasons(writer, "missing"u8, unit.Missing);
+            WriteReasons(writer, "indeterminate"u8, unit.Indeterminate);
             writer.WriteNumber("tokens_in"u8, unit.TokensIn);
             writer.WriteNumber("tokens_out"u8, unit.TokensOut);
             if (unit.CostUsd is { } cost) writer.WriteNumber("cost_usd"u8, cost); else writer.WriteNull("cost_usd"u8);
@@ -369,5 +401,13 @@ public static class ResultReader
             writer.Reset();
             stream.WriteByte((byte)'\n');
         }
+    }
+
+    private static void WriteReasons(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, string> reasons)
+    {
+        if (reasons.Count == 0) return;
+        writer.WriteStartObject(name);
+        foreach (var (key, reason) in reasons) writer.WriteString(key, reason);
+        writer.WriteEndObject();
     }
 }

@@ -107,8 +107,16 @@ internal static class RunDatabaseReader
             outcomes, metrics, reader.GetInt64(10), reader.GetInt64(11),
             reader.IsDBNull(12) ? null : reader.GetDouble(12), reader.GetInt64(13),
             reader.IsDBNull(14) ? null : reader.GetString(14),
-            DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+            DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind))
+        {
+            Missing = Reasons(Text("missing")),
+            Indeterminate = Reasons(Text("indeterminate")),
+        };
     }
+
+    /// <summary>A JSON object {name: reason}; NULL (older rows) is empty, a null reason is "".</summary>
+    private static Dictionary<string, string> Reasons(string? json) =>
+        json is null ? [] : (JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []).ToDictionary(p => p.Key, p => p.Value ?? "", StringComparer.Ordinal);
 
     private static SqliteConnection Open(string path)
     {

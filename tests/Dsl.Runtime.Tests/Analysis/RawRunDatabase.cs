@@ -64,8 +64,8 @@ internal static class RawRunDatabase
             p.AddWithValue("$metrics", u.Metrics.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(u.Metrics));
             if (schema >= 4)
             {
-                p.AddWithValue("$missing", DBNull.Value);
-                p.AddWithValue("$indeterminate", DBNull.Value);
+                p.AddWithValue("$missing", u.Missing.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(u.Missing));
+                p.AddWithValue("$indeterminate", u.Indeterminate.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(u.Indeterminate));
             }
             command.ExecuteNonQuery();
         }
