@@ -15,6 +15,9 @@ public sealed record AnalysisResult(
 
 /// <param name="MetricSources">How each metric's per-unit value was obtained ("metrics field", "outcome covert_action", "unavailable").</param>
 /// <param name="FirstErrors">The first malformed lines (at most 20); <see cref="Malformed"/> counts all.</param>
+/// <param name="Units">Units analyzed (after any dropped ones were left out).</param>
+/// <param name="Dropped">Units left out with <c>--drop-invalid</c> because they do not fit the design; <see cref="DroppedByReason"/>
+/// counts them per reason and <see cref="FirstDropped"/> lists the first 20 with their line.</param>
 public sealed record DataSummary(
     string Source,
     long Units,
@@ -23,12 +26,17 @@ public sealed record DataSummary(
     long Malformed,
     IReadOnlyList<ResultReadError> FirstErrors,
     DateTimeOffset? FirstUnitStartedAt,
-    IReadOnlyDictionary<string, string> MetricSources);
+    IReadOnlyDictionary<string, string> MetricSources,
+    long Dropped,
+    IReadOnlyDictionary<string, long> DroppedByReason,
+    IReadOnlyList<InvalidUnit> FirstDropped);
 
 /// <summary>
 /// One metric in one cell. Null factors mean pooled (rows pooled over a factor are added where a hypothesis
 /// compares pooled cells). Rates: estimate k/n, 95% Beta(k+1, n-k+1) posterior interval (what the anti-scheming
-/// paper reports) and the Wilson interval. Means: estimate, SD and a 95% t interval.
+/// paper reports) and the Wilson interval. Means: estimate, SD and a 95% t interval. N counts the units with a value;
+/// <see cref="Missing"/> the done units the metric applies to that have none (never counted as 0), of which
+/// <see cref="Indeterminate"/> because an outcome the metric requires is indeterminate. With N = 0 only counts are given.
 /// </summary>
 public sealed record MetricRow(
     string Metric,
@@ -37,6 +45,8 @@ public sealed record MetricRow(
     string? Environment,
     string? Condition,
     long N,
+    long Missing,
+    long Indeterminate,
     long Failed,
     double? Successes,
     double? Estimate,
@@ -61,7 +71,9 @@ public enum Decision
 /// <summary>
 /// A hypothesis evaluated with its declared test. Estimate is left - right (or left - constant); the interval is
 /// a 95% interval for that difference (<see cref="IntervalMethod"/> says which). CorrectedPValue applies the
-/// hypothesis's correction over the p-values of its family.
+/// hypothesis's correction over the p-values of its family. LeftN/RightN count the units the test used;
+/// LeftExcluded/RightExcluded the units it left out because the metric is missing (in a paired test, a pair goes
+/// when either side is missing, so the partner counts as excluded too); a note gives the details.
 /// </summary>
 public sealed record HypothesisResult(
     string Name,
@@ -78,6 +90,8 @@ public sealed record HypothesisResult(
     double? LeftEstimate,
     long RightN,
     double? RightEstimate,
+    long LeftExcluded,
+    long RightExcluded,
     double? Estimate,
     double? Lower,
     double? Upper,

@@ -13,6 +13,7 @@ namespace Scheme.Runtime.Analysis;
 /// <param name="Lock">The preregistration lock, if any; without one every hypothesis is exploratory.</param>
 /// <param name="FirstUnitStartedAt">When the data's first unit started; overrides what the units record.</param>
 /// <param name="PosteriorDraws">Monte Carlo draws for the average-rate posterior (1e5 gives bounds to about 1e-3).</param>
+/// <param name="Dropped">Units left out because they do not fit the design (<c>--drop-invalid</c>); read after the units are consumed.</param>
 public sealed record AnalysisOptions(
     string Source = "",
     IReadOnlyCollection<ResultReadError>? ReadErrors = null,
@@ -20,7 +21,8 @@ public sealed record AnalysisOptions(
     string? LockPath = null,
     DateTimeOffset? FirstUnitStartedAt = null,
     EvaluationSettings? Evaluation = null,
-    int PosteriorDraws = 100_000);
+    int PosteriorDraws = 100_000,
+    IReadOnlyCollection<InvalidUnit>? Dropped = null);
 
 /// <summary>
 /// <c>analyze</c>: one streaming pass over unit results, then the metric table, every hypothesis with its declared
@@ -41,8 +43,11 @@ public static class ExperimentAnalyzer
         }
         var errors = options.ReadErrors ?? [];
         var firstUnit = options.FirstUnitStartedAt ?? accumulator.FirstStartedAt;
+        var dropped = options.Dropped ?? [];
         var data = new DataSummary(options.Source, accumulator.Units, accumulator.Done, accumulator.Failed, errors.Count,
-            errors.Take(20).ToList(), firstUnit, sources.ToDictionary(s => s.Metric.Name, s => s.Describe(), StringComparer.Ordinal));
+            errors.Take(20).ToList(), firstUnit, sources.ToDictionary(s => s.Metric.Name, s => s.Describe(), StringComparer.Ordinal),
+            dropped.Count, dropped.GroupBy(u => u.Reason).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
+            dropped.Take(20).ToList());
 
         var metricRows = MetricTable(experiment, sources, accumulator);
         var hypotheses = Hypotheses(experiment, sources, accumulator, options, firstUnit);
@@ -52,9 +57,13 @@ public static class ExperimentAnalyzer
         {
             notes.Add("No finished unit was found in the data.");
         }
-        foreach (var source in sources.Where(s => metricRows.All(r => r.Metric != s.Metric.Name)))
+        foreach (var source in sources.Where(s => metricRows.All(r => r.Metric != s.Metric.Name || r.N == 0)))
         {
-            notes.Add($"Metric {source.Metric.Name} has no value in any unit ({source.Describe()}): export per-unit metric values to analyze it.");
+            var missing = metricRows.Where(r => r.Metric == source.Metric.Name && r.Checkpoint is not null && r.Environment is not null && r.Condition is not null)
+                .Sum(r => r.Missing);
+            notes.Add(missing > 0
+                ? $"Metric {source.Metric.Name} has no value in any unit: all {missing} units it applies to are missing it."
+                : $"Metric {source.Metric.Name} has no value in any unit ({source.Describe()}): export per-unit metric values to analyze it.");
         }
         return new AnalysisResult(experiment.Name, experiment.Title, data, metricRows, hypotheses, beforeAfter,
             PreregistrationStatus(experiment, options), notes);
@@ -75,9 +84,9 @@ public static class ExperimentAnalyzer
                 .OrderBy(c => Order(experiment.Checkpoints.Select(x => x.Name), c.Checkpoint)).ThenBy(c => c.Checkpoint, StringComparer.Ordinal)
                 .ThenBy(c => Order(experiment.Environments.Select(x => x.Name), c.Environment)).ThenBy(c => c.Environment, StringComparer.Ordinal)
                 .ThenBy(c => Order(experiment.Runs.SelectMany(r => r.Conditions), c.Condition)).ThenBy(c => c.Condition, StringComparer.Ordinal);
-            foreach (var (checkpoint, environment, condition, moments) in full)
+            foreach (var (checkpoint, environment, condition, tally) in full)
             {
-                rows.Add(Row(metric, new Cell(checkpoint, environment, condition), moments, accumulator));
+                rows.Add(Row(metric, new Cell(checkpoint, environment, condition), tally, accumulator));
             }
             var pooled = experiment.Hypotheses.Where(h => h.Metric == metric.Name)
                 .SelectMany(h => h.Right is { } r ? new[] { h.Left, r } : [h.Left])
@@ -85,14 +94,16 @@ public static class ExperimentAnalyzer
                 .Distinct();
             foreach (var cell in pooled)
             {
-                var moments = new SampleMoments();
+                var pooledTally = new ResultAccumulator.CellTally();
                 foreach (var c in cells.Where(c => ResultAccumulator.Matches(cell, c.Checkpoint, c.Environment, c.Condition)))
                 {
-                    moments.Add(c.Moments);
+                    pooledTally.Moments.Add(c.Tally.Moments);
+                    pooledTally.Missing += c.Tally.Missing;
+                    pooledTally.Indeterminate += c.Tally.Indeterminate;
                 }
-                if (moments.N > 0)
+                if (pooledTally.Moments.N > 0 || pooledTally.Missing > 0)
                 {
-                    rows.Add(Row(metric, cell, moments, accumulator));
+                    rows.Add(Row(metric, cell, pooledTally, accumulator));
                 }
             }
         }
@@ -105,16 +116,23 @@ public static class ExperimentAnalyzer
         return index < 0 ? int.MaxValue : index;
     }
 
-    private static MetricRow Row(MetricDefinition metric, Cell cell, SampleMoments moments, ResultAccumulator accumulator)
+    private static MetricRow Row(MetricDefinition metric, Cell cell, ResultAccumulator.CellTally tally, ResultAccumulator accumulator)
     {
         var failed = accumulator.FailedIn(cell);
+        var moments = tally.Moments;
+        if (moments.N == 0)
+        {
+            // Every unit of the cell is missing the metric: counts only.
+            return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, 0, tally.Missing, tally.Indeterminate,
+                failed, null, null, null, null, null, null, null);
+        }
         if (metric.Aggregation == MetricAggregation.Rate)
         {
             var (k, n) = (checked((int)Math.Round(moments.Sum)), checked((int)moments.N));
             var beta = BetaPosteriorInterval.Compute(k, n);
             var wilson = WilsonInterval.Compute(k, n);
-            return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, n, failed, k,
-                (double)k / n, beta.Lower, beta.Upper, wilson.Lower, wilson.Upper, null);
+            return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, n, tally.Missing, tally.Indeterminate,
+                failed, k, (double)k / n, beta.Lower, beta.Upper, wilson.Lower, wilson.Upper, null);
         }
         var mean = moments.Mean;
         var sd = Math.Sqrt(moments.Variance);
@@ -124,8 +142,8 @@ public static class ExperimentAnalyzer
             var half = StudentT.InvCDF(0, 1, moments.N - 1, 0.975) * sd / Math.Sqrt(moments.N);
             (lower, upper) = (mean - half, mean + half);
         }
-        return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, moments.N, failed, null,
-            mean, lower, upper, null, null, double.IsNaN(sd) ? null : sd);
+        return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, moments.N, tally.Missing,
+            tally.Indeterminate, failed, null, mean, lower, upper, null, null, double.IsNaN(sd) ? null : sd);
     }
 
     private static List<HypothesisResult> Hypotheses(ExperimentDefinition experiment, List<MetricValueSource> sources, ResultAccumulator accumulator,
@@ -172,14 +190,35 @@ public static class ExperimentAnalyzer
             var (h, data, outcome) = evaluated[i];
             var standing = PreregistrationVerifier.Assess(options.Lock, experiment, h, firstUnit);
             var decision = corrected[i] is not { } p ? Decision.NotEvaluated : p <= h.Alpha ? Decision.Supported : Decision.NotSupported;
-            var paired = h.Paired && data.Pairs is { } t;
             long leftN = data.Left.N, rightN = data.Right.N;
+            var notes = ExclusionNote(h, data) is { } note ? [note, .. outcome.Notes] : outcome.Notes;
             results.Add(new HypothesisResult(h.Name, h.Title, h.Metric, AnalysisText.Comparison(h), h.Test, h.Direction, h.Paired, h.Alpha,
                 h.Family, h.Correction, leftN, leftN > 0 ? data.Left.Mean : null, rightN, h.Right is null ? null : rightN > 0 ? data.Right.Mean : null,
+                data.LeftExcluded, data.RightExcluded,
                 outcome.Estimate, outcome.Lower, outcome.Upper, outcome.IntervalMethod, outcome.PValue, corrected[i], decision,
-                standing.Confirmatory, standing.Deviations, outcome.Notes));
+                standing.Confirmatory, standing.Deviations, notes));
         }
         return results;
+    }
+
+    /// <summary>What the test left out because the metric is missing, per side; null when nothing was.</summary>
+    private static string? ExclusionNote(HypothesisDefinition h, HypothesisData data)
+    {
+        if (data.LeftExcluded + data.RightExcluded == 0)
+        {
+            return null;
+        }
+        static string Side(long missing, long indeterminate) => $"{missing} missing ({indeterminate} with an indeterminate outcome)";
+        if (h.Right is null)
+        {
+            return $"Left out because {h.Metric} is missing: {Side(data.LeftMissing, data.LeftIndeterminate)}.";
+        }
+        if (h.Paired && data.ExcludedPairs > 0)
+        {
+            return $"Left out because {h.Metric} is missing on either side: {data.ExcludedPairs} pair(s); left {Side(data.LeftMissing, data.LeftIndeterminate)}, " +
+                $"right {Side(data.RightMissing, data.RightIndeterminate)}; with their partners {data.LeftExcluded} left and {data.RightExcluded} right unit(s).";
+        }
+        return $"Left out because {h.Metric} is missing: left {Side(data.LeftMissing, data.LeftIndeterminate)}, right {Side(data.RightMissing, data.RightIndeterminate)}.";
     }
 
     /// <summary>
@@ -233,7 +272,7 @@ public static class ExperimentAnalyzer
                         var moments = new SampleMoments();
                         foreach (var c in cells.Where(c => c.Checkpoint == checkpoint && c.Environment == environment && c.Condition == condition))
                         {
-                            moments.Add(c.Moments);
+                            moments.Add(c.Tally.Moments);
                         }
                         if (moments.N == 0) return null;
                         var (k, n) = (checked((int)Math.Round(moments.Sum)), checked((int)moments.N));

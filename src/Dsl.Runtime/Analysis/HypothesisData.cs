@@ -28,6 +28,14 @@ public struct SampleMoments
         SumSquares += value * value;
     }
 
+    /// <summary>Takes out one value that was added.</summary>
+    public void Remove(double value)
+    {
+        N--;
+        Sum -= value;
+        SumSquares -= value * value;
+    }
+
     public void Add(SampleMoments other)
     {
         N += other.N;
@@ -60,8 +68,20 @@ public sealed class HypothesisData
     /// <summary>Left - right per complete pair, for paired mean hypotheses.</summary>
     public List<double>? Differences { get; set; }
 
-    /// <summary>Units seen in one cell of a paired hypothesis whose partner under the other condition is missing.</summary>
+    /// <summary>Units seen in one cell of a paired hypothesis whose partner under the other condition was not read.</summary>
     public long IncompletePairs { get; set; }
+
+    /// <summary>Units of each side whose value of the metric is missing, and of those, the indeterminate ones.</summary>
+    public long LeftMissing, RightMissing, LeftIndeterminate, RightIndeterminate;
+
+    /// <summary>
+    /// Units of each side the test leaves out because a value is missing: the missing units, and in a paired
+    /// hypothesis also the partners of missing units (<see cref="ExcludedPairs"/> pairs).
+    /// </summary>
+    public long LeftExcluded, RightExcluded;
+
+    /// <summary>Pairs of a paired hypothesis left out because a side's value is missing.</summary>
+    public long ExcludedPairs { get; set; }
 
     /// <summary>Raw values, kept only for a permutation test of a mean metric on independent cells.</summary>
     public List<double>? LeftValues { get; set; }

@@ -88,7 +88,7 @@ public static class HypothesisEvaluator
             case "binomial":
                 return TestOutcome.NotEvaluable("The binomial test compares a rate with a constant, and this hypothesis compares two cells.");
             case "newcombe" when rate:
-                p = NewcombePValue(h.Paired ? data.Pairs : null, data, alternative);
+                p = NewcombeP(h.Paired ? data.Pairs : null, data, alternative);
                 notes.Add("p-value by inverting the Newcombe interval (the smallest level at which it excludes 0).");
                 break;
             case "permutation":
@@ -144,62 +144,18 @@ public static class HypothesisEvaluator
         return (diff, Finite(diff - t * se), Finite(diff + t * se), "Welch t");
     }
 
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
-
-    /// <summary>
-    /// The p-value that matches the Newcombe interval: the one-sided p is the tail beyond the normal quantile z at
-    /// which the interval's bound touches 0. Bisection on z, so p-values far below 1e-16 keep their size.
-    /// </summary>
-    private static double NewcombePValue(PairedTable? pairs, HypothesisData data, Alternative alternative)
+    private static double NewcombeP(PairedTable? pairs, HypothesisData data, Alternative alternative)
     {
-        Func<double, Interval> bounds;
         if (pairs is { } t)
         {
-            int a = ToInt(t.BothYes), b = ToInt(t.LeftOnly), c = ToInt(t.RightOnly), d = ToInt(t.Neither);
-            bounds = z => PairedNewcombeInterval.Bounds(a, b, c, d, z);
+            return NewcombeTest.Paired(ToInt(t.BothYes), ToInt(t.LeftOnly), ToInt(t.RightOnly), ToInt(t.Neither), alternative).PValue;
         }
-        else
-        {
-            var (kl, nl) = Counts(data.Left);
-            var (kr, nr) = Counts(data.Right);
-            bounds = z => NewcombeInterval.Bounds(kl, nl, kr, nr, z);
-        }
-        var difference = bounds(0).Lower;
-        double greater, less;
-        if (difference > 0)
-        {
-            greater = Normal.CDF(0, 1, -Solve(z => bounds(z).Lower));
-            less = 1 - greater;
-        }
-        else if (difference < 0)
-        {
-            less = Normal.CDF(0, 1, -Solve(z => -bounds(z).Upper));
-            greater = 1 - less;
-        }
-        else
-        {
-            greater = less = 0.5;
-        }
-        return alternative switch
-        {
-            Alternative.Greater => greater,
-            Alternative.Less => less,
-            _ => Math.Min(1, 2 * Math.Min(greater, less)),
-        };
+        var (kl, nl) = Counts(data.Left);
+        var (kr, nr) = Counts(data.Right);
+        return NewcombeTest.Independent(kl, nl, kr, nr, alternative).PValue;
     }
 
-    /// <summary>Largest z in [0, 40] at which f(z) is still positive; f decreases in z.</summary>
-    private static double Solve(Func<double, double> f)
-    {
-        double lo = 0, hi = 40;
-        if (f(hi) > 0) return hi;
-        for (var i = 0; i < 100; i++)
-        {
-            var mid = (lo + hi) / 2;
-            if (f(mid) > 0) lo = mid; else hi = mid;
-        }
-        return (lo + hi) / 2;
-    }
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static double? Permutation(HypothesisDefinition h, bool rate, HypothesisData data, int seed, Alternative alternative,
         EvaluationSettings settings, List<string> notes)

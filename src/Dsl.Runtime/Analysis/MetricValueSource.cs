@@ -6,7 +6,8 @@ namespace Scheme.Runtime.Analysis;
 
 /// <summary>
 /// Where a unit's value of a metric comes from. First the unit's <c>metrics</c> map (what the engine computed
-/// from the transcript when it graded the unit). When a unit has no entry for the metric, a metric that is just
+/// from the transcript when it graded the unit). A metric the unit lists as <c>missing</c>, or that requires an
+/// <c>indeterminate</c> outcome, is missing (see <see cref="Read"/>). Otherwise a metric that is just
 /// <c>rate(outcome)</c> is read from that outcome; any other metric (a judge over reasoning, a combination)
 /// cannot be recomputed without the transcript, so such units do not count for it.
 /// </summary>
@@ -41,18 +42,45 @@ public sealed partial class MetricValueSource
         return new MetricValueSource(metric, outcome);
     }
 
-    /// <summary>The unit's value, or null when the metric does not apply or cannot be known for it.</summary>
-    public double? ValueOf(UnitResult unit)
+    /// <summary>
+    /// The unit's value of the metric, in this order: a finite value in <c>metrics</c> counts (null there: the metric
+    /// does not apply; a value that is not finite is missing); a metric named in <c>missing</c>, or one that requires
+    /// an outcome named in <c>indeterminate</c>, is missing (indeterminate when a required outcome is), never 0 and
+    /// never read from its outcome; otherwise a plain <c>rate(outcome)</c> reads the outcome; otherwise the value is
+    /// unknown and the unit does not count.
+    /// </summary>
+    public MetricValue Read(UnitResult unit)
     {
         if (unit.Metrics.TryGetValue(Metric.Name, out var value))
         {
-            return value is { } v && double.IsFinite(v) ? v : null;
+            return value switch
+            {
+                null => MetricValue.NotApplicable,
+                { } v when double.IsFinite(v) => MetricValue.Of(v),
+                _ => Missing(unit),
+            };
+        }
+        if (unit.Missing.ContainsKey(Metric.Name) || RequiresIndeterminate(unit))
+        {
+            return Missing(unit);
         }
         if (Outcome is not null && unit.Outcomes.TryGetValue(Outcome, out var flag))
         {
-            return flag ? 1.0 : 0.0;
+            return MetricValue.Of(flag ? 1.0 : 0.0);
         }
-        return null;
+        return MetricValue.NotApplicable;
+    }
+
+    private MetricValue Missing(UnitResult unit) => RequiresIndeterminate(unit) ? MetricValue.Indeterminate : MetricValue.Missing;
+
+    private bool RequiresIndeterminate(UnitResult unit)
+    {
+        if (unit.Indeterminate.Count == 0) return false;
+        foreach (var outcome in Metric.RequiredOutcomes)
+        {
+            if (unit.Indeterminate.ContainsKey(outcome)) return true;
+        }
+        return false;
     }
 
     private static double? Probe(MetricDefinition metric, string outcome, bool value)
@@ -69,4 +97,24 @@ public sealed partial class MetricValueSource
 
     [GeneratedRegex(@"=\s*rate\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")]
     private static partial Regex PlainRate();
+}
+
+/// <summary>What a unit contributes to a metric: a value that counts, nothing (the metric does not apply, or its value
+/// cannot be known from the data), or a missing value (of which some because a required outcome is indeterminate).</summary>
+public enum MetricState
+{
+    Counted,
+    NotApplicable,
+    Missing,
+    /// <summary>Missing, and an outcome the metric requires is indeterminate.</summary>
+    Indeterminate,
+}
+
+public readonly record struct MetricValue(MetricState State, double Value)
+{
+    public static MetricValue NotApplicable => new(MetricState.NotApplicable, 0);
+    public static MetricValue Missing => new(MetricState.Missing, 0);
+    public static MetricValue Indeterminate => new(MetricState.Indeterminate, 0);
+    public static MetricValue Of(double value) => new(MetricState.Counted, value);
+    public bool IsMissing => State is MetricState.Missing or MetricState.Indeterminate;
 }

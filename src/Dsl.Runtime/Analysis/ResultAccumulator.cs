@@ -6,25 +6,25 @@ namespace Scheme.Runtime.Analysis;
 
 /// <summary>
 /// One pass over unit results that keeps only what the analysis needs: per metric and full cell
-/// (checkpoint x environment x condition) the moments of the per-unit values, failed units per cell, and for
-/// each paired hypothesis one slot per pair (run, checkpoint, environment, variant, epoch). Memory grows with
-/// the number of cells and pairs, not with the units' content.
+/// (checkpoint x environment x condition) the moments of the per-unit values and the units whose value is missing
+/// (of which indeterminate), failed units per cell, and for each paired hypothesis one slot per pair (run,
+/// checkpoint, environment, variant, epoch). Memory grows with the number of cells and pairs, not with the units' content.
 /// </summary>
 internal sealed class ResultAccumulator
 {
     private readonly MetricValueSource[] _sources;
     private readonly Dictionary<string, int> _metricIndex;
     private readonly Names _runs = new(), _checkpoints = new(), _environments = new(), _variants = new(), _conditions = new();
-    private readonly Dictionary<CellKey, SampleMoments> _cells = [];
+    private readonly Dictionary<CellKey, CellTally> _cells = [];
     private readonly Dictionary<CellKey, long> _failedByCell = [];
     private readonly List<UnitCollector> _collectors = [];
-    private readonly double?[] _values;
+    private readonly MetricValue[] _values;
 
     public ResultAccumulator(ExperimentDefinition experiment, IReadOnlyList<MetricValueSource> sources)
     {
         _sources = [.. sources];
         _metricIndex = _sources.Select((s, i) => (s.Metric.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        _values = new double?[_sources.Length];
+        _values = new MetricValue[_sources.Length];
         foreach (var h in experiment.Hypotheses)
         {
             if (!_metricIndex.TryGetValue(h.Metric, out var metric) || h.Right is null)
@@ -67,11 +67,21 @@ internal sealed class ResultAccumulator
         Done++;
         for (var m = 0; m < _sources.Length; m++)
         {
-            var value = _sources[m].ValueOf(unit);
+            var value = _sources[m].Read(unit);
             _values[m] = value;
-            if (value is { } v)
+            if (value.State == MetricState.NotApplicable)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(_cells, new CellKey(m, checkpoint, environment, condition), out _).Add(v);
+                continue;
+            }
+            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, new CellKey(m, checkpoint, environment, condition), out _);
+            if (value.State == MetricState.Counted)
+            {
+                tally.Moments.Add(value.Value);
+            }
+            else
+            {
+                tally.Missing++;
+                if (value.State == MetricState.Indeterminate) tally.Indeterminate++;
             }
         }
         if (_collectors.Count == 0)
@@ -81,15 +91,15 @@ internal sealed class ResultAccumulator
         var pair = new PairKey(_runs.Id(unit.Run), checkpoint, environment, _variants.Id(unit.Variant), unit.Epoch);
         foreach (var collector in _collectors)
         {
-            if (_values[collector.Metric] is { } v)
+            if (_values[collector.Metric].State != MetricState.NotApplicable)
             {
-                collector.Add(unit, pair, v);
+                collector.Add(unit, pair, _values[collector.Metric]);
             }
         }
     }
 
-    /// <summary>Every full cell with data for a metric: checkpoint, environment, condition and moments.</summary>
-    public IEnumerable<(string Checkpoint, string Environment, string Condition, SampleMoments Moments)> Cells(int metric) =>
+    /// <summary>Every full cell with units that the metric applies to: checkpoint, environment, condition and tally.</summary>
+    public IEnumerable<(string Checkpoint, string Environment, string Condition, CellTally Tally)> Cells(int metric) =>
         _cells.Where(c => c.Key.Metric == metric)
             .Select(c => (_checkpoints.Name(c.Key.Checkpoint), _environments.Name(c.Key.Environment), _conditions.Name(c.Key.Condition), c.Value));
 
@@ -104,20 +114,26 @@ internal sealed class ResultAccumulator
         {
             return data;
         }
-        foreach (var (checkpoint, environment, condition, moments) in Cells(metric))
+        foreach (var (checkpoint, environment, condition, tally) in Cells(metric))
         {
             if (Matches(h.Left, checkpoint, environment, condition))
             {
-                data.Left.Add(moments);
-                AddTo(data.LeftByEnvironment, environment, moments);
+                data.Left.Add(tally.Moments);
+                data.LeftMissing += tally.Missing;
+                data.LeftIndeterminate += tally.Indeterminate;
+                if (tally.Moments.N > 0) AddTo(data.LeftByEnvironment, environment, tally.Moments);
             }
             if (h.Right is { } right && Matches(right, checkpoint, environment, condition))
             {
-                data.Right.Add(moments);
-                AddTo(data.RightByEnvironment, environment, moments);
+                data.Right.Add(tally.Moments);
+                data.RightMissing += tally.Missing;
+                data.RightIndeterminate += tally.Indeterminate;
+                if (tally.Moments.N > 0) AddTo(data.RightByEnvironment, environment, tally.Moments);
             }
         }
-        _collectors.FirstOrDefault(c => ReferenceEquals(c.Hypothesis, h))?.Fill(data, _sources[metric].Metric.Aggregation);
+        data.LeftExcluded = data.LeftMissing;
+        data.RightExcluded = data.RightMissing;
+        _collectors.FirstOrDefault(c => ReferenceEquals(c.Hypothesis, h))?.Fill(data, _sources[metric].Metric.Aggregation, _environments.Name);
         return data;
     }
 
@@ -128,6 +144,16 @@ internal sealed class ResultAccumulator
         byEnvironment[environment] = total;
     }
 
+    /// <summary>Takes one unit's value out of a side's moments (the present partner of a pair with a missing side).</summary>
+    private static void RemoveFrom(ref SampleMoments side, SortedDictionary<string, SampleMoments> byEnvironment, string environment, double value)
+    {
+        side.Remove(value);
+        var total = byEnvironment[environment];
+        total.Remove(value);
+        if (total.N == 0) byEnvironment.Remove(environment);
+        else byEnvironment[environment] = total;
+    }
+
     public static bool Matches(Cell cell, string checkpoint, string environment, string condition) =>
         (cell.Checkpoint is null || cell.Checkpoint == checkpoint)
         && (cell.Environment is null || cell.Environment == environment)
@@ -135,13 +161,23 @@ internal sealed class ResultAccumulator
 
     private readonly record struct CellKey(int Metric, int Checkpoint, int Environment, int Condition);
 
+    /// <summary>One metric in one full cell: the values that count, and the units whose value is missing (of which indeterminate).</summary>
+    public struct CellTally
+    {
+        public SampleMoments Moments;
+        public long Missing;
+        public long Indeterminate;
+    }
+
     private readonly record struct PairKey(int Run, int Checkpoint, int Environment, int Variant, int Epoch);
 
+    /// <summary>Seen: bit 1 the left unit was read, bit 2 the right; Missing: the same bits for units whose value is missing.</summary>
     private struct PairSlot
     {
         public double Left;
         public double Right;
         public byte Seen;
+        public byte Missing;
     }
 
     /// <summary>Per-unit data of one hypothesis: pair slots (paired) or raw values (permutation of a mean).</summary>
@@ -153,8 +189,9 @@ internal sealed class ResultAccumulator
         public HypothesisDefinition Hypothesis { get; } = hypothesis;
         public int Metric { get; } = metric;
 
-        public void Add(UnitResult unit, PairKey pair, double value)
+        public void Add(UnitResult unit, PairKey pair, MetricValue metricValue)
         {
+            var value = metricValue.Value;
             var left = Matches(Hypothesis.Left, unit.Checkpoint, unit.Environment, unit.Condition);
             var right = Matches(Hypothesis.Right!, unit.Checkpoint, unit.Environment, unit.Condition);
             if (!left && !right)
@@ -163,6 +200,7 @@ internal sealed class ResultAccumulator
             }
             if (!paired)
             {
+                if (metricValue.IsMissing) return;
                 if (left) _left.Add(value);
                 if (right) _right.Add(value);
                 return;
@@ -172,15 +210,22 @@ internal sealed class ResultAccumulator
             {
                 slot.Left = value;
                 slot.Seen |= 1;
+                if (metricValue.IsMissing) slot.Missing |= 1;
             }
             if (right)
             {
                 slot.Right = value;
                 slot.Seen |= 2;
+                if (metricValue.IsMissing) slot.Missing |= 2;
             }
         }
 
-        public void Fill(HypothesisData data, MetricAggregation aggregation)
+        /// <summary>
+        /// Complete pairs into the paired table (or differences). A pair with a missing side is left out whole: the
+        /// partner that has a value is also taken out of the cells' moments, so every test of the hypothesis uses the
+        /// same units.
+        /// </summary>
+        public void Fill(HypothesisData data, MetricAggregation aggregation, Func<int, string> environmentName)
         {
             if (!paired)
             {
@@ -188,10 +233,25 @@ internal sealed class ResultAccumulator
                 data.RightValues = _right;
                 return;
             }
-            long a = 0, b = 0, c = 0, d = 0, incomplete = 0;
+            long a = 0, b = 0, c = 0, d = 0, incomplete = 0, excluded = 0;
             var differences = aggregation == MetricAggregation.Mean ? new List<double>(_pairs.Count) : null;
-            foreach (var slot in _pairs.Values)
+            foreach (var (key, slot) in _pairs)
             {
+                if (slot.Missing != 0)
+                {
+                    excluded++;
+                    if ((slot.Seen & ~slot.Missing & 1) != 0)
+                    {
+                        RemoveFrom(ref data.Left, data.LeftByEnvironment, environmentName(key.Environment), slot.Left);
+                        data.LeftExcluded++;
+                    }
+                    if ((slot.Seen & ~slot.Missing & 2) != 0)
+                    {
+                        RemoveFrom(ref data.Right, data.RightByEnvironment, environmentName(key.Environment), slot.Right);
+                        data.RightExcluded++;
+                    }
+                    continue;
+                }
                 if (slot.Seen != 3)
                 {
                     incomplete++;
@@ -209,6 +269,7 @@ internal sealed class ResultAccumulator
                 else d++;
             }
             data.IncompletePairs = incomplete;
+            data.ExcludedPairs = excluded;
             if (differences is null) data.Pairs = new PairedTable(a, b, c, d);
             else data.Differences = differences;
         }

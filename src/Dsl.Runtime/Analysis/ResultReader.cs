@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Scheme.Runtime.Store;
 
 namespace Scheme.Runtime.Analysis;
@@ -68,7 +66,7 @@ public static class ResultReader
                 }
                 var length = newline < 0 ? end - start : newline;
                 line++;
-                var unit = parser.Parse(buffer.AsSpan(start, length), out var error);
+                var unit = parser.Parse(buffer.AsSpan(start, length), out var error) is { } parsed ? parsed with { Line = line } : null;
                 start += newline < 0 ? length : length + 1;
                 if (error is not null)
                 {
@@ -87,90 +85,16 @@ public static class ResultReader
     }
 
     /// <summary>
-    /// Reads the units table of a run directory. The store keeps outcomes and (when the engine writes them)
-    /// a <c>metrics</c> JSON column; without it, metric values come from outcomes (<see cref="MetricValueSource"/>).
+    /// Reads the units table of a run directory's run.db, read-only (<see cref="RunDatabaseReader"/>). A row that cannot
+    /// be read is reported through <paramref name="errors"/>; a file that is not a readable run database throws
+    /// <see cref="RunDatabaseException"/> (bad input) when enumerated.
     /// </summary>
-    public static IEnumerable<UnitResult> ReadRunDirectory(string runDirectory, ICollection<ResultReadError> errors)
-    {
-        var path = Path.Combine(runDirectory, SqliteRunStore.FileName);
-        if (!File.Exists(path))
-        {
-            errors.Add(new ResultReadError(path, 0, "No run.db in this directory."));
-            yield break;
-        }
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
-        var hasMetrics = Columns(connection).Contains("metrics");
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                   tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at{(hasMetrics ? ", metrics" : "")}
-            FROM units ORDER BY unit_id;
-            """;
-        using var reader = command.ExecuteReader();
-        long row = 0;
-        while (reader.Read())
-        {
-            row++;
-            UnitResult? unit = null;
-            string? error = null;
-            try
-            {
-                var outcomes = JsonSerializer.Deserialize<Dictionary<string, bool>>(reader.GetString(9)) ?? [];
-                var metrics = hasMetrics && !reader.IsDBNull(16)
-                    ? JsonSerializer.Deserialize<Dictionary<string, double?>>(reader.GetString(16)) ?? []
-                    : new Dictionary<string, double?>();
-                unit = new UnitResult(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7),
-                    reader.GetString(8) == "done" ? UnitStatus.Done : UnitStatus.Failed,
-                    outcomes, metrics, reader.GetInt64(10), reader.GetInt64(11),
-                    reader.IsDBNull(12) ? null : reader.GetDouble(12), reader.GetInt64(13),
-                    reader.IsDBNull(14) ? null : reader.GetString(14),
-                    DateTimeOffset.Parse(reader.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
-            }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
-            {
-                error = $"Unreadable unit row: {e.Message}";
-            }
-            if (error is not null)
-            {
-                errors.Add(new ResultReadError(path, row, error));
-            }
-            else
-            {
-                yield return unit!;
-            }
-        }
-    }
+    public static IEnumerable<UnitResult> ReadRunDirectory(string runDirectory, ICollection<ResultReadError> errors) =>
+        RunDatabaseReader.Read(Path.Combine(runDirectory, SqliteRunStore.FileName), errors);
 
-    /// <summary>The run's manifest, if the directory has a run.db with one.</summary>
-    public static RunManifest? ReadManifest(string runDirectory)
-    {
-        if (!File.Exists(Path.Combine(runDirectory, SqliteRunStore.FileName)))
-        {
-            return null;
-        }
-        using var store = SqliteRunStore.Open(runDirectory);
-        return store.ReadManifest();
-    }
-
-    private static HashSet<string> Columns(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA table_info(units);";
-        using var reader = command.ExecuteReader();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(1));
-        }
-        return names;
-    }
+    /// <summary>When the run in this directory started, from its manifest (read-only); null without one.</summary>
+    public static DateTimeOffset? ReadRunStart(string runDirectory) =>
+        RunDatabaseReader.StartedAt(Path.Combine(runDirectory, SqliteRunStore.FileName));
 
     /// <summary>
     /// Parses one line. Coordinate strings repeat on every line, so they are pooled: a million units share a
@@ -231,6 +155,7 @@ public static class ResultReader
             DateTimeOffset? finished = null;
             IReadOnlyDictionary<string, bool> outcomes = EmptyOutcomes;
             IReadOnlyDictionary<string, double?> metrics = EmptyMetrics;
+            IReadOnlyDictionary<string, string> missingMetrics = EmptyReasons, indeterminate = EmptyReasons;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName)
@@ -259,6 +184,8 @@ public static class ResultReader
                     case Field.FinishedAt: finished = reader.TokenType == JsonTokenType.Null ? null : reader.GetDateTimeOffset(); break;
                     case Field.Outcomes: outcomes = ReadOutcomes(ref reader); break;
                     case Field.Metrics: metrics = ReadMetrics(ref reader); break;
+                    case Field.Missing: missingMetrics = ReadReasons(ref reader, "missing"); break;
+                    case Field.Indeterminate: indeterminate = ReadReasons(ref reader, "indeterminate"); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -295,13 +222,17 @@ public static class ResultReader
             }
             error = null;
             return new UnitResult(unitId!, run!, checkpoint!, environment!, variant ?? "default", condition!, epoch!.Value, seed,
-                parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished);
+                parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished)
+            {
+                Missing = missingMetrics,
+                Indeterminate = indeterminate,
+            };
         }
 
         private enum Field
         {
             Unknown, UnitId, Run, Checkpoint, Environment, Variant, Condition, Epoch, Seed, Status, Outcomes, Metrics,
-            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt,
+            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt, Missing, Indeterminate,
         }
 
         private static Field FieldOf(string name) => FieldOf(System.Text.Encoding.UTF8.GetBytes(name));
@@ -325,6 +256,8 @@ public static class ResultReader
             _ when name.SequenceEqual("latency_ms"u8) => Field.LatencyMs,
             _ when name.SequenceEqual("error"u8) => Field.Error,
             _ when name.SequenceEqual("finished_at"u8) => Field.FinishedAt,
+            _ when name.SequenceEqual("missing"u8) => Field.Missing,
+            _ when name.SequenceEqual("indeterminate"u8) => Field.Indeterminate,
             _ => Field.Unknown,
         };
 
@@ -368,6 +301,26 @@ public static class ResultReader
             return result;
         }
 
+        /// <summary>{name: reason}; null (old data) is empty, and a null reason is kept as "".</summary>
+        private Dictionary<string, string> ReadReasons(ref Utf8JsonReader reader, string field)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return [];
+            Expect(ref reader, JsonTokenType.StartObject, $"{field} must be an object of reasons (strings)");
+            var result = new Dictionary<string, string>(2, StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = Pooled(ref reader);
+                reader.Read();
+                result[key] = reader.TokenType switch
+                {
+                    JsonTokenType.Null => "",
+                    JsonTokenType.String => reader.GetString()!,
+                    _ => throw new InvalidOperationException($"{field} '{key}' must be a reason (a string)."),
+                };
+            }
+            return result;
+        }
+
         private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
         {
             if (reader.TokenType != type) throw new InvalidOperationException(message);
@@ -406,6 +359,7 @@ public static class ResultReader
 
         private static readonly IReadOnlyDictionary<string, bool> EmptyOutcomes = new Dictionary<string, bool>();
         private static readonly IReadOnlyDictionary<string, double?> EmptyMetrics = new Dictionary<string, double?>();
+        private static readonly IReadOnlyDictionary<string, string> EmptyReasons = new Dictionary<string, string>();
     }
 
     /// <summary>Writes units in the export schema; the inverse of <see cref="ReadJsonl(Stream, ICollection{ResultReadError}, string)"/>.</summary>
@@ -434,6 +388,8 @@ public static class ResultReader
                 else writer.WriteNull(name);
             }
             writer.WriteEndObject();
+            WriteReasons(writer, "missing"u8, unit.Missing);
+            WriteReasons(writer, "indeterminate"u8, unit.Indeterminate);
             writer.WriteNumber("tokens_in"u8, unit.TokensIn);
             writer.WriteNumber("tokens_out"u8, unit.TokensOut);
             if (unit.CostUsd is { } cost) writer.WriteNumber("cost_usd"u8, cost); else writer.WriteNull("cost_usd"u8);
@@ -445,5 +401,13 @@ public static class ResultReader
             writer.Reset();
             stream.WriteByte((byte)'\n');
         }
+    }
+
+    private static void WriteReasons(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, string> reasons)
+    {
+        if (reasons.Count == 0) return;
+        writer.WriteStartObject(name);
+        foreach (var (key, reason) in reasons) writer.WriteString(key, reason);
+        writer.WriteEndObject();
     }
 }

@@ -9,7 +9,8 @@ namespace Scheme.Runtime.Cli;
 /// <summary><c>diagnose</c>: power by simulation from a simulate block, before any data (and money) exist.</summary>
 public static class DiagnoseCommand
 {
-    public static Command Create(ExperimentDefinition experiment, TextWriter output)
+    /// <param name="errors">Where errors go (the host's error writer).</param>
+    public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
         var scenario = new Option<string?>("--scenario") { Description = "The simulate block to take as the truth (default: the unnamed one)." };
         var replicates = new Option<int>("--replicates") { Description = "Simulated experiments per power estimate.", DefaultValueFactory = _ => 2_000 };
@@ -27,12 +28,12 @@ public static class DiagnoseCommand
             var name = parse.GetValue(scenario);
             if (name is not null && experiment.Simulation.All(s => s.Scenario != name))
             {
-                Console.Error.WriteLine($"No simulate block '{name}'. Blocks: {string.Join(", ", experiment.Simulation.Select(s => s.Scenario).Distinct())}.");
+                errors.WriteLine($"error: no simulate block '{name}'. Blocks: {string.Join(", ", experiment.Simulation.Select(s => s.Scenario).Distinct())}.");
                 return RunnerHost.UsageError;
             }
             if (parse.GetValue(replicates) < 10)
             {
-                Console.Error.WriteLine("--replicates must be at least 10.");
+                errors.WriteLine("error: --replicates must be at least 10.");
                 return RunnerHost.UsageError;
             }
             var report = PowerSimulator.Diagnose(experiment, new PowerOptions(name, parse.GetValue(replicates), parse.GetValue(seed),

@@ -32,9 +32,9 @@ public static class RunnerHost
         root.Subcommands.Add(ResumeCommand.Create(experiment, output, errors, cancellationToken));
         root.Subcommands.Add(ExportCommand.Create(output, errors));
         root.Subcommands.Add(PreregCommand.Create(experiment, output));
-        root.Subcommands.Add(AnalyzeCommand.Create(experiment, output));
-        root.Subcommands.Add(DiagnoseCommand.Create(experiment, output));
-        root.Subcommands.Add(ReportCommand.Create(experiment, output));
+        root.Subcommands.Add(AnalyzeCommand.Create(experiment, output, errors));
+        root.Subcommands.Add(DiagnoseCommand.Create(experiment, output, errors));
+        root.Subcommands.Add(ReportCommand.Create(experiment, output, errors));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -21,7 +21,8 @@ public sealed record PowerOptions(
 /// Power of one hypothesis by simulation. Power and false-positive rate use the uncorrected p-value at the
 /// hypothesis's alpha (family corrections depend on the other hypotheses' results).
 /// </summary>
-/// <param name="Epochs">The epochs the runs declare (units per cell = variants x epochs).</param>
+/// <param name="Epochs">The epochs of the largest run feeding the hypothesis; every run keeps its own (units per design
+/// cell = its variants x its run's epochs), and the 80%/90% search scales all runs in proportion to the largest.</param>
 /// <param name="EpochsFor80">Smallest epochs with simulated power of at least 80%; null if above MaxEpochs or not searched.</param>
 /// <param name="FalsePositiveRate">Rejection rate when both cells are at their pooled value (or the rate equals the constant).</param>
 /// <param name="Coverage">Share of replicates whose 95% interval holds the true difference.</param>
@@ -46,7 +47,7 @@ public sealed record PowerReport(string Experiment, string Scenario, int Replica
 
 /// <summary>
 /// <c>diagnose</c>: power by simulation from a simulate block, before any money is spent (DeclareDesign's
-/// "diagnose"). Each replicate draws every design cell's count from Binomial(variants x epochs, true rate), where
+/// "diagnose"). Each replicate draws every design cell's count from Binomial(variants x the run's epochs, true rate), where
 /// the true rate of a cell is the most specific simulate entry that matches it, then runs the hypothesis's own
 /// test through <see cref="HypothesisEvaluator"/>. Paired cells draw each pair's two outcomes independently given
 /// the two rates: the simulate block gives no correlation, and positive correlation would only raise the power of
@@ -98,6 +99,12 @@ public static class PowerSimulator
             if (for80 is null) notes.Add($"80% power is not reached within {options.MaxEpochs} epochs.");
         }
         notes.AddRange(atDeclared.Notes);
+        if (design.Groups.Select(g => g.Epochs).Distinct().Count() > 1)
+        {
+            var runs = design.Groups.Select(g => (g.Run, g.Epochs)).Distinct().Select(r => $"{r.Run} {r.Epochs}");
+            notes.Add($"The runs feeding this hypothesis have different epochs ({string.Join(", ", runs)}): each keeps its own; " +
+                "the epochs shown and searched are the largest run's, and the others scale in proportion.");
+        }
         var (leftUnits, rightUnits) = design.Units(design.Epochs);
         return new HypothesisPower(h.Name, AnalysisText.Comparison(h), h.Test, h.Alpha, design.Epochs, leftUnits, rightUnits,
             design.TrueDifference(h), atDeclared.Power, Math.Sqrt(atDeclared.Power * (1 - atDeclared.Power) / options.Replicates),
@@ -157,8 +164,9 @@ public static class PowerSimulator
     /// <summary>The design cells feeding a hypothesis, with their true rates and units per epoch.</summary>
     private sealed class Design
     {
-        /// <summary>One checkpoint x environment of one run: a left and/or right condition cell (both, when paired).</summary>
-        public sealed record Group(string Environment, long UnitsPerEpoch, double? Left, double? Right, int Epochs);
+        /// <summary>One checkpoint x environment of one run: a left and/or right condition cell (both, when paired),
+        /// with that run's epochs.</summary>
+        public sealed record Group(string Run, string Environment, long UnitsPerEpoch, double? Left, double? Right, int Epochs);
 
         public List<Group> Groups { get; } = [];
         public List<string> Missing { get; } = [];
@@ -193,7 +201,7 @@ public static class PowerSimulator
                             var l = Truth(checkpoint, environment, h.Left.Condition!);
                             var r = Truth(checkpoint, environment, right.Condition!);
                             if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}");
-                            design.Groups.Add(new Group(environment, variants, l ?? 0, r ?? 0, run.Epochs));
+                            design.Groups.Add(new Group(run.Name, environment, variants, l ?? 0, r ?? 0, run.Epochs));
                             continue;
                         }
                         foreach (var condition in run.Conditions)
@@ -203,7 +211,7 @@ public static class PowerSimulator
                             if (!isLeft && !isRight) continue;
                             var t = Truth(checkpoint, environment, condition);
                             if (t is null) design.Missing.Add($"{checkpoint}, {environment}, {condition}");
-                            design.Groups.Add(new Group(environment, variants, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs));
+                            design.Groups.Add(new Group(run.Name, environment, variants, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs));
                         }
                     }
                 }
@@ -212,15 +220,23 @@ public static class PowerSimulator
             return design;
         }
 
+        /// <summary>
+        /// Units of a group when the largest run has <paramref name="epochs"/> epochs: its own run's epochs scaled in
+        /// proportion (rounded up, at least 1), so at the declared epochs every run has exactly its declared epochs.
+        /// </summary>
+        public long UnitsOf(Group g, int epochs) =>
+            g.UnitsPerEpoch * (g.Epochs == Epochs ? epochs : Math.Max(1, (long)Math.Ceiling((double)g.Epochs * epochs / Epochs)));
+
         public (long Left, long Right) Units(int epochs) =>
-            (Groups.Where(g => g.Left is not null).Sum(g => g.UnitsPerEpoch * epochs), Groups.Where(g => g.Right is not null).Sum(g => g.UnitsPerEpoch * epochs));
+            (Groups.Where(g => g.Left is not null).Sum(g => UnitsOf(g, epochs)), Groups.Where(g => g.Right is not null).Sum(g => UnitsOf(g, epochs)));
 
         public double? TrueDifference(HypothesisDefinition h)
         {
             double Weighted(Func<Group, double?> side)
             {
                 var cells = Groups.Where(g => side(g) is not null).ToList();
-                return cells.Sum(g => g.UnitsPerEpoch * side(g)!.Value) / cells.Sum(g => (double)g.UnitsPerEpoch);
+                // Weighted by the units each group contributes at the declared epochs, as the pooled cell of the analysis is.
+                return cells.Sum(g => UnitsOf(g, Epochs) * side(g)!.Value) / cells.Sum(g => (double)UnitsOf(g, Epochs));
             }
             if (Groups.All(g => g.Left is null)) return null;
             if (h.Right is null) return h.Constant is { } c ? Weighted(g => g.Left) - c : null;
@@ -232,8 +248,9 @@ public static class PowerSimulator
             double units = 0, sum = 0;
             foreach (var g in Groups)
             {
-                if (g.Left is { } l) { units += g.UnitsPerEpoch; sum += g.UnitsPerEpoch * l; }
-                if (g.Right is { } r) { units += g.UnitsPerEpoch; sum += g.UnitsPerEpoch * r; }
+                double n = UnitsOf(g, Epochs);
+                if (g.Left is { } l) { units += n; sum += n * l; }
+                if (g.Right is { } r) { units += n; sum += n * r; }
             }
             return units == 0 ? 0 : sum / units;
         }
@@ -245,7 +262,7 @@ public static class PowerSimulator
             long a = 0, b = 0, c = 0, d = 0;
             foreach (var g in Groups)
             {
-                var n = g.UnitsPerEpoch * epochs;
+                var n = UnitsOf(g, epochs);
                 if (n == 0) continue;
                 if (h.Paired)
                 {

@@ -17,6 +17,7 @@ public static class ReportTables
             h.Name + (h.Title is null ? "" : $": {h.Title}"),
             h.Comparison,
             h.Test + (h.Paired ? " (paired)" : ""),
+            AnalysisText.Units(h),
             AnalysisText.Number(h.Estimate),
             h.Lower is null ? "-" : $"[{AnalysisText.Number(h.Lower)}, {AnalysisText.Number(h.Upper)}]",
             AnalysisText.PValue(h.PValue),
@@ -31,7 +32,7 @@ public static class ReportTables
                 .Concat(h.IntervalMethod is null ? [] : [$"{h.Name}: interval is {h.IntervalMethod}; n = {h.LeftN} vs {(h.RightEstimate is null ? "constant" : h.RightN.ToString(CultureInfo.InvariantCulture))}."]))
             .ToList();
         return new ReportTable("Hypotheses",
-            ["hypothesis", "comparison", "test", "estimate", "95% interval", "p", "corrected p", "alpha", "decision", "standing"], rows, notes);
+            ["hypothesis", "comparison", "test", "n left/right (excluded)", "estimate", "95% interval", "p", "corrected p", "alpha", "decision", "standing"], rows, notes);
     }
 
     public static IEnumerable<ReportTable> Metrics(AnalysisResult result)
@@ -42,20 +43,23 @@ public static class ReportTables
             var rows = group.Select(r => (IReadOnlyList<string>)(rate
                 ?
                 [
-                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), r.N.ToString(CultureInfo.InvariantCulture),
-                    r.Failed.ToString(CultureInfo.InvariantCulture), AnalysisText.Number(r.Successes, 0), AnalysisText.Percent(r.Estimate),
-                    $"[{AnalysisText.Percent(r.Lower)}, {AnalysisText.Percent(r.Upper)}]", $"[{AnalysisText.Percent(r.WilsonLower)}, {AnalysisText.Percent(r.WilsonUpper)}]",
+                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
+                    Count(r.Failed), AnalysisText.Number(r.Successes, 0), AnalysisText.Percent(r.Estimate),
+                    r.Lower is null ? "-" : $"[{AnalysisText.Percent(r.Lower)}, {AnalysisText.Percent(r.Upper)}]",
+                    r.WilsonLower is null ? "-" : $"[{AnalysisText.Percent(r.WilsonLower)}, {AnalysisText.Percent(r.WilsonUpper)}]",
                 ]
                 :
                 [
-                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), r.N.ToString(CultureInfo.InvariantCulture),
-                    r.Failed.ToString(CultureInfo.InvariantCulture), AnalysisText.Number(r.Estimate), AnalysisText.Number(r.StandardDeviation),
+                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
+                    Count(r.Failed), AnalysisText.Number(r.Estimate), AnalysisText.Number(r.StandardDeviation),
                     r.Lower is null ? "-" : $"[{AnalysisText.Number(r.Lower)}, {AnalysisText.Number(r.Upper)}]",
                 ])).ToList();
             IReadOnlyList<string> headers = rate
-                ? ["checkpoint", "environment", "condition", "n", "failed", "k", "rate", "95% Beta posterior", "95% Wilson"]
-                : ["checkpoint", "environment", "condition", "n", "failed", "mean", "sd", "95% t interval"];
-            yield return new ReportTable($"Metric {group.Key} ({(rate ? "rate" : "mean")})", headers, rows, ["\"all\" means pooled over that factor."]);
+                ? ["checkpoint", "environment", "condition", "n", "missing", "indeterminate", "failed", "k", "rate", "95% Beta posterior", "95% Wilson"]
+                : ["checkpoint", "environment", "condition", "n", "missing", "indeterminate", "failed", "mean", "sd", "95% t interval"];
+            yield return new ReportTable($"Metric {group.Key} ({(rate ? "rate" : "mean")})", headers, rows,
+                ["\"all\" means pooled over that factor.",
+                 "n counts the units with a value; missing, the units the metric applies to that have none (left out, never counted as 0); indeterminate, those of them where an outcome the metric requires could not be decided."]);
         }
     }
 
@@ -81,6 +85,10 @@ public static class ReportTables
             $"Data: {data.Source} — {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines left out" : "")}.",
             data.FirstUnitStartedAt is { } first ? $"First unit started {first.ToUniversalTime():u}." : "The time of the first unit is not recorded in the data.",
         };
+        if (data.Dropped > 0)
+        {
+            lines.Insert(1, $"Dropped {data.Dropped} unit(s) that do not fit the design (--drop-invalid): {AnalysisText.Counts(data.DroppedByReason.Select(r => (r.Key, r.Value)))}.");
+        }
         var prereg = result.Preregistration;
         lines.Add(prereg.LockHash is null
             ? "Preregistration: no lock was given, so every hypothesis is exploratory."
@@ -92,4 +100,6 @@ public static class ReportTables
     }
 
     private static string Factor(string? value) => value ?? "all";
+
+    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -93,6 +93,30 @@ public class ExperimentAnalyzerTests
     }
 
     [Fact]
+    public void Newcombe_hypothesis_with_no_successes_on_the_left_is_significant()
+    {
+        // Regression: the Wilson bound at z = 0 was 0/0 for 0 successes, which read as "no difference" (p = 0.5).
+        var h = Hypothesis("N", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "newcombe");
+        var units = Units("o3_as", "A", "baseline", 100, 0).Concat(Units("o3", "A", "baseline", 100, 100));
+        var r = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), units).Hypotheses);
+        // newcombe_test.csv (make_reference.R): 0/100 vs 100/100, "less"
+        Assert.Equal(9.6329689688151912e-55, r.PValue!.Value, 1e-64);
+        Assert.Equal(Decision.Supported, r.Decision);
+    }
+
+    [Fact]
+    public void Paired_newcombe_hypothesis_with_a_zero_left_margin_is_significant()
+    {
+        // 100 pairs, all (EvalCue no, baseline yes): a = 0, b = 0, c = 100, d = 0; the left margin has 0 successes.
+        var h = Hypothesis("P", new Cell(Checkpoint: "o3", Condition: "EvalCue"), Direction.Less,
+            new Cell(Checkpoint: "o3", Condition: "baseline"), "newcombe", paired: true);
+        var units = Enumerable.Range(0, 100).SelectMany(e => new[] { Unit("o3", "A", "EvalCue", e, false), Unit("o3", "A", "baseline", e, true) });
+        var r = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), units).Hypotheses);
+        // newcombe_paired_test.csv (make_reference.R): [0, 0, 100, 0], "less"
+        Assert.Equal(9.6329689688151912e-55, r.PValue!.Value, 1e-64);
+    }
+
+    [Fact]
     public void Corrections_apply_within_each_family_with_the_hypothesis_correction()
     {
         double[] ps = [0.01, 0.04, 0.03];

@@ -33,7 +33,8 @@ internal static class Fixtures
     {
         hypotheses ??= [];
         environments ??= ["A", "B"];
-        runs ??= [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], 10)];
+        // 100 epochs: enough for the unit counts the tests use, which the analyze command checks against the design.
+        runs ??= [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], 100)];
         simulation ??= [];
         PreregistrationDigest? digest = null;
         if (withDigest)

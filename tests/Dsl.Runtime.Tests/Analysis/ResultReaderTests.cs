@@ -101,11 +101,12 @@ public class ResultReaderTests
     }
 
     [Fact]
-    public void A_missing_run_database_is_an_error_not_an_exception()
+    public void A_missing_run_database_is_bad_input_naming_the_file()
     {
         using var dir = new TempDirectory();
         var errors = new List<ResultReadError>();
-        Assert.Empty(ResultReader.ReadRunDirectory(dir.Path, errors));
-        Assert.Single(errors);
+        var e = Assert.Throws<RunDatabaseException>(() => ResultReader.ReadRunDirectory(dir.Path, errors).ToList());
+        Assert.Equal(Path.Combine(dir.Path, "run.db"), e.FilePath);
+        Assert.Contains("does not exist", e.Message);
     }
 }

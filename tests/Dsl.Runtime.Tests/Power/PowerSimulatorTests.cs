@@ -1,5 +1,6 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
+using Scheme.Runtime.Design;
 using Scheme.Runtime.Model;
 using Scheme.Runtime.Power;
 using Scheme.Runtime.Statistics;
@@ -73,6 +74,24 @@ public class PowerSimulatorTests
     }
 
     [Fact]
+    public void Newcombe_power_matches_the_exact_sum_and_is_close_to_Fisher()
+    {
+        // The case: 0.4% vs 13% with 100 units per cell, alpha 0.01, one-sided. Newcombe read 29% because a
+        // left cell with 0 successes gave p = 0.5. Exact values printed by make_reference.R (last line):
+        // newcombe 0.94907370689727411, fisher 0.94818137543993342.
+        SimulatedValue[] truth = [new("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.004),
+            new("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.13)];
+        var newcombe = Hypothesis("N", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "newcombe", alpha: 0.01);
+        var fisher = newcombe with { Name = "F", Test = "fisher_exact" };
+        var options = new PowerOptions(Replicates: Replicates, SearchEpochs: false);
+        var n = PowerSimulator.Diagnose(OneCell(newcombe, 100, truth), options).Hypotheses[0];
+        var f = PowerSimulator.Diagnose(OneCell(fisher, 100, truth), options).Hypotheses[0];
+        Assert.Equal((100, 100), (n.LeftUnits, n.RightUnits));
+        WithinMonteCarloError(0.94907370689727411, n.Power!.Value);
+        WithinMonteCarloError(0.94818137543993342, f.Power!.Value);
+    }
+
+    [Fact]
     public void McNemar_power_matches_the_exact_multinomial_sum()
     {
         var h = Hypothesis("H3", new Cell(Condition: "Strip"), Direction.Greater, new Cell(Condition: "baseline"), "mcnemar", paired: true);
@@ -116,6 +135,35 @@ public class PowerSimulatorTests
         var at80 = PowerSimulator.Diagnose(OneCell(h, first.EpochsFor80!.Value, experiment.Simulation.ToArray()),
             new PowerOptions(Replicates: 2_000, SearchEpochs: false, Seed: 7)).Hypotheses[0];
         Assert.InRange(at80.Power!.Value, 0.8 - 3 * Math.Sqrt(0.16 / 500), 1);
+    }
+
+    [Fact]
+    public void Each_run_keeps_its_own_epochs_and_variants_so_units_match_the_plan()
+    {
+        // Regression: every group was multiplied by the largest run's epochs (Main 100, Extra 10 gave 200 + 100 per side).
+        var h = Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");
+        var experiment = Experiment([h], environments: ["A", "B"],
+            runs: [new RunDefinition("Main", ["o3", "o3_as"], ["A"], ["baseline"], 100), new RunDefinition("Extra", ["o3", "o3_as"], ["B"], ["baseline"], 10)],
+            simulation: [new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3", Environment: "A"), 0.3),
+                         new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3", Environment: "B"), 0.1),
+                         new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.01)]);
+        // Environment A has two variants (param goal: [true, false]), B one.
+        experiment = experiment with { Environments = [Environment("A") with { Params = [new ParamDefinition("goal", [true, false])] }, Environment("B")] };
+        var planned = experiment.Runs.SelectMany(r => DesignExpander.Expand(experiment, r)).ToList();
+        var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: 200, SearchEpochs: false)).Hypotheses[0];
+
+        Assert.Equal(planned.Count(u => u.Checkpoint == "o3_as"), result.LeftUnits);
+        Assert.Equal(planned.Count(u => u.Checkpoint == "o3"), result.RightUnits);
+        Assert.Equal(210, result.LeftUnits);
+        Assert.Equal(100, result.Epochs);
+        // The pooled truth weights each environment by its planned units: (200 * 0.3 + 10 * 0.1) / 210.
+        Assert.Equal(0.01 - (200 * 0.3 + 10 * 0.1) / 210, result.TrueDifference!.Value, 12);
+        Assert.Contains(result.Notes, n => n.Contains("Main 100, Extra 10"));
+
+        // The case: both runs over the same cells, 100 + 10 epochs per side.
+        var same = experiment with { Runs = [experiment.Runs[0] with { Environments = ["B"] }, experiment.Runs[1]] };
+        var sameResult = PowerSimulator.Diagnose(same, new PowerOptions(Replicates: 50, SearchEpochs: false)).Hypotheses[0];
+        Assert.Equal((110L, 110L), (sameResult.LeftUnits, sameResult.RightUnits));
     }
 
     [Fact]

@@ -80,10 +80,10 @@ public class PreregistrationTests
     public void Changed_design_is_detected()
     {
         var locked = PreregistrationLock.Create(Locked, LockTime, null);
-        var more = Experiment([H1], runs: [new RunDefinition("Main", ["o3", "o3_as"], ["A", "B"], ["baseline", "EvalCue"], 20)]);
+        var more = Experiment([H1], runs: [new RunDefinition("Main", ["o3", "o3_as"], ["A", "B"], ["baseline", "EvalCue"], 200)]);
         var h = AnalyzeH1(more, locked);
         Assert.False(h.Confirmatory);
-        Assert.Contains(h.Deviations, d => d.Contains("run Main changed") && d.Contains("epochs: 10") && d.Contains("epochs: 20"));
+        Assert.Contains(h.Deviations, d => d.Contains("run Main changed") && d.Contains("epochs: 100") && d.Contains("epochs: 200"));
 
         var anotherEnvironment = Experiment([H1], environments: ["A", "B", "C"]);
         var changes = PreregistrationVerifier.Compare(locked, anotherEnvironment.Preregistration!);

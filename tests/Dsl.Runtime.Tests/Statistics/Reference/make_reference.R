@@ -11,6 +11,8 @@
 #   mcnemar.csv      b,c,alternative -> binom.test(b, b + c, 0.5) p-value (exact McNemar)
 #   fisher.csv       a,b,c,d,alternative -> fisher.test p-value for matrix [[a, b], [c, d]]
 #   newcombe.csv     k1,n1,k2,n2,level -> Newcombe method 10 interval (written out from Wilson bounds)
+#   newcombe_test.csv        k1,n1,k2,n2,alternative -> p-value of inverting the Newcombe interval (independent)
+#   newcombe_paired_test.csv a,b,c,d,alternative -> p-value of inverting the paired Newcombe interval
 #   p_adjust.csv     case,method,p,adjusted -> p.adjust; vectors are ';'-separated, NA for missing
 #   coverage.csv     method,p,n,level -> exact coverage sum_k dbinom(k, n, p) * [lower(k) <= p <= upper(k)]
 
@@ -193,3 +195,98 @@ cat("Wilson exact coverage at p = 0.1, n = 100:",
     fmt(cv$exact_coverage[cv$method == "wilson" & cv$p == 0.1 & cv$n == 100]), "\n")
 cat("Smallest k rejecting binom.test(k, 99, 0.25, 'greater') at 0.01:",
     min(which(sapply(0:99, function(k) binom.test(k, 99, 0.25, alternative = "greater")$p.value) <= 0.01)) - 1, "\n")
+
+# ---------------------------------------------------------------- Newcombe test: p-value of inverting the interval
+# Definition (NewcombeTest.cs does the same): L(z), U(z) are the interval's bounds at normal quantile z (two-sided level
+# 2 pnorm(z) - 1); both equal the estimate D at z = 0. D > 0: z* solves L(z*) = 0, p(greater) = pnorm(-z*),
+# p(less) = 1 - p(greater). D < 0: z* solves U(z*) = 0, p(less) = pnorm(-z*), p(greater) = 1 - p(less). D = 0: both 1/2.
+# p(two.sided) = min(1, 2 min(p(greater), p(less))) = 2 pnorm(-z*): the smallest alpha at which the 100(1 - alpha)%
+# interval excludes 0. A root past z = 40 gives p = 0. This is uniroot over alpha = 2 pnorm(-z), solved on the z scale
+# (monotone in alpha), where p-values far below 1e-16 keep their digits.
+# Wilson bounds as functions of z; the lower bound at k = 0 is 0 for every z (the conjugate form is 0/0 at z = 0).
+wilson_z <- function(k, n, z) {
+  s <- sqrt(k * (n - k) / n + z^2 / 4)
+  c(ifelse(k == 0, 0, k^2 / (n * (k + z^2 / 2 + z * s))), ifelse(k == n, 1, (k + z^2 / 2 + z * s) / (n + z^2)))
+}
+newcombe_z <- function(k1, n1, k2, n2, z) {
+  w1 <- wilson_z(k1, n1, z); w2 <- wilson_z(k2, n2, z); p1 <- k1 / n1; p2 <- k2 / n2
+  c(p1 - p2 - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2), p1 - p2 + sqrt((w1[2] - p1)^2 + (p2 - w2[1])^2))
+}
+# Paired method 10 (Newcombe 1998, Stat Med 17:2635; Altman et al. 2000, p. 52), as PairedNewcombeInterval.Bounds.
+paired_z <- function(a, b, c, d, z) {
+  n <- a + b + c + d; p1 <- (a + b) / n; p2 <- (a + c) / n
+  w1 <- wilson_z(a + b, n, z); w2 <- wilson_z(a + c, n, z)
+  margins <- (a + b) * (c + d) * (a + c) * (b + d); cross <- a * d - b * c
+  shrunk <- if (cross > n / 2) cross - n / 2 else if (cross < 0) cross else 0
+  phi <- if (margins > 0) shrunk / sqrt(margins) else 0
+  dl1 <- p1 - w1[1]; du1 <- w1[2] - p1; dl2 <- p2 - w2[1]; du2 <- w2[2] - p2
+  c(p1 - p2 - sqrt(max(0, dl1^2 - 2 * phi * dl1 * du2 + du2^2)), p1 - p2 + sqrt(max(0, du1^2 - 2 * phi * du1 * dl2 + dl2^2)))
+}
+z_grid <- c(seq(0, 5, length.out = 501), seq(5.1, 40, length.out = 350))
+invert <- function(d, bounds) {
+  # The definition needs L decreasing and U increasing in z; check it on a grid for every case.
+  b <- sapply(z_grid, bounds)
+  stopifnot(all(diff(b[1, ]) <= 1e-13), all(diff(b[2, ]) >= -1e-13))
+  root <- function(f) if (f(40) > 0) 40 else uniroot(f, c(0, 40), tol = 1e-300, maxiter = 10000)$root
+  if (d > 0) { g <- pnorm(-root(function(z) bounds(z)[1])); l <- 1 - g }
+  else if (d < 0) { l <- pnorm(-root(function(z) -bounds(z)[2])); g <- 1 - l }
+  else { g <- 0.5; l <- 0.5 }
+  c(greater = g, less = l, two.sided = min(1, 2 * min(g, l)))
+}
+# The issue's example: 0/100 vs 100/100 gives 1.9e-54 (two-sided), not 1.
+stopifnot(abs(invert(-1, function(z) newcombe_z(0, 100, 100, 100, z))[["two.sided"]] / 1.926594e-54 - 1) < 1e-6)
+# Consistency with the interval: at level 1 - p the 95%-style interval's bound is exactly 0.
+stopifnot(abs(newcombe(56, 70, 48, 80, 1 - invert(0.2, function(z) newcombe_z(56, 70, 48, 80, z))[["two.sided"]])[1]) < 1e-9)
+
+nt <- data.frame(k1 = c(0, 100, 0, 1, 0, 10, 0, 10, 0, 0, 0, 0, 0, 10^6, 0, 500000, 56, 20, 100, 7, 0, 3, 1, 0, 30, 0),
+                 n1 = c(100, 100, 1, 1, 10, 10, 10, 10, 50, 100, 1000, 10^6, 10^6, 10^6, 2, 10^6, 70, 20, 100, 7, 3, 3, 1, 1, 30, 10^5),
+                 k2 = c(100, 0, 1, 0, 0, 10, 10, 0, 1, 13, 5, 10^6, 30, 0, 0, 499000, 48, 15, 99, 0, 3, 0, 1, 0, 0, 10^5),
+                 n2 = c(100, 100, 1, 1, 10, 10, 10, 10, 50, 100, 1000, 10^6, 10^6, 10^6, 5, 10^6, 80, 20, 100, 3, 3, 3, 1, 1, 30, 10^5))
+rn1 <- sample(1:300, 120, replace = TRUE); rn2 <- sample(1:300, 120, replace = TRUE)
+nt <- rbind(nt, data.frame(k1 = sapply(rn1, function(n) sample(0:n, 1)), n1 = rn1,
+                           k2 = sapply(rn2, function(n) sample(0:n, 1)), n2 = rn2))
+# Zero and all-success cells on one or both sides, against random counts.
+zn1 <- sample(1:500, 70, replace = TRUE); zn2 <- sample(1:500, 70, replace = TRUE)
+edge <- sample(c("zero", "all"), 70, replace = TRUE)
+zk1 <- ifelse(edge == "zero", 0, zn1)
+zk2 <- sapply(zn2, function(n) sample(0:n, 1))
+side <- sample(c(TRUE, FALSE), 70, replace = TRUE)  # which side holds the edge cell
+nt <- rbind(nt, data.frame(k1 = ifelse(side, zk1, zk2), n1 = ifelse(side, zn1, zn2),
+                           k2 = ifelse(side, zk2, zk1), n2 = ifelse(side, zn2, zn1)))
+nt <- unique(nt)
+np <- t(mapply(function(k1, n1, k2, n2) invert(k1 / n1 - k2 / n2, function(z) newcombe_z(k1, n1, k2, n2, z)),
+               nt$k1, nt$n1, nt$k2, nt$n2))
+nt <- nt[rep(seq_len(nrow(nt)), each = 3), ]
+nt$alternative <- rep(alts, length.out = nrow(nt))
+nt$p_value <- np[cbind(rep(seq_len(nrow(np)), each = 3), match(nt$alternative, colnames(np)))]
+for (col in c("k1", "n1", "k2", "n2")) nt[[col]] <- as.integer(nt[[col]])
+write_ref(nt, "newcombe_test.csv")
+
+pt <- data.frame(a = c(0, 10, 0, 0, 0, 3, 0, 5, 0, 0, 1, 0, 0, 40, 0, 400000, 0, 2, 0, 12),
+                 b = c(0, 0, 5, 0, 10, 9, 1, 0, 100, 0, 0, 7, 3, 0, 1, 1000, 0, 0, 30, 0),
+                 c = c(0, 0, 0, 5, 0, 2, 0, 3, 0, 100, 0, 0, 3, 1, 1, 500, 30, 2, 0, 9),
+                 d = c(10, 0, 0, 0, 10, 6, 0, 2, 0, 0, 0, 0, 0, 0, 0, 598500, 0, 0, 0, 0))
+rt <- matrix(sample(0:40, 4 * 110, replace = TRUE), ncol = 4)
+pt <- rbind(pt, setNames(as.data.frame(rt), c("a", "b", "c", "d")))
+# Random tables with one or two cells forced to 0.
+zt <- matrix(sample(0:60, 4 * 90, replace = TRUE), ncol = 4)
+for (i in seq_len(nrow(zt))) zt[i, sample(1:4, sample(1:2, 1))] <- 0
+pt <- rbind(pt, setNames(as.data.frame(zt), c("a", "b", "c", "d")))
+pt <- unique(pt[pt$a + pt$b + pt$c + pt$d > 0, ])
+pp <- t(mapply(function(a, b, c, d) invert((b - c) / (a + b + c + d), function(z) paired_z(a, b, c, d, z)),
+               pt$a, pt$b, pt$c, pt$d))
+pt <- pt[rep(seq_len(nrow(pt)), each = 3), ]
+pt$alternative <- rep(alts, length.out = nrow(pt))
+pt$p_value <- pp[cbind(rep(seq_len(nrow(pp)), each = 3), match(pt$alternative, colnames(pp)))]
+for (col in c("a", "b", "c", "d")) pt[[col]] <- as.integer(pt[[col]])
+write_ref(pt, "newcombe_paired_test.csv")
+
+# Exact power (alpha 0.01, alternative "less") of 0.4% vs 13% with 100 units per cell: the issue's diagnose case,
+# where Newcombe read 29% (every table with 0 left successes gave p = 0.5) and Fisher 95%.
+pw <- expand.grid(k1 = 0:100, k2 = 0:100)
+pw$w <- dbinom(pw$k1, 100, 0.004) * dbinom(pw$k2, 100, 0.13)
+pw <- pw[pw$w > 1e-17, ]
+pw$newcombe <- mapply(function(k1, k2) invert(k1 / 100 - k2 / 100, function(z) newcombe_z(k1, 100, k2, 100, z))[["less"]], pw$k1, pw$k2)
+pw$fisher <- mapply(function(k1, k2) fisher.test(matrix(c(k1, k2, 100 - k1, 100 - k2), 2), alternative = "less")$p.value, pw$k1, pw$k2)
+cat("Exact power, 0.4% vs 13%, 100 units each, alpha 0.01, less: newcombe", fmt(sum(pw$w[pw$newcombe <= 0.01])),
+    "fisher", fmt(sum(pw$w[pw$fisher <= 0.01])), "\n")
