@@ -40,7 +40,8 @@ public enum ValueKind
     List,
 }
 
-/// <summary>One call the model made: the tool, its arguments as JSON text, and the workspace it acts on.</summary>
+/// <summary>One call the model made: the tool and its arguments (strings as they are; numbers, booleans, lists and
+/// objects as their JSON text). C# tools receive only the call, not the workspace.</summary>
 public sealed record ToolCall(string Tool, IReadOnlyDictionary<string, string> Arguments);
 
 /// <summary>A per-episode detector, e.g. covert_action.</summary>
