@@ -233,7 +233,7 @@ public sealed class EpisodeRunner
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var metric in _experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
         {
-            var value = MetricValue.Of(metric.Name, () => metric.PerUnit(transcript));
+            var value = MetricGrade.Of(metric.Name, () => metric.PerUnit(transcript));
             if (value.Value is { } v)
             {
                 metrics[metric.Name] = v;

@@ -44,9 +44,9 @@ public readonly record struct OutcomeGrade(bool? Value, string? Indeterminate)
 /// over a text answer, a division by zero) or one read from an indeterminate outcome is missing for this unit,
 /// stored and reported as missing, never written as NaN (which JSON and the store cannot hold) and never as 0.
 /// </summary>
-public readonly record struct MetricValue(double? Value, string? Missing)
+public readonly record struct MetricGrade(double? Value, string? Missing)
 {
-    public static MetricValue Of(string metric, Func<double> evaluate)
+    public static MetricGrade Of(string metric, Func<double> evaluate)
     {
         double value;
         try
@@ -55,14 +55,14 @@ public readonly record struct MetricValue(double? Value, string? Missing)
         }
         catch (Exception ex) when (OutcomeGrade.IndeterminateReason(ex) is { } reason)
         {
-            return new MetricValue(null, reason);
+            return new MetricGrade(null, reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new InvalidOperationException($"Metric '{metric}' could not be evaluated: {ex.Message}", ex);
         }
         return double.IsFinite(value)
-            ? new MetricValue(value, null)
-            : new MetricValue(null, $"the value is not a finite number ({(double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity")})");
+            ? new MetricGrade(value, null)
+            : new MetricGrade(null, $"the value is not a finite number ({(double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity")})");
     }
 }
