@@ -67,8 +67,8 @@ public sealed class ReasoningManipulator
     /// </summary>
     /// <param name="context">The episode so far, which a predicate may read besides the sentence.</param>
     /// <param name="verdictLog">Receives every verdict asked, for token accounting and the transcript.</param>
-    public async Task<ReasoningEditPlan?> PlanAsync(string reasoning, Transcript context, Dictionary<string, bool> verdicts,
-        WorkUnit unit, List<JudgeVerdict> verdictLog, CancellationToken cancellationToken)
+    public async Task<ReasoningEditPlan?> PlanAsync(string reasoning, Transcript context, WorkUnit unit, List<JudgeVerdict> verdictLog,
+        CancellationToken cancellationToken)
     {
         var sentences = SentenceSplitter.Split(reasoning);
         if (_edit.Inject is { } text)
@@ -79,15 +79,17 @@ public sealed class ReasoningManipulator
         var asked = new Dictionary<string, bool>?[sentences.Count];
         foreach (var sentence in sentences)
         {
-            verdicts.Clear();
-            var target = context.WithSentence(sentence.Text);
+            // Each sentence is judged on its own: the predicate sees this sentence's verdicts and no other's.
+            var target = context.WithSentence(sentence.Text).WithVerdicts(new Dictionary<string, bool>());
+            var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var judge in _judges)
             {
                 var verdict = await _judgeRunner.JudgeAsync(judge, target, unit, cancellationToken).ConfigureAwait(false);
                 verdicts[judge.Id] = verdict.Verdict;
                 verdictLog.Add(verdict);
+                target = target.WithVerdict(judge.Id, verdict.Verdict);
             }
-            asked[sentence.Index] = new Dictionary<string, bool>(verdicts, StringComparer.Ordinal);
+            asked[sentence.Index] = verdicts;
             try
             {
                 removed[sentence.Index] = _edit.RemoveWhere!(target);

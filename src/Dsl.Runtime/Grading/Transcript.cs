@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Scheme.Runtime.Episodes;
@@ -10,14 +11,16 @@ namespace Scheme.Runtime.Grading;
 /// What compiled detectors, graders and metrics read: one finished episode (messages, reasoning, tool
 /// calls, final workspace, judge verdicts), or one sentence of its reasoning for a reasoning edit.
 /// </summary>
+/// <remarks>Immutable: grading adds verdicts and outcomes by making new transcripts (<see cref="WithVerdict"/>,
+/// <see cref="WithOutcome"/>), so what one grader read can never change under it.</remarks>
 public sealed class Transcript
 {
     private readonly IReadOnlyDictionary<string, object> _params;
     private readonly IReadOnlyDictionary<string, string> _files;
     private readonly IReadOnlyList<ToolCall> _calls;
-    private readonly IReadOnlyDictionary<string, bool> _verdicts;
-    private readonly IReadOnlyDictionary<string, bool> _outcomes;
-    private readonly IReadOnlyDictionary<string, string> _indeterminate;
+    private readonly ImmutableDictionary<string, bool> _verdicts;
+    private readonly ImmutableDictionary<string, bool> _outcomes;
+    private readonly ImmutableDictionary<string, string> _indeterminate;
     private readonly Lazy<string> _text;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
 
@@ -48,9 +51,9 @@ public sealed class Transcript
         _params = parameters ?? new Dictionary<string, object>();
         _files = files ?? new Dictionary<string, string>();
         _calls = calls ?? [];
-        _verdicts = verdicts ?? new Dictionary<string, bool>();
-        _outcomes = outcomes ?? new Dictionary<string, bool>();
-        _indeterminate = indeterminate ?? new Dictionary<string, string>();
+        _verdicts = Immutable(verdicts);
+        _outcomes = Immutable(outcomes);
+        _indeterminate = Immutable(indeterminate);
         _specs = specs ?? new Dictionary<string, SpecDefinition>();
         Messages = messages ?? [];
         Emails = emails ?? [];
@@ -85,6 +88,21 @@ public sealed class Transcript
 
     public Transcript WithAnswer(string answer) =>
         new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text);
+
+    public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
+
+    public Transcript WithVerdicts(IReadOnlyDictionary<string, bool> verdicts) => With(verdicts: Immutable(verdicts));
+
+    /// <summary>This transcript with one more graded outcome: its value, or indeterminate with the reason.</summary>
+    public Transcript WithOutcome(string name, OutcomeGrade grade) => grade.Value is { } value
+        ? With(outcomes: _outcomes.SetItem(name, value), indeterminate: _indeterminate.Remove(name))
+        : With(outcomes: _outcomes.Remove(name), indeterminate: _indeterminate.SetItem(name, grade.Indeterminate!));
+
+    /// <summary>Outcomes graded so far.</summary>
+    public IReadOnlyDictionary<string, bool> Outcomes => _outcomes;
+
+    /// <summary>Outcomes that could not be decided, with why.</summary>
+    public IReadOnlyDictionary<string, string> IndeterminateOutcomes => _indeterminate;
 
     public bool BoolParam(string name) => (bool)_params[name];
 
@@ -137,4 +155,17 @@ public sealed class Transcript
         var names = definition.Principles.Select(p => Regex.Escape(p.Id)).Append(Regex.Escape(spec));
         return Regex.IsMatch(text, $@"\b({string.Join("|", names)})\b");
     }
+
+    private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
+        ImmutableDictionary<string, string>? indeterminate = null) =>
+        new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
+            indeterminate ?? _indeterminate, _text);
+
+    private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
+        values switch
+        {
+            null => ImmutableDictionary.Create<string, TValue>(StringComparer.Ordinal),
+            ImmutableDictionary<string, TValue> immutable => immutable,
+            _ => values.ToImmutableDictionary(StringComparer.Ordinal),
+        };
 }
