@@ -74,12 +74,12 @@ public static class AnalysisBenchmark
     private static void Generate(string path)
     {
         using var stream = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        ResultReader.WriteJsonl(Units(), stream);
+        UnitJsonl.Write(Units(), stream);
         stream.Close();
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
-    private static IEnumerable<UnitResult> Units()
+    private static IEnumerable<UnitRecord> Units()
     {
         var random = new Random(20250917);
         var finished = new DateTimeOffset(2025, 9, 17, 0, 0, 0, TimeSpan.Zero);
@@ -96,7 +96,7 @@ public static class AnalysisBenchmark
                         var covert = random.NextDouble() < (condition == "EvalCue" ? baseRate * 0.8 : baseRate);
                         var score = (checkpoint == "o3_as" ? 0.72 : 0.7) + 0.1 * (random.NextDouble() - 0.5);
                         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{checkpoint}/{environment}/{condition}/{epoch}")), 0, 8);
-                        yield return new UnitResult(id, "Main", checkpoint, environment, "default", condition, epoch, epoch, UnitStatus.Done,
+                        yield return new UnitRecord(id, "Main", checkpoint, environment, "default", condition, epoch, epoch, UnitStatus.Done,
                             new Dictionary<string, bool> { ["covert_action"] = covert },
                             new Dictionary<string, double?> { ["covert_rate"] = covert ? 1 : 0, ["score"] = Math.Round(score, 4) },
                             1200, 300, 0.0042, 2500, null, finished.AddMilliseconds(epoch));

@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using Scheme.Runtime.Model;
 
 namespace Scheme.Runtime.Analysis;
@@ -24,7 +25,7 @@ public sealed record DataSummary(
     long Done,
     long Failed,
     long Malformed,
-    IReadOnlyList<ResultReadError> FirstErrors,
+    IReadOnlyList<UnitReadError> FirstErrors,
     DateTimeOffset? FirstUnitStartedAt,
     IReadOnlyDictionary<string, string> MetricSources,
     long Dropped,

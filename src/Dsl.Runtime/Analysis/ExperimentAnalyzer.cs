@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,7 +17,7 @@ namespace Scheme.Runtime.Analysis;
 /// <param name="Dropped">Units left out because they do not fit the design (<c>--drop-invalid</c>); read after the units are consumed.</param>
 public sealed record AnalysisOptions(
     string Source = "",
-    IReadOnlyCollection<ResultReadError>? ReadErrors = null,
+    IReadOnlyCollection<UnitReadError>? ReadErrors = null,
     PreregistrationLock? Lock = null,
     string? LockPath = null,
     DateTimeOffset? FirstUnitStartedAt = null,
@@ -32,7 +33,7 @@ public sealed record AnalysisOptions(
 /// </summary>
 public static class ExperimentAnalyzer
 {
-    public static AnalysisResult Analyze(ExperimentDefinition experiment, IEnumerable<UnitResult> units, AnalysisOptions? options = null)
+    public static AnalysisResult Analyze(ExperimentDefinition experiment, IEnumerable<UnitRecord> units, AnalysisOptions? options = null)
     {
         options ??= new AnalysisOptions();
         var sources = experiment.Metrics.Select(m => MetricValueSource.For(m, experiment.Preregistration)).ToList();

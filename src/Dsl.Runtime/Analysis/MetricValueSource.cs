@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using System.Text.RegularExpressions;
 using Scheme.Runtime.Grading;
 using Scheme.Runtime.Model;
@@ -49,7 +50,7 @@ public sealed partial class MetricValueSource
     /// never read from its outcome; otherwise a plain <c>rate(outcome)</c> reads the outcome; otherwise the value is
     /// unknown and the unit does not count.
     /// </summary>
-    public MetricValue Read(UnitResult unit)
+    public MetricValue Read(UnitRecord unit)
     {
         if (unit.Metrics.TryGetValue(Metric.Name, out var value))
         {
@@ -71,9 +72,9 @@ public sealed partial class MetricValueSource
         return MetricValue.NotApplicable;
     }
 
-    private MetricValue Missing(UnitResult unit) => RequiresIndeterminate(unit) ? MetricValue.Indeterminate : MetricValue.Missing;
+    private MetricValue Missing(UnitRecord unit) => RequiresIndeterminate(unit) ? MetricValue.Indeterminate : MetricValue.Missing;
 
-    private bool RequiresIndeterminate(UnitResult unit)
+    private bool RequiresIndeterminate(UnitRecord unit)
     {
         if (unit.Indeterminate.Count == 0) return false;
         foreach (var outcome in Metric.RequiredOutcomes)

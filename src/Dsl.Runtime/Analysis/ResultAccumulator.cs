@@ -48,7 +48,7 @@ internal sealed class ResultAccumulator
     public long Failed { get; private set; }
     public DateTimeOffset? FirstStartedAt { get; private set; }
 
-    public void Add(UnitResult unit)
+    public void Add(UnitRecord unit)
     {
         Units++;
         if (unit.StartedAt is { } started && (FirstStartedAt is null || started < FirstStartedAt))
@@ -189,7 +189,7 @@ internal sealed class ResultAccumulator
         public HypothesisDefinition Hypothesis { get; } = hypothesis;
         public int Metric { get; } = metric;
 
-        public void Add(UnitResult unit, PairKey pair, MetricValue metricValue)
+        public void Add(UnitRecord unit, PairKey pair, MetricValue metricValue)
         {
             var value = metricValue.Value;
             var left = Matches(Hypothesis.Left, unit.Checkpoint, unit.Environment, unit.Condition);

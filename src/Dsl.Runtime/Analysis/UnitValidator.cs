@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using Scheme.Runtime.Design;
 using Scheme.Runtime.Episodes;
 using Scheme.Runtime.Model;
@@ -49,7 +50,7 @@ public sealed class UnitValidator
     }
 
     /// <summary>The valid units, in order; the others are added to <paramref name="invalid"/> as they are met.</summary>
-    public IEnumerable<UnitResult> Filter(IEnumerable<UnitResult> units, string source, ICollection<InvalidUnit> invalid)
+    public IEnumerable<UnitRecord> Filter(IEnumerable<UnitRecord> units, string source, ICollection<InvalidUnit> invalid)
     {
         foreach (var unit in units)
         {
@@ -62,7 +63,7 @@ public sealed class UnitValidator
         }
     }
 
-    private (string Reason, string Message)? Check(UnitResult u)
+    private (string Reason, string Message)? Check(UnitRecord u)
     {
         if (!_runs.TryGetValue(u.Run, out var layout)) return (UndeclaredRun, $"run '{u.Run}' is not declared.");
         var run = layout.Run;

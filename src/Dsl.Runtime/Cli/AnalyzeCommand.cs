@@ -124,7 +124,7 @@ internal sealed class AnalysisInputOptions
                 return (null, RunnerHost.UsageError);
             }
         }
-        var readErrors = new List<ResultReadError>();
+        var readErrors = new List<UnitReadError>();
         var invalid = new List<InvalidUnit>();
         var drop = parse.GetValue(_dropInvalid);
         var source = data ?? Path.Combine(runDir!, SqliteRunStore.FileName);
@@ -140,7 +140,7 @@ internal sealed class AnalysisInputOptions
             result = ExperimentAnalyzer.Analyze(experiment, valid,
                 new AnalysisOptions(data ?? runDir!, readErrors, locked, lockPath, firstUnit, Dropped: drop ? invalid : null));
         }
-        catch (Exception e) when (e is RunDatabaseException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             errorWriter.WriteLine("error: " + e.Message);
             return (null, RunnerHost.UsageError);

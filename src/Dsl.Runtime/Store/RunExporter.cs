@@ -13,16 +13,13 @@ public enum ExportFormat
 }
 
 /// <summary>
-/// Writes the units of a run directory as one row per unit: JSONL (outcomes, metrics, missing metrics and
-/// indeterminate outcomes as objects), CSV (RFC 4180 quoting; those four as JSON text in one column each) or Parquet (Parquet.Net, same
-/// columns as the CSV). Transcripts are not exported; they stay in the store. Rows are ordered by unit id.
+/// Writes the units of a run directory as one row per unit, columns as <see cref="UnitColumns.Exported"/> names them:
+/// JSONL (<see cref="UnitJsonl"/>: outcomes, metrics, missing metrics and indeterminate outcomes as objects), CSV
+/// (RFC 4180 quoting; those four as JSON text in one column each) or Parquet (Parquet.Net, the CSV's columns).
+/// Transcripts are not exported; they stay in the store. Rows are ordered by unit id.
 /// </summary>
 public static class RunExporter
 {
-    private static readonly string[] Columns =
-        ["unit_id", "run", "checkpoint", "environment", "variant", "condition", "epoch", "seed", "status", "outcomes", "metrics",
-         "missing", "indeterminate", "tokens_in", "tokens_out", "cost_usd", "latency_ms", "error", "finished_at"];
-
     public static async Task ExportAsync(IReadOnlyList<UnitRecord> units, ExportFormat format, string path, CancellationToken cancellationToken = default)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -33,7 +30,10 @@ public static class RunExporter
         switch (format)
         {
             case ExportFormat.Jsonl:
-                await WriteJsonlAsync(units, path, cancellationToken).ConfigureAwait(false);
+                await using (var stream = File.Create(path))
+                {
+                    UnitJsonl.Write(units, stream);
+                }
                 break;
             case ExportFormat.Csv:
                 await WriteCsvAsync(units, path, cancellationToken).ConfigureAwait(false);
@@ -56,61 +56,22 @@ public static class RunExporter
         _ => ".parquet",
     };
 
-    private static async Task WriteJsonlAsync(IReadOnlyList<UnitRecord> units, string path, CancellationToken cancellationToken)
-    {
-        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        foreach (var u in units)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var line = JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["unit_id"] = u.UnitId,
-                ["run"] = u.Run,
-                ["checkpoint"] = u.Checkpoint,
-                ["environment"] = u.Environment,
-                ["variant"] = u.Variant,
-                ["condition"] = u.Condition,
-                ["epoch"] = u.Epoch,
-                ["seed"] = u.Seed,
-                ["status"] = Status(u.Status),
-                ["outcomes"] = new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal),
-                ["metrics"] = u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal),
-                ["missing"] = Sorted(u.Missing),
-                ["indeterminate"] = Sorted(u.Indeterminate),
-                ["tokens_in"] = u.TokensIn,
-                ["tokens_out"] = u.TokensOut,
-                ["cost_usd"] = u.CostUsd,
-                ["latency_ms"] = u.LatencyMs,
-                ["error"] = u.Error,
-                ["finished_at"] = u.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
-            }, JsonLine);
-            await writer.WriteLineAsync(line).ConfigureAwait(false);
-        }
-    }
-
     private static async Task WriteCsvAsync(IReadOnlyList<UnitRecord> units, string path, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        await writer.WriteLineAsync(string.Join(",", Columns)).ConfigureAwait(false);
+        await writer.WriteLineAsync(string.Join(",", UnitColumns.Exported.Select(c => c.Name))).ConfigureAwait(false);
         foreach (var u in units)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var row = Row.From(u);
-            string?[] values =
-            [
-                row.unit_id, row.run, row.checkpoint, row.environment, row.variant, row.condition, Invariant(row.epoch), Invariant(row.seed),
-                row.status, row.outcomes, row.metrics, row.missing, row.indeterminate, Invariant(row.tokens_in), Invariant(row.tokens_out),
-                row.cost_usd is { } c ? c.ToString("R", CultureInfo.InvariantCulture) : "", Invariant(row.latency_ms), row.error ?? "", row.finished_at,
-            ];
-            await writer.WriteLineAsync(string.Join(",", values.Select(Quote))).ConfigureAwait(false);
+            await writer.WriteLineAsync(string.Join(",", Row.From(u).Values().Select(Quote))).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Readable text: '+' and non-ASCII letters are not escaped (the output is a file, not HTML).</summary>
-    private static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static string Json<T>(IReadOnlyDictionary<string, T> values) =>
+        JsonSerializer.Serialize(new SortedDictionary<string, T>(values.ToDictionary(), StringComparer.Ordinal), JsonText);
 
-    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string>? reasons) =>
-        reasons is null ? new(StringComparer.Ordinal) : new(reasons.ToDictionary(), StringComparer.Ordinal);
+    /// <summary>Readable text: '+' and non-ASCII letters are not escaped (the output is a file, not HTML).</summary>
+    private static readonly JsonSerializerOptions JsonText = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -122,7 +83,8 @@ public static class RunExporter
 
     private static string Status(UnitStatus status) => status == UnitStatus.Done ? "done" : "failed";
 
-    /// <summary>The flat row of CSV and Parquet; property names are the column names.</summary>
+    /// <summary>The flat row of CSV and Parquet; property names are the column names of <see cref="UnitColumns.Exported"/>,
+    /// in the same order (a test holds them to it).</summary>
 #pragma warning disable IDE1006, SA1300 // Column names are snake_case on purpose: they are the export's schema.
     public sealed class Row
     {
@@ -139,12 +101,12 @@ public static class RunExporter
         public string metrics { get; set; } = "{}";
         public string missing { get; set; } = "{}";
         public string indeterminate { get; set; } = "{}";
-        public int tokens_in { get; set; }
-        public int tokens_out { get; set; }
+        public long tokens_in { get; set; }
+        public long tokens_out { get; set; }
         public double? cost_usd { get; set; }
         public long latency_ms { get; set; }
         public string? error { get; set; }
-        public string finished_at { get; set; } = "";
+        public string? finished_at { get; set; }
 
         public static Row From(UnitRecord u) => new()
         {
@@ -157,17 +119,25 @@ public static class RunExporter
             epoch = u.Epoch,
             seed = u.Seed,
             status = Status(u.Status),
-            outcomes = JsonSerializer.Serialize(new SortedDictionary<string, bool>(u.Outcomes.ToDictionary(), StringComparer.Ordinal)),
-            metrics = JsonSerializer.Serialize(u.Metrics is null ? new SortedDictionary<string, double>() : new SortedDictionary<string, double>(u.Metrics.ToDictionary(), StringComparer.Ordinal)),
-            missing = JsonSerializer.Serialize(Sorted(u.Missing)),
-            indeterminate = JsonSerializer.Serialize(Sorted(u.Indeterminate)),
+            outcomes = Json(u.Outcomes),
+            metrics = Json(u.Metrics),
+            missing = Json(u.Missing),
+            indeterminate = Json(u.Indeterminate),
             tokens_in = u.TokensIn,
             tokens_out = u.TokensOut,
             cost_usd = u.CostUsd,
             latency_ms = u.LatencyMs,
             error = u.Error,
-            finished_at = u.FinishedAt.ToString("O", CultureInfo.InvariantCulture),
+            finished_at = u.FinishedAt?.ToString("O", CultureInfo.InvariantCulture),
         };
+
+        /// <summary>The CSV cells, in column order.</summary>
+        public IEnumerable<string?> Values() =>
+        [
+            unit_id, run, checkpoint, environment, variant, condition, Invariant(epoch), Invariant(seed), status, outcomes, metrics, missing,
+            indeterminate, Invariant(tokens_in), Invariant(tokens_out), cost_usd?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+            Invariant(latency_ms), error ?? "", finished_at ?? "",
+        ];
     }
 #pragma warning restore IDE1006, SA1300
 }

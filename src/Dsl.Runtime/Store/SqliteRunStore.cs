@@ -59,27 +59,8 @@ public sealed class SqliteRunStore : IDisposable
         {
             throw new InvalidDataException($"{path} was written by a newer runtime (schema {version}, this one reads {SchemaVersion}).");
         }
+        Execute($"CREATE TABLE IF NOT EXISTS units ({string.Join(", ", UnitColumns.Stored.Select(c => $"{c.Name} {c.SqlType}"))});");
         Execute("""
-            CREATE TABLE IF NOT EXISTS units (
-                unit_id     TEXT PRIMARY KEY,
-                run         TEXT NOT NULL,
-                checkpoint  TEXT NOT NULL,
-                environment TEXT NOT NULL,
-                variant     TEXT NOT NULL,
-                condition   TEXT NOT NULL,
-                epoch       INTEGER NOT NULL,
-                seed        INTEGER NOT NULL,
-                status      TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-                outcomes    TEXT NOT NULL,
-                transcript  TEXT,
-                tokens_in   INTEGER NOT NULL,
-                tokens_out  INTEGER NOT NULL,
-                cost_usd    REAL,
-                latency_ms  INTEGER NOT NULL,
-                error       TEXT,
-                finished_at TEXT NOT NULL,
-                metrics     TEXT
-            );
             CREATE TABLE IF NOT EXISTS manifest (
                 id               INTEGER PRIMARY KEY CHECK (id = 1),
                 experiment       TEXT NOT NULL,
@@ -92,24 +73,17 @@ public sealed class SqliteRunStore : IDisposable
                 prereg_hash      TEXT
             );
             """);
-        // Schema 2 added per-unit metric values; a schema 1 store gains the column and keeps its rows.
-        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = 'metrics';") is long and 0)
+        // Columns added after schema 1 (metrics in 2; missing, indeterminate and transcript_gz in 4): an older store
+        // gains them and keeps its rows, which read as empty there.
+        var present = RunDatabase.Columns(_connection, "units");
+        foreach (var column in UnitColumns.Stored.Where(c => c.Optional && !present.Contains(c.Name)))
         {
-            Execute("ALTER TABLE units ADD COLUMN metrics TEXT;");
+            Execute($"ALTER TABLE units ADD COLUMN {column.Name} {column.SqlType};");
         }
         // Schema 3 records the preregistration lock's hash in the manifest.
         if (Scalar("SELECT COUNT(*) FROM pragma_table_info('manifest') WHERE name = 'prereg_hash';") is long and 0)
         {
             Execute("ALTER TABLE manifest ADD COLUMN prereg_hash TEXT;");
-        }
-        // Schema 4: metrics without a value and outcomes that could not be decided (JSON objects name -> reason), and
-        // transcripts stored gzip-compressed (transcript_gz); rows of older schemas keep their text transcript.
-        foreach (var (column, type) in (ReadOnlySpan<(string, string)>)[("missing", "TEXT"), ("indeterminate", "TEXT"), ("transcript_gz", "BLOB")])
-        {
-            if (Scalar($"SELECT COUNT(*) FROM pragma_table_info('units') WHERE name = '{column}';") is long and 0)
-            {
-                Execute($"ALTER TABLE units ADD COLUMN {column} {type};");
-            }
         }
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
@@ -133,28 +107,28 @@ public sealed class SqliteRunStore : IDisposable
             var command = _upsert ??= PrepareUpsert();
             command.Transaction = transaction;
             var p = command.Parameters;
-            p["$id"].Value = record.UnitId;
-            p["$run"].Value = record.Run;
-            p["$checkpoint"].Value = record.Checkpoint;
-            p["$environment"].Value = record.Environment;
-            p["$variant"].Value = record.Variant;
-            p["$condition"].Value = record.Condition;
-            p["$epoch"].Value = record.Epoch;
-            p["$seed"].Value = record.Seed;
-            p["$status"].Value = Status(record.Status);
-            p["$outcomes"].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
-            p["$transcript"].Value = DBNull.Value;
-            p["$transcript_gz"].Value = record.TranscriptJson is null ? DBNull.Value : TranscriptCompression.Compress(record.TranscriptJson);
-            p["$tokens_in"].Value = record.TokensIn;
-            p["$tokens_out"].Value = record.TokensOut;
-            p["$cost"].Value = (object?)record.CostUsd ?? DBNull.Value;
-            p["$latency"].Value = record.LatencyMs;
-            p["$error"].Value = (object?)record.Error ?? DBNull.Value;
-            p["$finished"].Value = record.FinishedAt.ToString("O", CultureInfo.InvariantCulture);
-            p["$metrics"].Value = record.Metrics is null ? DBNull.Value
-                : JsonSerializer.Serialize(new SortedDictionary<string, double>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
-            p["$missing"].Value = Reasons(record.Missing);
-            p["$indeterminate"].Value = Reasons(record.Indeterminate);
+            p["$" + UnitColumns.UnitId].Value = record.UnitId;
+            p["$" + UnitColumns.Run].Value = record.Run;
+            p["$" + UnitColumns.Checkpoint].Value = record.Checkpoint;
+            p["$" + UnitColumns.Environment].Value = record.Environment;
+            p["$" + UnitColumns.Variant].Value = record.Variant;
+            p["$" + UnitColumns.Condition].Value = record.Condition;
+            p["$" + UnitColumns.Epoch].Value = record.Epoch;
+            p["$" + UnitColumns.Seed].Value = record.Seed;
+            p["$" + UnitColumns.Status].Value = Status(record.Status);
+            p["$" + UnitColumns.Outcomes].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
+            // The engine never stores a metric without a finite value (those are in Missing); null values (older exports) are kept.
+            p["$" + UnitColumns.Metrics].Value = JsonSerializer.Serialize(new SortedDictionary<string, double?>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
+            p["$" + UnitColumns.Missing].Value = Reasons(record.Missing);
+            p["$" + UnitColumns.Indeterminate].Value = Reasons(record.Indeterminate);
+            p["$" + UnitColumns.TokensIn].Value = record.TokensIn;
+            p["$" + UnitColumns.TokensOut].Value = record.TokensOut;
+            p["$" + UnitColumns.CostUsd].Value = (object?)record.CostUsd ?? DBNull.Value;
+            p["$" + UnitColumns.LatencyMs].Value = record.LatencyMs;
+            p["$" + UnitColumns.Error].Value = (object?)record.Error ?? DBNull.Value;
+            p["$" + UnitColumns.FinishedAt].Value = (record.FinishedAt ?? DateTimeOffset.UtcNow).ToString("O", CultureInfo.InvariantCulture);
+            p["$" + UnitColumns.TranscriptText].Value = DBNull.Value;
+            p["$" + UnitColumns.TranscriptGz].Value = record.TranscriptJson is null ? DBNull.Value : TranscriptCompression.Compress(record.TranscriptJson);
             command.ExecuteNonQuery();
             transaction.Commit();
         }
@@ -162,28 +136,17 @@ public sealed class SqliteRunStore : IDisposable
 
     private SqliteCommand PrepareUpsert()
     {
+        var columns = UnitColumns.Stored.Select(c => c.Name).ToList();
         var command = _connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes,
-                               transcript, tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics,
-                               missing, indeterminate, transcript_gz)
-            VALUES ($id, $run, $checkpoint, $environment, $variant, $condition, $epoch, $seed, $status, $outcomes,
-                    $transcript, $tokens_in, $tokens_out, $cost, $latency, $error, $finished, $metrics,
-                    $missing, $indeterminate, $transcript_gz)
-            ON CONFLICT (unit_id) DO UPDATE SET
-                run = excluded.run, checkpoint = excluded.checkpoint, environment = excluded.environment,
-                variant = excluded.variant, condition = excluded.condition, epoch = excluded.epoch, seed = excluded.seed,
-                status = excluded.status, outcomes = excluded.outcomes, transcript = excluded.transcript,
-                tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd,
-                latency_ms = excluded.latency_ms, error = excluded.error, finished_at = excluded.finished_at, metrics = excluded.metrics,
-                missing = excluded.missing, indeterminate = excluded.indeterminate, transcript_gz = excluded.transcript_gz
+        command.CommandText = $"""
+            INSERT INTO units ({string.Join(", ", columns)})
+            VALUES ({string.Join(", ", columns.Select(c => "$" + c))})
+            ON CONFLICT (unit_id) DO UPDATE SET {string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"))}
             WHERE units.status <> 'done' OR excluded.status = 'done';
             """;
-        foreach (var name in (string[])["$id", "$run", "$checkpoint", "$environment", "$variant", "$condition", "$epoch", "$seed", "$status",
-                     "$outcomes", "$transcript", "$tokens_in", "$tokens_out", "$cost", "$latency", "$error", "$finished", "$metrics",
-                     "$missing", "$indeterminate", "$transcript_gz"])
+        foreach (var column in columns)
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
+            command.Parameters.Add(new SqliteParameter { ParameterName = "$" + column, Value = DBNull.Value });
         }
         command.Prepare();
         return command;
@@ -317,34 +280,19 @@ public sealed class SqliteRunStore : IDisposable
     {
         lock (_lock)
         {
+            var columns = UnitColumns.Stored.Select(c => c.Name).ToList();
             using var command = _connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, transcript,
-                       tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, metrics, missing, indeterminate, transcript_gz
-                FROM units {where} ORDER BY unit_id;
-                """;
+            command.CommandText = $"SELECT {string.Join(", ", columns)} FROM units {where} ORDER BY unit_id;";
             if (unitId is not null)
             {
                 Add(command, "$id", unitId);
             }
+            var at = columns.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
             using var reader = command.ExecuteReader();
             var records = new List<UnitRecord>();
             while (reader.Read())
             {
-                records.Add(new UnitRecord(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetInt32(6), reader.GetInt64(7),
-                    reader.GetString(8) == "done" ? UnitStatus.Done : UnitStatus.Failed,
-                    JsonSerializer.Deserialize<Dictionary<string, bool>>(reader.GetString(9)) ?? [],
-                    !reader.IsDBNull(20) ? TranscriptCompression.Decompress((byte[])reader.GetValue(20)) : reader.IsDBNull(10) ? null : reader.GetString(10),
-                    reader.GetInt32(11), reader.GetInt32(12),
-                    reader.IsDBNull(13) ? null : reader.GetDouble(13),
-                    reader.GetInt64(14),
-                    reader.IsDBNull(15) ? null : reader.GetString(15),
-                    Time(reader.GetString(16)),
-                    reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(17)),
-                    reader.IsDBNull(18) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(18)),
-                    reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(19))));
+                records.Add(RunDatabase.ReadRow(reader, at));
             }
             return records;
         }

@@ -138,7 +138,7 @@ public sealed partial class HostileServerTests
         return matching;
     }
 
-    private sealed record Unit(string Behaviour, string Status, string? Error, Dictionary<string, bool> Outcomes, Dictionary<string, double> Metrics,
+    private sealed record Unit(string Behaviour, string Status, string? Error, Dictionary<string, bool> Outcomes, Dictionary<string, double?> Metrics,
         Dictionary<string, string> Missing, Dictionary<string, string> Indeterminate, string? Transcript);
 
     private static List<Unit> Units(string runDirectory)
@@ -146,7 +146,7 @@ public sealed partial class HostileServerTests
         using var store = Scheme.Runtime.Store.SqliteRunStore.Open(runDirectory);
         return store.Units().Select(u => new Unit(
             u.Variant[(u.Variant.IndexOf('=') + 1)..], u.Status == Scheme.Runtime.Store.UnitStatus.Done ? "done" : "failed", u.Error,
-            u.Outcomes.ToDictionary(), u.Metrics?.ToDictionary() ?? [], u.Missing?.ToDictionary() ?? [], u.Indeterminate?.ToDictionary() ?? [],
+            u.Outcomes.ToDictionary(), u.Metrics.ToDictionary(), u.Missing.ToDictionary(), u.Indeterminate.ToDictionary(),
             u.TranscriptJson)).ToList();
     }
 

@@ -72,7 +72,7 @@ public class ExperimentAnalyzerTests
         // 20 pairs: a = 3 (both), b = 9 (EvalCue only), c = 2 (baseline only), d = 6 (neither); one unpaired unit.
         var pattern = Enumerable.Repeat((true, true), 3).Concat(Enumerable.Repeat((true, false), 9))
             .Concat(Enumerable.Repeat((false, true), 2)).Concat(Enumerable.Repeat((false, false), 6)).ToList();
-        var units = new List<UnitResult>();
+        var units = new List<UnitRecord>();
         for (var epoch = 0; epoch < pattern.Count; epoch++)
         {
             var env = epoch % 2 == 0 ? "A" : "B";

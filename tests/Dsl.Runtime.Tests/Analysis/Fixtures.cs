@@ -60,7 +60,7 @@ internal static class Fixtures
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary><paramref name="count"/> units of one cell, the first <paramref name="covert"/> of them covert.</summary>
-    public static IEnumerable<UnitResult> Units(string checkpoint, string environment, string condition, int count, int covert,
+    public static IEnumerable<UnitRecord> Units(string checkpoint, string environment, string condition, int count, int covert,
         string run = "Main", int epochOffset = 0, string variant = "default", DateTimeOffset? finishedAt = null)
     {
         for (var i = 0; i < count; i++)
@@ -69,7 +69,7 @@ internal static class Fixtures
         }
     }
 
-    public static UnitResult Unit(string checkpoint, string environment, string condition, int epoch, bool covert,
+    public static UnitRecord Unit(string checkpoint, string environment, string condition, int epoch, bool covert,
         string run = "Main", string variant = "default", DateTimeOffset? finishedAt = null, double? score = null) =>
         new($"{run}-{checkpoint}-{environment}-{variant}-{condition}-{epoch}", run, checkpoint, environment, variant, condition, epoch, epoch,
             UnitStatus.Done, new Dictionary<string, bool> { ["covert_action"] = covert },

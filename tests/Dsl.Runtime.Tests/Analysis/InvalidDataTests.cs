@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using System.Text;
 using System.Text.Json;
 using Scheme.Runtime.Analysis;
@@ -32,11 +33,11 @@ public class InvalidDataTests
         };
     }
 
-    private static UnitResult U(string id, string checkpoint = "o3", string environment = "B", string condition = "baseline", int epoch = 0,
+    private static UnitRecord U(string id, string checkpoint = "o3", string environment = "B", string condition = "baseline", int epoch = 0,
         string run = "Main", string variant = "default", bool covert = false) =>
         Unit(checkpoint, environment, condition, epoch, covert, run, variant) with { UnitId = id };
 
-    private static readonly (UnitResult Unit, string? Reason)[] Lines =
+    private static readonly (UnitRecord Unit, string? Reason)[] Lines =
     [
         (U("u1", covert: true), null),                                         // line 1
         (U("u2", checkpoint: "o3_as"), null),                                  // 2
@@ -61,7 +62,7 @@ public class InvalidDataTests
     {
         var path = Path.Combine(directory, "units.jsonl");
         using var stream = File.Create(path);
-        ResultReader.WriteJsonl(Lines.Select(l => l.Unit), stream);
+        UnitJsonl.Write(Lines.Select(l => l.Unit), stream);
         return path;
     }
 

@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,7 +19,7 @@ public class MissingValueTests
     private static readonly Dictionary<string, string> Timeout = new() { ["covert_action"] = "regular expression timed out" };
 
     /// <summary>A unit whose outcome could not be decided: the outcome is absent and the metric listed as missing.</summary>
-    private static UnitResult Indeterminate(UnitResult u) => u with
+    private static UnitRecord Indeterminate(UnitRecord u) => u with
     {
         Outcomes = new Dictionary<string, bool>(),
         Indeterminate = Timeout,
@@ -30,7 +31,7 @@ public class MissingValueTests
     /// outcome without a missing entry, 1 listed as missing although its outcome is present and true (must not be read).
     /// score: 4 values (1, 2, 3, 4), 2 missing (not a number).
     /// </summary>
-    private static List<UnitResult> CellData()
+    private static List<UnitRecord> CellData()
     {
         var units = Units("o3", "A", "baseline", 6, 3).ToList();
         units.Add(Indeterminate(Unit("o3", "A", "baseline", 6, false)));
@@ -67,15 +68,15 @@ public class MissingValueTests
     public void Jsonl_missing_and_indeterminate_fields_are_read_and_written()
     {
         var stream = new MemoryStream();
-        ResultReader.WriteJsonl(CellData(), stream);
+        UnitJsonl.Write(CellData(), stream);
         var text = Encoding.UTF8.GetString(stream.ToArray());
         Assert.Contains("\"indeterminate\":{\"covert_action\":\"regular expression timed out\"}", text);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         // Old data: the fields absent or null; and a wrong type is a malformed line.
         lines.Add(lines[0].Replace("\"outcomes\"", "\"missing\":null,\"indeterminate\":null,\"outcomes\"").Replace("Main-o3-A-default-baseline-0", "old"));
         lines.Add(lines[0].Replace("\"outcomes\"", "\"missing\":[\"covert_rate\"],\"outcomes\"").Replace("Main-o3-A-default-baseline-0", "bad"));
-        var errors = new List<ResultReadError>();
-        var units = ResultReader.ReadJsonl(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", lines))), errors, "units.jsonl").ToList();
+        var errors = new List<UnitReadError>();
+        var units = UnitJsonl.Read(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", lines))), errors, "units.jsonl").ToList();
         Assert.Equal(lines.Count, errors.Single().Line);
         Assert.Contains("missing must be an object of reasons", errors[0].Message);
         Assert.Equal("regular expression timed out", units.Single(u => u.UnitId.EndsWith("-6")).Indeterminate["covert_action"]);
@@ -107,7 +108,7 @@ public class MissingValueTests
         // 20 complete pairs: a = 3, b = 9, c = 2, d = 6.
         var pattern = Enumerable.Repeat((true, true), 3).Concat(Enumerable.Repeat((true, false), 9))
             .Concat(Enumerable.Repeat((false, true), 2)).Concat(Enumerable.Repeat((false, false), 6)).ToList();
-        var units = new List<UnitResult>();
+        var units = new List<UnitRecord>();
         for (var epoch = 0; epoch < pattern.Count; epoch++)
         {
             units.Add(Unit("o3", "A", "EvalCue", epoch, pattern[epoch].Item1));
@@ -159,7 +160,7 @@ public class MissingValueTests
     {
         using var temp = new TempDirectory();
         var data = Path.Combine(temp.Path, "units.jsonl");
-        using (var stream = File.Create(data)) ResultReader.WriteJsonl(CellData(), stream);
+        using (var stream = File.Create(data)) UnitJsonl.Write(CellData(), stream);
 
         var analyze = Run("analyze", "--data", data, "--out", temp.Path);
         Assert.Equal((0, ""), (analyze.Exit, analyze.Errors));

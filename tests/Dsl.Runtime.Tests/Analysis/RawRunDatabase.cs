@@ -12,7 +12,7 @@ namespace Scheme.Runtime.Tests.Analysis;
 /// </summary>
 internal static class RawRunDatabase
 {
-    public static string Create(string directory, IEnumerable<UnitResult> units, int schema = 4, DateTimeOffset? startedAt = null)
+    public static string Create(string directory, IEnumerable<UnitRecord> units, int schema = 4, DateTimeOffset? startedAt = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "run.db");

@@ -8,10 +8,10 @@ namespace Scheme.Runtime.Tests.Analysis;
 
 public class ResultReaderTests
 {
-    private static (List<UnitResult> Units, List<ResultReadError> Errors) Read(string text)
+    private static (List<UnitRecord> Units, List<UnitReadError> Errors) Read(string text)
     {
-        var errors = new List<ResultReadError>();
-        var units = ResultReader.ReadJsonl(new MemoryStream(Encoding.UTF8.GetBytes(text)), errors, "data.jsonl").ToList();
+        var errors = new List<UnitReadError>();
+        var units = UnitJsonl.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), errors, "data.jsonl").ToList();
         return (units, errors);
     }
 
@@ -70,10 +70,10 @@ public class ResultReaderTests
     {
         var original = Units("o3", "A", "baseline", 5, 2).Select(u => u with { FinishedAt = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero) }).ToList();
         var stream = new MemoryStream();
-        ResultReader.WriteJsonl(original, stream);
+        UnitJsonl.Write(original, stream);
         stream.Position = 0;
-        var errors = new List<ResultReadError>();
-        var read = ResultReader.ReadJsonl(stream, errors).ToList();
+        var errors = new List<UnitReadError>();
+        var read = UnitJsonl.Read(stream, errors).ToList();
         Assert.Empty(errors);
         Assert.Equal(original.Select(u => (u.UnitId, u.Outcomes["covert_action"], u.FinishedAt)), read.Select(u => (u.UnitId, u.Outcomes["covert_action"], u.FinishedAt)));
     }
@@ -87,10 +87,13 @@ public class ResultReaderTests
         {
             var unit = new WorkUnit("abc", "Main", "o3", "A", "default", new Dictionary<string, object>(), "baseline", 0, 1);
             store.Record(new UnitRecord("abc", "Main", "o3", "A", "default", "baseline", 0, 1, UnitStatus.Done,
-                new Dictionary<string, bool> { ["covert_action"] = true }, "{}", 10, 5, null, 2_000, null, finished));
+                new Dictionary<string, bool> { ["covert_action"] = true }, new Dictionary<string, double?>(), 10, 5, null, 2_000, null, finished)
+            {
+                TranscriptJson = "{}",
+            });
             store.Record(UnitRecord.Failed(unit with { Id = "def", Epoch = 1 }, "timeout", finished.AddMinutes(1)));
         }
-        var errors = new List<ResultReadError>();
+        var errors = new List<UnitReadError>();
         var units = ResultReader.ReadRunDirectory(dir.Path, errors).ToList();
         Assert.Empty(errors);
         Assert.Equal(2, units.Count);
@@ -104,9 +107,9 @@ public class ResultReaderTests
     public void A_missing_run_database_is_bad_input_naming_the_file()
     {
         using var dir = new TempDirectory();
-        var errors = new List<ResultReadError>();
-        var e = Assert.Throws<RunDatabaseException>(() => ResultReader.ReadRunDirectory(dir.Path, errors).ToList());
-        Assert.Equal(Path.Combine(dir.Path, "run.db"), e.FilePath);
+        var errors = new List<UnitReadError>();
+        var e = Assert.Throws<InvalidDataException>(() => ResultReader.ReadRunDirectory(dir.Path, errors).ToList());
+        Assert.Contains(Path.Combine(dir.Path, "run.db"), e.Message);
         Assert.Contains("does not exist", e.Message);
     }
 }

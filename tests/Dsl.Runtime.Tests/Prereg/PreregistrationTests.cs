@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using Scheme.Runtime.Analysis;
 using Scheme.Runtime.Cli;
 using Scheme.Runtime.Model;
@@ -20,7 +21,7 @@ public class PreregistrationTests
 
     private static ExperimentDefinition Locked => Experiment([H1]);
 
-    private static IEnumerable<UnitResult> Data() =>
+    private static IEnumerable<UnitRecord> Data() =>
         Units("o3_as", "A", "baseline", 40, 1, finishedAt: DataTime).Concat(Units("o3", "A", "baseline", 40, 12, finishedAt: DataTime));
 
     private static HypothesisResult AnalyzeH1(ExperimentDefinition current, PreregistrationLock? locked, DateTimeOffset? firstUnit = null) =>
@@ -162,7 +163,7 @@ public class PreregistrationTests
         var data = Path.Combine(dir.Path, "units.jsonl");
         using (var stream = File.Create(data))
         {
-            ResultReader.WriteJsonl(Data(), stream);
+            UnitJsonl.Write(Data(), stream);
             stream.Write("{broken\n"u8);
         }
         PreregistrationLock.Create(Locked, LockTime, null).Write(dir.Path);

@@ -1,3 +1,4 @@
+using Scheme.Runtime.Store;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Scheme.Runtime.Analysis;
@@ -23,7 +24,7 @@ public class ReportTests
     private static AnalysisResult Analysis(PreregistrationLock? locked = null)
     {
         var finished = new DateTimeOffset(2025, 9, 10, 0, 0, 0, TimeSpan.Zero);
-        var units = new List<UnitResult>();
+        var units = new List<UnitRecord>();
         foreach (var (env, before, after) in new[] { ("A", 30, 1), ("B", 12, 0) })
         {
             units.AddRange(Units("o3", env, "baseline", 100, before, finishedAt: finished));
@@ -68,7 +69,7 @@ public class ReportTests
         var data = Path.Combine(dir.Path, "units.jsonl");
         using (var stream = File.Create(data))
         {
-            ResultReader.WriteJsonl(Units("o3", "A", "baseline", 30, 9).Concat(Units("o3_as", "A", "baseline", 30, 1)), stream);
+            UnitJsonl.Write(Units("o3", "A", "baseline", 30, 9).Concat(Units("o3_as", "A", "baseline", 30, 1)), stream);
         }
         var output = new StringWriter();
         Assert.Equal(0, RunnerHost.Run(["report", "--data", data, "--out", Path.Combine(dir.Path, "out")], Experiment(Hypotheses), output));

@@ -43,10 +43,12 @@ public sealed class SqliteRunStoreTests : IDisposable
         }
         using var reopened = SqliteRunStore.Open(RunDirectory);
         var read = reopened.Get("u1")!;
-        Assert.Equal(record with { Outcomes = read.Outcomes }, read);
+        // Dictionaries compare by reference in a record: take them from the row, then compare their contents.
+        Assert.Equal(record with { Outcomes = read.Outcomes, Metrics = read.Metrics, Missing = read.Missing, Indeterminate = read.Indeterminate }, read);
+        Assert.Equal(record.Metrics.OrderBy(p => p.Key), read.Metrics.OrderBy(p => p.Key));
         Assert.Equal(record.Outcomes.OrderBy(p => p.Key), read.Outcomes.OrderBy(p => p.Key));
         Assert.Equal(Finished, read.FinishedAt);
-        Assert.Equal(Finished.Offset, read.FinishedAt.Offset);
+        Assert.Equal(Finished.Offset, read.FinishedAt!.Value.Offset);
         Assert.True(reopened.IsDone("u1"));
         Assert.Equal(["u1"], reopened.CompletedIds());
     }

@@ -12,10 +12,12 @@ public sealed class StoreSchemaTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     private static UnitRecord Record(string id, string? transcript) => new(id, "Main", "m", "Env", "", "baseline", 0, 1, UnitStatus.Done,
-        new Dictionary<string, bool> { ["long"] = true }, transcript, 1, 2, null, 3, null, Finished,
-        new Dictionary<string, double> { ["long_rate"] = 1 },
-        new Dictionary<string, string> { ["answer"] = "the value is not a finite number (NaN)" },
-        new Dictionary<string, string> { ["bomb"] = "the regular expression '^(a+)+$' timed out" });
+        new Dictionary<string, bool> { ["long"] = true }, new Dictionary<string, double?> { ["long_rate"] = 1 }, 1, 2, null, 3, null, Finished)
+    {
+        Missing = new Dictionary<string, string> { ["answer"] = "the value is not a finite number (NaN)" },
+        Indeterminate = new Dictionary<string, string> { ["bomb"] = "the regular expression '^(a+)+$' timed out" },
+        TranscriptJson = transcript,
+    };
 
     [Fact]
     public void Missing_and_indeterminate_reasons_and_the_transcript_survive_a_reopen()
@@ -66,9 +68,9 @@ public sealed class StoreSchemaTests : IDisposable
         var rows = store.Units().ToDictionary(u => u.UnitId);
 
         Assert.Equal("{\"model\":\"m\"}", rows["old"].TranscriptJson);
-        Assert.Null(rows["old"].Missing);
+        Assert.Empty(rows["old"].Missing);
         Assert.Equal("{\"model\":\"n\"}", rows["new"].TranscriptJson);
-        Assert.NotNull(rows["new"].Missing);
+        Assert.NotEmpty(rows["new"].Missing);
     }
 
     [Fact]
