@@ -8,8 +8,8 @@ namespace Scheme.Runtime.Reports;
 public sealed record ReportFiles(string Markdown, string Html, string Json, IReadOnlyList<string> Plots);
 
 /// <summary>
-/// Writes report.md (plots as PNG files in report_plots/ beside it), report.html (one self-contained file: inline
-/// CSS, plots as base64 PNG) and analysis.json.
+/// Writes report.md (plots as SVG files in report_plots/ beside it), report.html (one self-contained file: inline
+/// CSS, plots as inline SVG) and analysis.json.
 /// </summary>
 public static class ReportWriter
 {
@@ -26,7 +26,7 @@ public static class ReportWriter
         foreach (var plot in plots)
         {
             var path = Path.Combine(plotDirectory, plot.File);
-            File.WriteAllBytes(path, plot.Png);
+            File.WriteAllText(path, plot.Svg);
             plotPaths.Add(path);
         }
         var markdown = Path.Combine(directory, "report.md");
@@ -39,29 +39,29 @@ public static class ReportWriter
     }
 
     /// <param name="Section">Where the plot goes: "hypotheses", "metric NAME" or "before-after INDEX".</param>
-    public sealed record Figure(string Section, string File, string Caption, byte[] Png);
+    public sealed record Figure(string Section, string File, string Caption, string Svg);
 
     public static IReadOnlyList<Figure> Plots(AnalysisResult result)
     {
         var figures = new List<Figure>();
         if (ReportPlots.Forest(result) is { } forest)
         {
-            figures.Add(new Figure("hypotheses", "hypotheses_forest.png", "Forest plot of the hypotheses", forest));
+            figures.Add(new Figure("hypotheses", "hypotheses_forest.svg", "Forest plot of the hypotheses", forest));
         }
         for (var i = 0; i < result.BeforeAfter.Count; i++)
         {
             var view = result.BeforeAfter[i];
-            if (ReportPlots.BeforeAfter(view) is { } png)
+            if (ReportPlots.BeforeAfter(view) is { } svg)
             {
-                figures.Add(new Figure($"before-after {i}", $"before_after_{Slug(view.Metric)}_{Slug(view.Condition)}_{i}.png",
-                    $"{view.Metric}: {view.Before} vs {view.After} per environment ({view.Condition})", png));
+                figures.Add(new Figure($"before-after {i}", $"before_after_{Slug(view.Metric)}_{Slug(view.Condition)}_{i}.svg",
+                    $"{view.Metric}: {view.Before} vs {view.After} per environment ({view.Condition})", svg));
             }
         }
         foreach (var metric in result.Metrics.Select(r => r.Metric).Distinct())
         {
-            if (ReportPlots.Metric(result, metric) is { } png)
+            if (ReportPlots.Metric(result, metric) is { } svg)
             {
-                figures.Add(new Figure($"metric {metric}", $"metric_{Slug(metric)}.png", $"{metric} by cell with 95% intervals", png));
+                figures.Add(new Figure($"metric {metric}", $"metric_{Slug(metric)}.svg", $"{metric} by cell with 95% intervals", svg));
             }
         }
         return figures;
@@ -142,7 +142,7 @@ public static class ReportWriter
             td.exploratory { color: #a0522d; }
             ul.notes { font-size: .85rem; color: #555; }
             figure { margin: 1rem 0; }
-            figure img { max-width: 100%; border: 1px solid #ddd; }
+            figure svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
             figcaption { font-size: .85rem; color: #555; }
             """);
         html.AppendLine("</style></head><body>");
@@ -200,7 +200,7 @@ public static class ReportWriter
         }
         foreach (var figure in figures)
         {
-            html.AppendLine($"<figure><img alt=\"{E(figure.Caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(figure.Png)}\"><figcaption>{E(figure.Caption)}</figcaption></figure>");
+            html.AppendLine($"<figure>{figure.Svg}<figcaption>{E(figure.Caption)}</figcaption></figure>");
         }
     }
 

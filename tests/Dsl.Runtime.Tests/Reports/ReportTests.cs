@@ -44,20 +44,22 @@ public class ReportTests
         Assert.Contains("| hypothesis | comparison | test | n left/right (excluded) | estimate | 95% interval | p | corrected p | alpha | decision | standing |", md);
         Assert.Contains("| H1", md);
         Assert.Contains("exploratory", md);
-        Assert.Contains("](report_plots/hypotheses_forest.png)", md);
+        Assert.Contains("](report_plots/hypotheses_forest.svg)", md);
         Assert.Equal(files.Plots.Count, Regex.Matches(md, @"!\[").Count);
         Assert.All(files.Plots, p => Assert.True(File.Exists(p)));
 
         var html = File.ReadAllText(files.Html);
         Assert.DoesNotContain("report_plots/", html);
-        var images = Regex.Matches(html, "src=\"data:image/png;base64,([^\"]+)\"");
+        var figures = Regex.Matches(html, "<figure>(<svg .*?</svg>)<figcaption>", RegexOptions.Singleline);
         // Forest plot, two before/after views (baseline, EvalCue), and one per metric with data.
-        Assert.Equal(4, images.Count);
-        foreach (Match image in images)
+        Assert.Equal(4, figures.Count);
+        foreach (Match figure in figures)
         {
-            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(image.Groups[1].Value));
-            Assert.True(bitmap.Width >= 800 && bitmap.Height >= 200);
-            Assert.True(ColoredPixels(bitmap) > 200, "a plot is blank");
+            // Well-formed SVG with one marker per estimate and an interval line through each.
+            var svg = System.Xml.Linq.XDocument.Parse(figure.Groups[1].Value).Root!;
+            var markers = svg.Descendants().Count(e => e.Name.LocalName == "circle");
+            Assert.True(markers >= 2, $"a plot has {markers} markers");
+            Assert.True(svg.Descendants().Count(e => e.Name.LocalName == "line" && e.Attribute("stroke-width")?.Value == "2") >= markers - 2);
         }
         Assert.Contains("\"hypotheses\":", File.ReadAllText(files.Json));
     }
@@ -96,7 +98,7 @@ public class ReportTests
 
         var dom = RunChromium(chromium, profile, "--dump-dom", url);
         Assert.Equal(4, Regex.Matches(dom, "<table").Count); // hypotheses, two before/after views, one metric
-        Assert.Equal(4, Regex.Matches(dom, "<img ").Count);
+        Assert.Equal(4, Regex.Matches(dom, "<figure><svg ").Count);
         Assert.Contains("<th>hypothesis</th>", dom);
 
         RunChromium(chromium, profile, $"--screenshot={screenshot}", "--window-size=1200,3000", url);
@@ -135,7 +137,6 @@ public class ReportTests
         return stdout.Result;
     }
 
-    private static int ColoredPixels(SKBitmap bitmap) => Count(bitmap, c => Math.Abs(c.Red - c.Blue) > 40 || Math.Abs(c.Red - c.Green) > 40);
 
     private static int Count(SKBitmap bitmap, Func<SKColor, bool> match)
     {
