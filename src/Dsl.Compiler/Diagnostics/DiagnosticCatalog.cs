@@ -69,14 +69,14 @@ public static class DiagnosticCatalog
         "'{0}' is not a valid value for {1}. Valid values: {2}.{3}");
     public static readonly DiagnosticDescriptor DuplicateOutcome = new("SCH0124", Error, "Duplicate outcome",
         "Outcome '{0}' is defined twice in environment '{1}'. Outcome names must be unique within an environment.");
+    public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
+        "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
     public static readonly DiagnosticDescriptor ReservedName = new("SCH0126", Error, "Name reserved by the generated code",
         "'{0}' {1}, so the generated C# could not use it. Choose another name.");
     public static readonly DiagnosticDescriptor SameFileName = new("SCH0127", Error, "Two files with one name",
         "This suite has two files named '{0}' ({1} and {2}); their generated C# would overwrite each other. Rename one.");
     public static readonly DiagnosticDescriptor CSharpMethodConflict = new("SCH0128", Error, "C# method with two signatures",
         "csharp(\"{0}\") is used here as {1} but at {2} as {3}; one C# method has one return type. Use two methods.");
-    public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
-        "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch",
