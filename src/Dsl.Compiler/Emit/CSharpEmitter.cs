@@ -80,7 +80,19 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             ["experiment"] = experiment,
             ["entry_point"] = options.GenerateEntryPoint,
         };
-        var context = new TemplateContext { MemberRenamer = m => m.Name, StrictVariables = true };
+        var context = new TemplateContext
+        {
+            MemberRenamer = m => m.Name,
+            StrictVariables = true,
+            // Scriban's defaults protect a renderer of untrusted templates: 1,000 loop iterations and values cut
+            // at 1 MB. Our one template is trusted and its input is the whole suite, so a limit here would only
+            // stop a large suite or silently cut a large loaded file. None, and never cut without an error.
+            LoopLimit = 0,
+            LimitToString = 0,
+            OutputLimit = null,
+            OnStringLimit = ScriptLimitBehavior.Throw,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+        };
         context.PushGlobal(globals);
         var content = FileTemplate.Value.Render(context).Replace("\r\n", "\n");
         return new GeneratedFile(unit.File.Path, Path.GetFileName(unit.File.Path) + ".g.cs", content);
