@@ -77,6 +77,8 @@ public static class DiagnosticCatalog
         "This suite has two files named '{0}' ({1} and {2}); their generated C# would overwrite each other. Rename one.");
     public static readonly DiagnosticDescriptor CSharpMethodConflict = new("SCH0128", Error, "C# method with two signatures",
         "csharp(\"{0}\") is used here as {1} but at {2} as {3}; one C# method has one return type. Use two methods.");
+    public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold",
+        "The path of this file contains {0}, which a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#. Rename the file or the folder that holds it.");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch",

@@ -120,6 +120,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         }
         CheckExperimentCount();
         CheckFileNames();
+        CheckLinePaths();
         return simulateBlocks;
     }
 
@@ -185,6 +186,21 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             foreach (var other in group.Skip(1))
             {
                 diagnostics.Report(DiagnosticCatalog.SameFileName, other.File, new Scheme.Compiler.Text.TextSpan(0, 0), group.Key, first.File.Path, other.File.Path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every generated file names its source in #line directives, which cannot hold a quote or a line break:
+    /// such a path is refused here, so the name of a file or folder never becomes code.
+    /// </summary>
+    private void CheckLinePaths()
+    {
+        foreach (var unit in units)
+        {
+            if ((Scheme.Compiler.Emit.LineMap.Unwritable(unit.File.Path) ?? Scheme.Compiler.Emit.LineMap.Unwritable(unit.File.FullPath)) is { } reason)
+            {
+                diagnostics.Report(DiagnosticCatalog.UnwritablePath, unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), reason);
             }
         }
     }
