@@ -77,6 +77,10 @@ public static class DiagnosticCatalog
         "This suite has two files named '{0}' ({1} and {2}); their generated C# would overwrite each other. Rename one.");
     public static readonly DiagnosticDescriptor CSharpMethodConflict = new("SCH0128", Error, "C# method with two signatures",
         "csharp(\"{0}\") is used here as {1} but at {2} as {3}; one C# method has one return type. Use two methods.");
+    public static readonly DiagnosticDescriptor SameCSharpName = new("SCH0130", Error, "Two names, one C# method",
+        "{0} and {1} would both become the C# method {2} of {3}. Rename one.");
+    public static readonly DiagnosticDescriptor NameTooLong = new("SCH0131", Error, "Name too long for C#",
+        "{0} is {1} characters long and becomes a C# identifier, which C# limits to {2} characters. Shorten it.");
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold",
         "The path of this file contains {0}, which a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#. Rename the file or the folder that holds it.");
 

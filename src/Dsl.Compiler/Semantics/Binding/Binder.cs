@@ -12,7 +12,7 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics, FileDependencies dependencies)
 {
-    private readonly DeclarationTable _table = new();
+    private readonly DeclarationTable _table = new(GeneratedNames.FileClasses(units.Select(u => u.File.Path), experiment: null));
     private readonly JudgeRegistry _judges = new();
     private readonly Dictionary<Symbol, BinderContext> _contexts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
@@ -75,6 +75,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             Judges = _judges.All,
         };
         new DesignChecker(model, ContextOf).Check();
+        new GeneratedNameChecker(model, ContextOf).Check();
         new UsageAnalyzer(_table, ContextOf).Report();
         return model;
     }
@@ -100,9 +101,14 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 var symbol = Create(declaration, unit.File);
                 _contexts[symbol] = context;
                 // A reserved name is still declared, so its uses are not reported as unknown too.
-                if (ReservedBy(declaration.Name.Text) is { } reason)
+                if (_table.ReservedBy(declaration.Name.Text) is { } reason)
                 {
                     context.Report(DiagnosticCatalog.ReservedName, declaration.Name.Span, declaration.Name.Text, reason);
+                }
+                if (declaration.Name.Text.Length > GeneratedNames.MaxIdentifierLength)
+                {
+                    context.Report(DiagnosticCatalog.NameTooLong, declaration.Name.Span, $"The name of {declaration.Kind.ToString().ToLowerInvariant()} {declaration.Name.Text[..20]}...",
+                        declaration.Name.Text.Length, GeneratedNames.MaxIdentifierLength);
                 }
                 if (declaration.Name.Text == RunSymbol.Baseline)
                 {
@@ -165,16 +171,6 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                     break;
             }
         }
-    }
-
-    private string? ReservedBy(string name)
-    {
-        if (GeneratedNames.Reserved.Contains(name))
-        {
-            return "is the name of a type the generated code uses";
-        }
-        var file = units.FirstOrDefault(u => GeneratedNames.FileClass(u.File.Path) == name);
-        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file.File.Path)}";
     }
 
     /// <summary>Generated files are named after their sources, so two sources may not share a file name.</summary>
