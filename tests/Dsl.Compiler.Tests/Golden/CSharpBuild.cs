@@ -30,12 +30,13 @@ internal static class CSharpBuild
         return CSharpSyntaxTree.ParseText(SourceText.From(bytes, bytes.Length, Encoding.UTF8), ParseOptions, path);
     }
 
+    /// <summary>Every warning wave on (warning level 9999), as the SDK's latest analysis level does.</summary>
     public static CSharpCompilation Create(string assemblyName, IEnumerable<SyntaxTree> trees, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
         var usings = CSharpSyntaxTree.ParseText(
             "global using System; global using System.Linq; global using System.Collections.Generic;", ParseOptions);
         return CSharpCompilation.Create(assemblyName, trees.Append(usings), References.Value,
-            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: true));
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: true, warningLevel: 9999));
     }
 
     /// <returns>The diagnostics of emitting (warnings and errors), and the image when there was no error.</returns>
