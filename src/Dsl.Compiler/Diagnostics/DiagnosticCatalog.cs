@@ -82,7 +82,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NameTooLong = new("SCH0131", Error, "Name too long for C#",
         "{0} is {1} characters long and becomes a C# identifier, which C# limits to {2} characters. Shorten it.");
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold",
-        "The path of this file contains {0}, which a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#. Rename the file or the folder that holds it.");
+        "The path of this file contains {0}, which {1}. Rename the file or the folder that holds it.");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch",

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Scheme.Compiler.Emit;
+using Scheme.Compiler.Tests.Fuzz;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
 using Scheme.Runtime.Model;
@@ -11,6 +12,7 @@ namespace Scheme.Compiler.Tests.Emit;
 /// The emitter has no silent limit: Scriban stops a loop at 1,000 iterations and cuts a value past 1 MB by
 /// default, which would have stopped a large suite with an internal error and cut a large loaded file.
 /// </summary>
+[Collection(LargeCompilations.Name)]
 public sealed class LargeOutputTests
 {
     [Fact]

@@ -17,6 +17,7 @@ namespace Scheme.Compiler.Tests.Fuzz;
 /// node for node, as the same suite with plain values, no other type, member or attribute (such as
 /// [ModuleInitializer]), and every string value read back exactly. Suites are compiled by Roslyn in batches.
 /// </summary>
+[Collection(LargeCompilations.Name)]
 public sealed class EmitterFuzzTests(ITestOutputHelper output)
 {
     // 1,200 suites of some 45 hostile strings, names and paths each; the compiler front end, not Roslyn, takes most of the time.

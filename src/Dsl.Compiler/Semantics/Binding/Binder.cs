@@ -187,16 +187,24 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
     }
 
     /// <summary>
-    /// Every generated file names its source in #line directives, which cannot hold a quote or a line break:
-    /// such a path is refused here, so the name of a file or folder never becomes code.
+    /// Every generated file names its source in #line directives, which cannot hold a quote or a line break, and is
+    /// itself named after its source's file name, which C#'s compiler is given in a response file that drops tabs
+    /// and other control characters. Such a path is refused here, so the name of a file or folder never becomes code.
     /// </summary>
     private void CheckLinePaths()
     {
         foreach (var unit in units)
         {
-            if ((Scheme.Compiler.Emit.LineMap.Unwritable(unit.File.Path) ?? Scheme.Compiler.Emit.LineMap.Unwritable(unit.File.FullPath)) is { } reason)
+            var reason = Emit.LineMap.Unwritable(unit.File.Path) ?? Emit.LineMap.Unwritable(unit.File.FullPath);
+            var explanation = "a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#";
+            if (reason is null && Path.GetFileName(unit.File.Path).FirstOrDefault(char.IsControl) is var c and not '\0')
             {
-                diagnostics.Report(DiagnosticCatalog.UnwritablePath, unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), reason);
+                reason = $"a control character (U+{(int)c:X4}) in its file name";
+                explanation = "C#'s compiler drops from the name of the file generated from it, so the build could not find that file";
+            }
+            if (reason is not null)
+            {
+                diagnostics.Report(DiagnosticCatalog.UnwritablePath, unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), reason, explanation);
             }
         }
     }
