@@ -100,6 +100,11 @@ public sealed class SchemeCompile : ToolTask
         {
             lines.Add("--dependencies=" + DependencyFile);
         }
+        if (!string.IsNullOrEmpty(ProjectDirectory))
+        {
+            // Files a suite imports or loads from outside the project are warned about (SCH0606).
+            lines.Add("--project-dir=" + ProjectDirectory);
+        }
         lines.AddRange(Sources.Select(s => s.ItemSpec));
         return string.Join("\n", lines.Select(l => "\"" + l + "\""));
     }

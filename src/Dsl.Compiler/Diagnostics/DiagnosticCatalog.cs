@@ -81,6 +81,8 @@ public static class DiagnosticCatalog
         "{0} and {1} would both become the C# method {2} of {3}. Rename one.");
     public static readonly DiagnosticDescriptor NameTooLong = new("SCH0131", Error, "Name too long for C#",
         "{0} is {1} characters long and becomes a C# identifier, which C# limits to {2} characters. Shorten it.");
+    public static readonly DiagnosticDescriptor UnreadableSource = new("SCH0132", Error, "Cannot read a source file",
+        "This .scheme file cannot be read: {0}. Give the compiler regular .scheme files of at most 16 MiB.");
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold",
         "The path of this file contains {0}, which {1}. Rename the file or the folder that holds it.");
 
@@ -172,6 +174,8 @@ public static class DiagnosticCatalog
         "Environment '{0}' declares no covert_action detector, so rate(covert_action) has no data from it.");
     public static readonly DiagnosticDescriptor NoSimulatedValue = new("SCH0605", Warning, "No simulated value",
         "Hypothesis '{0}' compares {1}, which the simulate block gives no value, so offline runs and power analysis treat it as 0.");
+    public static readonly DiagnosticDescriptor OutsideProject = new("SCH0606", Warning, "File outside the project",
+        "'{0}' lies outside the project folder {1} (symbolic links followed), yet its text is compiled into the runner. Keep the files a study reads inside its project, where they are reviewed with it.");
 
     /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
     public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =

@@ -498,6 +498,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 reason);
             return null;
         }
+        if (context.Dependencies.IsOutsideProject(full))
+        {
+            context.Report(DiagnosticCatalog.OutsideProject, arguments[0].Syntax.Span, path, context.Dependencies.ProjectDirectory);
+        }
         return text;
     }
 
