@@ -20,9 +20,9 @@ namespace Scheme.Compiler.Tests.Fuzz;
 [Collection(LargeCompilations.Name)]
 public sealed class EmitterFuzzTests(ITestOutputHelper output)
 {
-    // 1,200 suites of some 45 hostile strings, names and paths each; the compiler front end, not Roslyn, takes most of the time.
-    private const int Batches = 5;
-    private const int SuitesPerBatch = 240;
+    // 2,400 suites of some 45 hostile strings, names and paths each; the compiler front end, not Roslyn, takes most of the time.
+    private const int Batches = 8;
+    private const int SuitesPerBatch = 300;
 
     /// <summary>The refusals a hostile suite may earn: each names something C# cannot hold or the language forbids.</summary>
     private static readonly HashSet<string> Refusals =

@@ -106,7 +106,8 @@ internal sealed class HostileSuite
         var result = new HostileSuite
         {
             Text = suite.ToString(),
-            Path = plain ? $"suites/suite{index}.scheme" : $"{text.FileName("p", random.Next(10) > 0)}/{text.FileName("s", inLineDirectives: true)}.scheme",
+            // Mostly a path C# can hold; now and then a folder with a quote or line break, or a file name with a control character.
+            Path = plain ? $"suites/suite{index}.scheme" : $"{text.FileName("p", random.Next(10) > 0)}/{FileName(random, text)}.scheme",
             FullPath = System.IO.Path.Combine(folder.FullPath, $"suite{index}.scheme"),
             Namespace = $"F{index}" + (plain || random.Next(2) == 0 ? "" : "." + NamespacePart(random)),
             Experiment = experiment,
@@ -121,6 +122,12 @@ internal sealed class HostileSuite
         result.Stored.AddRange(result.Fields);
         result.InLambdas.AddRange([detector, pattern, workspacePath, spec, principle0]);
         return result;
+    }
+
+    private static string FileName(Random random, HostileText text)
+    {
+        var name = text.FileName("s", inLineDirectives: true);
+        return random.Next(10) == 0 ? name : string.Concat(name.Where(c => !char.IsControl(c)));
     }
 
     /// <summary>csharp("...") takes a string, so its method name can be anything: a hostile name or hostile text.</summary>
