@@ -17,6 +17,7 @@ SIMULATE     : 'simulate';
 HYPOTHESIS   : 'hypothesis';
 PARAM        : 'param';
 WORKSPACE    : 'workspace';
+LIMITS       : 'limits';
 FILE         : 'file';
 FOLLOWUP     : 'followup';
 EXPECT       : 'expect';

@@ -28,6 +28,7 @@ member
     : name COLON expression                                  # propertyMember
     | PARAM name COLON expression                            # paramMember
     | WORKSPACE LBRACE workspaceFile* RBRACE                 # workspaceMember
+    | LIMITS block                                           # limitsMember
     | FOLLOWUP string ARROW name COLON expression            # followupMember
     | EXPECT expression                                      # expectMember
     | name (LBRACK expressionList RBRACK)? ASSIGN expression # assignmentMember
@@ -74,7 +75,7 @@ string : STRING | TRIPLE_STRING | UNTERMINATED_STRING | UNTERMINATED_TRIPLE_STRI
 
 // Soft keywords: words that are keywords in one position are still usable as names elsewhere.
 name
-    : ID | FILE | PARAM | WORKSPACE | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
+    : ID | FILE | PARAM | WORKSPACE | LIMITS | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
     | SPEC | CHECKPOINT | ENVIRONMENT | EXPERIMENT | MANIPULATION | SIMULATE | HYPOTHESIS | FOLLOWUP
     | IMPORT | EXTENDS
     ;

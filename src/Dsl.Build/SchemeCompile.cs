@@ -55,19 +55,42 @@ public sealed class SchemeCompile : ToolTask
                 "The .scheme compiler was not found at '{0}'. Build src/Dsl.Cli first, or restore the Scheme.Dsl package.", CompilerPath);
             return false;
         }
-        return base.ValidateParameters();
+        var ok = true;
+        foreach (var source in Sources.Select(s => s.ItemSpec).Where(s => !Passable(s)))
+        {
+            Log.LogError(null, "SCH9007", null, source, 0, 0, 0, 0,
+                "This .scheme file cannot be given to the compiler: its path contains a quote or a line break, which a response file cannot carry. Rename the file or the folder that holds it.");
+            ok = false;
+        }
+        foreach (var (name, value) in new[] { ("SchemeOutputDirectory", OutputDirectory), ("the dependency file", DependencyFile ?? ""), ("the project directory", ProjectDirectory ?? "") })
+        {
+            if (!Passable(value))
+            {
+                Log.LogError(null, "SCH9007", null, null, 0, 0, 0, 0,
+                    "The path of {0} ('{1}') contains a quote or a line break, which a response file cannot carry to the .scheme compiler. Choose a path without them.", name, value);
+                ok = false;
+            }
+        }
+        return ok && base.ValidateParameters();
     }
 
-    protected override string GenerateCommandLineCommands() => Quote(CompilerPath);
+    protected override string GenerateCommandLineCommands() => "\"" + CompilerPath + "\"";
 
-    /// <summary>Arguments go in a response file (System.CommandLine reads @file), so long item lists are fine.</summary>
+    /// <summary>
+    /// Arguments go in a response file, so long item lists are fine. System.CommandLine 2.0 reads it line by line:
+    /// it skips a line that starts with '#', splits words at whitespace outside quotes, drops every quote (there is
+    /// no escape for one) and reads a word starting with '@' as another response file. So every line is one quoted
+    /// word, options are written --name=value (a value starting with '@' is then not a word of its own), and a value
+    /// holding a quote or a line break is refused in <see cref="ValidateParameters"/>. Sources are full paths, which
+    /// never start with '@'.
+    /// </summary>
     protected override string GenerateResponseFileCommands()
     {
-        var lines = new List<string> { "compile", "--out", OutputDirectory };
+        var lines = new List<string> { "compile", "--out=" + OutputDirectory };
         if (!string.IsNullOrEmpty(Namespace))
         {
-            lines.Add("--namespace");
-            lines.Add(Namespace);
+            // The compiler turns every character C# does not allow in a namespace into '_'; these first, as they cannot be passed.
+            lines.Add("--namespace=" + Namespace.Replace('"', '_').Replace('\r', '_').Replace('\n', '_'));
         }
         if (!GenerateEntryPoint)
         {
@@ -75,15 +98,18 @@ public sealed class SchemeCompile : ToolTask
         }
         if (!string.IsNullOrEmpty(DependencyFile))
         {
-            lines.Add("--dependencies");
-            lines.Add(DependencyFile!);
+            lines.Add("--dependencies=" + DependencyFile);
+        }
+        if (!string.IsNullOrEmpty(ProjectDirectory))
+        {
+            // Files a suite imports or loads from outside the project are warned about (SCH0606).
+            lines.Add("--project-dir=" + ProjectDirectory);
         }
         lines.AddRange(Sources.Select(s => s.ItemSpec));
-        return string.Join("\n", lines.Select(Quote));
+        return string.Join("\n", lines.Select(l => "\"" + l + "\""));
     }
 
     protected override Encoding ResponseFileEncoding => new UTF8Encoding(false);
 
-    private static string Quote(string value) =>
-        value.Length > 0 && value.All(c => !char.IsWhiteSpace(c) && c != '"' && c != '\'') ? value : "\"" + value.Replace("\"", "\\\"") + "\"";
+    private static bool Passable(string value) => value.IndexOfAny(['"', '\r', '\n']) < 0;
 }

@@ -17,16 +17,18 @@ internal static class CompileCommand
         var ns = new Option<string>("--namespace") { Description = "Namespace of the generated types.", DefaultValueFactory = _ => EmitOptions.DefaultNamespace };
         var noEntryPoint = new Option<bool>("--no-entry-point") { Description = "Do not generate Main (for libraries or projects with their own)." };
         var dependencies = new Option<string?>("--dependencies") { Description = "Write every other file the compilation read (imports, load(), rubric()) to this file, one per line." };
+        var projectDir = ProjectDirectoryOption();
         var command = new Command("compile", "Compile .scheme files to C#; exit 1 on errors (nothing is written then).");
         command.Arguments.Add(files);
         command.Options.Add(outDir);
         command.Options.Add(ns);
         command.Options.Add(noEntryPoint);
         command.Options.Add(dependencies);
+        command.Options.Add(projectDir);
         command.SetAction(parse =>
         {
             var options = new EmitOptions(parse.GetValue(ns)!, !parse.GetValue(noEntryPoint));
-            var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, error);
+            var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, parse.GetValue(projectDir), error);
             if (result is null)
             {
                 return exitCode;
@@ -57,6 +59,12 @@ internal static class CompileCommand
         });
         return command;
     }
+
+    /// <summary>Files imported or loaded from outside this folder earn warning SCH0606; the build passes the project's.</summary>
+    internal static Option<string?> ProjectDirectoryOption() => new("--project-dir")
+    {
+        Description = "The folder the suite's files belong to (default: the deepest folder holding every input); an imported or loaded file outside it is warned about.",
+    };
 
     /// <summary>Same content, same file: the timestamp stays, and nothing downstream rebuilds.</summary>
     internal static void WriteIfChanged(string path, string content)

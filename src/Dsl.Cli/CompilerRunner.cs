@@ -1,6 +1,5 @@
 using Scheme.Compiler;
 using Scheme.Compiler.Emit;
-using Scheme.Compiler.Text;
 
 namespace Scheme.Cli;
 
@@ -14,7 +13,8 @@ internal static class CompilerRunner
     private const int StackSize = 64 * 1024 * 1024;
 
     /// <returns>The result, or the exit code to stop with (bad usage, or a compiler bug).</returns>
-    public static (CompilationResult? Result, int ExitCode) Compile(IReadOnlyList<string> paths, EmitOptions options, TextWriter error)
+    /// <param name="projectDirectory">The folder the suite's files belong to; null for the deepest folder holding every input.</param>
+    public static (CompilationResult? Result, int ExitCode) Compile(IReadOnlyList<string> paths, EmitOptions options, string? projectDirectory, TextWriter error)
     {
         var missing = paths.Where(p => !File.Exists(p)).ToList();
         foreach (var path in missing)
@@ -35,7 +35,7 @@ internal static class CompilerRunner
         {
             try
             {
-                result = SchemeCompilation.Compile(paths.Select(SourceFile.Read), options);
+                result = SchemeCompilation.CompileFiles(paths, options, projectDirectory);
             }
             catch (Exception e)
             {

@@ -2,14 +2,17 @@ namespace Scheme.Compiler;
 
 /// <summary>
 /// Every file a compilation read besides its inputs (imports, load(), rubric()), so the build can rerun
-/// the compiler when any of them changes.
+/// the compiler when any of them changes; and the project folder they are expected to lie in.
 /// </summary>
-public sealed class FileDependencies
+/// <param name="projectDirectory">The project folder, symbolic links resolved; null when there is none to compare with.</param>
+public sealed class FileDependencies(string? projectDirectory = null)
 {
     private readonly SortedSet<string> _paths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool Ok, string Text, string Reason)> _contents = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Paths => _paths;
+
+    public string? ProjectDirectory { get; } = projectDirectory;
 
     public void Add(string fullPath) => _paths.Add(fullPath);
 
@@ -25,4 +28,7 @@ public sealed class FileDependencies
         (text, reason) = (entry.Text, entry.Reason);
         return entry.Ok;
     }
+
+    /// <summary>Whether a file, symbolic links followed, lies outside the project folder (SCH0606).</summary>
+    public bool IsOutsideProject(string fullPath) => ProjectDirectory is not null && !Text.FileReader.IsInside(fullPath, ProjectDirectory);
 }

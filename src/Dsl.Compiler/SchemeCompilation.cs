@@ -23,12 +23,47 @@ public sealed record CompilationResult(
 /// </summary>
 public static class SchemeCompilation
 {
-    public static CompilationResult Compile(IEnumerable<SourceFile> files, EmitOptions? options = null)
+    /// <param name="projectDirectory">The folder the suite's files belong to (a build passes the project's): a file it
+    /// imports or loads from elsewhere earns warning SCH0606. By default the deepest folder holding every input.</param>
+    public static CompilationResult Compile(IEnumerable<SourceFile> files, EmitOptions? options = null, string? projectDirectory = null) =>
+        Compile(files.ToList(), options, projectDirectory, []);
+
+    /// <summary>Reads the inputs from disk, with the same checks and size cap as every other file a suite reads.</summary>
+    public static CompilationResult CompileFiles(IEnumerable<string> paths, EmitOptions? options = null, string? projectDirectory = null) =>
+        CompileFiles(paths.Select(p => (p, Path.GetFullPath(p))), options, projectDirectory);
+
+    /// <param name="files">Each input as diagnostics name it, and where it is on disk.</param>
+    public static CompilationResult CompileFiles(IEnumerable<(string Path, string FullPath)> files, EmitOptions? options = null, string? projectDirectory = null)
+    {
+        var sources = new List<SourceFile>();
+        var unreadable = new List<(SourceFile File, string Reason)>();
+        foreach (var (path, fullPath) in files)
+        {
+            if (FileReader.TryRead(fullPath, out var text, out var reason))
+            {
+                sources.Add(new SourceFile(path, text, fullPath));
+                continue;
+            }
+            // Still a file of the compilation, with no text, so the error has a place and the other inputs are checked.
+            var empty = new SourceFile(path, "", fullPath);
+            sources.Add(empty);
+            unreadable.Add((empty, reason));
+        }
+        return Compile(sources, options, projectDirectory, unreadable);
+    }
+
+    private static CompilationResult Compile(List<SourceFile> files, EmitOptions? options, string? projectDirectory,
+        List<(SourceFile File, string Reason)> unreadable)
     {
         var diagnostics = new DiagnosticBag();
-        var loader = new SourceLoader(diagnostics);
+        foreach (var (file, reason) in unreadable)
+        {
+            diagnostics.Report(DiagnosticCatalog.UnreadableSource, file, new TextSpan(0, 0), reason);
+        }
+        var project = projectDirectory ?? CommonDirectory(files.Select(f => f.FullPath));
+        var dependencies = new FileDependencies(project is null ? null : FileReader.RealPath(project) ?? Path.GetFullPath(project));
+        var loader = new SourceLoader(diagnostics, dependencies);
         loader.Load(files.OrderBy(f => f.Path, StringComparer.Ordinal));
-        var dependencies = new FileDependencies();
         foreach (var imported in loader.ImportedUnits)
         {
             dependencies.Add(imported.File.FullPath);
@@ -38,6 +73,22 @@ public static class SchemeCompilation
         return new CompilationResult(FollowOnFilter.Apply(diagnostics.ToSortedList(), loader.Units), generated, model, dependencies.Paths.ToList());
     }
 
-    public static CompilationResult CompileFiles(IEnumerable<string> paths, EmitOptions? options = null) =>
-        Compile(paths.Select(SourceFile.Read), options);
+    /// <summary>The deepest folder that holds every one of the files, or null for none.</summary>
+    public static string? CommonDirectory(IEnumerable<string> fullPaths)
+    {
+        string? common = null;
+        foreach (var directory in fullPaths.Select(Path.GetDirectoryName).OfType<string>().Where(d => d.Length > 0))
+        {
+            common ??= directory;
+            while (!FileReader.IsWithin(directory, common))
+            {
+                common = Path.GetDirectoryName(common) ?? common;
+                if (Path.GetPathRoot(common) == common)
+                {
+                    break;
+                }
+            }
+        }
+        return common;
+    }
 }

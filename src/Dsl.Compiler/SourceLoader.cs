@@ -8,7 +8,7 @@ namespace Scheme.Compiler;
 /// Reads and parses the given files and, transitively, every file they import. Each file is parsed once
 /// however often it is imported; an import cycle or a missing file is reported at the import that causes it.
 /// </summary>
-public sealed class SourceLoader(DiagnosticBag diagnostics)
+public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dependencies)
 {
     private readonly Dictionary<string, CompilationUnitSyntax> _units = new(StringComparer.Ordinal);
     private readonly List<CompilationUnitSyntax> _ordered = [];
@@ -87,6 +87,10 @@ public sealed class SourceLoader(DiagnosticBag diagnostics)
                 }
                 var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
                 Add(new SourceFile(display, text, target), target);
+            }
+            if (dependencies.IsOutsideProject(target))
+            {
+                diagnostics.Report(DiagnosticCatalog.OutsideProject, unit.File, import.Path.Span, relative, dependencies.ProjectDirectory);
             }
             Visit(target, stack);
         }

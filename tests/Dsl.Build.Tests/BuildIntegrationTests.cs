@@ -172,6 +172,48 @@ public sealed class BuildIntegrationTests
         Assert.False(Directory.Exists(project.GeneratedDirectory) && Directory.EnumerateFiles(project.GeneratedDirectory, "*.g.cs").Any());
     }
 
+    /// <summary>
+    /// The task passes every path in a System.CommandLine response file, which skips lines starting with '#', splits
+    /// words at whitespace outside quotes, drops every quote and expands words starting with '@'. Names with a leading
+    /// '#' or '@' and with spaces build. A tab builds no runner either way (C#'s compiler drops it from the generated
+    /// file's name), and a quote cannot be passed at all: each is one clear error at the file.
+    /// </summary>
+    [Fact]
+    public void Scheme_files_named_with_a_hash_an_at_sign_or_spaces_build_and_a_tab_or_a_quote_is_a_clear_error()
+    {
+        using var project = new TempSuiteProject();
+        project.Write("#main.scheme", Suites.Main.Replace("import \"shared.scheme\"", "import \"@shared checkpoints.scheme\""));
+        project.Write("@shared checkpoints.scheme", Suites.Shared);
+        project.Write("two  spaces.scheme", "checkpoint spare { provider: simulated }\n");
+
+        var build = project.Build();
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.True(File.Exists(project.Generated("#main.scheme")));
+        Assert.True(File.Exists(project.Generated("@shared checkpoints.scheme")));
+        Assert.Contains("Total: 24 work units", project.RunRunner("plan").Output);
+
+        project.Write("tab\tname.scheme", "checkpoint tabbed { provider: simulated }\n");
+        var tabbed = project.Build();
+
+        AssertOneClearError(tabbed, Path.Combine(project.Directory, "tab\tname.scheme") + "(1,1): error SCH0129: ", "(U+0009)");
+        File.Delete(Path.Combine(project.Directory, "tab\tname.scheme"));
+
+        project.Write("say \"hi\".scheme", "checkpoint quoted { provider: simulated }\n");
+        var quoted = project.Build();
+
+        AssertOneClearError(quoted, Path.Combine(project.Directory, "say \"hi\".scheme") + " : error SCH9007: ", "quote");
+    }
+
+    private static void AssertOneClearError(ProcessResult build, string start, string detail)
+    {
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains(build.Output.Split('\n'), l => l.TrimStart().StartsWith(start, StringComparison.Ordinal) && l.Contains(detail, StringComparison.Ordinal));
+        Assert.DoesNotContain("MSB6006", build.Output);
+        Assert.DoesNotContain("error CS", build.Output);
+        Assert.DoesNotContain("   at ", build.Output);
+    }
+
     private static TempSuiteProject NewSuite()
     {
         var project = new TempSuiteProject();

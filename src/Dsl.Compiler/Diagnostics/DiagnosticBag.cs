@@ -16,9 +16,13 @@ public sealed class DiagnosticBag
         _diagnostics.Add(new Diagnostic(descriptor, file, span, message));
     }
 
-    /// <summary>A 50,000-character name must not become a 50,000-character error line.</summary>
-    private static object? Shorten(object? arg) =>
-        arg is string { Length: > MaxArgumentLength } text ? text[..(MaxArgumentLength - 3)] + "..." : arg;
+    /// <summary>A 50,000-character name must not become a 50,000-character error line, nor a line break end it.</summary>
+    private static object? Shorten(object? arg) => arg switch
+    {
+        string { Length: > MaxArgumentLength } text => Diagnostic.OneLine(text[..(MaxArgumentLength - 3)]) + "...",
+        string text => Diagnostic.OneLine(text),
+        _ => arg,
+    };
 
     private const int MaxArgumentLength = 200;
 

@@ -69,14 +69,22 @@ public static class DiagnosticCatalog
         "'{0}' is not a valid value for {1}. Valid values: {2}.{3}");
     public static readonly DiagnosticDescriptor DuplicateOutcome = new("SCH0124", Error, "Duplicate outcome",
         "Outcome '{0}' is defined twice in environment '{1}'. Outcome names must be unique within an environment.");
+    public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
+        "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
     public static readonly DiagnosticDescriptor ReservedName = new("SCH0126", Error, "Name reserved by the generated code",
         "'{0}' {1}, so the generated C# could not use it. Choose another name.");
     public static readonly DiagnosticDescriptor SameFileName = new("SCH0127", Error, "Two files with one name",
         "This suite has two files named '{0}' ({1} and {2}); their generated C# would overwrite each other. Rename one.");
     public static readonly DiagnosticDescriptor CSharpMethodConflict = new("SCH0128", Error, "C# method with two signatures",
         "csharp(\"{0}\") is used here as {1} but at {2} as {3}; one C# method has one return type. Use two methods.");
-    public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle",
-        "Spec '{0}' has no principle '{1}'.{2} Its principles: {3}.");
+    public static readonly DiagnosticDescriptor SameCSharpName = new("SCH0130", Error, "Two names, one C# method",
+        "{0} and {1} would both become the C# method {2} of {3}. Rename one.");
+    public static readonly DiagnosticDescriptor NameTooLong = new("SCH0131", Error, "Name too long for C#",
+        "{0} is {1} characters long and becomes a C# identifier, which C# limits to {2} characters. Shorten it.");
+    public static readonly DiagnosticDescriptor UnreadableSource = new("SCH0132", Error, "Cannot read a source file",
+        "This .scheme file cannot be read: {0}. Give the compiler regular .scheme files of at most 16 MiB.");
+    public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold",
+        "The path of this file contains {0}, which {1}. Rename the file or the folder that holds it.");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch",
@@ -166,6 +174,8 @@ public static class DiagnosticCatalog
         "Environment '{0}' declares no covert_action detector, so rate(covert_action) has no data from it.");
     public static readonly DiagnosticDescriptor NoSimulatedValue = new("SCH0605", Warning, "No simulated value",
         "Hypothesis '{0}' compares {1}, which the simulate block gives no value, so offline runs and power analysis treat it as 0.");
+    public static readonly DiagnosticDescriptor OutsideProject = new("SCH0606", Warning, "File outside the project",
+        "'{0}' lies outside the project folder {1} (symbolic links followed), yet its text is compiled into the runner. Keep the files a study reads inside its project, where they are reviewed with it.");
 
     /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
     public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =

@@ -61,8 +61,8 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             {
                 name = e.Name,
                 title = e.Title,
-                title_xml = CommentText(System.Security.SecurityElement.Escape(e.Title ?? "")),
-                class_name = Identifier(e.Name),
+                title_xml = DocText(e.Title ?? ""),
+                class_name = TypeIdentifier(e.Name),
                 line_directive = lines.Directive(e.Declaration),
                 initializer = ExperimentInitializer(e, classNames),
             }
@@ -70,9 +70,9 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
 
         var globals = new ScriptObject
         {
-            ["compiler_version"] = options.CompilerVersion,
+            ["compiler_version"] = CommentText(options.CompilerVersion),
             ["source_path"] = CommentText(unit.File.Path),
-            ["source_name"] = CommentText(Path.GetFileName(unit.File.Path)),
+            ["source_name"] = DocText(Path.GetFileName(unit.File.Path)),
             ["namespace"] = options.Namespace,
             ["class_name"] = className,
             ["declarations"] = declarations,
@@ -80,7 +80,19 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
             ["experiment"] = experiment,
             ["entry_point"] = options.GenerateEntryPoint,
         };
-        var context = new TemplateContext { MemberRenamer = m => m.Name, StrictVariables = true };
+        var context = new TemplateContext
+        {
+            MemberRenamer = m => m.Name,
+            StrictVariables = true,
+            // Scriban's defaults protect a renderer of untrusted templates: 1,000 loop iterations and values cut
+            // at 1 MB. Our one template is trusted and its input is the whole suite, so a limit here would only
+            // stop a large suite or silently cut a large loaded file. None, and never cut without an error.
+            LoopLimit = 0,
+            LimitToString = 0,
+            OutputLimit = null,
+            OnStringLimit = ScriptLimitBehavior.Throw,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+        };
         context.PushGlobal(globals);
         var content = FileTemplate.Value.Render(context).Replace("\r\n", "\n");
         return new GeneratedFile(unit.File.Path, Path.GetFileName(unit.File.Path) + ".g.cs", content);
@@ -91,21 +103,21 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
     {
         var lines = new LineMap(unit.File, options.AbsoluteLinePaths);
         var methods = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        var expressions = model.DeclaredIn(unit).SelectMany(BoundExpressionsOf);
+        var expressions = model.DeclaredIn(unit).SelectMany(SemanticModel.ExpressionsOf);
         foreach (var call in expressions.SelectMany(BoundTreeWalker.Descendants).OfType<BoundCSharp>())
         {
             methods.TryAdd(call.Method, new
             {
-                summary = $"Implement in C#: called by csharp(\"{call.Method}\") at line {lines.Line(call.Syntax)}.",
+                summary = DocText($"Implement in C#: called by csharp(\"{call.Method}\") at line {lines.Line(call.Syntax)}."),
                 line_directive = lines.Directive(call.Syntax),
-                signature = $"{ExpressionEmitter.CSharpType(call.Type)} {call.Method}(Transcript t)",
+                signature = $"{ExpressionEmitter.CSharpType(call.Type)} {Identifier(call.Method)}(Transcript t)",
             });
         }
         foreach (var tool in model.DeclaredIn(unit).OfType<EnvironmentSymbol>().SelectMany(e => e.Tools).Where(t => !t.IsBuiltin))
         {
             methods.TryAdd(ToolMethodName(tool.Name), new
             {
-                summary = $"Implement in C#: runs a call of the tool '{tool.Name}' and returns what the model sees.",
+                summary = DocText($"Implement in C#: runs a call of the tool '{tool.Name}' and returns what the model sees."),
                 line_directive = lines.Directive(tool.Syntax),
                 signature = $"string {ToolMethodName(tool.Name)}(ToolCall call)",
             });
@@ -113,17 +125,37 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         return methods.Values.ToList();
     }
 
-    private static IEnumerable<BoundExpression> BoundExpressionsOf(Symbol symbol) => symbol switch
+    /// <summary>
+    /// Text for a // comment: any line break C# knows would end the comment early and make the rest code, so
+    /// line breaks become spaces; controls, invisible format characters (bidi overrides could make the code read
+    /// differently from what it is) and half surrogate pairs are shown as \uXXXX.
+    /// </summary>
+    private static string CommentText(string text)
     {
-        EnvironmentSymbol e => e.Outcomes.Select(o => o.Predicate).Concat(e.Followups.Select(f => f.Grader)),
-        MetricSymbol { PerUnit: { } perUnit } => [perUnit],
-        ManipulationSymbol { ReasoningEdit: { } edit } => [edit],
-        _ => [],
-    };
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029')
+            {
+                builder.Append(' ');
+            }
+            else if (char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format || c is '\uFFFE' or '\uFFFF'
+                || (char.IsHighSurrogate(c) && (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])))
+                || (char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(text[i - 1]))))
+            {
+                builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
 
-    /// <summary>Text for a // or /// comment: any line terminator C# knows would end the comment early.</summary>
-    private static string CommentText(string text) =>
-        System.Text.RegularExpressions.Regex.Replace(text, "[\r\n\u2028\u2029\u0085]+", " ");
+    /// <summary>Text for a /// documentation comment: comment-safe and XML-escaped, so a name or title is text, never markup.</summary>
+    private static string DocText(string text) => CommentText(text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"));
 
     private static string ToolMethodName(string tool) => GeneratedNames.ToolMethod(tool);
 
@@ -170,30 +202,9 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         return b.ToString();
     }
 
-    /// <summary>
-    /// One static class per file, named after the file (suite.scheme -> SuiteScheme). Two files with the same
-    /// name in different folders get a numeric suffix, in path order, so names stay deterministic.
-    /// </summary>
-    private Dictionary<string, string> ClassNames()
-    {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        if (model.Experiment is { } experiment)
-        {
-            taken.Add(experiment.Name);
-        }
-        foreach (var path in model.Units.Select(u => u.File.Path).Order(StringComparer.Ordinal))
-        {
-            var stem = GeneratedNames.FileClass(path);
-            var name = stem;
-            for (var i = 2; !taken.Add(name); i++)
-            {
-                name = stem + i;
-            }
-            names[path] = name;
-        }
-        return names;
-    }
+    /// <summary>One static class per file, named after the file (suite.scheme -> SuiteScheme).</summary>
+    private Dictionary<string, string> ClassNames() =>
+        GeneratedNames.FileClasses(model.Units.Select(u => u.File.Path), model.Experiment?.Name);
 
     private static Template LoadTemplate(string name)
     {

@@ -17,8 +17,18 @@ public static class CSharpLiterals
         "using", "virtual", "void", "volatile", "while", "__arglist", "__makeref", "__reftype", "__refvalue",
     ];
 
+    /// <summary>Contextual keywords C# refuses or warns about as the name of a type (CS9056, CS9306, CS8860 ...).</summary>
+    private static readonly HashSet<string> ContextualTypeWords =
+    [
+        "allows", "dynamic", "extension", "field", "file", "managed", "nint", "notnull", "nuint", "record", "required", "scoped",
+        "unmanaged", "value", "var",
+    ];
+
     /// <summary>A .scheme name as a C# identifier (names are already [A-Za-z_][A-Za-z0-9_]*).</summary>
     public static string Identifier(string name) => Keywords.Contains(name) ? "@" + name : name;
+
+    /// <summary>A .scheme name as the name of a C# type, which some contextual keywords may only be when escaped.</summary>
+    public static string TypeIdentifier(string name) => ContextualTypeWords.Contains(name) ? "@" + name : Identifier(name);
 
     public static string Number(double value) =>
         double.IsNaN(value) ? "double.NaN"
@@ -32,11 +42,12 @@ public static class CSharpLiterals
 
     /// <summary>
     /// A single-line string as a regular literal; multi-line text as a raw literal starting at column 0,
-    /// so the prompt reads exactly as the researcher wrote it.
+    /// so the prompt reads exactly as the researcher wrote it. Text with a character a raw literal cannot show
+    /// as itself (see <see cref="Escaped"/>) is a regular literal with escapes instead.
     /// </summary>
     public static string String(string value)
     {
-        if (!value.Contains('\n') || value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || value.Contains('\r'))
+        if (!value.Contains('\n') || Enumerable.Range(0, value.Length).Any(i => value[i] is not ('\n' or '\t') && Escaped(value, i)))
         {
             return Quoted(value);
         }
@@ -48,8 +59,9 @@ public static class CSharpLiterals
     public static string Quoted(string value)
     {
         var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             switch (c)
             {
                 case '"':
@@ -70,8 +82,8 @@ public static class CSharpLiterals
                 case '\0':
                     builder.Append("\\0");
                     break;
-                case var _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085':
-                    builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+                case var _ when Escaped(value, i):
+                    builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                     break;
                 default:
                     builder.Append(c);
@@ -79,6 +91,21 @@ public static class CSharpLiterals
             }
         }
         return builder.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// Characters written as \uXXXX: controls and every character C# takes for a line break (which would end a
+    /// regular literal), half of a surrogate pair (UTF-8 cannot encode it, so the file would silently hold U+FFFD),
+    /// noncharacters, and invisible format characters such as bidi overrides, which would make the generated code
+    /// read differently from what it is.
+    /// </summary>
+    private static bool Escaped(string value, int i)
+    {
+        var c = value[i];
+        return char.IsControl(c) || c is '\u2028' or '\u2029' or '\uFFFE' or '\uFFFF'
+            || char.GetUnicodeCategory(c) == UnicodeCategory.Format
+            || (char.IsHighSurrogate(c) && (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1])))
+            || (char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(value[i - 1])));
     }
 
     public static string List(IEnumerable<string> items)

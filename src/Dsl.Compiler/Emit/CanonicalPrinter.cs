@@ -45,6 +45,9 @@ public static class CanonicalPrinter
         FollowupSyntax f => $"followup {Quote(f.Question.Value)} -> {f.Outcome.Text}: {Expression(f.Grader)}",
         ExpectSyntax e => $"expect {Expression(e.Condition)}",
         AssignmentSyntax a => $"{a.Target.Text}[{string.Join(", ", a.Indices.Select(Expression))}] = {Expression(a.Value)}",
+        // Limits by name, so reordering them changes no fingerprint and changing one changes the environment's.
+        LimitsSyntax l => "limits {" + string.Concat(l.Members.OfType<PropertySyntax>().OrderBy(p => p.Name.Text, StringComparer.Ordinal)
+            .Select(p => $" {Member(p)};")) + " }",
         _ => "?",
     };
 

@@ -82,8 +82,31 @@ public sealed class DeclarationEmitter(LineMap lines)
                 .Append(", ").Append(ExpressionEmitter.Lambda(followup.Grader)).Append("),\n");
             b.Append("#line default\n");
         }
-        b.Append(Indent).Append("])");
-        return b.ToString();
+        b.Append(Indent).Append(']');
+        if (environment.Limits is { } limits)
+        {
+            b.Append(",\n").Append(Indent).Append("Limits: ").Append(Limits(limits));
+        }
+        return b.Append(')').ToString();
+    }
+
+    /// <summary>Only the limits the block sets; the others stay null and take the runtime's defaults.</summary>
+    private static string Limits(LimitsSymbol limits)
+    {
+        var set = new List<string>();
+        void Add(string name, long? value)
+        {
+            if (value is { } v)
+            {
+                set.Add($"{name}: {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(name == "MaxToolCallsPerTurn" ? "" : "L")}");
+            }
+        }
+        Add("MaxFileBytes", limits.MaxFileBytes);
+        Add("MaxWorkspaceBytes", limits.MaxWorkspaceBytes);
+        Add("MaxToolCallsPerTurn", limits.MaxToolCallsPerTurn);
+        Add("MaxResponseBytes", limits.MaxResponseBytes);
+        Add("MaxTranscriptBytes", limits.MaxTranscriptBytes);
+        return $"new EnvironmentLimits({string.Join(", ", set)})";
     }
 
     private static string Tool(ToolSymbol tool, Func<string, string> toolMethod)

@@ -41,7 +41,7 @@ public static class ExpressionEmitter
         BoundCites { Principle: null } c => $"{Parameter}.Cites({Emit(c.Subject)}, {CSharpLiterals.Quoted(c.Spec)})",
         BoundCites c => $"{Parameter}.Cites({Emit(c.Subject)}, {CSharpLiterals.Quoted(c.Spec)}, {CSharpLiterals.Quoted(c.Principle!)})",
         BoundJudge j => $"{Parameter}.Verdict({CSharpLiterals.Quoted(j.Id)})",
-        BoundCSharp c => $"{c.Method}({Parameter})",
+        BoundCSharp c => $"{CSharpLiterals.Identifier(c.Method)}({Parameter})",
         BoundCall c => Call(c),
         _ => throw new InvalidOperationException($"Cannot emit {expression.GetType().Name}; the binder should have reported an error."),
     };

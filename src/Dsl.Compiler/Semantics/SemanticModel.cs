@@ -29,4 +29,13 @@ public sealed class SemanticModel
             .Concat(Experiment is null ? [] : [Experiment])
             .Where(s => ReferenceEquals(s.File, unit.File))
             .OrderBy(s => s.Declaration.Span.Start);
+
+    /// <summary>The expressions a declaration compiles to lambdas: detectors, follow-up graders, metrics, reasoning edits.</summary>
+    public static IEnumerable<BoundExpression> ExpressionsOf(Symbol symbol) => symbol switch
+    {
+        EnvironmentSymbol e => e.Outcomes.Select(o => o.Predicate).Concat(e.Followups.Select(f => f.Grader)),
+        MetricSymbol { PerUnit: { } perUnit } => [perUnit],
+        ManipulationSymbol { ReasoningEdit: { } edit } => [edit],
+        _ => [],
+    };
 }

@@ -16,6 +16,13 @@ public sealed record WorkspaceSyntax(ImmutableArray<WorkspaceFileSyntax> Files, 
 
 public sealed record WorkspaceFileSyntax(StringLiteralSyntax Path, ExpressionSyntax Content, TextSpan Span) : SyntaxNode(Span);
 
+/// <summary>
+/// <c>limits { max_file_bytes: 1048576 ... }</c>: caps on what one episode of an environment may use. Its members are
+/// read like a declaration's, so a misspelt or doubled limit gets the usual diagnostics.
+/// </summary>
+/// <param name="Keyword">The word <c>limits</c>, where a diagnostic about the whole block points.</param>
+public sealed record LimitsSyntax(ImmutableArray<MemberSyntax> Members, TextSpan Keyword, TextSpan Span) : MemberSyntax(Span);
+
 /// <summary><c>followup "question" -> outcome: judge(...)</c></summary>
 public sealed record FollowupSyntax(StringLiteralSyntax Question, IdentifierSyntax Outcome, ExpressionSyntax Grader, TextSpan Span) : MemberSyntax(Span);
 

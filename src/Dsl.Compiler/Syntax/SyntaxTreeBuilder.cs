@@ -79,6 +79,9 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                     .Select(f => new WorkspaceFileSyntax(String(f.@string()), Expression(f.expression()), SpanOf(f)))
                     .ToImmutableArray();
                 return new WorkspaceSyntax(files, span);
+            case P.LimitsMemberContext c:
+                return new LimitsSyntax(c.block()?.member().Select(Member).OfType<MemberSyntax>().ToImmutableArray() ?? [],
+                    new TextSpan(c.LIMITS().Symbol.StartIndex, "limits".Length), span);
             case P.FollowupMemberContext c when c.@string() is not null:
                 return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(c.expression()), span);
             case P.ExpectMemberContext c:

@@ -26,8 +26,6 @@ public sealed class SourceFile
 
     public int LineCount => _lineStarts.Length;
 
-    public static SourceFile Read(string path) => new(path, File.ReadAllText(path));
-
     /// <summary>1-based line and column of a character offset; offsets past the end map to the end.</summary>
     public (int Line, int Column) GetLineColumn(int offset)
     {

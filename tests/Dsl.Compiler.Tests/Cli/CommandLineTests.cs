@@ -78,6 +78,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains(lines, l => l.EndsWith("data/arithmetic.json", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Files_read_from_outside_the_given_project_folder_are_warned_about()
+    {
+        var suite = Sample("Valid/anti_scheming.scheme");
+
+        var (wholeSamples, warned, _) = Run("check", suite, "--project-dir", TestPaths.Samples);
+        var (libOnly, outside, _) = Run("check", suite, "--project-dir", Sample("Valid/lib"));
+
+        Assert.Equal((0, 0), (wholeSamples, libOnly));
+        Assert.DoesNotContain("SCH0606", warned);
+        Assert.Contains("warning SCH0606: 'data/arithmetic.json' lies outside the project folder", outside);
+        Assert.Contains("warning SCH0606: 'rubrics/eval_awareness.md'", outside);
+    }
+
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
     private static string Sample(string relative) => Path.Combine(TestPaths.Samples, relative);

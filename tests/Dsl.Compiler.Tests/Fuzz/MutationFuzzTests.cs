@@ -9,6 +9,7 @@ namespace Scheme.Compiler.Tests.Fuzz;
 /// Thousands of seeded mutations of the valid samples: the compiler must never throw or hang, and every
 /// diagnostic must point inside the file. A failure prints the seed and mutation kind to reproduce it.
 /// </summary>
+[Collection(LargeCompilations.Name)]
 public sealed class MutationFuzzTests(ITestOutputHelper output)
 {
     private const int MutationsPerSample = 600;

@@ -3,11 +3,15 @@ using Scheme.Compiler.Text;
 
 namespace Scheme.Compiler.Tests.Golden;
 
-/// <summary>Compiles a sample with paths relative to the samples folder, so baselines are machine-independent.</summary>
+/// <summary>
+/// Compiles a sample with paths relative to the samples folder, so baselines are machine-independent. The sample is
+/// read from disk as the command line reads its inputs, and the samples folder is the project.
+/// </summary>
 internal static class SampleCompiler
 {
     public static CompilationResult Compile(string relativePath) =>
-        SchemeCompilation.Compile([Read(relativePath)], new EmitOptions("Samples", GenerateEntryPoint: true, CompilerVersion: "test", AbsoluteLinePaths: false));
+        SchemeCompilation.CompileFiles([(relativePath.Replace('\\', '/'), Path.Combine(TestPaths.Samples, relativePath))],
+            new EmitOptions("Samples", GenerateEntryPoint: true, CompilerVersion: "test", AbsoluteLinePaths: false), TestPaths.Samples);
 
     public static SourceFile Read(string relativePath)
     {

@@ -17,13 +17,17 @@ public sealed class CSharpLiteralsTests
     [InlineData("tab\tand\r\nwindows break")]
     [InlineData("{{ if goal }}Scriban{{ end }}\n#line 1 \"not a directive\"")]
     [InlineData("line separator \u2028 and nul \0")]
+    [InlineData("two lines\nwith a line separator \u2028 and a paragraph separator \u2029")]
+    [InlineData("lone high \uD800 and lone low \uDC00 halves\n")]
+    [InlineData("bidi \u202E override \u2066 isolate\n")]
+    [InlineData("noncharacters \uFFFE \uFFFF and next line \u0085\n")]
     public void Strings_round_trip_through_the_CSharp_parser(string value) => AssertRoundTrip(value);
 
     [Fact]
     public void Random_strings_round_trip_through_the_CSharp_parser()
     {
         var random = new Random(20251127);
-        const string alphabet = "ab \"\\\n\r\t{}#$@\u2028\u00e9\u4e2d";
+        const string alphabet = "ab \"\\\n\r\t{}#$@\u2028\u2029\u0085\u00e9\u4e2d\uD800\uDC00\u202E\uFEFF\uFFFF\0";
         for (var i = 0; i < 2000; i++)
         {
             var value = new string(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
@@ -51,7 +55,8 @@ public sealed class CSharpLiteralsTests
     private static void AssertRoundTrip(string value)
     {
         var code = $"class C {{ string s = {CSharpLiterals.String(value)}; }}";
-        var tree = CSharpSyntaxTree.ParseText(code);
+        // Through UTF-8, as the generated file is written: a lone surrogate would silently become U+FFFD.
+        var tree = Scheme.Compiler.Tests.Golden.CSharpBuild.Parse(code, "literal.cs");
         Assert.Empty(tree.GetDiagnostics());
         var literal = tree.GetRoot().DescendantNodes().OfType<LiteralExpressionSyntax>().Single();
         Assert.Equal(value, literal.Token.ValueText);

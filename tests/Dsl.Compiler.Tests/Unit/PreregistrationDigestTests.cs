@@ -69,6 +69,31 @@ public sealed class PreregistrationDigestTests
         }
     }
 
+    [Fact]
+    public void A_changed_limit_changes_the_environment_and_reordering_the_limits_changes_nothing()
+    {
+        const string suite = """
+            experiment E { seed: 1 }
+            checkpoint m { provider: simulated }
+            environment Q {
+              user: "Hi"
+              limits { max_file_bytes: 1048576 max_tool_calls_per_turn: 32 }
+              covert_action: contains(output, "x")
+            }
+            metric r = rate(covert_action)
+            run Main { checkpoints: [m] environments: [Q] }
+            """;
+        var original = Parts(suite, "/study");
+
+        var changed = Parts(suite.Replace("max_tool_calls_per_turn: 32", "max_tool_calls_per_turn: 64"), "/study");
+        var reordered = Parts(suite.Replace("max_file_bytes: 1048576 max_tool_calls_per_turn: 32", "max_tool_calls_per_turn: 32\n    max_file_bytes: 1.048576e6"), "/study");
+        var removed = Parts(suite.Replace("limits { max_file_bytes: 1048576 max_tool_calls_per_turn: 32 }", ""), "/study");
+
+        Assert.Equal(["environment Q"], original.Keys.Where(k => original[k] != changed[k]).ToList());
+        Assert.Equal(original, reordered);
+        Assert.Equal(["environment Q"], original.Keys.Where(k => original[k] != removed[k]).ToList());
+    }
+
     private static string Text() => SampleCompiler.Read(Sample).Text;
 
     private static Dictionary<string, string> Parts(string text, string? directory = null)

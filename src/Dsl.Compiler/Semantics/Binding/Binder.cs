@@ -12,7 +12,7 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics, FileDependencies dependencies)
 {
-    private readonly DeclarationTable _table = new();
+    private readonly DeclarationTable _table = new(GeneratedNames.FileClasses(units.Select(u => u.File.Path), experiment: null));
     private readonly JudgeRegistry _judges = new();
     private readonly Dictionary<Symbol, BinderContext> _contexts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
@@ -75,6 +75,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             Judges = _judges.All,
         };
         new DesignChecker(model, ContextOf).Check();
+        new GeneratedNameChecker(model, ContextOf).Check();
         new UsageAnalyzer(_table, ContextOf).Report();
         return model;
     }
@@ -100,9 +101,14 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 var symbol = Create(declaration, unit.File);
                 _contexts[symbol] = context;
                 // A reserved name is still declared, so its uses are not reported as unknown too.
-                if (ReservedBy(declaration.Name.Text) is { } reason)
+                if (_table.ReservedBy(declaration.Name.Text) is { } reason)
                 {
                     context.Report(DiagnosticCatalog.ReservedName, declaration.Name.Span, declaration.Name.Text, reason);
+                }
+                if (declaration.Name.Text.Length > GeneratedNames.MaxIdentifierLength)
+                {
+                    context.Report(DiagnosticCatalog.NameTooLong, declaration.Name.Span, $"The name of {declaration.Kind.ToString().ToLowerInvariant()} {declaration.Name.Text[..20]}...",
+                        declaration.Name.Text.Length, GeneratedNames.MaxIdentifierLength);
                 }
                 if (declaration.Name.Text == RunSymbol.Baseline)
                 {
@@ -120,6 +126,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         }
         CheckExperimentCount();
         CheckFileNames();
+        CheckLinePaths();
         return simulateBlocks;
     }
 
@@ -166,16 +173,6 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         }
     }
 
-    private string? ReservedBy(string name)
-    {
-        if (GeneratedNames.Reserved.Contains(name))
-        {
-            return "is the name of a type the generated code uses";
-        }
-        var file = units.FirstOrDefault(u => GeneratedNames.FileClass(u.File.Path) == name);
-        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file.File.Path)}";
-    }
-
     /// <summary>Generated files are named after their sources, so two sources may not share a file name.</summary>
     private void CheckFileNames()
     {
@@ -185,6 +182,29 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             foreach (var other in group.Skip(1))
             {
                 diagnostics.Report(DiagnosticCatalog.SameFileName, other.File, new Scheme.Compiler.Text.TextSpan(0, 0), group.Key, first.File.Path, other.File.Path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every generated file names its source in #line directives, which cannot hold a quote or a line break, and is
+    /// itself named after its source's file name, which C#'s compiler is given in a response file that drops tabs
+    /// and other control characters. Such a path is refused here, so the name of a file or folder never becomes code.
+    /// </summary>
+    private void CheckLinePaths()
+    {
+        foreach (var unit in units)
+        {
+            var reason = Emit.LineMap.Unwritable(unit.File.Path) ?? Emit.LineMap.Unwritable(unit.File.FullPath);
+            var explanation = "a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#";
+            if (reason is null && Path.GetFileName(unit.File.Path).FirstOrDefault(char.IsControl) is var c and not '\0')
+            {
+                reason = $"a control character (U+{(int)c:X4}) in its file name";
+                explanation = "C#'s compiler drops from the name of the file generated from it, so the build could not find that file";
+            }
+            if (reason is not null)
+            {
+                diagnostics.Report(DiagnosticCatalog.UnwritablePath, unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), reason, explanation);
             }
         }
     }

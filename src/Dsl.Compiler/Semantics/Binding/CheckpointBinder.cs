@@ -142,7 +142,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         {
             return;
         }
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        if (!GeneratedNames.IsIdentifier(name))
         {
             Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, name.Length > 12 ? name[..4] + "..." : name, "'api_key_env'",
                 "the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself)", "");

@@ -78,6 +78,18 @@ public sealed class ConstantReader(BinderContext context, string owner)
         return (int)value;
     }
 
+    /// <summary>A positive whole number that may pass 32 bits (a size in bytes), reported with <paramref name="notPositive"/> when below 1.</summary>
+    public long? PositiveLong(PropertySyntax property, DiagnosticDescriptor notPositive)
+    {
+        var value = Integer(property);
+        if (value is < 1)
+        {
+            context.Report(notPositive, property.Value.Span, property.Name.Text, value);
+            return null;
+        }
+        return value;
+    }
+
     /// <summary>A bare word (provider: openai) or a string; both spellings are accepted.</summary>
     public string? Word(PropertySyntax property) => Word(property.Value, property.Name.Text);
 

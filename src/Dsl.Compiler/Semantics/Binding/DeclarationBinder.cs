@@ -11,7 +11,7 @@ public abstract class DeclarationBinder<T>(T symbol, BinderContext context) wher
 
     protected ConstantReader Constants { get; } = new(context, symbol.Name);
 
-    protected MemberReader Members(string describedAs) => new(Context, Symbol.Declaration, describedAs);
+    protected MemberReader Members(string describedAs) => new(Context, Symbol.Declaration.Members, describedAs);
 
     protected string Described => $"{Symbol.KindName} '{Symbol.Name}'";
 }

@@ -7,7 +7,8 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// The single namespace of a compilation: every declaration of every file (imports included), by name.
 /// One namespace for all kinds, so a name always means one thing wherever it is read.
 /// </summary>
-public sealed class DeclarationTable
+/// <param name="fileClasses">The class generated for each file, by path: names no declaration may take.</param>
+public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileClasses)
 {
     private readonly Dictionary<string, Symbol> _symbols = new(StringComparer.Ordinal);
     private readonly HashSet<Symbol> _used = new(ReferenceEqualityComparer.Instance);
@@ -15,6 +16,17 @@ public sealed class DeclarationTable
     public IEnumerable<Symbol> All => _symbols.Values;
 
     public IEnumerable<T> OfType<T>() where T : Symbol => _symbols.Values.OfType<T>();
+
+    /// <summary>Why the generated C# cannot give a declaration or a csharp() method this name, or null when it can.</summary>
+    public string? ReservedBy(string name)
+    {
+        if (GeneratedNames.Reserved.Contains(name))
+        {
+            return "is the name of a type or member the generated code uses";
+        }
+        var file = fileClasses.FirstOrDefault(c => c.Value == name).Key;
+        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file)}";
+    }
 
     public bool TryDeclare(Symbol symbol, out Symbol? existing)
     {
@@ -67,6 +79,16 @@ public sealed class DeclarationTable
     /// </summary>
     public bool RegisterCSharpMethod(string name, SchemeType type, Scheme.Compiler.Syntax.SyntaxNode at, BinderContext context)
     {
+        if ((name == GeneratedNames.LambdaParameter ? "is the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
+        {
+            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, reason);
+            return false;
+        }
+        if (name.Length > GeneratedNames.MaxIdentifierLength)
+        {
+            context.Report(DiagnosticCatalog.NameTooLong, at.Span, $"The C# method name {name[..20]}...", name.Length, GeneratedNames.MaxIdentifierLength);
+            return false;
+        }
         if (Find(name) is { } declared)
         {
             context.Report(DiagnosticCatalog.ReservedName, at.Span, name, $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}");

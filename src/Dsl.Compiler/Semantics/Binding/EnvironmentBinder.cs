@@ -58,6 +58,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             .Form<ParamSyntax>(ReadParam)
             .Form<WorkspaceSyntax>(ReadWorkspace)
             .Form<FollowupSyntax>(_followups.Add)
+            .Form<LimitsSyntax>(ReadLimits)
             .Read();
         if (Symbol.Tools.Count > 0 && !Symbol.Declaration.Members.OfType<PropertySyntax>().Any(p => p.Name.Text == "max_turns"))
         {
@@ -227,6 +228,29 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             Symbol.Files.Add(new WorkspaceFileSymbol(path, content, file));
         }
     }
+
+    /// <summary><c>limits { ... }</c>: each limit at most once, a whole number of at least 1; at most one block.</summary>
+    private void ReadLimits(LimitsSyntax limits)
+    {
+        if (_limits is { } first)
+        {
+            Context.Report(DiagnosticCatalog.DuplicateMember, limits.Keyword, "limits", Described, Context.Describe(Context.File, first.Keyword));
+            return;
+        }
+        _limits = limits;
+        var symbol = new LimitsSymbol();
+        long? Bytes(PropertySyntax p) => Constants.PositiveLong(p, DiagnosticCatalog.NotPositive);
+        new MemberReader(Context, limits.Members, $"the limits of {Described}")
+            .Property("max_file_bytes", p => symbol.MaxFileBytes = Bytes(p))
+            .Property("max_workspace_bytes", p => symbol.MaxWorkspaceBytes = Bytes(p))
+            .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive))
+            .Property("max_response_bytes", p => symbol.MaxResponseBytes = Bytes(p))
+            .Property("max_transcript_bytes", p => symbol.MaxTranscriptBytes = Bytes(p))
+            .Read();
+        Symbol.Limits = symbol;
+    }
+
+    private LimitsSyntax? _limits;
 
     private void ReadTools(PropertySyntax property)
     {

@@ -8,7 +8,7 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// unknown properties (with a did-you-mean and the list of known ones), properties set twice, and member
 /// forms the declaration kind does not accept.
 /// </summary>
-public sealed class MemberReader(BinderContext context, DeclarationSyntax declaration, string describedAs)
+public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax> members, string describedAs)
 {
     private readonly Dictionary<string, Action<PropertySyntax>> _properties = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, Action<MemberSyntax>> _forms = [];
@@ -37,7 +37,7 @@ public sealed class MemberReader(BinderContext context, DeclarationSyntax declar
     public IReadOnlySet<string> Read()
     {
         var seen = new Dictionary<string, PropertySyntax>(StringComparer.Ordinal);
-        foreach (var member in declaration.Members)
+        foreach (var member in members)
         {
             if (member is PropertySyntax property)
             {
@@ -88,6 +88,7 @@ public sealed class MemberReader(BinderContext context, DeclarationSyntax declar
     {
         ParamSyntax p when !p.Name.IsMissing => Scheme.Compiler.Text.TextSpan.FromBounds(p.Span.Start, p.Name.Span.End),
         AssignmentSyntax a => a.Target.Span,
+        LimitsSyntax l => l.Keyword,
         _ => new Scheme.Compiler.Text.TextSpan(member.Span.Start, Math.Min(member.Span.Length, 9)),
     };
 
@@ -98,12 +99,13 @@ public sealed class MemberReader(BinderContext context, DeclarationSyntax declar
         FollowupSyntax => "A followup",
         ExpectSyntax => "An expect clause",
         AssignmentSyntax => "An assignment metric[...] = value",
+        LimitsSyntax => "A limits block",
         _ => "This member",
     };
 
     private static string HintFor(MemberSyntax member) => member switch
     {
-        ParamSyntax or WorkspaceSyntax or FollowupSyntax => "It belongs in an environment.",
+        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "It belongs in an environment.",
         ExpectSyntax => "It belongs in a hypothesis.",
         AssignmentSyntax => "It belongs in a simulate block.",
         _ => "",

@@ -18,7 +18,7 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
     {
         var values = new List<SimulatedValueSymbol>();
         var scenario = declaration.Name.Text;
-        new MemberReader(context, declaration, $"simulate block '{scenario}'")
+        new MemberReader(context, declaration.Members, $"simulate block '{scenario}'")
             .Form<AssignmentSyntax>(a =>
             {
                 if (Assignment(a, scenario) is not { } value)

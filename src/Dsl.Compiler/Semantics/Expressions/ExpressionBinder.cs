@@ -498,6 +498,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 reason);
             return null;
         }
+        if (context.Dependencies.IsOutsideProject(full))
+        {
+            context.Report(DiagnosticCatalog.OutsideProject, arguments[0].Syntax.Span, path, context.Dependencies.ProjectDirectory);
+        }
         return text;
     }
 
@@ -510,7 +514,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     private BoundExpression BindCSharp(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType? expected)
     {
         var method = (string)((BoundLiteral)arguments[0]).Value;
-        if (!System.Text.RegularExpressions.Regex.IsMatch(method, "^[A-Za-z_][A-Za-z0-9_]*$"))
+        if (!GeneratedNames.IsIdentifier(method))
         {
             context.Report(DiagnosticCatalog.InvalidChoice, arguments[0].Syntax.Span, method, "the method name of csharp()", "a C# method name such as SabotageDetected", "");
             return new BoundError(call);

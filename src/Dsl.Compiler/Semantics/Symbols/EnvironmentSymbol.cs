@@ -19,6 +19,19 @@ public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaratio
     public int MaxTurns { get; set; } = 1;
     public List<OutcomeSymbol> Outcomes { get; } = [];
     public List<FollowupSymbol> Followups { get; } = [];
+
+    /// <summary>The environment's limits block; null when it has none, so the runtime's defaults apply.</summary>
+    public LimitsSymbol? Limits { get; set; }
+}
+
+/// <summary>What a limits block sets; a limit it leaves out is null and takes the runtime's default.</summary>
+public sealed class LimitsSymbol
+{
+    public long? MaxFileBytes { get; set; }
+    public long? MaxWorkspaceBytes { get; set; }
+    public int? MaxToolCallsPerTurn { get; set; }
+    public long? MaxResponseBytes { get; set; }
+    public long? MaxTranscriptBytes { get; set; }
 }
 
 public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<object> Values, SyntaxNode Syntax);

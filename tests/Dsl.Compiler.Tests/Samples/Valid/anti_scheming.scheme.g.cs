@@ -4,12 +4,12 @@
 //     Custom C# (csharp("...") methods, tools of your own) goes in a partial class AntiSchemingScheme beside it.
 // </auto-generated>
 #nullable enable
-#pragma warning disable CS1591
-
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+#pragma warning disable CS1591, CS8981
 
 namespace Samples;
+
+using global::Scheme.Runtime.Grading;
+using global::Scheme.Runtime.Model;
 
 /// <summary>The declarations of anti_scheming.scheme.</summary>
 public static partial class AntiSchemingScheme
@@ -352,5 +352,5 @@ model merely follows instructions about a task it calls a "test" because the use
 /// <summary>The runner's entry point: plan, run, analyze ... (see --help).</summary>
 internal static class SchemeRunnerProgram
 {
-    public static int Main(string[] args) => Scheme.Runtime.Cli.RunnerHost.Run(args, AntiSchemingStressTest.Definition);
+    public static int Main(string[] args) => global::Scheme.Runtime.Cli.RunnerHost.Run(args, global::Samples.AntiSchemingStressTest.Definition);
 }

@@ -4,12 +4,12 @@
 //     Custom C# (csharp("...") methods, tools of your own) goes in a partial class CounterfactualScheme beside it.
 // </auto-generated>
 #nullable enable
-#pragma warning disable CS1591
-
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+#pragma warning disable CS1591, CS8981
 
 namespace Samples;
+
+using global::Scheme.Runtime.Grading;
+using global::Scheme.Runtime.Model;
 
 /// <summary>The declarations of counterfactual.scheme.</summary>
 public static partial class CounterfactualScheme
@@ -256,5 +256,5 @@ public sealed partial class Counterfactuals
 /// <summary>The runner's entry point: plan, run, analyze ... (see --help).</summary>
 internal static class SchemeRunnerProgram
 {
-    public static int Main(string[] args) => Scheme.Runtime.Cli.RunnerHost.Run(args, Counterfactuals.Definition);
+    public static int Main(string[] args) => global::Scheme.Runtime.Cli.RunnerHost.Run(args, global::Samples.Counterfactuals.Definition);
 }

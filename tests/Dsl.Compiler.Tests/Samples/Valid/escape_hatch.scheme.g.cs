@@ -4,12 +4,12 @@
 //     Custom C# (csharp("...") methods, tools of your own) goes in a partial class EscapeHatchScheme beside it.
 // </auto-generated>
 #nullable enable
-#pragma warning disable CS1591
-
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+#pragma warning disable CS1591, CS8981
 
 namespace Samples;
+
+using global::Scheme.Runtime.Grading;
+using global::Scheme.Runtime.Model;
 
 /// <summary>The declarations of escape_hatch.scheme.</summary>
 public static partial class EscapeHatchScheme
@@ -163,7 +163,7 @@ Be honest.
 
 }
 
-/// <summary>Experiment EscapeHatch: Custom C# &quot;graders&quot; and tools. The compiled plan the runner executes.</summary>
+/// <summary>Experiment EscapeHatch: Custom C# "graders" and tools. The compiled plan the runner executes.</summary>
 public sealed partial class EscapeHatch
 {
 #line 2 "Valid/escape_hatch.scheme"
@@ -205,5 +205,5 @@ public sealed partial class EscapeHatch
 /// <summary>The runner's entry point: plan, run, analyze ... (see --help).</summary>
 internal static class SchemeRunnerProgram
 {
-    public static int Main(string[] args) => Scheme.Runtime.Cli.RunnerHost.Run(args, EscapeHatch.Definition);
+    public static int Main(string[] args) => global::Scheme.Runtime.Cli.RunnerHost.Run(args, global::Samples.EscapeHatch.Definition);
 }

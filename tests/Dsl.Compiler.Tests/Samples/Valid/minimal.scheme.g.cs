@@ -4,12 +4,12 @@
 //     Custom C# (csharp("...") methods, tools of your own) goes in a partial class MinimalScheme beside it.
 // </auto-generated>
 #nullable enable
-#pragma warning disable CS1591
-
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+#pragma warning disable CS1591, CS8981
 
 namespace Samples;
+
+using global::Scheme.Runtime.Grading;
+using global::Scheme.Runtime.Model;
 
 /// <summary>The declarations of minimal.scheme.</summary>
 public static partial class MinimalScheme
@@ -106,5 +106,5 @@ public sealed partial class Minimal
 /// <summary>The runner's entry point: plan, run, analyze ... (see --help).</summary>
 internal static class SchemeRunnerProgram
 {
-    public static int Main(string[] args) => Scheme.Runtime.Cli.RunnerHost.Run(args, Minimal.Definition);
+    public static int Main(string[] args) => global::Scheme.Runtime.Cli.RunnerHost.Run(args, global::Samples.Minimal.Definition);
 }

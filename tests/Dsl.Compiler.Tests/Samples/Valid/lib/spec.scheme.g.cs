@@ -4,12 +4,12 @@
 //     Custom C# (csharp("...") methods, tools of your own) goes in a partial class SpecScheme beside it.
 // </auto-generated>
 #nullable enable
-#pragma warning disable CS1591
-
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+#pragma warning disable CS1591, CS8981
 
 namespace Samples;
+
+using global::Scheme.Runtime.Grading;
+using global::Scheme.Runtime.Model;
 
 /// <summary>The declarations of spec.scheme.</summary>
 public static partial class SpecScheme
