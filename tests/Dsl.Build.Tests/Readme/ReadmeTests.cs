@@ -22,6 +22,7 @@ namespace Scheme.Build.Tests.Readme;
 public sealed class ReadmeTests : IAsyncLifetime
 {
     private const string Suite = "experiments/AntiScheming";
+    private const string Compiler = "src/Dsl.Cli";
     private static readonly string Root = typeof(ReadmeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
@@ -56,6 +57,15 @@ public sealed class ReadmeTests : IAsyncLifetime
             {
                 // This test runs inside that command; CI must run exactly it.
                 Assert.Contains("\ndotnet test Dsl.sln\n", File.ReadAllText(Path.Combine(Root, ".ci", "run")));
+                ran.Add(command.Line);
+                continue;
+            }
+            if (command.RunnerArguments(Compiler) is { } check)
+            {
+                // The compiler's command line only reads: it runs where the README's paths point, the repository root.
+                var compiled = ChildProcess.Run("dotnet", ["run", "--project", Path.Combine(Root, Compiler), "--", .. check], Root);
+                Assert.True(compiled.ExitCode == 0, $"README command '{command}' failed:\n{compiled}");
+                Assert.DoesNotContain("error SCH", compiled.Output);
                 ran.Add(command.Line);
                 continue;
             }
