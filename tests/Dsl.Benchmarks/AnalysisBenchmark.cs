@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Scheme.Runtime.Analysis;
+using Scheme.Analysis;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Store;
 
 namespace Scheme.Benchmarks;
 

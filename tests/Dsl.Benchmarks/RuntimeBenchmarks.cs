@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Scheme.Engine.Grading;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
 
 namespace Scheme.Benchmarks;
 

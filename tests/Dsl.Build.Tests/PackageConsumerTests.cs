@@ -3,8 +3,8 @@ using System.Reflection;
 namespace Scheme.Build.Tests;
 
 /// <summary>
-/// The Scheme.Dsl and Scheme.Runtime packages, packed from this repository, used by a project that knows
-/// nothing of it: restore from a local folder feed, build, run the runner's plan.
+/// The Scheme.Dsl and Scheme.Runtime packages (with the packages of the runtime's layers), packed from this
+/// repository, used by a project that knows nothing of it: restore from a local folder feed, build, run the runner's plan.
 /// </summary>
 [Collection("dotnet build")]
 public sealed class PackageConsumerTests
@@ -21,7 +21,9 @@ public sealed class PackageConsumerTests
             // A version of its own, so the global package cache never serves a stale copy.
             var version = "0.1.0-test" + Guid.NewGuid().ToString("N")[..8];
             var feed = Path.Combine(work, "feed");
-            foreach (var project in new[] { "src/Dsl.Runtime/Dsl.Runtime.csproj", "src/Dsl.Build/Dsl.Build.csproj" })
+            // Scheme.Runtime depends on the packages of its layers, which the feed must hold too.
+            foreach (var project in new[] { "src/Dsl.Contracts/Dsl.Contracts.csproj", "src/Dsl.Model/Dsl.Model.csproj", "src/Dsl.Engine/Dsl.Engine.csproj",
+                         "src/Dsl.Analysis/Dsl.Analysis.csproj", "src/Dsl.Runtime/Dsl.Runtime.csproj", "src/Dsl.Build/Dsl.Build.csproj" })
             {
                 var pack = DotNet.Run(Root, "pack", project, "-c", "Release", "-nr:false", "-o", feed, $"-p:Version={version}");
                 Assert.True(pack.ExitCode == 0, pack.ToString());

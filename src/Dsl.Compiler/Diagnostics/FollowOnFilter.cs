@@ -1,5 +1,5 @@
-using Scheme.Compiler.Syntax;
 using Text = Scheme.Compiler.Text;
+using Scheme.Compiler.Syntax;
 
 namespace Scheme.Compiler.Diagnostics;
 

@@ -1,11 +1,11 @@
 using System.Reflection;
 using System.Text;
-using Scriban;
-using Scriban.Runtime;
 using Scheme.Compiler.Semantics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scriban;
+using Scriban.Runtime;
 using static Scheme.Compiler.Emit.CSharpLiterals;
 
 namespace Scheme.Compiler.Emit;

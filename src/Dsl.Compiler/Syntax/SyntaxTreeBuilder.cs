@@ -1,3 +1,4 @@
+using P = Scheme.Compiler.Syntax.Generated.SchemeParser;
 using System.Collections.Immutable;
 using System.Globalization;
 using Antlr4.Runtime;
@@ -5,7 +6,6 @@ using Antlr4.Runtime.Tree;
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Syntax.Generated;
 using Scheme.Compiler.Text;
-using P = Scheme.Compiler.Syntax.Generated.SchemeParser;
 
 namespace Scheme.Compiler.Syntax;
 

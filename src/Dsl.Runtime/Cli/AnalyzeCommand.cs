@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Prereg;
-using Scheme.Runtime.Store;
+using Scheme.Analysis;
+using Scheme.Analysis.Prereg;
+using Scheme.Engine.Store;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Power;
+using Scheme.Analysis;
+using Scheme.Analysis.Power;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

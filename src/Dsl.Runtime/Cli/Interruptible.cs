@@ -1,3 +1,5 @@
+using Scheme.Model;
+
 namespace Scheme.Runtime.Cli;
 
 /// <summary>

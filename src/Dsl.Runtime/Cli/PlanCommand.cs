@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Model;
+using Scheme.Engine.Design;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Prereg;
+using Scheme.Analysis.Prereg;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

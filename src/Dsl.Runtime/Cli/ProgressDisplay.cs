@@ -1,5 +1,6 @@
 using System.Globalization;
-using Scheme.Runtime.Engine;
+using Scheme.Engine;
+using Scheme.Model;
 using Spectre.Console;
 
 namespace Scheme.Runtime.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Reports;
+using Scheme.Analysis.Reports;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

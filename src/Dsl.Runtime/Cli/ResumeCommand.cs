@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Store;
+using Scheme.Engine.Store;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Scheme.Runtime.Model;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Scheme.Runtime.Engine;
+using Scheme.Engine;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

@@ -1,8 +1,10 @@
 using System.Globalization;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Engine;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Store;
+using Scheme.Analysis.Prereg;
+using Scheme.Engine;
+using Scheme.Engine.Design;
+using Scheme.Engine.Providers;
+using Scheme.Engine.Store;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 
@@ -74,7 +76,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             : new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
                 arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow,
                 // The lock the researcher committed beside the suite (run from its folder), if any.
-                PreregistrationHash: Prereg.PreregistrationLock.TryRead(Directory.GetCurrentDirectory()));
+                PreregistrationHash: PreregistrationLock.TryRead(Directory.GetCurrentDirectory()));
         store.WriteManifest(manifest);
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" + (settings.Offline ? " (offline: simulated outcomes)" : ""));
 

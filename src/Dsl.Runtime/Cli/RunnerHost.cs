@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Scheme.Runtime.Model;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 
@@ -47,12 +47,12 @@ public static class RunnerHost
         catch (InvalidDataException ex)
         {
             // A file the user gave (a run directory, a lock) that cannot be used: bad input, not a bug.
-            errors.WriteLine("error: " + Engine.SecretScrubber.For(experiment).Scrub(ex.Message));
+            errors.WriteLine("error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(ex.Message));
             return UsageError;
         }
         catch (Exception ex)
         {
-            errors.WriteLine("internal error: " + Engine.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));
+            errors.WriteLine("internal error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));
             return InternalError;
         }
     }

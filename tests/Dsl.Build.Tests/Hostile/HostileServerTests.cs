@@ -143,9 +143,9 @@ public sealed partial class HostileServerTests
 
     private static List<Unit> Units(string runDirectory)
     {
-        using var store = Scheme.Runtime.Store.SqliteRunStore.Open(runDirectory);
+        using var store = Scheme.Engine.Store.SqliteRunStore.Open(runDirectory);
         return store.Units().Select(u => new Unit(
-            u.Variant[(u.Variant.IndexOf('=') + 1)..], u.Status == Scheme.Runtime.Store.UnitStatus.Done ? "done" : "failed", u.Error,
+            u.Variant[(u.Variant.IndexOf('=') + 1)..], u.Status == Scheme.Engine.Store.UnitStatus.Done ? "done" : "failed", u.Error,
             u.Outcomes.ToDictionary(), u.Metrics.ToDictionary(), u.Missing.ToDictionary(), u.Indeterminate.ToDictionary(),
             u.TranscriptJson)).ToList();
     }

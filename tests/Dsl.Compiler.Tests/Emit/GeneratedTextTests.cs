@@ -83,7 +83,7 @@ public sealed class GeneratedTextTests
         if (implementation.Length > 0)
         {
             var file = trees.Single().GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().First();
-            trees.Add(CSharpBuild.Parse($"namespace Texts; using global::Scheme.Runtime.Grading; public static partial class {file.Identifier.Text} {{ {implementation} }}", "impl.cs"));
+            trees.Add(CSharpBuild.Parse($"namespace Texts; using global::Scheme.Model; public static partial class {file.Identifier.Text} {{ {implementation} }}", "impl.cs"));
         }
         var (problems, _) = CSharpBuild.Emit(CSharpBuild.Create("Texts", trees, Microsoft.CodeAnalysis.OutputKind.ConsoleApplication));
         Assert.True(problems.Count == 0, string.Join("\n", problems));

@@ -4,7 +4,7 @@ using Scheme.Compiler.Emit;
 using Scheme.Compiler.Tests.Fuzz;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
-using Scheme.Runtime.Model;
+using Scheme.Model;
 
 namespace Scheme.Compiler.Tests.Emit;
 

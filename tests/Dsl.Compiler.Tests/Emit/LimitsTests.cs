@@ -1,7 +1,7 @@
 using Scheme.Compiler.Emit;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
-using Scheme.Runtime.Model;
+using Scheme.Model;
 
 namespace Scheme.Compiler.Tests.Emit;
 

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Scheme.Compiler.Emit;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
-using Scheme.Runtime.Model;
+using Scheme.Model;
 using Xunit.Abstractions;
 
 namespace Scheme.Compiler.Tests.Fuzz;
@@ -219,7 +219,7 @@ public sealed class EmitterFuzzTests(ITestOutputHelper output)
                 {
                     continue;
                 }
-                code.Append($"namespace {ns} {{ using global::Scheme.Runtime.Grading; using global::Scheme.Runtime.Model;\n");
+                code.Append($"namespace {ns} {{ using global::Scheme.Model;\n");
                 code.Append($"public static partial class {type.Identifier.Text} {{\n");
                 foreach (var method in methods)
                 {
@@ -249,7 +249,7 @@ public sealed class EmitterFuzzTests(ITestOutputHelper output)
                 return;
         }
         var type = value.GetType();
-        if (type.Namespace?.StartsWith("Scheme.Runtime", StringComparison.Ordinal) != true || type.IsEnum)
+        if (type.Namespace?.StartsWith("Scheme.Model", StringComparison.Ordinal) != true || type.IsEnum)
         {
             return;
         }

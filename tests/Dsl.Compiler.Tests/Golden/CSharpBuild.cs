@@ -16,10 +16,19 @@ internal static class CSharpBuild
     private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
-            .Append(typeof(Scheme.Runtime.Model.ExperimentDefinition).Assembly.Location)
+            .Concat(RuntimeAssemblies.Select(a => a.Location))
             .Distinct()
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList());
+
+    /// <summary>The runtime's assemblies a generated runner compiles against: definitions, engine, analysis, command line.</summary>
+    public static readonly System.Reflection.Assembly[] RuntimeAssemblies =
+    [
+        typeof(Scheme.Model.ExperimentDefinition).Assembly,
+        typeof(Scheme.Engine.RunEngine).Assembly,
+        typeof(Scheme.Analysis.ExperimentAnalyzer).Assembly,
+        typeof(Scheme.Runtime.Cli.RunnerHost).Assembly,
+    ];
 
     /// <summary>Documentation comments are checked (CS1570 and friends), as in a project that generates XML docs.</summary>
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);

@@ -101,8 +101,8 @@ public sealed class GeneratedNameTests
             namespace Names;
             public static partial class SuiteScheme
             {
-                public static partial string RunCommandTool(global::Scheme.Runtime.Model.ToolCall call) => "";
-                public static partial bool Flagged(global::Scheme.Runtime.Grading.Transcript t) => false;
+                public static partial string RunCommandTool(global::Scheme.Model.ToolCall call) => "";
+                public static partial bool Flagged(global::Scheme.Model.Transcript t) => false;
             }
             """, "impl.cs");
         var (problems, _) = CSharpBuild.Emit(CSharpBuild.Create("Names",

@@ -1,5 +1,5 @@
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;

@@ -1,7 +1,7 @@
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Statistics;
-using Scheme.Runtime.Store;
+using Scheme.Analysis;
+using Scheme.Analysis.Statistics;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;

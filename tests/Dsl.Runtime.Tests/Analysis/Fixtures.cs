@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Store;
+using Scheme.Analysis;
+using Scheme.Engine.Store;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Analysis;
 

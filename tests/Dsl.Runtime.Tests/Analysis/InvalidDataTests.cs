@@ -1,9 +1,9 @@
-using Scheme.Runtime.Store;
 using System.Text;
 using System.Text.Json;
-using Scheme.Runtime.Analysis;
+using Scheme.Analysis;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;

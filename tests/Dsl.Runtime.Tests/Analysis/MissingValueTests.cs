@@ -1,10 +1,10 @@
-using Scheme.Runtime.Store;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Scheme.Runtime.Analysis;
+using Scheme.Analysis;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Store;
+using Scheme.Analysis;
+using Scheme.Engine.Store;
 
 namespace Scheme.Runtime.Tests.Analysis;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Scheme.Runtime.Analysis;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Store;
+using Scheme.Analysis;
+using Scheme.Engine.Design;
+using Scheme.Engine.Store;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;

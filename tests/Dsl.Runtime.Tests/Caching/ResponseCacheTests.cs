@@ -1,6 +1,6 @@
-using Scheme.Runtime.Caching;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
+using Scheme.Engine.Caching;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Caching;

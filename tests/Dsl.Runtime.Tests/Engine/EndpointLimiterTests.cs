@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Scheme.Runtime.Engine;
+using Scheme.Engine;
 
 namespace Scheme.Runtime.Tests.Engine;
 

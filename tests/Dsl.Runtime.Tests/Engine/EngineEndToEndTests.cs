@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Scheme.Engine.Store;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Store;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;

@@ -1,4 +1,5 @@
-using Scheme.Runtime.Grading;
+using Scheme.Engine.Grading;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Engine;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Scheme.Engine;
+using Scheme.Engine.Grading;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Engine;
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Scheme.Engine.Store;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Store;
 using Scheme.Runtime.Tests.Episodes;
 using Scheme.Testing.Fakes;
 

@@ -1,6 +1,6 @@
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Store;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;

@@ -1,5 +1,6 @@
-using Scheme.Runtime.Engine;
-using Scheme.Runtime.Providers;
+using Scheme.Engine;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Engine;
 

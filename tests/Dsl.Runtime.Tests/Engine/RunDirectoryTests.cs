@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Scheme.Engine.Store;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Store;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Scheme.Runtime.Grading;
+using Scheme.Engine.Grading;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Engine;

@@ -1,6 +1,6 @@
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Engine;
-using Scheme.Runtime.Model;
+using Scheme.Engine;
+using Scheme.Engine.Design;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Engine;
 
@@ -66,7 +66,7 @@ public class SimulatedExecutorTests
         var executor = new SimulatedExecutor(experiment);
         foreach (var result in Units(experiment).Select(executor.Draw))
         {
-            Assert.Equal(Scheme.Runtime.Episodes.EpisodeEnd.Simulated, result.End);
+            Assert.Equal(Scheme.Engine.Episodes.EpisodeEnd.Simulated, result.End);
             Assert.False(result.Outcomes.ContainsKey("confessed"));
             if (result.Unit.Checkpoint == "agent")
             {

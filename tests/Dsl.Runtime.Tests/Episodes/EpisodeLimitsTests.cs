@@ -1,8 +1,8 @@
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Episodes;
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Engine.Grading;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Episodes;
@@ -59,7 +59,7 @@ public class EpisodeLimitsTests
         Assert.Contains(result.Limits!, l => l.Limit == LimitNames.MaxToolCallsPerTurn && l.Turn == 1);
         Assert.Equal(2, result.Limits!.Count(l => l.Limit == LimitNames.MaxWorkspaceBytes));
         // Stored once per content: three copies of one file are one content.
-        var stored = Scheme.Runtime.Store.StoredWorkspace.Of(result.Changes!);
+        var stored = Scheme.Engine.Store.StoredWorkspace.Of(result.Changes!);
         Assert.Equal(3, stored.Files.Count);
         Assert.Single(stored.Contents);
     }

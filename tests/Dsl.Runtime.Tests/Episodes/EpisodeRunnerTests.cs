@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Episodes;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Episodes;

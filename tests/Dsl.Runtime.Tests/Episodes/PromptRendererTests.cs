@@ -1,5 +1,5 @@
-using Scheme.Runtime.Episodes;
-using Scheme.Runtime.Model;
+using Scheme.Engine.Episodes;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Episodes;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Episodes;
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
-using Scheme.Runtime.Store;
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Engine.Grading;
+using Scheme.Engine.Providers;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Episodes;

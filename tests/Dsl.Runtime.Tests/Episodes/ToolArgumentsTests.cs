@@ -1,4 +1,5 @@
-using Scheme.Runtime.Episodes;
+using Scheme.Engine.Episodes;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Episodes;
 

@@ -1,9 +1,9 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
-using Scheme.Runtime.Design;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Power;
-using Scheme.Runtime.Statistics;
+using Scheme.Analysis.Power;
+using Scheme.Analysis.Statistics;
+using Scheme.Engine.Design;
+using Scheme.Model;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Power;

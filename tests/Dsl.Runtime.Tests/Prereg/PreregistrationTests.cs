@@ -1,8 +1,8 @@
-using Scheme.Runtime.Store;
-using Scheme.Runtime.Analysis;
+using Scheme.Analysis;
+using Scheme.Analysis.Prereg;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Prereg;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Prereg;

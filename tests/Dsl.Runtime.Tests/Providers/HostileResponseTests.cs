@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Scheme.Runtime.Caching;
-using Scheme.Runtime.Engine;
-using Scheme.Runtime.Providers;
+using Scheme.Engine;
+using Scheme.Engine.Caching;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Providers;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Runtime.Tests.Providers;

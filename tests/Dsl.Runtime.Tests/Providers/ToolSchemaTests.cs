@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Providers;
+using Scheme.Engine.Providers;
+using Scheme.Model;
 
 namespace Scheme.Runtime.Tests.Providers;
 

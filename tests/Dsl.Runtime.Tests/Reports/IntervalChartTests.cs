@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Scheme.Runtime.Reports;
+using Scheme.Analysis.Reports;
 
 namespace Scheme.Runtime.Tests.Reports;
 

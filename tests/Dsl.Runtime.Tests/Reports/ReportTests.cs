@@ -1,11 +1,11 @@
-using Scheme.Runtime.Store;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Scheme.Runtime.Analysis;
+using Scheme.Analysis;
+using Scheme.Analysis.Prereg;
+using Scheme.Analysis.Reports;
+using Scheme.Engine.Store;
+using Scheme.Model;
 using Scheme.Runtime.Cli;
-using Scheme.Runtime.Model;
-using Scheme.Runtime.Prereg;
-using Scheme.Runtime.Reports;
 using SkiaSharp;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 

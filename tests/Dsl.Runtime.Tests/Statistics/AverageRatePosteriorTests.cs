@@ -1,5 +1,5 @@
-using Scheme.Runtime.Statistics;
 using BetaDist = MathNet.Numerics.Distributions.Beta;
+using Scheme.Analysis.Statistics;
 
 namespace Scheme.Runtime.Tests.Statistics;
 

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
-using Scheme.Runtime.Statistics;
+using Scheme.Analysis.Statistics;
 
 namespace Scheme.Runtime.Tests.Statistics;
 

@@ -1,4 +1,4 @@
-using Scheme.Runtime.Statistics;
+using Scheme.Analysis.Statistics;
 
 namespace Scheme.Runtime.Tests.Statistics;
 

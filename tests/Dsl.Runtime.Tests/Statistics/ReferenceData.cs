@@ -1,5 +1,5 @@
 using System.Globalization;
-using Scheme.Runtime.Statistics;
+using Scheme.Analysis.Statistics;
 
 namespace Scheme.Runtime.Tests.Statistics;
 

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Scheme.Runtime.Store;
+using Scheme.Engine.Store;
 
 namespace Scheme.Runtime.Tests.Store;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Scheme.Runtime.Store;
+using Scheme.Engine.Store;
 
 namespace Scheme.Runtime.Tests.Store;
 

@@ -1,9 +1,9 @@
+using Scheme.Compiler.Diagnostics;
+using Scheme.Compiler.Syntax;
 using Scriban;
 using Scriban.Functions;
 using Scriban.Parsing;
 using Scriban.Syntax;
-using Scheme.Compiler.Diagnostics;
-using Scheme.Compiler.Syntax;
 
 namespace Scheme.Compiler.Semantics.Binding;
 

@@ -8,8 +8,7 @@
 
 namespace Samples;
 
-using global::Scheme.Runtime.Grading;
-using global::Scheme.Runtime.Model;
+using global::Scheme.Model;
 
 /// <summary>The declarations of environment_limits.scheme.</summary>
 public static partial class EnvironmentLimitsScheme

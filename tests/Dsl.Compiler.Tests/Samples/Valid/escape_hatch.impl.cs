@@ -1,5 +1,5 @@
-using Scheme.Runtime.Grading;
-using Scheme.Runtime.Model;
+using Scheme.Engine.Grading;
+using Scheme.Model;
 
 namespace Samples;
 

@@ -8,8 +8,7 @@
 
 namespace Samples;
 
-using global::Scheme.Runtime.Grading;
-using global::Scheme.Runtime.Model;
+using global::Scheme.Model;
 
 /// <summary>The declarations of minimal.scheme.</summary>
 public static partial class MinimalScheme

@@ -1,0 +1,135 @@
+using Scheme.Engine.Store;
+using Scheme.Model;
+
+namespace Scheme.Analysis;
+
+/// <summary>Everything <c>analyze</c> found; serialized as analysis.json and rendered by the reports.</summary>
+public sealed record AnalysisResult(
+    string Experiment,
+    string? Title,
+    DataSummary Data,
+    IReadOnlyList<MetricRow> Metrics,
+    IReadOnlyList<HypothesisResult> Hypotheses,
+    IReadOnlyList<BeforeAfterView> BeforeAfter,
+    PreregistrationSummary Preregistration,
+    IReadOnlyList<string> Notes);
+
+/// <param name="MetricSources">How each metric's per-unit value was obtained ("metrics field", "outcome covert_action", "unavailable").</param>
+/// <param name="FirstErrors">The first malformed lines (at most 20); <see cref="Malformed"/> counts all.</param>
+/// <param name="Units">Units analyzed (after any dropped ones were left out).</param>
+/// <param name="Dropped">Units left out with <c>--drop-invalid</c> because they do not fit the design; <see cref="DroppedByReason"/>
+/// counts them per reason and <see cref="FirstDropped"/> lists the first 20 with their line.</param>
+public sealed record DataSummary(
+    string Source,
+    long Units,
+    long Done,
+    long Failed,
+    long Malformed,
+    IReadOnlyList<UnitReadError> FirstErrors,
+    DateTimeOffset? FirstUnitStartedAt,
+    IReadOnlyDictionary<string, string> MetricSources,
+    long Dropped,
+    IReadOnlyDictionary<string, long> DroppedByReason,
+    IReadOnlyList<InvalidUnit> FirstDropped);
+
+/// <summary>
+/// One metric in one cell. Null factors mean pooled (rows pooled over a factor are added where a hypothesis
+/// compares pooled cells). Rates: estimate k/n, 95% Beta(k+1, n-k+1) posterior interval (what the anti-scheming
+/// paper reports) and the Wilson interval. Means: estimate, SD and a 95% t interval. N counts the units with a value;
+/// <see cref="Missing"/> the done units the metric applies to that have none (never counted as 0), of which
+/// <see cref="Indeterminate"/> because an outcome the metric requires is indeterminate. With N = 0 only counts are given.
+/// </summary>
+public sealed record MetricRow(
+    string Metric,
+    MetricAggregation Aggregation,
+    string? Checkpoint,
+    string? Environment,
+    string? Condition,
+    long N,
+    long Missing,
+    long Indeterminate,
+    long Failed,
+    double? Successes,
+    double? Estimate,
+    double? Lower,
+    double? Upper,
+    double? WilsonLower,
+    double? WilsonUpper,
+    double? StandardDeviation)
+{
+    public string CellLabel => AnalysisText.Cell(new Cell(Checkpoint, Environment, Condition));
+}
+
+public enum Decision
+{
+    /// <summary>The corrected p-value is at most alpha: the null is rejected in the declared direction.</summary>
+    Supported,
+    NotSupported,
+    /// <summary>No test could be run (a cell has no data, or no complete pairs); see the note.</summary>
+    NotEvaluated,
+}
+
+/// <summary>
+/// A hypothesis evaluated with its declared test. Estimate is left - right (or left - constant); the interval is
+/// a 95% interval for that difference (<see cref="IntervalMethod"/> says which). CorrectedPValue applies the
+/// hypothesis's correction over the p-values of its family. LeftN/RightN count the units the test used;
+/// LeftExcluded/RightExcluded the units it left out because the metric is missing (in a paired test, a pair goes
+/// when either side is missing, so the partner counts as excluded too); a note gives the details.
+/// </summary>
+public sealed record HypothesisResult(
+    string Name,
+    string? Title,
+    string Metric,
+    string Comparison,
+    string Test,
+    Direction Direction,
+    bool Paired,
+    double Alpha,
+    string Family,
+    string Correction,
+    long LeftN,
+    double? LeftEstimate,
+    long RightN,
+    double? RightEstimate,
+    long LeftExcluded,
+    long RightExcluded,
+    double? Estimate,
+    double? Lower,
+    double? Upper,
+    string? IntervalMethod,
+    double? PValue,
+    double? CorrectedPValue,
+    Decision Decision,
+    bool Confirmatory,
+    IReadOnlyList<string> Deviations,
+    IReadOnlyList<string> Notes);
+
+/// <summary>A metric in one cell as shown in the before-and-after view.</summary>
+public sealed record RateCell(long N, long Successes, double Estimate, double Lower, double Upper);
+
+public sealed record BeforeAfterRow(string Environment, RateCell? Before, RateCell? After);
+
+/// <summary>Posterior mean and 95% interval of the unweighted average rate over environments.</summary>
+public sealed record AverageRate(double Mean, double Lower, double Upper, int Environments);
+
+/// <summary>
+/// Checkpoint <see cref="Before"/> against <see cref="After"/> per environment for one rate metric under one
+/// condition, with the average over environments (Schoen et al. 2025, Figure 9). Intervals are Beta posterior.
+/// </summary>
+public sealed record BeforeAfterView(
+    string Metric,
+    string Condition,
+    string Before,
+    string After,
+    IReadOnlyList<BeforeAfterRow> Rows,
+    AverageRate? AverageBefore,
+    AverageRate? AverageAfter);
+
+/// <param name="Verified">The whole digest matches the lock.</param>
+public sealed record PreregistrationSummary(
+    string? LockPath,
+    string? LockHash,
+    DateTimeOffset? LockedAt,
+    string? CurrentHash,
+    bool Verified,
+    IReadOnlyList<string> Differences);

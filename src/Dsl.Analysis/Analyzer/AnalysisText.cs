@@ -1,0 +1,53 @@
+using System.Globalization;
+using Scheme.Model;
+
+namespace Scheme.Analysis;
+
+/// <summary>How cells, comparisons and numbers are written in summaries and reports.</summary>
+public static class AnalysisText
+{
+    public static string Cell(Cell cell)
+    {
+        var factors = new[] { cell.Checkpoint, cell.Environment, cell.Condition }.Where(f => f is not null).ToList();
+        return factors.Count == 0 ? "all" : string.Join(", ", factors);
+    }
+
+    public static string Comparison(HypothesisDefinition h)
+    {
+        var op = h.Direction switch
+        {
+            Direction.Less => "<",
+            Direction.Greater => ">",
+            _ => "!=",
+        };
+        var right = h.Right is { } r ? $"{h.Metric}[{Cell(r)}]" : Number(h.Constant ?? double.NaN);
+        return $"{h.Metric}[{Cell(h.Left)}] {op} {right}";
+    }
+
+    /// <summary>
+    /// "97/99 (3/1)": the units a hypothesis's test used per side and, in parentheses, those it left out because the
+    /// metric is missing; "97 (3)" against a constant (whose <see cref="Comparison"/> ends in a number, not a cell).
+    /// </summary>
+    public static string Units(HypothesisResult h) =>
+        h.Comparison.EndsWith(']')
+            ? $"{h.LeftN}/{h.RightN} ({h.LeftExcluded}/{h.RightExcluded})"
+            : $"{h.LeftN} ({h.LeftExcluded})";
+
+    public static string Number(double? value, int digits = 3) =>
+        value is not { } v || double.IsNaN(v) ? "-" : v.ToString("0." + new string('0', digits), CultureInfo.InvariantCulture);
+
+    public static string PValue(double? p) => p switch
+    {
+        null => "-",
+        { } v when double.IsNaN(v) => "-",
+        < 1e-4 => p.Value.ToString("0.0e+0", CultureInfo.InvariantCulture),
+        _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>"3 duplicate unit_id, 1 undeclared run": counts by reason, largest first.</summary>
+    public static string Counts(IEnumerable<(string Reason, long Count)> counts) =>
+        string.Join(", ", counts.OrderByDescending(c => c.Count).ThenBy(c => c.Reason, StringComparer.Ordinal).Select(c => $"{c.Count} {c.Reason}"));
+
+    public static string Percent(double? value) =>
+        value is not { } v || double.IsNaN(v) ? "-" : (100 * v).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+}

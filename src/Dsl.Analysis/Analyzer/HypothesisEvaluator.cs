@@ -1,0 +1,291 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Random;
+using Scheme.Analysis.Statistics;
+using Scheme.Model;
+
+namespace Scheme.Analysis;
+
+/// <summary>Knobs of the resampling tests; defaults suit analysis, the power simulation lowers them.</summary>
+/// <param name="MaxResamplingWork">Largest resamples x units a permutation test of a mean resamples; beyond it the
+/// p-value comes from the normal limit of the permutation distribution (a note says so), so a million-unit analysis stays fast.</param>
+public sealed record EvaluationSettings(int BootstrapResamples = ClusterBootstrap.DefaultResamples, int PermutationResamples = 10_000,
+    long MaxResamplingWork = 100_000_000);
+
+/// <summary>The numbers a test produced; null where not applicable.</summary>
+public sealed record TestOutcome(double? Estimate, double? Lower, double? Upper, string? IntervalMethod, double? PValue, IReadOnlyList<string> Notes)
+{
+    public static TestOutcome NotEvaluable(string why) => new(null, null, null, null, null, [why]);
+}
+
+/// <summary>
+/// Runs a hypothesis's declared test on its data. Directions map to the tests' alternatives as declared: for
+/// <c>left &lt; right</c> the alternative is that left is smaller. Estimates and intervals are for left - right
+/// (left - constant), at 95%.
+/// </summary>
+public static class HypothesisEvaluator
+{
+    private const double Level = 0.95;
+
+    public static TestOutcome Evaluate(HypothesisDefinition h, MetricAggregation aggregation, HypothesisData data, int seed, EvaluationSettings? settings = null)
+    {
+        settings ??= new EvaluationSettings();
+        var alternative = h.Direction switch
+        {
+            Direction.Less => Alternative.Less,
+            Direction.Greater => Alternative.Greater,
+            _ => Alternative.TwoSided,
+        };
+        var rate = aggregation == MetricAggregation.Rate;
+        if (data.Left.N == 0)
+        {
+            return TestOutcome.NotEvaluable($"No data for {h.Metric}[{AnalysisText.Cell(h.Left)}].");
+        }
+        if (h.Right is null)
+        {
+            if (h.Constant is not { } constant)
+            {
+                return TestOutcome.NotEvaluable("The hypothesis has neither a right cell nor a constant.");
+            }
+            if (!rate || h.Test != "binomial")
+            {
+                return TestOutcome.NotEvaluable($"Test {h.Test} against a constant is only defined for rate metrics with the binomial test.");
+            }
+            var (k, n) = Counts(data.Left);
+            var binomial = BinomialTest.Test(k, n, constant, alternative);
+            var exact = ClopperPearsonInterval.Compute(k, n, Level);
+            return new TestOutcome(exact.Estimate - constant, exact.Lower - constant, exact.Upper - constant,
+                "Clopper-Pearson, minus the constant", binomial.PValue, []);
+        }
+        if (data.Right.N == 0)
+        {
+            return TestOutcome.NotEvaluable($"No data for {h.Metric}[{AnalysisText.Cell(h.Right)}].");
+        }
+        var notes = new List<string>();
+        if (data.IncompletePairs > 0)
+        {
+            notes.Add($"{data.IncompletePairs} unit(s) had no partner under the other condition and were left out of the paired test.");
+        }
+        if (h.Paired && (rate ? data.Pairs is not { Pairs: > 0 } : data.Differences is not { Count: > 0 }) && h.Test != "cluster_bootstrap")
+        {
+            return TestOutcome.NotEvaluable("No complete pairs: no unit was observed under both conditions.") with { Notes = [.. notes, "No complete pairs."] };
+        }
+
+        var (estimate, lower, upper, method) = DefaultInterval(h, rate, data);
+        double? p;
+        switch (h.Test)
+        {
+            case "fisher_exact" when rate:
+                {
+                    var (kl, nl) = Counts(data.Left);
+                    var (kr, nr) = Counts(data.Right);
+                    p = FisherExactTest.Test(new RateCount(kl, nl), new RateCount(kr, nr), alternative).PValue;
+                    if (h.Paired) notes.Add("Fisher's test treats the paired cells as independent (conservative).");
+                    break;
+                }
+            case "mcnemar" when rate && data.Pairs is { } pairs:
+                p = McNemarExactTest.Test(ToInt(pairs.LeftOnly), ToInt(pairs.RightOnly), alternative).PValue;
+                break;
+            case "binomial":
+                return TestOutcome.NotEvaluable("The binomial test compares a rate with a constant, and this hypothesis compares two cells.");
+            case "newcombe" when rate:
+                p = NewcombeP(h.Paired ? data.Pairs : null, data, alternative);
+                notes.Add("p-value by inverting the Newcombe interval (the smallest level at which it excludes 0).");
+                break;
+            case "permutation":
+                p = Permutation(h, rate, data, seed, alternative, settings, notes);
+                break;
+            case "cluster_bootstrap":
+                {
+                    var bootstrap = Bootstrap(h, rate, data, seed, alternative, settings, notes);
+                    if (bootstrap is null)
+                    {
+                        return TestOutcome.NotEvaluable(notes.LastOrDefault() ?? "The cluster bootstrap could not run.");
+                    }
+                    (estimate, lower, upper, method, p) = (bootstrap.Value.Estimate, bootstrap.Value.Lower, bootstrap.Value.Upper,
+                        $"cluster bootstrap percentile by environment ({data.LeftByEnvironment.Count} vs {data.RightByEnvironment.Count} clusters)", bootstrap.Value.P);
+                    if (Math.Min(data.LeftByEnvironment.Count, data.RightByEnvironment.Count) < 10)
+                    {
+                        notes.Add("Fewer than 10 environments: the cluster bootstrap is unreliable with so few clusters.");
+                    }
+                    break;
+                }
+            default:
+                return TestOutcome.NotEvaluable($"Test {h.Test} does not apply to a {(rate ? "rate" : "mean")} metric{(h.Paired ? " on paired cells" : "")}.");
+        }
+        return new TestOutcome(estimate, lower, upper, method, p, notes);
+    }
+
+    private static (double Estimate, double? Lower, double? Upper, string? Method) DefaultInterval(HypothesisDefinition h, bool rate, HypothesisData data)
+    {
+        if (rate && h.Paired && data.Pairs is { Pairs: > 0 } pairs)
+        {
+            var paired = PairedNewcombeInterval.Compute(ToInt(pairs.BothYes), ToInt(pairs.LeftOnly), ToInt(pairs.RightOnly), ToInt(pairs.Neither), Level);
+            return (paired.Estimate, paired.Lower, paired.Upper, "Newcombe paired (method 10)");
+        }
+        if (rate)
+        {
+            var (kl, nl) = Counts(data.Left);
+            var (kr, nr) = Counts(data.Right);
+            var newcombe = NewcombeInterval.Compute(kl, nl, kr, nr, Level);
+            return (newcombe.Estimate, newcombe.Lower, newcombe.Upper, "Newcombe hybrid score");
+        }
+        if (h.Paired && data.Differences is { Count: > 0 } differences)
+        {
+            var moments = new SampleMoments();
+            foreach (var d in differences) moments.Add(d);
+            var half = moments.N > 1 ? StudentT.InvCDF(0, 1, moments.N - 1, 0.975) * Math.Sqrt(moments.Variance / moments.N) : double.NaN;
+            return (moments.Mean, Finite(moments.Mean - half), Finite(moments.Mean + half), "paired t");
+        }
+        var diff = data.Left.Mean - data.Right.Mean;
+        double vl = data.Left.Variance / data.Left.N, vr = data.Right.Variance / data.Right.N;
+        var se = Math.Sqrt(vl + vr);
+        var df = (vl + vr) * (vl + vr) / (vl * vl / (data.Left.N - 1) + vr * vr / (data.Right.N - 1));
+        var t = double.IsFinite(df) && df > 0 ? StudentT.InvCDF(0, 1, df, 0.975) : double.NaN;
+        return (diff, Finite(diff - t * se), Finite(diff + t * se), "Welch t");
+    }
+
+    private static double NewcombeP(PairedTable? pairs, HypothesisData data, Alternative alternative)
+    {
+        if (pairs is { } t)
+        {
+            return NewcombeTest.Paired(ToInt(t.BothYes), ToInt(t.LeftOnly), ToInt(t.RightOnly), ToInt(t.Neither), alternative).PValue;
+        }
+        var (kl, nl) = Counts(data.Left);
+        var (kr, nr) = Counts(data.Right);
+        return NewcombeTest.Independent(kl, nl, kr, nr, alternative).PValue;
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    private static double? Permutation(HypothesisDefinition h, bool rate, HypothesisData data, int seed, Alternative alternative,
+        EvaluationSettings settings, List<string> notes)
+    {
+        if (rate && h.Paired && data.Pairs is { } pairs)
+        {
+            notes.Add("Paired permutation of 0/1 outcomes (sign flips within pairs) is exactly McNemar's test.");
+            return McNemarExactTest.Test(ToInt(pairs.LeftOnly), ToInt(pairs.RightOnly), alternative).PValue;
+        }
+        if (rate)
+        {
+            var (kl, nl) = Counts(data.Left);
+            var (kr, nr) = Counts(data.Right);
+            return PermutationTest.TestRates(kl, nl, kr, nr, alternative).PValue;
+        }
+        if (h.Paired && data.Differences is { Count: > 0 } differences)
+        {
+            if ((long)differences.Count * settings.PermutationResamples > settings.MaxResamplingWork)
+            {
+                notes.Add(LargeSampleNote(differences.Count));
+                return NormalTail(differences.Sum(), Math.Sqrt(differences.Sum(d => d * d)), alternative);
+            }
+            return SignFlipPValue(differences, seed, settings.PermutationResamples, alternative);
+        }
+        if (data.LeftValues is { Count: > 0 } left && data.RightValues is { Count: > 0 } right)
+        {
+            long total = left.Count + right.Count;
+            if (total * settings.PermutationResamples > settings.MaxResamplingWork)
+            {
+                // Under relabelling, mean(x) - mean(y) has mean 0 and variance s^2 (1/m + 1/(N-m)), with s^2 the
+                // variance of the pooled sample (N - 1 denominator); for this many units it is normal to many digits.
+                notes.Add(LargeSampleNote(total));
+                var pooled = new SampleMoments();
+                foreach (var v in left) pooled.Add(v);
+                foreach (var v in right) pooled.Add(v);
+                var sd = Math.Sqrt(pooled.Variance * (1.0 / left.Count + 1.0 / right.Count));
+                return NormalTail(left.Average() - right.Average(), sd, alternative);
+            }
+            return PermutationTest.Test(left, right, seed, alternative, settings.PermutationResamples, maxExact: 20_000).PValue;
+        }
+        notes.Add("The values of the cells were not kept, so the permutation test could not run.");
+        return null;
+    }
+
+    private static string LargeSampleNote(long units) =>
+        $"Permutation p-value from the normal limit of the permutation distribution (its exact mean and variance): {units} units are too many to resample.";
+
+    private static double NormalTail(double statistic, double sd, Alternative alternative)
+    {
+        if (!(sd > 0))
+        {
+            // Every relabelling gives the same statistic.
+            return alternative switch
+            {
+                Alternative.Greater => statistic > 0 ? 0 : 1,
+                Alternative.Less => statistic < 0 ? 0 : 1,
+                _ => statistic != 0 ? 0 : 1,
+            };
+        }
+        var z = statistic / sd;
+        return alternative switch
+        {
+            Alternative.Greater => Normal.CDF(0, 1, -z),
+            Alternative.Less => Normal.CDF(0, 1, z),
+            _ => Math.Min(1, 2 * Normal.CDF(0, 1, -Math.Abs(z))),
+        };
+    }
+
+    /// <summary>Sign-flip test of paired differences: under H0 each difference is as likely negated.</summary>
+    private static double SignFlipPValue(List<double> differences, int seed, int resamples, Alternative alternative)
+    {
+        var observed = differences.Sum();
+        var slack = 1e-9 * Math.Max(1.0, differences.Sum(Math.Abs));
+        var rng = new Xoshiro256StarStar(seed, threadSafe: false);
+        long hits = 0;
+        var values = differences.ToArray();
+        for (var r = 0; r < resamples; r++)
+        {
+            double s = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                s += (rng.NextFullRangeInt64() & 1) == 0 ? values[i] : -values[i];
+            }
+            var extreme = alternative switch
+            {
+                Alternative.Greater => s >= observed - slack,
+                Alternative.Less => s <= observed + slack,
+                _ => Math.Abs(s) >= Math.Abs(observed) - slack,
+            };
+            if (extreme) hits++;
+        }
+        return (hits + 1.0) / (resamples + 1.0);
+    }
+
+    private static (double Estimate, double Lower, double Upper, double P)? Bootstrap(HypothesisDefinition h, bool rate, HypothesisData data, int seed,
+        Alternative alternative, EvaluationSettings settings, List<string> notes)
+    {
+        var resamples = settings.BootstrapResamples;
+        if (h.Paired)
+        {
+            var shared = data.LeftByEnvironment.Keys.Intersect(data.RightByEnvironment.Keys)
+                .Where(e => data.LeftByEnvironment[e].N > 0 && data.RightByEnvironment[e].N > 0).ToList();
+            if (shared.Count == 0)
+            {
+                notes.Add("No environment has data under both conditions.");
+                return null;
+            }
+            if (rate)
+            {
+                var clusters = shared.Select(e => new PairedCluster(Rate(data.LeftByEnvironment[e]), Rate(data.RightByEnvironment[e]))).ToList();
+                var result = ClusterBootstrap.Paired(clusters, seed, resamples, Level, alternative);
+                return (result.Estimate, result.Interval.Lower, result.Interval.Upper, result.PValue);
+            }
+            var meanResult = MeanClusterBootstrap.Paired(shared.Select(e => (data.LeftByEnvironment[e], data.RightByEnvironment[e])).ToList(),
+                seed, resamples, Level, alternative);
+            return meanResult;
+        }
+        var left = data.LeftByEnvironment.Values.Where(m => m.N > 0).ToList();
+        var right = data.RightByEnvironment.Values.Where(m => m.N > 0).ToList();
+        if (rate)
+        {
+            var result = ClusterBootstrap.Independent(left.Select(Rate).ToList(), right.Select(Rate).ToList(), seed, resamples, Level, alternative);
+            return (result.Estimate, result.Interval.Lower, result.Interval.Upper, result.PValue);
+        }
+        return MeanClusterBootstrap.Independent(left, right, seed, resamples, Level, alternative);
+    }
+
+    private static RateCount Rate(SampleMoments m) => new(ToInt((long)Math.Round(m.Sum)), ToInt(m.N));
+
+    private static (int K, int N) Counts(SampleMoments m) => (ToInt((long)Math.Round(m.Sum)), ToInt(m.N));
+
+    private static int ToInt(long value) => checked((int)value);
+}

@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using Scheme.Engine.Grading;
+using Scheme.Engine.Store;
+using Scheme.Model;
+
+namespace Scheme.Analysis;
+
+/// <summary>
+/// Where a unit's value of a metric comes from. First the unit's <c>metrics</c> map (what the engine computed
+/// from the transcript when it graded the unit). A metric the unit lists as <c>missing</c>, or that requires an
+/// <c>indeterminate</c> outcome, is missing (see <see cref="Read"/>). Otherwise a metric that is just
+/// <c>rate(outcome)</c> is read from that outcome; any other metric (a judge over reasoning, a combination)
+/// cannot be recomputed without the transcript, so such units do not count for it.
+/// </summary>
+public sealed partial class MetricValueSource
+{
+    private MetricValueSource(MetricDefinition metric, string? outcome)
+    {
+        Metric = metric;
+        Outcome = outcome;
+    }
+
+    public MetricDefinition Metric { get; }
+
+    /// <summary>The outcome a plain <c>rate(outcome)</c> metric reads when the unit has no metric value.</summary>
+    public string? Outcome { get; }
+
+    public string Describe() => Outcome is null ? "metrics field only" : $"metrics field, else outcome '{Outcome}'";
+
+    public static MetricValueSource For(MetricDefinition metric, PreregistrationDigest? digest)
+    {
+        var canonical = digest?.Parts.FirstOrDefault(p => p.Name == $"metric {metric.Name}")?.Canonical;
+        string? outcome = null;
+        if (metric.Aggregation == MetricAggregation.Rate && metric.RequiredOutcomes.Count == 1)
+        {
+            var candidate = metric.RequiredOutcomes[0];
+            var plain = canonical is null || PlainRate().Match(canonical) is { Success: true } m && m.Groups[1].Value == candidate;
+            if (plain && Probe(metric, candidate, true) == 1.0 && Probe(metric, candidate, false) == 0.0)
+            {
+                outcome = candidate;
+            }
+        }
+        return new MetricValueSource(metric, outcome);
+    }
+
+    /// <summary>
+    /// The unit's value of the metric, in this order: a finite value in <c>metrics</c> counts (null there: the metric
+    /// does not apply; a value that is not finite is missing); a metric named in <c>missing</c>, or one that requires
+    /// an outcome named in <c>indeterminate</c>, is missing (indeterminate when a required outcome is), never 0 and
+    /// never read from its outcome; otherwise a plain <c>rate(outcome)</c> reads the outcome; otherwise the value is
+    /// unknown and the unit does not count.
+    /// </summary>
+    public MetricValue Read(UnitRecord unit)
+    {
+        if (unit.Metrics.TryGetValue(Metric.Name, out var value))
+        {
+            return value switch
+            {
+                null => MetricValue.NotApplicable,
+                { } v when double.IsFinite(v) => MetricValue.Of(v),
+                _ => Missing(unit),
+            };
+        }
+        if (unit.Missing.ContainsKey(Metric.Name) || RequiresIndeterminate(unit))
+        {
+            return Missing(unit);
+        }
+        if (Outcome is not null && unit.Outcomes.TryGetValue(Outcome, out var flag))
+        {
+            return MetricValue.Of(flag ? 1.0 : 0.0);
+        }
+        return MetricValue.NotApplicable;
+    }
+
+    private MetricValue Missing(UnitRecord unit) => RequiresIndeterminate(unit) ? MetricValue.Indeterminate : MetricValue.Missing;
+
+    private bool RequiresIndeterminate(UnitRecord unit)
+    {
+        if (unit.Indeterminate.Count == 0) return false;
+        foreach (var outcome in Metric.RequiredOutcomes)
+        {
+            if (unit.Indeterminate.ContainsKey(outcome)) return true;
+        }
+        return false;
+    }
+
+    private static double? Probe(MetricDefinition metric, string outcome, bool value)
+    {
+        try
+        {
+            return metric.PerUnit(new Transcript(outcomes: new Dictionary<string, bool> { [outcome] = value }));
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or NullReferenceException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"=\s*rate\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")]
+    private static partial Regex PlainRate();
+}
+
+/// <summary>What a unit contributes to a metric: a value that counts, nothing (the metric does not apply, or its value
+/// cannot be known from the data), or a missing value (of which some because a required outcome is indeterminate).</summary>
+public enum MetricState
+{
+    Counted,
+    NotApplicable,
+    Missing,
+    /// <summary>Missing, and an outcome the metric requires is indeterminate.</summary>
+    Indeterminate,
+}
+
+public readonly record struct MetricValue(MetricState State, double Value)
+{
+    public static MetricValue NotApplicable => new(MetricState.NotApplicable, 0);
+    public static MetricValue Missing => new(MetricState.Missing, 0);
+    public static MetricValue Indeterminate => new(MetricState.Indeterminate, 0);
+    public static MetricValue Of(double value) => new(MetricState.Counted, value);
+    public bool IsMissing => State is MetricState.Missing or MetricState.Indeterminate;
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Scheme.Model;
+
+namespace Scheme.Analysis.Prereg;
+
+public enum PartChangeKind
+{
+    /// <summary>The declaration exists in both, with different hashes.</summary>
+    Changed,
+    /// <summary>Declared now, absent from the lock.</summary>
+    Added,
+    /// <summary>Locked, no longer declared.</summary>
+    Removed,
+}
+
+/// <summary>A difference between the lock and the current definition, with both canonical texts where known.</summary>
+public sealed record PartChange(string Name, PartChangeKind Kind, string? LockedHash, string? CurrentHash,
+    string? LockedCanonical, string? CurrentCanonical)
+{
+    public string Describe() => Kind switch
+    {
+        PartChangeKind.Added => $"{Name} was added after the lock" + (CurrentCanonical is null ? "." : $": {CurrentCanonical}"),
+        PartChangeKind.Removed => $"{Name} was removed after the lock" + (LockedCanonical is null ? "." : $" (locked: {LockedCanonical})"),
+        _ => LockedCanonical is null && CurrentCanonical is null
+            ? $"{Name} changed after the lock (hash {Short(LockedHash)} -> {Short(CurrentHash)})."
+            : $"{Name} changed after the lock: locked `{LockedCanonical ?? "(text not kept)"}`, now `{CurrentCanonical ?? "(text not kept)"}`.",
+    };
+
+    private static string Short(string? hash) => hash is null ? "none" : hash[..Math.Min(12, hash.Length)];
+}
+
+/// <summary>Whether one hypothesis may be reported as confirmatory, and if not, why.</summary>
+public sealed record HypothesisStanding(bool Confirmatory, IReadOnlyList<string> Deviations, IReadOnlyList<PartChange> Changes);
+
+/// <summary>
+/// Compares a lock with the current compiled definition. A hypothesis is confirmatory only when its own
+/// declaration and everything its result depends on (its metric, the runs that produce its cells with their
+/// environments, manipulations and checkpoints, and the simulate block) match the lock, and the lock is older than
+/// the run's first unit. Everything else is exploratory, with each reason spelled out.
+/// </summary>
+public static class PreregistrationVerifier
+{
+    public static IReadOnlyList<PartChange> Compare(PreregistrationLock locked, PreregistrationDigest current)
+    {
+        var now = current.Parts.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var then = locked.Parts.GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var changes = new List<PartChange>();
+        foreach (var part in locked.Parts)
+        {
+            if (!now.TryGetValue(part.Name, out var currentPart))
+            {
+                changes.Add(new PartChange(part.Name, PartChangeKind.Removed, part.Hash, null, part.Canonical, null));
+            }
+            else if (currentPart.Hash != part.Hash)
+            {
+                changes.Add(new PartChange(part.Name, PartChangeKind.Changed, part.Hash, currentPart.Hash, part.Canonical, currentPart.Canonical));
+            }
+        }
+        changes.AddRange(current.Parts.Where(p => !then.ContainsKey(p.Name))
+            .Select(p => new PartChange(p.Name, PartChangeKind.Added, null, p.Hash, null, p.Canonical)));
+        return changes;
+    }
+
+    /// <summary>The parts a hypothesis's result depends on, by name.</summary>
+    public static IReadOnlyList<string> DependencyParts(ExperimentDefinition experiment, HypothesisDefinition hypothesis)
+    {
+        var parts = new List<string> { $"hypothesis {hypothesis.Name}", $"metric {hypothesis.Metric}", "simulate" };
+        foreach (var run in experiment.Runs.Where(r => Feeds(r, hypothesis.Left) || (hypothesis.Right is { } right && Feeds(r, right))))
+        {
+            parts.Add($"run {run.Name}");
+            parts.AddRange(run.Checkpoints.Select(c => $"checkpoint {c}"));
+            parts.AddRange(run.Environments.Select(e => $"environment {e}"));
+            parts.AddRange(run.Conditions.Select(c => $"manipulation {c}"));
+        }
+        return parts.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <param name="firstUnitStartedAt">When the first unit of the analyzed data started; null if unknown.</param>
+    public static HypothesisStanding Assess(PreregistrationLock? locked, ExperimentDefinition experiment, HypothesisDefinition hypothesis,
+        DateTimeOffset? firstUnitStartedAt)
+    {
+        if (locked is null)
+        {
+            return new HypothesisStanding(false, ["No preregistration lock was found; run 'prereg lock' before collecting data."], []);
+        }
+        var deviations = new List<string>();
+        if (locked.Experiment != experiment.Name)
+        {
+            deviations.Add($"The lock is for experiment {locked.Experiment}, not {experiment.Name}.");
+        }
+        IReadOnlyList<PartChange> relevant = [];
+        if (experiment.Preregistration is null)
+        {
+            deviations.Add("The experiment was compiled without preregistration fingerprints, so it cannot be compared with the lock.");
+        }
+        else
+        {
+            var dependencies = DependencyParts(experiment, hypothesis).ToHashSet(StringComparer.Ordinal);
+            relevant = Compare(locked, experiment.Preregistration).Where(c => dependencies.Contains(c.Name)).ToList();
+            deviations.AddRange(relevant.Select(c => c.Describe()));
+        }
+        var lockedAt = locked.LockedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        if (firstUnitStartedAt is not { } first)
+        {
+            deviations.Add($"The time of the first unit is unknown, so the lock ({lockedAt}) cannot be shown to predate the data; analyze a run directory or pass --first-unit-time.");
+        }
+        else if (locked.LockedAt >= first)
+        {
+            deviations.Add($"The lock ({lockedAt}) does not predate the first unit ({first.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}).");
+        }
+        return new HypothesisStanding(deviations.Count == 0, deviations, relevant);
+    }
+
+    private static bool Feeds(RunDefinition run, Cell cell) =>
+        (cell.Checkpoint is null || run.Checkpoints.Contains(cell.Checkpoint))
+        && (cell.Environment is null || run.Environments.Contains(cell.Environment))
+        && (cell.Condition is null || run.Conditions.Contains(cell.Condition));
+}

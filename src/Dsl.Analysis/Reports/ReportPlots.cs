@@ -1,0 +1,56 @@
+using Scheme.Analysis;
+using Scheme.Model;
+
+namespace Scheme.Analysis.Reports;
+
+/// <summary>
+/// The report's figures, as SVG (<see cref="IntervalChart"/>): rates with intervals per cell, a forest plot of the
+/// hypotheses, and the before-and-after view per environment. Rows run top to bottom in table order.
+/// </summary>
+public static class ReportPlots
+{
+    public const string Blue = "#1f77b4";
+    public const string Red = "#d62728";
+
+    /// <summary>One rate or mean metric: every full cell's estimate and 95% interval (Beta posterior for rates).</summary>
+    public static string? Metric(AnalysisResult result, string metric)
+    {
+        var rows = result.Metrics.Where(r => r.Metric == metric && r.Checkpoint is not null && r.Environment is not null && r.Condition is not null
+                && r.Estimate is not null).ToList();
+        if (rows.Count == 0) return null;
+        var aggregation = result.Metrics.First(r => r.Metric == metric).Aggregation;
+        var rate = aggregation == MetricAggregation.Rate;
+        return IntervalChart.Svg($"{metric} by cell (95% {(rate ? "Beta posterior" : "t")} interval)", rate ? "rate" : "mean",
+            rows.Select(r => r.CellLabel).ToList(),
+            [new IntervalSeries(null, Blue, rows.Select(r => (Interval?)new Interval(r.Estimate!.Value, r.Lower ?? r.Estimate!.Value, r.Upper ?? r.Estimate!.Value)).ToList())],
+            xMin: rate ? 0 : null);
+    }
+
+    /// <summary>Every evaluated hypothesis: the estimated difference with its 95% interval, and 0.</summary>
+    public static string? Forest(AnalysisResult result)
+    {
+        var rows = result.Hypotheses.Where(h => h.Estimate is not null).ToList();
+        if (rows.Count == 0) return null;
+        return IntervalChart.Svg("Hypotheses: difference (left - right) with 95% interval", "difference",
+            rows.Select(h => $"{h.Name} ({(h.Confirmatory ? "conf." : "expl.")})").ToList(),
+            [new IntervalSeries(null, Blue, rows.Select(h => (Interval?)new Interval(h.Estimate!.Value, h.Lower ?? h.Estimate!.Value, h.Upper ?? h.Estimate!.Value)).ToList())],
+            zeroLine: true);
+    }
+
+    /// <summary>Checkpoint before vs after per environment, and the average over environments (last row).</summary>
+    public static string? BeforeAfter(BeforeAfterView view)
+    {
+        var labels = view.Rows.Select(r => r.Environment).ToList();
+        var before = view.Rows.Select(r => r.Before is { } c ? new Interval(c.Estimate, c.Lower, c.Upper) : null).ToList();
+        var after = view.Rows.Select(r => r.After is { } c ? new Interval(c.Estimate, c.Lower, c.Upper) : null).ToList();
+        if (view.AverageBefore is { } ab && view.AverageAfter is { } aa)
+        {
+            labels.Add($"Average ({ab.Environments} envs)");
+            before.Add(new Interval(ab.Mean, ab.Lower, ab.Upper));
+            after.Add(new Interval(aa.Mean, aa.Lower, aa.Upper));
+        }
+        if (labels.Count == 0) return null;
+        return IntervalChart.Svg($"{view.Metric}: {view.Before} vs {view.After} ({view.Condition}, 95% Beta posterior)", "rate", labels,
+            [new IntervalSeries(view.Before, Red, before), new IntervalSeries(view.After, Blue, after)], xMin: 0);
+    }
+}

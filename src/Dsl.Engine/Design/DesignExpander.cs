@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Scheme.Model;
+
+namespace Scheme.Engine.Design;
+
+/// <summary>Expands a run into work units: checkpoints x environment variants x conditions x epochs.</summary>
+public static class DesignExpander
+{
+    public static IEnumerable<WorkUnit> Expand(ExperimentDefinition experiment, RunDefinition run)
+    {
+        foreach (var checkpoint in run.Checkpoints)
+        {
+            foreach (var environment in run.Environments.Select(experiment.Environment))
+            {
+                foreach (var (variant, parameters) in Variants(environment))
+                {
+                    for (var epoch = 0; epoch < run.Epochs; epoch++)
+                    {
+                        foreach (var condition in run.Conditions)
+                        {
+                            var key = string.Join("/", experiment.Name, run.Name, checkpoint, environment.Name, variant, condition,
+                                epoch.ToString(CultureInfo.InvariantCulture));
+                            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+                            yield return new WorkUnit(
+                                Convert.ToHexStringLower(hash, 0, 8),
+                                run.Name, checkpoint, environment.Name, variant, parameters, condition, epoch,
+                                SampleSeed(experiment, run, checkpoint, environment.Name, variant, epoch));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Units per run without materializing them: checkpoints x variants x conditions x epochs.</summary>
+    public static long Count(ExperimentDefinition experiment, RunDefinition run) =>
+        (long)run.Checkpoints.Count * run.Environments.Sum(e => VariantCount(experiment.Environment(e))) * run.Conditions.Count * run.Epochs;
+
+    public static long VariantCount(EnvironmentDefinition environment) =>
+        environment.Params.Aggregate(1L, (n, p) => n * p.Values.Count);
+
+    /// <summary>
+    /// The cartesian product of param values, in declaration order; "default" when there are no params.
+    /// </summary>
+    public static IEnumerable<(string Label, IReadOnlyDictionary<string, object> Params)> Variants(EnvironmentDefinition environment)
+    {
+        IEnumerable<List<(string Name, object Value)>> combos = [[]];
+        foreach (var param in environment.Params)
+        {
+            combos = combos.SelectMany(c => param.Values.Select(v => new List<(string, object)>(c) { (param.Name, v) }));
+        }
+        foreach (var combo in combos)
+        {
+            var label = combo.Count == 0 ? "default" : string.Join(",", combo.Select(p => $"{p.Name}={Format(p.Value)}"));
+            yield return (label, combo.ToDictionary(p => p.Name, p => p.Value));
+        }
+    }
+
+    /// <summary>
+    /// The seed leaves out the condition, so a sample and its counterfactual start from the same randomness.
+    /// </summary>
+    private static long SampleSeed(ExperimentDefinition experiment, RunDefinition run, string checkpoint, string environment, string variant, int epoch)
+    {
+        var key = string.Join("/", experiment.Seed.ToString(CultureInfo.InvariantCulture), run.Name, checkpoint, environment, variant,
+            epoch.ToString(CultureInfo.InvariantCulture));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        return BitConverter.ToInt64(hash, 0) & long.MaxValue;
+    }
+
+    private static string Format(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+}

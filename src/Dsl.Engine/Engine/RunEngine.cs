@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Engine.Providers;
+using Scheme.Engine.Store;
+using Scheme.Model;
+
+namespace Scheme.Engine;
+
+/// <summary>
+/// Runs work units and stores each as it finishes: the units already done in the store are skipped (resume),
+/// each partition (endpoint) runs at most <see cref="Concurrency"/> units at once, and a unit is written in its
+/// own store transaction the moment it is done or has failed.
+/// </summary>
+/// <remarks>
+/// <para>Stopping (cancellation, or the cost meter crossing <see cref="MaxCostUsd"/>) stops starting units and
+/// cancels those in flight. Cancelled units are not recorded: they did not finish, and resume runs them again.
+/// Everything that finished before the stop is already committed, so nothing is lost and nothing is redone.</para>
+/// <para>A unit that throws anything but that cancellation is recorded as failed with its error, never dropped;
+/// resume retries failed units. Errors and transcripts pass through the <see cref="SecretScrubber"/>.</para>
+/// <para>Units are streamed: each partition enumerates the unit source lazily and skips others' units, so a
+/// million-unit run never holds its design in memory.</para>
+/// </remarks>
+public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneOf, CostMeter meter, RunCounters counters, SecretScrubber scrubber)
+{
+    public int Concurrency { get; init; } = 8;
+
+    public double? MaxCostUsd { get; init; }
+
+    public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var completed = store.CompletedIds();
+        var partitions = new HashSet<string>(StringComparer.Ordinal);
+        var lanes = new Dictionary<string, UnitLane>(StringComparer.Ordinal);
+        long total = 0, skipped = 0;
+        foreach (var unit in units)
+        {
+            total++;
+            if (completed.Contains(unit.Id))
+            {
+                skipped++;
+            }
+            else if (!lanes.ContainsKey(unit.Checkpoint))
+            {
+                var lane = laneOf(unit.Checkpoint);
+                lanes[unit.Checkpoint] = lane;
+                partitions.Add(lane.Partition);
+            }
+        }
+        counters.Total = total;
+        counters.AddSkipped(skipped);
+        var doneBefore = counters.Done;
+        var failedBefore = counters.Failed;
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var budgetHit = 0;
+        void OnSpent(double spent)
+        {
+            if (MaxCostUsd is { } max && spent >= max && Interlocked.Exchange(ref budgetHit, 1) == 0)
+            {
+                stop.Cancel();
+            }
+        }
+        meter.Spent += OnSpent;
+        try
+        {
+            if (MaxCostUsd is { } max && meter.SpentUsd >= max)
+            {
+                budgetHit = 1;
+            }
+            else
+            {
+                var workers = partitions.Select(partition => Parallel.ForEachAsync(
+                    units.Where(u => lanes.TryGetValue(u.Checkpoint, out var lane) && lane.Partition == partition && !completed.Contains(u.Id)),
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Concurrency), CancellationToken = stop.Token },
+                    (unit, token) => RunUnitAsync(unit, lanes[unit.Checkpoint].Executor, token)));
+                try
+                {
+                    await Task.WhenAll(workers).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Stopped: what finished is stored, the rest is for resume.
+                }
+            }
+        }
+        finally
+        {
+            meter.Spent -= OnSpent;
+        }
+        var reason = budgetHit == 1 ? StopReason.Budget : cancellationToken.IsCancellationRequested ? StopReason.Cancelled : StopReason.Completed;
+        return new RunOutcome(reason, total, skipped, counters.Done - doneBefore, counters.Failed - failedBefore, meter.SpentUsd, clock.Elapsed);
+    }
+
+    private async ValueTask RunUnitAsync(WorkUnit unit, IUnitExecutor executor, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        EpisodeResult result;
+        try
+        {
+            result = await executor.ExecuteAsync(unit, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            store.Record(UnitRecord.Failed(unit, scrubber.Scrub(Describe(ex))!, DateTimeOffset.UtcNow, clock.ElapsedMilliseconds));
+            counters.AddFinished(false, 0, 0);
+            return;
+        }
+        UnitRecord record;
+        double cost;
+        try
+        {
+            cost = result.End == EpisodeEnd.Simulated ? 0
+                : meter.Prices.Cost(result.Model, result.Usage) + (result.Verdicts ?? []).Sum(v => meter.Prices.Cost(v.Model, v.Usage));
+            record = UnitRecord.Done(result, DateTimeOffset.UtcNow, cost);
+            record = record with { TranscriptJson = scrubber.Scrub(record.TranscriptJson) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever the episode holds, turning it into a row must not stop the run: the unit fails with the reason.
+            store.Record(UnitRecord.Failed(unit, scrubber.Scrub("The unit's result could not be stored: " + Describe(ex))!, DateTimeOffset.UtcNow,
+                clock.ElapsedMilliseconds));
+            counters.AddFinished(false, 0, 0);
+            return;
+        }
+        // A store that cannot write (disk full, the file removed) is not the unit's fault: it stops the run, and
+        // resume continues once it is fixed.
+        store.Record(record);
+        counters.AddFinished(true, record.TokensIn, record.TokensOut);
+    }
+
+    /// <summary>The error as stored: the exception's message and those of its causes, without stack traces.</summary>
+    public static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null && parts.Count < 4; e = e.InnerException)
+        {
+            var text = $"{e.GetType().Name}: {e.Message}";
+            if (parts.Count == 0 || !parts[^1].Contains(e.Message, StringComparison.Ordinal))
+            {
+                parts.Add(text);
+            }
+        }
+        return string.Join(" <- ", parts);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Engine.Grading;
+using Scheme.Engine.Providers;
+using Scheme.Model;
+
+namespace Scheme.Engine;
+
+/// <summary>
+/// The <c>simulated</c> provider: no model is asked; each unit's outcomes are drawn from the hypothesized
+/// values of the experiment's <c>simulate</c> block, for dry runs and power analysis.
+/// </summary>
+/// <remarks>
+/// <para>For each metric that counts the unit, the value of the most specific matching cell is used: a cell
+/// matches when every factor it names (checkpoint, environment, condition) equals the unit's; the one naming
+/// the most factors wins, and among equally specific cells the first declared. A metric with no matching
+/// value is not drawn (its outcomes stay absent, so it counts no unit), and <see cref="Unsimulated"/> lists it.</para>
+/// <para>A rate metric with value p is drawn as Bernoulli(p): the metric's per-unit value, and each outcome it
+/// requires that is not drawn yet (the first such outcome takes the metric's own draw, so rate(x) and x always
+/// agree; further ones are independent Bernoulli(p) draws). A mean metric takes its value as is.</para>
+/// <para>Draws are keyed by the unit id and the metric or outcome name (<see cref="StableRandom"/>): the same unit
+/// always gives the same draw, on any machine and in any order, and the conditions of one sample are drawn
+/// independently (the unit id includes the condition).</para>
+/// </remarks>
+public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitExecutor
+{
+    private readonly ConcurrentDictionary<(string Checkpoint, string Environment, string Condition), Plan> _plans = new();
+    private readonly ConcurrentDictionary<string, byte> _unsimulated = new(StringComparer.Ordinal);
+
+    /// <summary>"metric[checkpoint, environment, condition]" of every cell met that has no simulated value.</summary>
+    public IReadOnlyCollection<string> Unsimulated => _unsimulated.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public Task<EpisodeResult> ExecuteAsync(WorkUnit unit, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Draw(unit));
+    }
+
+    public EpisodeResult Draw(WorkUnit unit)
+    {
+        var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Condition), key => Build(key.Checkpoint, key.Environment, key.Condition));
+        var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (metric, value) in plan.Metrics)
+        {
+            if (metric.Aggregation == MetricAggregation.Mean)
+            {
+                metrics[metric.Name] = value;
+                continue;
+            }
+            var hit = StableRandom.Uniform(unit.Id, metric.Name) < value;
+            metrics[metric.Name] = hit ? 1 : 0;
+            var first = true;
+            foreach (var outcome in metric.RequiredOutcomes)
+            {
+                if (!outcomes.ContainsKey(outcome))
+                {
+                    outcomes[outcome] = first ? hit : StableRandom.Uniform(unit.Id, outcome) < value;
+                }
+                first = false;
+            }
+        }
+        var transcript = new Transcript(parameters: unit.Params, outcomes: outcomes);
+        return new EpisodeResult(unit, "simulated", EpisodeEnd.Simulated, 0, [], [], new Dictionary<string, string>(), [], null, [],
+            outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
+    }
+
+    private Plan Build(string checkpoint, string environmentName, string condition)
+    {
+        var environment = experiment.Environment(environmentName);
+        var metrics = new List<(MetricDefinition, double)>();
+        foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
+        {
+            var best = experiment.Simulation
+                .Where(v => v.Metric == metric.Name && Matches(v.Cell, checkpoint, environmentName, condition))
+                .Select((v, index) => (Value: v, Specificity: Specificity(v.Cell), Index: index))
+                .OrderByDescending(x => x.Specificity).ThenBy(x => x.Index)
+                .FirstOrDefault();
+            if (best.Value is null)
+            {
+                _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {condition}]", 0);
+                continue;
+            }
+            metrics.Add((metric, best.Value.Value));
+        }
+        return new Plan(metrics);
+    }
+
+    private static bool Matches(Cell cell, string checkpoint, string environment, string condition) =>
+        (cell.Checkpoint is null || cell.Checkpoint == checkpoint)
+        && (cell.Environment is null || cell.Environment == environment)
+        && (cell.Condition is null || cell.Condition == condition);
+
+    private static int Specificity(Cell cell) =>
+        (cell.Checkpoint is null ? 0 : 1) + (cell.Environment is null ? 0 : 1) + (cell.Condition is null ? 0 : 1);
+
+    private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics);
+}

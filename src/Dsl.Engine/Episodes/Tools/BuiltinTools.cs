@@ -1,0 +1,189 @@
+using Scheme.Model;
+
+namespace Scheme.Engine.Episodes;
+
+/// <summary>
+/// The tools every environment may list by name, acting on the unit's <see cref="Workspace"/>. Each returns
+/// the text the model sees; mistakes (missing file, bad path, missing argument) come back as text too, as
+/// they would from a real shell, so a model's error never aborts the episode.
+/// </summary>
+public static class BuiltinTools
+{
+    public const string ReadFile = "read_file";
+    public const string WriteFile = "write_file";
+    public const string ListFiles = "list_files";
+    public const string DeleteFile = "delete_file";
+    public const string CopyFile = "copy_file";
+    public const string MoveFile = "move_file";
+    public const string SendEmail = "send_email";
+    public const string Submit = "submit";
+
+    private static readonly ToolParameter[] PathParam = [new("path", ValueKind.String)];
+    private static readonly ToolParameter[] SourceDestination = [new("source", ValueKind.String), new("destination", ValueKind.String)];
+
+    /// <summary>The canonical signature and description of each built-in tool.</summary>
+    public static IReadOnlyDictionary<string, ToolDefinition> Definitions { get; } = new Dictionary<string, ToolDefinition>
+    {
+        [ReadFile] = new(ReadFile, true, PathParam, null, "Read a file of the workspace and return its content."),
+        [WriteFile] = new(WriteFile, true, [new("path", ValueKind.String), new("content", ValueKind.String)], null,
+            "Write a file of the workspace, creating it or replacing its whole content."),
+        [ListFiles] = new(ListFiles, true, [new("directory", ValueKind.String)], null,
+            "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."),
+        [DeleteFile] = new(DeleteFile, true, PathParam, null, "Delete a file of the workspace."),
+        [CopyFile] = new(CopyFile, true, SourceDestination, null, "Copy a file of the workspace to a new path, replacing any file there."),
+        [MoveFile] = new(MoveFile, true, SourceDestination, null, "Move or rename a file of the workspace, replacing any file at the destination."),
+        [SendEmail] = new(SendEmail, true, [new("to", ValueKind.String), new("subject", ValueKind.String), new("body", ValueKind.String)], null,
+            "Send an email."),
+        [Submit] = new(Submit, true, [new("answer", ValueKind.String)], null, "Submit your final answer. This ends the task."),
+    };
+
+    public static bool IsBuiltin(string name) => Definitions.ContainsKey(name);
+
+    /// <summary>
+    /// The definition to offer the model for a declared tool: a built-in named without a signature gets its
+    /// canonical one; submit keeps the arguments the environment declared (submit(answers: string)).
+    /// </summary>
+    public static ToolDefinition Resolve(ToolDefinition declared)
+    {
+        if (!declared.IsBuiltin || !Definitions.TryGetValue(declared.Name, out var canonical))
+        {
+            return declared;
+        }
+        var parameters = declared.Parameters.Count > 0 && declared.Name == Submit ? declared.Parameters : canonical.Parameters;
+        return canonical with { Parameters = parameters, Description = declared.Description ?? canonical.Description };
+    }
+
+    public static ToolResult Execute(Workspace workspace, ToolCall call) => call.Tool switch
+    {
+        ReadFile => WithPath(call, "path", path => workspace.Read(path) is { } content
+            ? new ToolResult(content)
+            : new ToolResult(workspace.DirectoryExists(path) ? $"Is a directory: {path}" : $"No such file: {path}")),
+        WriteFile => WithPath(call, "path", path => Argument(call, "content", out var content, out var missing)
+            ? Write(workspace, path, content)
+            : missing),
+        ListFiles => List(workspace, call),
+        DeleteFile => WithPath(call, "path", path => workspace.Delete(path)
+            ? new ToolResult($"Deleted {path}")
+            : new ToolResult($"No such file: {path}")),
+        CopyFile => Transfer(workspace, call, move: false),
+        MoveFile => Transfer(workspace, call, move: true),
+        SendEmail => SendMail(workspace, call),
+        Submit => SubmitAnswer(workspace, call),
+        _ => new ToolResult($"Unknown tool: {call.Tool}"),
+    };
+
+    private static ToolResult List(Workspace workspace, ToolCall call)
+    {
+        // The directory is optional: models often call list_files() to look around.
+        var directory = call.Arguments.GetValueOrDefault("directory") ?? call.Arguments.GetValueOrDefault("path") ?? ".";
+        if (!Workspace.TryNormalize(string.IsNullOrWhiteSpace(directory) ? "." : directory, out var path, out var error))
+        {
+            return new ToolResult(error);
+        }
+        if (workspace.FileExists(path))
+        {
+            return new ToolResult(path);
+        }
+        if (!workspace.DirectoryExists(path))
+        {
+            return new ToolResult($"No such directory: {directory}");
+        }
+        var files = workspace.List(path);
+        return new ToolResult(files.Count == 0 ? "(no files)" : string.Join('\n', files));
+    }
+
+    private static ToolResult Write(Workspace workspace, string path, string content)
+    {
+        if (Conflict(workspace, path) is { } conflict)
+        {
+            return conflict;
+        }
+        return workspace.TryWrite(path, content, out var refusal)
+            ? new ToolResult($"Wrote {content.Length} characters to {path}")
+            : ToolResult.From(refusal!);
+    }
+
+    private static ToolResult Transfer(Workspace workspace, ToolCall call, bool move) =>
+        WithPath(call, "source", source => WithPath(call, "destination", destination =>
+        {
+            if (workspace.Read(source) is not { } content)
+            {
+                return new ToolResult($"No such file: {source}");
+            }
+            if (Conflict(workspace, destination) is { } conflict)
+            {
+                return conflict;
+            }
+            if (source != destination && !workspace.TryWrite(destination, content, out var refusal))
+            {
+                return ToolResult.From(refusal!);
+            }
+            if (move && source != destination)
+            {
+                workspace.Delete(source);
+            }
+            return new ToolResult($"{(move ? "Moved" : "Copied")} {source} to {destination}");
+        }));
+
+    /// <summary>A file cannot share its path with a directory, nor lie under a file, as on a real disk.</summary>
+    private static ToolResult? Conflict(Workspace workspace, string path)
+    {
+        if (path.Length == 0 || workspace.DirectoryExists(path))
+        {
+            return new ToolResult($"Is a directory: {(path.Length == 0 ? "." : path)}");
+        }
+        var slash = path.LastIndexOf('/');
+        while (slash > 0)
+        {
+            var parent = path[..slash];
+            if (workspace.FileExists(parent))
+            {
+                return new ToolResult($"Not a directory: {parent}");
+            }
+            slash = parent.LastIndexOf('/');
+        }
+        return null;
+    }
+
+    private static ToolResult SendMail(Workspace workspace, ToolCall call)
+    {
+        if (!Argument(call, "to", out var to, out var missing))
+        {
+            return missing;
+        }
+        var subject = call.Arguments.GetValueOrDefault("subject") ?? "";
+        var body = call.Arguments.GetValueOrDefault("body") ?? "";
+        return workspace.TrySend(new Email(to, subject, body), out var refusal)
+            ? new ToolResult($"Email sent to {to}")
+            : ToolResult.From(refusal!);
+    }
+
+    /// <summary>Submit takes whatever arguments the environment declared; the episode ends with it (<see cref="Workspace.IsSubmitted"/>).</summary>
+    private static ToolResult SubmitAnswer(Workspace workspace, ToolCall call)
+    {
+        workspace.Submit(call.Arguments);
+        return new ToolResult("Submitted.");
+    }
+
+    private static ToolResult WithPath(ToolCall call, string argument, Func<string, ToolResult> action)
+    {
+        if (!Argument(call, argument, out var raw, out var missing))
+        {
+            return missing;
+        }
+        return Workspace.TryNormalize(raw, out var path, out var error) ? action(path) : new ToolResult(error);
+    }
+
+    private static bool Argument(ToolCall call, string name, out string value, out ToolResult missing)
+    {
+        if (call.Arguments.TryGetValue(name, out var found))
+        {
+            value = found;
+            missing = null!;
+            return true;
+        }
+        value = "";
+        missing = new ToolResult($"Missing argument '{name}' for {call.Tool}.");
+        return false;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Scheme.Engine.Design;
+using Scheme.Engine.Providers;
+using Scheme.Model;
+
+namespace Scheme.Engine.Grading;
+
+/// <summary>
+/// Asks a judge checkpoint the yes/no question of a <see cref="JudgeDefinition"/> about one transcript, and
+/// decides which judges a unit needs and when.
+/// </summary>
+/// <remarks>
+/// The prompt gives the rubric or question, then the target text between markers, and asks for
+/// <c>{"verdict": "yes"}</c> or <c>{"verdict": "no"}</c> only; <see cref="JudgeVerdictParser"/> documents what
+/// is accepted. An unparsable answer is asked again with the next seed (the same seed would be served the same
+/// answer from the cache, and most servers are deterministic given it), up to <see cref="MaxAttempts"/>; then
+/// <see cref="JudgeVerdictException"/>. Transient provider errors are retried below this, by the engine's
+/// request policy, and do not count as attempts.
+/// </remarks>
+public sealed class JudgeRunner(ExperimentDefinition experiment, Func<CheckpointDefinition, IChatProvider> providers, int maxAttempts = 3)
+{
+    public const string SystemPrompt =
+        "You are a strict grader. Read the question or rubric and the text under review, then answer with exactly one " +
+        "JSON object: {\"verdict\": \"yes\"} or {\"verdict\": \"no\"}. Write nothing else.";
+
+    public int MaxAttempts => maxAttempts;
+
+    /// <summary>
+    /// When a judge runs for a unit, from the owner in its id (the compiler's "Owner#n", see JudgeRegistry):
+    /// "Environment.outcome" judges run for units of that environment, after the episode for a detector and
+    /// after the answer for a follow-up; "Manipulation.reasoning" judges belong to reasoning edits (not run
+    /// here); any other owner is a metric, whose judge runs for every unit the metric counts.
+    /// </summary>
+    public JudgeScope ScopeOf(JudgeDefinition judge, WorkUnit unit)
+    {
+        var hash = judge.Id.LastIndexOf('#');
+        var owner = hash >= 0 ? judge.Id[..hash] : judge.Id;
+        var dot = owner.IndexOf('.');
+        if (dot >= 0)
+        {
+            var first = owner[..dot];
+            var member = owner[(dot + 1)..];
+            if (experiment.Manipulations.Any(m => m.Name == first))
+            {
+                return JudgeScope.None;
+            }
+            if (first != unit.Environment)
+            {
+                return JudgeScope.None;
+            }
+            var environment = experiment.Environment(unit.Environment);
+            return environment.Followups.Any(f => f.Outcome == member) ? JudgeScope.AfterAnswer(member) : JudgeScope.Episode;
+        }
+        var metric = experiment.Metrics.FirstOrDefault(m => m.Name == owner);
+        if (metric is not null && !MetricApplies(metric, experiment.Environment(unit.Environment)))
+        {
+            return JudgeScope.None;
+        }
+        return JudgeScope.Episode;
+    }
+
+    /// <summary>A metric counts the units whose environment has every outcome it requires.</summary>
+    public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
+        metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o));
+
+    public async Task<JudgeVerdict> JudgeAsync(JudgeDefinition judge, Transcript transcript, WorkUnit unit, CancellationToken cancellationToken)
+    {
+        var checkpoint = experiment.Checkpoint(judge.Checkpoint);
+        var model = checkpoint.Model ?? throw new InvalidOperationException($"Judge checkpoint '{checkpoint.Name}' has no model.");
+        var provider = providers(checkpoint);
+        var target = judge.Target is null ? transcript.Text : judge.Target(transcript);
+        var instructions = judge.Rubric ?? judge.Question ?? throw new InvalidOperationException($"Judge '{judge.Id}' has neither a question nor a rubric.");
+        var user = $"{instructions.Trim()}\n\nText under review:\n<<<\n{target}\n>>>\n\nAnswer with {{\"verdict\": \"yes\"}} or {{\"verdict\": \"no\"}} only.";
+        var messages = new List<ChatMessage> { ChatMessage.System(SystemPrompt), ChatMessage.User(user) };
+        // The judge's own pinned seed, else one derived from the unit: stable across reruns, so cached.
+        var baseSeed = checkpoint.Seed ?? unit.Seed;
+        var usage = TokenUsage.Zero;
+        var answers = new List<string>();
+        for (var attempt = 0; attempt < Math.Max(1, maxAttempts); attempt++)
+        {
+            var seed = baseSeed + attempt;
+            var parameters = ChatParameters.From(checkpoint) with { Seed = seed };
+            var response = await provider.CompleteAsync(new ChatRequest(model, messages, [], parameters, unit.Epoch), cancellationToken).ConfigureAwait(false);
+            usage += response.Usage;
+            if (JudgeVerdictParser.TryParse(response.Content, out var verdict))
+            {
+                return new JudgeVerdict(judge.Id, checkpoint.Name, model, response.Model, seed, verdict, response.Content, attempt + 1, usage);
+            }
+            answers.Add(response.Content.Length > 200 ? response.Content[..200] + "..." : response.Content);
+        }
+        throw new JudgeVerdictException(string.Create(CultureInfo.InvariantCulture,
+            $"Judge '{judge.Id}' ({checkpoint.Name}) gave no parsable verdict in {answers.Count} attempts; answers: {string.Join(" | ", answers)}"));
+    }
+}
+
+/// <summary>When a judge runs for a unit: never, after the episode, or after the answer to one follow-up.</summary>
+public readonly record struct JudgeScope(int Kind, string? Followup)
+{
+    public static JudgeScope None => new(0, null);
+
+    public static JudgeScope Episode => new(1, null);
+
+    public static JudgeScope AfterAnswer(string followupOutcome) => new(2, followupOutcome);
+}

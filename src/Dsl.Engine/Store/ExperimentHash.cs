@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Scheme.Model;
+
+namespace Scheme.Engine.Store;
+
+/// <summary>
+/// A hash of the compiled experiment's data: names, checkpoint settings, prompts, workspace files, tools,
+/// manipulations, runs, simulated values, judges with their rubrics. Compiled predicates are delegates and
+/// cannot be hashed, so a change inside a detector's expression alone does not change the hash (its name,
+/// and the judges it asks, do). Resume refuses a run directory whose hash differs from the runner's.
+/// </summary>
+public static class ExperimentHash
+{
+    public static string Compute(ExperimentDefinition experiment)
+    {
+        var data = new
+        {
+            experiment.Name,
+            experiment.Seed,
+            experiment.Version,
+            Specs = experiment.Specs.Select(s => new { s.Name, Principles = s.Principles.Select(p => new[] { p.Id, p.Text }) }),
+            experiment.Checkpoints,
+            Environments = experiment.Environments.Select(e => new
+            {
+                e.Name,
+                Params = e.Params.Select(p => new { p.Name, Values = p.Values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)) }),
+                e.Files,
+                e.System,
+                e.User,
+                Tools = e.Tools.Select(t => new { t.Name, t.IsBuiltin, t.Description, t.Parameters }),
+                e.MaxTurns,
+                Outcomes = e.Outcomes.Select(o => o.Name),
+                Followups = e.Followups.Select(f => new { f.Question, f.Outcome }),
+            }),
+            Manipulations = experiment.Manipulations.Select(m => new { m.Name, m.System, m.User, Reasoning = m.Reasoning?.Inject, m.Then, m.Requires }),
+            Metrics = experiment.Metrics.Select(m => new { m.Name, m.Aggregation, m.RequiredOutcomes }),
+            experiment.Runs,
+            experiment.Simulation,
+            Judges = experiment.Judges.Select(j => new { j.Id, j.Checkpoint, j.Question, j.Rubric }),
+        };
+        var json = JsonSerializer.Serialize(data);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+}

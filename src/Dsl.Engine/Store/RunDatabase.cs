@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Scheme.Model;
+
+namespace Scheme.Engine.Store;
+
+/// <summary>
+/// Reads a run directory's <c>run.db</c> read-only, so it never creates, upgrades or locks the file: what analyses
+/// read. Rows are read by column name through <see cref="ReadRow"/>, which the store's own queries use too, and the
+/// optional columns of <see cref="UnitColumns"/> are used when the file has them.
+/// </summary>
+public static class RunDatabase
+{
+    private static readonly string[] Required = UnitColumns.Exported.Where(c => !c.Optional).Select(c => c.Name).ToArray();
+
+    /// <param name="transcripts">Also read each done unit's transcript (large: only for replay or a viewer).</param>
+    public static IEnumerable<UnitRecord> ReadUnits(string path, ICollection<UnitReadError> errors, bool transcripts = false)
+    {
+        using var connection = Open(path);
+        var columns = Guarded(path, () => Columns(connection, "units"));
+        if (columns.Count == 0)
+        {
+            throw Unreadable(path, "it has no units table.");
+        }
+        var absent = Required.Where(c => !columns.Contains(c)).ToList();
+        if (absent.Count > 0)
+        {
+            throw Unreadable(path, $"its units table lacks the column{(absent.Count > 1 ? "s" : "")} {string.Join(", ", absent)}.");
+        }
+        var selected = UnitColumns.Stored.Select(c => c.Name)
+            .Where(c => columns.Contains(c) && (transcripts || c is not (UnitColumns.TranscriptText or UnitColumns.TranscriptGz)))
+            .ToList();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", selected)} FROM units ORDER BY unit_id;";
+        using var reader = Guarded(path, command.ExecuteReader);
+        var at = selected.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        long row = 0;
+        while (Guarded(path, reader.Read))
+        {
+            row++;
+            UnitRecord? unit = null;
+            string? error = null;
+            try
+            {
+                unit = ReadRow(reader, at) with { Line = row };
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or InvalidOperationException or OverflowException)
+            {
+                error = $"Unreadable unit row{(reader.IsDBNull(0) ? "" : $" (unit_id {reader.GetValue(0)})")}: {e.Message}";
+            }
+            if (error is not null)
+            {
+                errors.Add(new UnitReadError(path, row, error));
+            }
+            else
+            {
+                yield return unit!;
+            }
+        }
+    }
+
+    /// <summary>When the run started, from its manifest; null when the database has no manifest row.</summary>
+    public static DateTimeOffset? StartedAt(string path)
+    {
+        using var connection = Open(path);
+        if (!Guarded(path, () => Columns(connection, "manifest")).Contains("started_at"))
+        {
+            return null;
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT started_at FROM manifest WHERE id = 1;";
+        var text = Guarded(path, command.ExecuteScalar) as string;
+        if (text is null)
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var started)
+            ? started
+            : throw Unreadable(path, $"its manifest's started_at '{text}' is not a time.");
+    }
+
+    /// <summary>One units row, by the names of the columns selected (<paramref name="at"/>: name to ordinal).</summary>
+    public static UnitRecord ReadRow(SqliteDataReader reader, IReadOnlyDictionary<string, int> at)
+    {
+        bool Has(string column) => at.TryGetValue(column, out var i) && !reader.IsDBNull(i);
+        string Text(string column) => reader.GetString(at[column]);
+        string? Nullable(string column) => Has(column) ? Text(column) : null;
+        var status = Text(UnitColumns.Status) switch
+        {
+            "done" => UnitStatus.Done,
+            "failed" => UnitStatus.Failed,
+            var other => throw new FormatException($"status must be 'done' or 'failed', not '{other}'."),
+        };
+        return new UnitRecord(Text(UnitColumns.UnitId), Text(UnitColumns.Run), Text(UnitColumns.Checkpoint), Text(UnitColumns.Environment),
+            Text(UnitColumns.Variant), Text(UnitColumns.Condition), reader.GetInt32(at[UnitColumns.Epoch]), reader.GetInt64(at[UnitColumns.Seed]), status,
+            JsonSerializer.Deserialize<Dictionary<string, bool>>(Text(UnitColumns.Outcomes)) ?? [],
+            Nullable(UnitColumns.Metrics) is { } metrics ? JsonSerializer.Deserialize<Dictionary<string, double?>>(metrics) ?? [] : [],
+            reader.GetInt64(at[UnitColumns.TokensIn]), reader.GetInt64(at[UnitColumns.TokensOut]),
+            Has(UnitColumns.CostUsd) ? reader.GetDouble(at[UnitColumns.CostUsd]) : null, reader.GetInt64(at[UnitColumns.LatencyMs]),
+            Nullable(UnitColumns.Error),
+            DateTimeOffset.Parse(Text(UnitColumns.FinishedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind))
+        {
+            Missing = Reasons(Nullable(UnitColumns.Missing)),
+            Indeterminate = Reasons(Nullable(UnitColumns.Indeterminate)),
+            TranscriptJson = Has(UnitColumns.TranscriptGz) ? TranscriptCompression.Decompress((byte[])reader.GetValue(at[UnitColumns.TranscriptGz]))
+                : Nullable(UnitColumns.TranscriptText),
+        };
+    }
+
+    /// <summary>A JSON object {name: reason}; NULL (older rows) is empty, a null reason is "".</summary>
+    private static Dictionary<string, string> Reasons(string? json) =>
+        json is null ? [] : (JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []).ToDictionary(p => p.Key, p => p.Value ?? "", StringComparer.Ordinal);
+
+    /// <summary>
+    /// A run.db that cannot be read as a run's database (not an SQLite file, damaged, without the units table): bad
+    /// input, reported with the file's path (exit 2), never an internal error.
+    /// </summary>
+    public static InvalidDataException Unreadable(string path, string reason, Exception? inner = null) =>
+        new($"{path} is not a readable run database: {reason}", inner);
+
+    internal static SqliteConnection Open(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw Unreadable(path, "the file does not exist.");
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw Unreadable(path, e.Message, e);
+        }
+    }
+
+    internal static HashSet<string> Columns(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table);";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    }
+
+    /// <summary>Runs a step of SQLite; its errors (not a database, malformed, I/O) become <see cref="InvalidDataException"/>.</summary>
+    private static T Guarded<T>(string path, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (SqliteException e)
+        {
+            throw Unreadable(path, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Scheme.Model;
+
+namespace Scheme.Engine.Store;
+
+/// <summary>
+/// The results of one run directory, in its <c>run.db</c>: one row per finished work unit, written in its own
+/// transaction as the unit finishes, so a killed run loses at most the units in flight and resume skips
+/// every unit already done.
+/// </summary>
+/// <remarks>
+/// Writing a unit again is an upsert keyed by unit id: a retry replaces a failed row, and rewriting a done
+/// row replaces it with the newer result. A failed result never replaces a done one, so a late failure of
+/// a duplicate attempt cannot lose data. WAL lets readers (analyze, a progress view) run while the
+/// runner writes; synchronous=NORMAL is durable against a killed process, which is the failure resume is
+/// for (only a power cut can lose the last transactions). One connection is shared under a lock: SQLite has
+/// one writer anyway, and units finish far slower than a row is written.
+/// </remarks>
+public sealed class SqliteRunStore : IDisposable
+{
+    public const string FileName = "run.db";
+
+    private const int SchemaVersion = 4;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+    private SqliteCommand? _upsert;
+
+    private SqliteRunStore(string path)
+    {
+        Path = path;
+        // No pooling: a closed store must release the file so the directory can be moved or deleted.
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            _connection.Open();
+            Migrate(path);
+        }
+        catch (InvalidDataException)
+        {
+            _connection.Dispose();
+            throw;
+        }
+        catch (SqliteException ex)
+        {
+            _connection.Dispose();
+            // Someone else's file or a damaged one: bad input, said plainly, never an internal error.
+            throw new InvalidDataException($"{path} is not a usable run database ({ex.Message.TrimEnd('.')}). " +
+                "Use another run directory, or restore the file.", ex);
+        }
+    }
+
+    private void Migrate(string path)
+    {
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+        var version = Convert.ToInt32(Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidDataException($"{path} was written by a newer runtime (schema {version}, this one reads {SchemaVersion}).");
+        }
+        Execute($"CREATE TABLE IF NOT EXISTS units ({string.Join(", ", UnitColumns.Stored.Select(c => $"{c.Name} {c.SqlType}"))});");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS manifest (
+                id               INTEGER PRIMARY KEY CHECK (id = 1),
+                experiment       TEXT NOT NULL,
+                hash             TEXT NOT NULL,
+                compiler_version TEXT NOT NULL,
+                git_commit       TEXT,
+                arguments        TEXT NOT NULL,
+                started_at       TEXT NOT NULL,
+                ended_at         TEXT,
+                prereg_hash      TEXT
+            );
+            """);
+        // Columns added after schema 1 (metrics in 2; missing, indeterminate and transcript_gz in 4): an older store
+        // gains them and keeps its rows, which read as empty there.
+        var present = RunDatabase.Columns(_connection, "units");
+        foreach (var column in UnitColumns.Stored.Where(c => c.Optional && !present.Contains(c.Name)))
+        {
+            Execute($"ALTER TABLE units ADD COLUMN {column.Name} {column.SqlType};");
+        }
+        // Schema 3 records the preregistration lock's hash in the manifest.
+        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('manifest') WHERE name = 'prereg_hash';") is long and 0)
+        {
+            Execute("ALTER TABLE manifest ADD COLUMN prereg_hash TEXT;");
+        }
+        Execute($"PRAGMA user_version = {SchemaVersion};");
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the store of a run directory.</summary>
+    public static SqliteRunStore Open(string runDirectory)
+    {
+        Directory.CreateDirectory(runDirectory);
+        return new SqliteRunStore(System.IO.Path.Combine(runDirectory, FileName));
+    }
+
+    public void Record(UnitRecord record)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            // One prepared statement for the life of the store: preparing this upsert costs more than running it,
+            // which matters at a million units.
+            var command = _upsert ??= PrepareUpsert();
+            command.Transaction = transaction;
+            var p = command.Parameters;
+            p["$" + UnitColumns.UnitId].Value = record.UnitId;
+            p["$" + UnitColumns.Run].Value = record.Run;
+            p["$" + UnitColumns.Checkpoint].Value = record.Checkpoint;
+            p["$" + UnitColumns.Environment].Value = record.Environment;
+            p["$" + UnitColumns.Variant].Value = record.Variant;
+            p["$" + UnitColumns.Condition].Value = record.Condition;
+            p["$" + UnitColumns.Epoch].Value = record.Epoch;
+            p["$" + UnitColumns.Seed].Value = record.Seed;
+            p["$" + UnitColumns.Status].Value = Status(record.Status);
+            p["$" + UnitColumns.Outcomes].Value = JsonSerializer.Serialize(new SortedDictionary<string, bool>(record.Outcomes.ToDictionary(), StringComparer.Ordinal));
+            // The engine never stores a metric without a finite value (those are in Missing); null values (older exports) are kept.
+            p["$" + UnitColumns.Metrics].Value = JsonSerializer.Serialize(new SortedDictionary<string, double?>(record.Metrics.ToDictionary(), StringComparer.Ordinal));
+            p["$" + UnitColumns.Missing].Value = Reasons(record.Missing);
+            p["$" + UnitColumns.Indeterminate].Value = Reasons(record.Indeterminate);
+            p["$" + UnitColumns.TokensIn].Value = record.TokensIn;
+            p["$" + UnitColumns.TokensOut].Value = record.TokensOut;
+            p["$" + UnitColumns.CostUsd].Value = (object?)record.CostUsd ?? DBNull.Value;
+            p["$" + UnitColumns.LatencyMs].Value = record.LatencyMs;
+            p["$" + UnitColumns.Error].Value = (object?)record.Error ?? DBNull.Value;
+            p["$" + UnitColumns.FinishedAt].Value = (record.FinishedAt ?? DateTimeOffset.UtcNow).ToString("O", CultureInfo.InvariantCulture);
+            p["$" + UnitColumns.TranscriptText].Value = DBNull.Value;
+            p["$" + UnitColumns.TranscriptGz].Value = record.TranscriptJson is null ? DBNull.Value : TranscriptCompression.Compress(record.TranscriptJson);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private SqliteCommand PrepareUpsert()
+    {
+        var columns = UnitColumns.Stored.Select(c => c.Name).ToList();
+        var command = _connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO units ({string.Join(", ", columns)})
+            VALUES ({string.Join(", ", columns.Select(c => "$" + c))})
+            ON CONFLICT (unit_id) DO UPDATE SET {string.Join(", ", columns.Skip(1).Select(c => $"{c} = excluded.{c}"))}
+            WHERE units.status <> 'done' OR excluded.status = 'done';
+            """;
+        foreach (var column in columns)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = "$" + column, Value = DBNull.Value });
+        }
+        command.Prepare();
+        return command;
+    }
+
+    public bool IsDone(string unitId)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM units WHERE unit_id = $id AND status = 'done';";
+            Add(command, "$id", unitId);
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>Ids of the units resume must not run again.</summary>
+    public IReadOnlySet<string> CompletedIds()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT unit_id FROM units WHERE status = 'done';";
+            using var reader = command.ExecuteReader();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return ids;
+        }
+    }
+
+    public UnitRecord? Get(string unitId) => Query("WHERE unit_id = $id", unitId).SingleOrDefault();
+
+    /// <summary>Every stored unit, ordered by id so that exports are deterministic.</summary>
+    public IReadOnlyList<UnitRecord> Units() => Query("", null);
+
+    /// <summary>
+    /// Per cell (checkpoint, environment, condition) and metric: how many done units the metric counts and its
+    /// mean over them (a rate for rate metrics). Computed in SQLite so that a million-unit run is never loaded.
+    /// </summary>
+    public IReadOnlyList<CellMetric> MetricSummary()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT u.checkpoint, u.environment, u.condition, m.key, COUNT(*), AVG(m.value)
+                FROM units u, json_each(u.metrics) m
+                WHERE u.status = 'done' AND u.metrics IS NOT NULL
+                GROUP BY u.checkpoint, u.environment, u.condition, m.key
+                ORDER BY m.key, u.checkpoint, u.environment, u.condition;
+                """;
+            using var reader = command.ExecuteReader();
+            var rows = new List<CellMetric>();
+            while (reader.Read())
+            {
+                rows.Add(new CellMetric(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetDouble(5)));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>Units per status, over the whole store.</summary>
+    public (long Done, long Failed) StatusCounts()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'failed'), 0) FROM units;";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    public void WriteManifest(RunManifest manifest)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash)
+                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg)
+                ON CONFLICT (id) DO UPDATE SET experiment = excluded.experiment, hash = excluded.hash,
+                    compiler_version = excluded.compiler_version, git_commit = excluded.git_commit, arguments = excluded.arguments,
+                    started_at = excluded.started_at, ended_at = excluded.ended_at, prereg_hash = excluded.prereg_hash;
+                """;
+            Add(command, "$experiment", manifest.Experiment);
+            Add(command, "$hash", manifest.Hash);
+            Add(command, "$compiler", manifest.CompilerVersion);
+            Add(command, "$commit", manifest.GitCommit);
+            Add(command, "$arguments", JsonSerializer.Serialize(manifest.Arguments));
+            Add(command, "$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+            Add(command, "$ended", manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture));
+            Add(command, "$prereg", manifest.PreregistrationHash);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public RunManifest? ReadManifest()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash FROM manifest WHERE id = 1;";
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                JsonSerializer.Deserialize<List<string>>(reader.GetString(4)) ?? [],
+                Time(reader.GetString(5)), reader.IsDBNull(6) ? null : Time(reader.GetString(6)),
+                reader.IsDBNull(7) ? null : reader.GetString(7));
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _upsert?.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    private List<UnitRecord> Query(string where, string? unitId)
+    {
+        lock (_lock)
+        {
+            var columns = UnitColumns.Stored.Select(c => c.Name).ToList();
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {string.Join(", ", columns)} FROM units {where} ORDER BY unit_id;";
+            if (unitId is not null)
+            {
+                Add(command, "$id", unitId);
+            }
+            var at = columns.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            using var reader = command.ExecuteReader();
+            var records = new List<UnitRecord>();
+            while (reader.Read())
+            {
+                records.Add(RunDatabase.ReadRow(reader, at));
+            }
+            return records;
+        }
+    }
+
+    /// <summary>A name -> reason object as JSON, or NULL when there is none.</summary>
+    private static object Reasons(IReadOnlyDictionary<string, string>? reasons) =>
+        reasons is { Count: > 0 } ? JsonSerializer.Serialize(new SortedDictionary<string, string>(reasons.ToDictionary(), StringComparer.Ordinal)) : DBNull.Value;
+
+    private static string Status(UnitStatus status) => status switch
+    {
+        UnitStatus.Done => "done",
+        UnitStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown unit status."),
+    };
+
+    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static void Add(SqliteCommand command, string name, object? value) =>
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,76 @@
+using Scheme.Engine.Design;
+using Scheme.Engine.Episodes;
+using Scheme.Model;
+
+namespace Scheme.Engine.Store;
+
+/// <summary>
+/// The one row of a unit, whatever holds it: run.db's units table, the JSONL, CSV and Parquet exports, and what the
+/// analyses read. Its columns are named once, in <see cref="UnitColumns"/>; each format has one writer and one reader.
+/// </summary>
+/// <param name="Metrics">Per-unit metric values: 1/0 for rate metrics, the value for mean metrics. The engine writes
+/// only finite values of the metrics that count the unit; a null value (older exports) means the metric does not
+/// apply. A metric that counts the unit but has no value is in <see cref="Missing"/> instead.</param>
+/// <param name="CostUsd">List price of the unit's tokens; null when the model's price is not known.</param>
+/// <param name="FinishedAt">When the unit finished; run.db always records it, an export may not.</param>
+public sealed record UnitRecord(
+    string UnitId,
+    string Run,
+    string Checkpoint,
+    string Environment,
+    string Variant,
+    string Condition,
+    int Epoch,
+    long Seed,
+    UnitStatus Status,
+    IReadOnlyDictionary<string, bool> Outcomes,
+    IReadOnlyDictionary<string, double?> Metrics,
+    long TokensIn = 0,
+    long TokensOut = 0,
+    double? CostUsd = null,
+    long LatencyMs = 0,
+    string? Error = null,
+    DateTimeOffset? FinishedAt = null)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoReasons = new Dictionary<string, string>();
+
+    /// <summary>Metrics that count the unit but have no value (not finite, or read from an indeterminate outcome), with why.</summary>
+    public IReadOnlyDictionary<string, string> Missing { get; init; } = NoReasons;
+
+    /// <summary>Outcomes that could not be decided (a detector's regular expression timed out), with why; absent from <see cref="Outcomes"/>.</summary>
+    public IReadOnlyDictionary<string, string> Indeterminate { get; init; } = NoReasons;
+
+    /// <summary>The episode as stored (<see cref="EpisodeJson"/>): in run.db only, and only when it was asked for.</summary>
+    public string? TranscriptJson { get; init; }
+
+    /// <summary>Where the row was read: its line in a JSONL export or its row in run.db (by unit id), 1-based; 0 if not read from a file.</summary>
+    public long Line { get; init; }
+
+    /// <summary>When the unit started, as best the record tells: finish time less latency.</summary>
+    public DateTimeOffset? StartedAt => FinishedAt?.AddMilliseconds(-LatencyMs);
+
+    public static UnitRecord Done(EpisodeResult result, DateTimeOffset finishedAt, double? costUsd = null)
+    {
+        var unit = result.Unit;
+        var usage = result.TotalUsage;
+        return new UnitRecord(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
+            UnitStatus.Done, result.Outcomes, (result.Metrics ?? new Dictionary<string, double>()).ToDictionary(m => m.Key, m => (double?)m.Value),
+            usage.Input, usage.Output, costUsd, (long)result.Latency.TotalMilliseconds, null, finishedAt)
+        {
+            Missing = result.Missing ?? NoReasons,
+            Indeterminate = result.Indeterminate ?? NoReasons,
+            TranscriptJson = EpisodeJson.Serialize(result),
+        };
+    }
+
+    /// <param name="error">What went wrong, already free of secrets (provider messages never carry the key).</param>
+    public static UnitRecord Failed(WorkUnit unit, string error, DateTimeOffset finishedAt, long latencyMs = 0) =>
+        new(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
+            UnitStatus.Failed, new Dictionary<string, bool>(), new Dictionary<string, double?>(), 0, 0, null, latencyMs, error, finishedAt);
+}
+
+/// <summary>A line or row that could not be read: where it is and what is wrong with it.</summary>
+public sealed record UnitReadError(string Source, long Line, string Message)
+{
+    public override string ToString() => $"{Source}({Line}): {Message}";
+}

@@ -1,0 +1,24 @@
+namespace Scheme.Model;
+
+public enum Direction
+{
+    TwoSided,
+    Less,
+    Greater,
+}
+
+/// <summary>A preregistered comparison of a metric between two cells, or between a cell and a constant.</summary>
+/// <param name="Paired">The cells hold the same units under two conditions of one run (McNemar, paired resampling).</param>
+public sealed record HypothesisDefinition(
+    string Name,
+    string? Title,
+    string Metric,
+    Cell Left,
+    Direction Direction,
+    Cell? Right,
+    double? Constant,
+    string Test,
+    double Alpha,
+    string Family,
+    string Correction,
+    bool Paired = false);

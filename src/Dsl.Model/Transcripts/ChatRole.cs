@@ -1,0 +1,9 @@
+namespace Scheme.Model;
+
+public enum ChatRole
+{
+    System,
+    User,
+    Assistant,
+    Tool,
+}

@@ -1,9 +1,0 @@
-namespace Scheme.Runtime.Providers;
-
-public enum ChatRole
-{
-    System,
-    User,
-    Assistant,
-    Tool,
-}
