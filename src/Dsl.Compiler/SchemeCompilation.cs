@@ -1,7 +1,7 @@
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Emit;
-using Scheme.Compiler.Semantics;
 using Scheme.Compiler.Semantics.Binding;
+using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Text;
 
 namespace Scheme.Compiler;

@@ -67,7 +67,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
             var directory = Path.GetDirectoryName(fullPath) ?? ".";
             if (relative.Length == 0 || relative.IndexOfAny(['\0', .. Path.GetInvalidPathChars()]) >= 0)
             {
-                diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path),
+                diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayPaths.Directory(unit.File.Path),
                     "that is not a file path");
                 continue;
             }
@@ -82,10 +82,10 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
             {
                 if (!FileReader.TryRead(target, out var text, out var reason))
                 {
-                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayDirectory(unit.File.Path), reason);
+                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayPaths.Directory(unit.File.Path), reason);
                     continue;
                 }
-                var display = NormalizeDisplayPath(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
+                var display = DisplayPaths.Normalize(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
                 Add(new SourceFile(display, text, target), target);
             }
             if (dependencies.IsOutsideProject(target))
@@ -96,41 +96,5 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
         }
         stack.RemoveAt(stack.Count - 1);
         _dependencyOrder.Add(unit);
-    }
-
-    /// <summary>The folder of a display path, as messages show it: relative when the path is ("." for none).</summary>
-    public static string DisplayDirectory(string displayPath)
-    {
-        var directory = Path.GetDirectoryName(displayPath);
-        return string.IsNullOrEmpty(directory) ? "." : directory.Replace('\\', '/');
-    }
-
-    /// <summary>"a/b/../c.scheme" -> "a/c.scheme", keeping a relative path relative for diagnostics.</summary>
-    public static string NormalizeDisplayPath(string path)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return Path.GetFullPath(path);
-        }
-        var parts = new List<string>();
-        foreach (var part in path.Replace('\\', '/').Split('/'))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0 && parts[^1] != "..")
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                else
-                {
-                    parts.Add(part);
-                }
-            }
-            else if (part != "." && part.Length > 0)
-            {
-                parts.Add(part);
-            }
-        }
-        return string.Join("/", parts);
     }
 }

@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Diagnostics;
 
 public enum DiagnosticSeverity

@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Emit;
 
 /// <param name="Namespace">Namespace of the generated types (the project's RootNamespace in a build); characters

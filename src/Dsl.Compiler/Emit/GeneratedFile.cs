@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Emit;
 
 /// <summary>One emitted C# file: <c>&lt;name&gt;.scheme.g.cs</c> for the .scheme file at <see cref="SourcePath"/>.</summary>

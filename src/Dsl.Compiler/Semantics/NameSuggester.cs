@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Semantics;
 
 /// <summary>Finds the known name a misspelt one was most likely meant to be.</summary>

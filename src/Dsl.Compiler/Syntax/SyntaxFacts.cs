@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Syntax;
 
 /// <summary>How the language spells its operators, for messages, canonical text and emitted C#.</summary>

@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Text;
 
 /// <summary>A half-open range of characters [Start, Start + Length) in one source file.</summary>

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

@@ -1,6 +1,5 @@
 using Scheme.Engine.Design;
 using Scheme.Engine.Episodes;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

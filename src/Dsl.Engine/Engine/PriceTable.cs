@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Scheme.Engine.Providers;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

@@ -1,6 +1,5 @@
 using Polly;
 using Scheme.Engine.Providers;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

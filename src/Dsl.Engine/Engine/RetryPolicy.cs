@@ -1,7 +1,6 @@
 using Polly;
 using Polly.Retry;
 using Scheme.Engine.Providers;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

@@ -3,7 +3,6 @@ using Scheme.Engine.Design;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Providers;
 using Scheme.Engine.Store;
-using Scheme.Model;
 
 namespace Scheme.Engine;
 

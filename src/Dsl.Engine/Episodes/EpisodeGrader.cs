@@ -1,5 +1,4 @@
 using Scheme.Engine.Design;
-using Scheme.Engine.Episodes;
 using Scheme.Engine.Grading;
 using Scheme.Model;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Scheme.Engine.Providers;
 using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;

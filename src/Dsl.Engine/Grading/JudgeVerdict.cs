@@ -1,5 +1,4 @@
 using Scheme.Engine.Providers;
-using Scheme.Model;
 
 namespace Scheme.Engine.Grading;
 

@@ -3,7 +3,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http;
 using System.Text.Json;
 using OpenAI;
 using Scheme.Model;

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using Scheme.Engine.Providers;
 using Scheme.Model;
 
 namespace Scheme.Engine.Providers;

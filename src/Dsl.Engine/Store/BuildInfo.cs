@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

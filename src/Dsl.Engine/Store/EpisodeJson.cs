@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scheme.Engine.Episodes;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Parquet.Serialization;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
-using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 

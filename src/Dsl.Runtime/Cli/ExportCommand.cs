@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Scheme.Engine.Store;
-using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

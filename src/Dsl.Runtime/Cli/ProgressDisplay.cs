@@ -1,6 +1,5 @@
 using System.Globalization;
 using Scheme.Engine;
-using Scheme.Model;
 using Spectre.Console;
 
 namespace Scheme.Runtime.Cli;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Scheme.Engine;
-using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 

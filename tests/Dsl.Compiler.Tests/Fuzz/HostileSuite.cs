@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Scheme.Compiler.Semantics;
 using static Scheme.Compiler.Tests.Fuzz.HostileText;
 
 namespace Scheme.Compiler.Tests.Fuzz;

@@ -1,4 +1,5 @@
 using Scheme.Compiler.Emit;
+using Scheme.Compiler.Semantics;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
 

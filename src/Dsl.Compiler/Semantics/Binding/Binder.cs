@@ -2,6 +2,7 @@ using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
@@ -195,7 +196,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
     {
         foreach (var unit in units)
         {
-            var reason = Emit.LineMap.Unwritable(unit.File.Path) ?? Emit.LineMap.Unwritable(unit.File.FullPath);
+            var reason = GeneratedNames.UnwritableLinePath(unit.File.Path) ?? GeneratedNames.UnwritableLinePath(unit.File.FullPath);
             var explanation = "a C# #line directive cannot hold: errors in the generated code could not point back here, and the rest of the path would be read as C#";
             if (reason is null && Path.GetFileName(unit.File.Path).FirstOrDefault(char.IsControl) is var c and not '\0')
             {

@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Semantics.Expressions;
 
 /// <summary>Enumerates a bound expression and everything below it, without recursion.</summary>

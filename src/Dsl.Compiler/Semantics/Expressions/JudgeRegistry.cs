@@ -1,3 +1,4 @@
+
 namespace Scheme.Compiler.Semantics.Expressions;
 
 /// <summary>

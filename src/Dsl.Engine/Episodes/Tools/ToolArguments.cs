@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;
 

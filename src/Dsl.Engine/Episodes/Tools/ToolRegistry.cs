@@ -1,4 +1,3 @@
-using Scheme.Engine.Providers;
 using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;

@@ -1,4 +1,3 @@
-using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;
 

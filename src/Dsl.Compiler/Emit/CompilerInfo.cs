@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Scheme.Compiler;
+namespace Scheme.Compiler.Emit;
 
 public static class CompilerInfo
 {

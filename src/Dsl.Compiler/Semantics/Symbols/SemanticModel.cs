@@ -1,8 +1,7 @@
 using Scheme.Compiler.Semantics.Expressions;
-using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
 
-namespace Scheme.Compiler.Semantics;
+namespace Scheme.Compiler.Semantics.Symbols;
 
 /// <summary>Everything the binder learned about a compilation; the input of emit.</summary>
 public sealed class SemanticModel

@@ -1,4 +1,5 @@
-namespace Scheme.Compiler;
+
+namespace Scheme.Compiler.Text;
 
 /// <summary>
 /// Every file a compilation read besides its inputs (imports, load(), rubric()), so the build can rerun

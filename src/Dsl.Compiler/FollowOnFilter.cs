@@ -1,7 +1,7 @@
-using Text = Scheme.Compiler.Text;
+using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Syntax;
 
-namespace Scheme.Compiler.Diagnostics;
+namespace Scheme.Compiler;
 
 /// <summary>
 /// After a syntax error, the parser's recovery leaves a member half-built, and checking it produces

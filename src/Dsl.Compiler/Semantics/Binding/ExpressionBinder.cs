@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Scheme.Compiler.Diagnostics;
-using Scheme.Compiler.Semantics.Binding;
+using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
 
-namespace Scheme.Compiler.Semantics.Expressions;
+namespace Scheme.Compiler.Semantics.Binding;
 
 /// <summary>
 /// Resolves and type-checks one expression in its context. Errors are reported once, at the innermost
@@ -494,7 +495,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (full is null || !context.Dependencies.TryRead(full, out var text, out reason))
         {
             context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path,
-                SourceLoader.DisplayDirectory(SourceLoader.NormalizeDisplayPath(Path.Combine(SourceLoader.DisplayDirectory(context.File.Path), path))),
+                DisplayPaths.Directory(DisplayPaths.Normalize(Path.Combine(DisplayPaths.Directory(context.File.Path), path))),
                 reason);
             return null;
         }

@@ -1,4 +1,5 @@
-namespace Scheme.Compiler;
+
+namespace Scheme.Compiler.Semantics;
 
 /// <summary>
 /// Names the generated C# uses, in one place: the binder refuses declarations that would collide with
@@ -70,4 +71,35 @@ public static class GeneratedNames
         var joined = string.Concat(parts.Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
         return joined.Length == 0 || char.IsDigit(joined[0]) ? "_" + joined : joined;
     }
+
+    /// <summary>What in <paramref name="path"/> a #line directive cannot hold, or null when it can hold all of it.</summary>
+    public static string? UnwritableLinePath(string path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            switch (c)
+            {
+                case '"':
+                    return "a quote (\")";
+                // Every character C# takes for the end of a line (its new-line characters), and NUL.
+                case '\r' or '\n' or '\u0085' or '\u2028' or '\u2029':
+                    return $"a line break ({Code(c)})";
+                case '\0':
+                    return "a NUL character (U+0000)";
+            }
+            // Half of a surrogate pair cannot be encoded in UTF-8: the path would silently become another.
+            if (char.IsHighSurrogate(c) && i + 1 < path.Length && char.IsLowSurrogate(path[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"half of a surrogate pair ({Code(c)}), which UTF-8 cannot encode";
+            }
+        }
+        return null;
+    }
+
+    private static string Code(char c) => "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
 }
