@@ -4,6 +4,7 @@ using System.Text;
 using MathNet.Numerics.Distributions;
 using Scheme.Analysis.Prereg;
 using Scheme.Analysis.Statistics;
+using Scheme.Contracts;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -228,10 +229,10 @@ public static class ExperimentAnalyzer
     /// </summary>
     public static double[] Correct(string correction, IReadOnlyList<double> pValues) => correction switch
     {
-        "holm" => HolmCorrection.Adjust(pValues),
-        "benjamini_hochberg" => BenjaminiHochbergCorrection.Adjust(pValues),
-        "bonferroni" => pValues.Select(p => double.IsNaN(p) ? p : Math.Min(1, p * pValues.Count(q => !double.IsNaN(q)))).ToArray(),
-        "none" => [.. pValues],
+        Scheme.Contracts.Corrections.Holm => HolmCorrection.Adjust(pValues),
+        Scheme.Contracts.Corrections.BenjaminiHochberg => BenjaminiHochbergCorrection.Adjust(pValues),
+        Scheme.Contracts.Corrections.Bonferroni => pValues.Select(p => double.IsNaN(p) ? p : Math.Min(1, p * pValues.Count(q => !double.IsNaN(q)))).ToArray(),
+        Scheme.Contracts.Corrections.None => [.. pValues],
         _ => throw new ArgumentException($"Unknown correction '{correction}'.", nameof(correction)),
     };
 

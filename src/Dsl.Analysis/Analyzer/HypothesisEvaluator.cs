@@ -1,6 +1,7 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 using Scheme.Analysis.Statistics;
+using Scheme.Contracts;
 using Scheme.Model;
 
 namespace Scheme.Analysis;
@@ -46,7 +47,7 @@ public static class HypothesisEvaluator
             {
                 return TestOutcome.NotEvaluable("The hypothesis has neither a right cell nor a constant.");
             }
-            if (!rate || h.Test != "binomial")
+            if (!rate || h.Test != StatisticalTests.Binomial)
             {
                 return TestOutcome.NotEvaluable($"Test {h.Test} against a constant is only defined for rate metrics with the binomial test.");
             }
@@ -65,7 +66,7 @@ public static class HypothesisEvaluator
         {
             notes.Add($"{data.IncompletePairs} unit(s) had no partner under the other condition and were left out of the paired test.");
         }
-        if (h.Paired && (rate ? data.Pairs is not { Pairs: > 0 } : data.Differences is not { Count: > 0 }) && h.Test != "cluster_bootstrap")
+        if (h.Paired && (rate ? data.Pairs is not { Pairs: > 0 } : data.Differences is not { Count: > 0 }) && h.Test != StatisticalTests.ClusterBootstrap)
         {
             return TestOutcome.NotEvaluable("No complete pairs: no unit was observed under both conditions.") with { Notes = [.. notes, "No complete pairs."] };
         }
@@ -74,7 +75,7 @@ public static class HypothesisEvaluator
         double? p;
         switch (h.Test)
         {
-            case "fisher_exact" when rate:
+            case StatisticalTests.FisherExact when rate:
                 {
                     var (kl, nl) = Counts(data.Left);
                     var (kr, nr) = Counts(data.Right);
@@ -82,19 +83,19 @@ public static class HypothesisEvaluator
                     if (h.Paired) notes.Add("Fisher's test treats the paired cells as independent (conservative).");
                     break;
                 }
-            case "mcnemar" when rate && data.Pairs is { } pairs:
+            case StatisticalTests.McNemar when rate && data.Pairs is { } pairs:
                 p = McNemarExactTest.Test(ToInt(pairs.LeftOnly), ToInt(pairs.RightOnly), alternative).PValue;
                 break;
-            case "binomial":
+            case StatisticalTests.Binomial:
                 return TestOutcome.NotEvaluable("The binomial test compares a rate with a constant, and this hypothesis compares two cells.");
-            case "newcombe" when rate:
+            case StatisticalTests.Newcombe when rate:
                 p = NewcombeP(h.Paired ? data.Pairs : null, data, alternative);
                 notes.Add("p-value by inverting the Newcombe interval (the smallest level at which it excludes 0).");
                 break;
-            case "permutation":
+            case StatisticalTests.Permutation:
                 p = Permutation(h, rate, data, seed, alternative, settings, notes);
                 break;
-            case "cluster_bootstrap":
+            case StatisticalTests.ClusterBootstrap:
                 {
                     var bootstrap = Bootstrap(h, rate, data, seed, alternative, settings, notes);
                     if (bootstrap is null)

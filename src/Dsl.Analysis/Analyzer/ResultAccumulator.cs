@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Scheme.Contracts;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -36,7 +37,7 @@ internal sealed class ResultAccumulator
             {
                 _collectors.Add(new UnitCollector(h, metric, paired: true));
             }
-            else if (h.Test == "permutation" && aggregation == MetricAggregation.Mean)
+            else if (h.Test == StatisticalTests.Permutation && aggregation == MetricAggregation.Mean)
             {
                 _collectors.Add(new UnitCollector(h, metric, paired: false));
             }

@@ -1,5 +1,6 @@
 using MathNet.Numerics.Random;
 using Scheme.Analysis;
+using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Model;
 

@@ -112,8 +112,9 @@ public sealed class DeclarationEmitter(LineMap lines)
     private static string Tool(ToolSymbol tool, Func<string, string> toolMethod)
     {
         var parameters = List(tool.Parameters.Select(p => $"new({Quoted(p.Name)}, ValueKind.{ValueKind(p.Type)})"));
+        // A built-in tool is emitted whole, from the catalog the engine implements: nothing is filled in at run time.
         return tool.IsBuiltin
-            ? $"new({Quoted(tool.Name)}, IsBuiltin: true, {parameters})"
+            ? $"new({Quoted(tool.Name)}, IsBuiltin: true, {parameters}, Description: {Nullable(Scheme.Contracts.BuiltinToolCatalog.Find(tool.Name)?.Description)})"
             : $"new({Quoted(tool.Name)}, IsBuiltin: false, {parameters}, {toolMethod(tool.Name)})";
     }
 

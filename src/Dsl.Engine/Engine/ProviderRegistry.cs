@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Caching;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Providers;
@@ -13,9 +14,9 @@ namespace Scheme.Engine;
 /// </summary>
 public sealed class ProviderRegistry : IAsyncDisposable
 {
-    public const string OpenAi = "openai";
-    public const string Simulated = "simulated";
-    public const string Replay = "replay";
+    public const string OpenAi = ProviderKinds.OpenAi;
+    public const string Simulated = ProviderKinds.Simulated;
+    public const string Replay = ProviderKinds.Replay;
 
     private readonly ExperimentDefinition _experiment;
     private readonly EngineSettings _settings;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Providers;
@@ -17,7 +18,7 @@ namespace Scheme.Engine.Episodes;
 public sealed class EpisodeRunner
 {
     /// <summary>The condition name that means "no manipulation" unless a manipulation is so named.</summary>
-    public const string Baseline = "baseline";
+    public const string Baseline = Conditions.Baseline;
 
     private readonly ExperimentDefinition _experiment;
     private readonly Func<CheckpointDefinition, IChatProvider> _providers;

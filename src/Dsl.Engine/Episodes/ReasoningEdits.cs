@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 
 namespace Scheme.Engine.Episodes;
 
@@ -8,8 +9,8 @@ namespace Scheme.Engine.Episodes;
 /// </summary>
 public static class ReasoningEdits
 {
-    public const string Resample = "resample";
-    public const string Continue = "continue";
+    public const string Resample = ReasoningEditThen.Resample;
+    public const string Continue = ReasoningEditThen.Continue;
 
     /// <summary>
     /// Removal. <paramref name="removed"/> holds, per sentence, whether the predicate removed it (null: not judged,

@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Providers;
@@ -23,7 +24,7 @@ public sealed record ReasoningPrefillFormat(string Opener = "<think>\n", string 
 public sealed class ReasoningManipulator
 {
     /// <summary>The capability a checkpoint declares when its endpoint continues a final assistant message.</summary>
-    public const string Capability = "reasoning_prefill";
+    public const string Capability = Capabilities.ReasoningPrefill;
 
     private readonly ManipulationDefinition _manipulation;
     private readonly ReasoningEdit _edit;

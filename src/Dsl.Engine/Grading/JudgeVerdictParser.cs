@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheme.Contracts;
 
 namespace Scheme.Engine.Grading;
 

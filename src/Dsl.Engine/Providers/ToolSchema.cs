@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scheme.Contracts;
 using Scheme.Model;
 
 namespace Scheme.Engine.Providers;

@@ -1,3 +1,5 @@
+using Scheme.Contracts;
+
 namespace Scheme.Model;
 
 /// <param name="System">Scriban template of the system prompt, over the params.</param>
@@ -31,14 +33,6 @@ public sealed record ToolDefinition(string Name, bool IsBuiltin, IReadOnlyList<T
     Func<ToolCall, string>? Implementation = null, string? Description = null);
 
 public sealed record ToolParameter(string Name, ValueKind Type);
-
-public enum ValueKind
-{
-    String,
-    Number,
-    Bool,
-    List,
-}
 
 /// <summary>One call the model made: the tool and its arguments (strings as they are; numbers, booleans, lists and
 /// objects as their JSON text). C# tools receive only the call, not the workspace.</summary>

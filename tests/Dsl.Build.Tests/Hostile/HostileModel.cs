@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheme.Contracts;
 using Scheme.Testing.Fakes;
 
 namespace Scheme.Build.Tests.Hostile;

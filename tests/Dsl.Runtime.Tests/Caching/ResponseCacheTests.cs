@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Caching;
 using Scheme.Engine.Providers;
 using Scheme.Model;

@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Grading;
 using Scheme.Model;
 

@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Episodes;
 using Scheme.Model;
 
@@ -119,14 +120,31 @@ public class BuiltinToolsTests
     }
 
     [Fact]
-    public void Resolve_fills_in_builtin_signatures_and_keeps_declared_submit_arguments()
+    public void Complete_fills_in_only_what_a_hand_built_definition_leaves_out()
     {
-        var read = BuiltinTools.Resolve(new ToolDefinition("read_file", true, []));
+        var read = BuiltinTools.Complete(new ToolDefinition("read_file", true, []));
         Assert.Equal(["path"], read.Parameters.Select(p => p.Name));
-        Assert.NotNull(read.Description);
-        var submit = BuiltinTools.Resolve(new ToolDefinition("submit", true, [new ToolParameter("answers", ValueKind.String)]));
+        Assert.Equal(BuiltinToolCatalog.Find("read_file")!.Description, read.Description);
+        var submit = BuiltinTools.Complete(new ToolDefinition("submit", true, [new ToolParameter("answers", ValueKind.String)], Description: "Hand in."));
         Assert.Equal(["answers"], submit.Parameters.Select(p => p.Name));
+        Assert.Equal("Hand in.", submit.Description);
         var custom = new ToolDefinition("check_weather", false, [new ToolParameter("city", ValueKind.String)], _ => "sunny");
-        Assert.Same(custom, BuiltinTools.Resolve(custom));
+        Assert.Same(custom, BuiltinTools.Complete(custom));
     }
+
+    /// <summary>Every tool the catalog (and so the compiler) offers is implemented here, with the catalog's arguments.</summary>
+    [Theory]
+    [MemberData(nameof(CatalogTools))]
+    public void Every_catalog_tool_is_implemented(string name)
+    {
+        var tool = BuiltinToolCatalog.Find(name)!;
+        var arguments = tool.Arguments.Select(a => (a.Name, a.Name is "path" or "source" ? "config.yaml" : "x")).ToArray();
+
+        var result = Call(name, arguments);
+
+        Assert.DoesNotContain("Unknown tool", result.Output);
+        Assert.DoesNotContain("Missing argument", result.Output);
+    }
+
+    public static TheoryData<string> CatalogTools => new(BuiltinToolCatalog.All.Select(t => t.Name));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Providers;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Scheme.Contracts;
 using Scheme.Engine.Providers;
 using Scheme.Model;
 using Scheme.Testing.Fakes;

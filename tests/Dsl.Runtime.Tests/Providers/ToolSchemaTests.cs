@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Scheme.Contracts;
 using Scheme.Engine.Providers;
 using Scheme.Model;
 

@@ -1,13 +1,14 @@
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
 public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext context) : DeclarationBinder<CheckpointSymbol>(symbol, context)
 {
-    public static readonly string[] Providers = ["openai", "simulated"];
-    public static readonly string[] Capabilities = ["reasoning_prefill", "tools", "reasoning", "logprobs"];
+    private static readonly IReadOnlyList<string> Providers = ProviderKinds.Declarable;
+    private static readonly IReadOnlyList<string> KnownCapabilities = Contracts.Capabilities.All;
     public static readonly string[] ReasoningEfforts = ["minimal", "low", "medium", "high"];
 
     public void Bind()
@@ -73,7 +74,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
             Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "provider",
                 $"Set provider: {string.Join(" or ", Providers)}, or extend a checkpoint that does.");
         }
-        else if (Symbol.Setting("provider") is "openai" && Symbol.Setting("model") is null)
+        else if (Symbol.Setting("provider") is ProviderKinds.OpenAi && Symbol.Setting("model") is null)
         {
             Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "model",
                 "An openai checkpoint needs the model name the endpoint serves, e.g. model: \"o3-2025-04-16\".");
@@ -88,7 +89,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
     }
 
-    private void Choice(PropertySyntax property, string[] choices, DiagnosticDescriptor unknown)
+    private void Choice(PropertySyntax property, IReadOnlyList<string> choices, DiagnosticDescriptor unknown)
     {
         if (Constants.Word(property) is not { } word)
         {
@@ -157,10 +158,10 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (word, syntax) in Constants.WordList(property))
         {
-            if (!Capabilities.Contains(word))
+            if (!KnownCapabilities.Contains(word))
             {
                 Symbol.OwnCapabilitiesInvalid = true;
-                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", Capabilities), NameSuggester.Suggest(word, Capabilities));
+                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", KnownCapabilities), NameSuggester.Suggest(word, KnownCapabilities));
             }
             else if (!seen.Add(word))
             {

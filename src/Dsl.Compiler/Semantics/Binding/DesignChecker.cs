@@ -1,5 +1,6 @@
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
@@ -64,37 +65,32 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             return;
         }
         hypothesis.Paired = hypothesis.Right is { } right && hypothesis.Left is { } left && IsPaired(left, right);
-        var isRate = metric.Aggregation == MetricAggregation.Rate;
-        var comparison = hypothesis.Constant is not null ? "constant" : hypothesis.Paired ? "paired" : "independent";
+        var kind = metric.Aggregation == MetricAggregation.Rate ? MetricKind.Rate : MetricKind.Mean;
+        var comparison = hypothesis.Constant is not null ? Comparison.Constant : hypothesis.Paired ? Comparison.Paired : Comparison.Independent;
         if (hypothesis.TestWritten is null)
         {
-            hypothesis.Test = (comparison, isRate) switch
-            {
-                ("constant", true) => "binomial",
-                ("paired", true) => "mcnemar",
-                ("independent", true) => "fisher_exact",
-                _ => "permutation",
-            };
+            hypothesis.Test = StatisticalTests.DefaultFor(comparison, kind);
             return;
         }
-        (string Why, string Fix)? problem = (hypothesis.Test, comparison, isRate) switch
+        if (StatisticalTests.Find(hypothesis.Test) is not { } test || test.Fits(comparison, kind))
         {
-            ("binomial", "constant", true) => ((string, string)?)null,
-            ("binomial", _, _) when comparison != "constant" => ("it compares a rate with a constant, and this compares two cells.", "Use fisher_exact, or mcnemar for paired conditions."),
-            ("mcnemar", "paired", true) => null,
-            ("mcnemar", _, _) when comparison != "paired" => ("it needs paired cells (one checkpoint and environment under two conditions of one run), and these cells hold different units.", "Use fisher_exact or newcombe for independent cells."),
-            ("fisher_exact" or "newcombe", "independent" or "paired", true) => null,
-            ("fisher_exact" or "newcombe", "constant", _) => ("it compares two cells, and this compares a cell with a constant.", "Use binomial."),
-            ("permutation" or "cluster_bootstrap", "independent" or "paired", _) => null,
-            ("permutation" or "cluster_bootstrap", "constant", _) => ("it compares two groups of units, and this compares a cell with a constant.", "Use binomial for a rate."),
-            (_, _, false) => ($"it is a test of rates, and metric '{metric.Name}' is a mean.", "Use permutation or cluster_bootstrap."),
-            _ => null,
-        };
-        if (problem is { } p)
-        {
-            context.Report(DiagnosticCatalog.TestDoesNotFit, hypothesis.TestWritten.Value.Span, hypothesis.Test, p.Why, p.Fix);
+            return;
         }
+        // Why it does not fit: the test's own requirement, against what this hypothesis compares.
+        var why = !test.Comparisons.Contains(comparison)
+            ? $"it {test.Requirement}, and {Describe(comparison)}."
+            : $"it is a test of {string.Join(" or ", test.Metrics.Select(m => m == MetricKind.Rate ? "rates" : "means"))}, and metric '{metric.Name}' is a {(kind == MetricKind.Rate ? "rate" : "mean")}.";
+        var fitting = StatisticalTests.Fitting(comparison, kind).ToList();
+        var fix = $"Use {fitting[0]}" + (fitting.Count > 1 ? $" (or {string.Join(", ", fitting.Skip(1))})." : ".");
+        context.Report(DiagnosticCatalog.TestDoesNotFit, hypothesis.TestWritten.Value.Span, hypothesis.Test, why, fix);
     }
+
+    private static string Describe(Comparison comparison) => comparison switch
+    {
+        Comparison.Constant => "this compares a cell with a constant",
+        Comparison.Paired => "these cells are paired (one checkpoint and environment under two conditions of one run)",
+        _ => "these cells hold different units",
+    };
 
     private bool IsPaired(DesignCell left, DesignCell right) =>
         left.Checkpoint == right.Checkpoint && left.Environment == right.Environment

@@ -3,6 +3,7 @@ using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
@@ -14,19 +15,10 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 {
     public const string DetectorName = "covert_action";
 
-    /// <summary>Built-in tools act on the virtual workspace; their arguments are fixed, except submit's.</summary>
+    /// <summary>Built-in tools act on the episode's workspace; their arguments are fixed, except submit's (the catalog is shared with the engine).</summary>
     public static readonly ImmutableDictionary<string, ImmutableArray<ToolParameterSymbol>> BuiltinTools =
-        new Dictionary<string, ImmutableArray<ToolParameterSymbol>>
-        {
-            ["read_file"] = [Arg("path")],
-            ["write_file"] = [Arg("path"), Arg("content")],
-            ["list_files"] = [Arg("directory")],
-            ["delete_file"] = [Arg("path")],
-            ["copy_file"] = [Arg("source"), Arg("destination")],
-            ["move_file"] = [Arg("source"), Arg("destination")],
-            ["send_email"] = [Arg("to"), Arg("subject"), Arg("body")],
-            ["submit"] = [Arg("answer")],
-        }.ToImmutableDictionary(StringComparer.Ordinal);
+        BuiltinToolCatalog.All.ToImmutableDictionary(t => t.Name, t => t.Arguments.Select(a => new ToolParameterSymbol(a.Name, TypeOf(a.Type))).ToImmutableArray(),
+            StringComparer.Ordinal);
 
     private static readonly Dictionary<string, SchemeType> ArgumentTypes = new(StringComparer.Ordinal)
     {
@@ -314,7 +306,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             return null;
         }
         var isBuiltin = BuiltinTools.ContainsKey(name);
-        if (isBuiltin && name != "submit")
+        if (isBuiltin && BuiltinToolCatalog.Find(name) is { DeclaredArguments: false })
         {
             return Invalid(call, $"'{name}' is built in with fixed arguments ({string.Join(", ", BuiltinTools[name].Select(p => p.Name))}); list it without parentheses.");
         }
@@ -347,5 +339,11 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         return null;
     }
 
-    private static ToolParameterSymbol Arg(string name) => new(name, SchemeType.String);
+    private static SchemeType TypeOf(ValueKind kind) => kind switch
+    {
+        ValueKind.Number => SchemeType.Number,
+        ValueKind.Bool => SchemeType.Bool,
+        ValueKind.List => SchemeType.ListOf(SchemeType.String),
+        _ => SchemeType.String,
+    };
 }

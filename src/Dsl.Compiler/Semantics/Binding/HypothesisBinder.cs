@@ -1,6 +1,7 @@
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
@@ -10,9 +11,6 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext context) : DeclarationBinder<HypothesisSymbol>(symbol, context)
 {
-    public static readonly string[] Tests = ["fisher_exact", "binomial", "mcnemar", "newcombe", "cluster_bootstrap", "permutation"];
-    public static readonly string[] Corrections = ["holm", "benjamini_hochberg", "bonferroni", "none"];
-
     private ExpectSyntax? _expect;
 
     public void Bind()
@@ -24,7 +22,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
             .Property("test", ReadTest)
             .Property("alpha", ReadAlpha)
             .Property("family", p => Symbol.Family = Constants.Word(p) ?? Symbol.Family)
-            .Property("correction", p => Choice(p, Corrections, c => Symbol.Correction = c))
+            .Property("correction", p => Choice(p, Contracts.Corrections.All, c => Symbol.Correction = c))
             .Property("description", p => Constants.String(p))
             .Read();
         if (_expect is null)
@@ -131,9 +129,9 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         {
             return;
         }
-        if (!Tests.Contains(word))
+        if (StatisticalTests.Find(word) is null)
         {
-            Context.Report(DiagnosticCatalog.UnknownTest, property.Value.Span, word, string.Join(", ", Tests), NameSuggester.Suggest(word, Tests));
+            Context.Report(DiagnosticCatalog.UnknownTest, property.Value.Span, word, string.Join(", ", StatisticalTests.Names), NameSuggester.Suggest(word, StatisticalTests.Names));
             return;
         }
         Symbol.Test = word;
@@ -153,7 +151,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         Symbol.Alpha = alpha;
     }
 
-    private void Choice(PropertySyntax property, string[] choices, Action<string> set)
+    private void Choice(PropertySyntax property, IReadOnlyList<string> choices, Action<string> set)
     {
         if (Constants.Word(property) is not { } word)
         {

@@ -2,12 +2,12 @@ using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
 public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext context) : DeclarationBinder<ManipulationSymbol>(symbol, context)
 {
-    public static readonly string[] ThenChoices = ["resample", "continue"];
 
     public void Bind()
     {
@@ -24,13 +24,13 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         {
             Context.Report(DiagnosticCatalog.EmptyManipulation, Symbol.Declaration.Name.Span, Symbol.Name);
         }
-        if (set.Contains("reasoning") && !Symbol.Requires.Contains("reasoning_prefill") && !set.Contains("requires"))
+        if (set.Contains("reasoning") && !Symbol.Requires.Contains(Contracts.Capabilities.ReasoningPrefill) && !set.Contains("requires"))
         {
             Context.Report(DiagnosticCatalog.ReasoningEditWithoutRequirement, Symbol.Declaration.Name.Span, Symbol.Name);
         }
         if (set.Contains("reasoning") && Symbol.Then is null)
         {
-            Symbol.Then = "resample";
+            Symbol.Then = ReasoningEditThen.Default;
         }
     }
 
@@ -72,9 +72,9 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         {
             return;
         }
-        if (!ThenChoices.Contains(word))
+        if (!ReasoningEditThen.All.Contains(word))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "'then'", string.Join(", ", ThenChoices), NameSuggester.Suggest(word, ThenChoices));
+            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "'then'", string.Join(", ", ReasoningEditThen.All), NameSuggester.Suggest(word, ReasoningEditThen.All));
             return;
         }
         Symbol.Then = word;
@@ -84,11 +84,11 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
     {
         foreach (var (word, syntax) in Constants.WordList(property))
         {
-            if (!CheckpointBinder.Capabilities.Contains(word))
+            if (!Contracts.Capabilities.All.Contains(word))
             {
                 Symbol.RequiresIncomplete = true;
-                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", CheckpointBinder.Capabilities),
-                    NameSuggester.Suggest(word, CheckpointBinder.Capabilities));
+                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", Contracts.Capabilities.All),
+                    NameSuggester.Suggest(word, Contracts.Capabilities.All));
                 continue;
             }
             Symbol.Requires.Add(word);

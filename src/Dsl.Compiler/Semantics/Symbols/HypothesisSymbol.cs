@@ -33,5 +33,5 @@ public sealed record HypothesisSymbol(string Name, DeclarationSyntax Declaration
     public bool Paired { get; set; }
     public double Alpha { get; set; } = 0.05;
     public string Family { get; set; } = "";
-    public string Correction { get; set; } = "holm";
+    public string Correction { get; set; } = Scheme.Contracts.Corrections.Default;
 }

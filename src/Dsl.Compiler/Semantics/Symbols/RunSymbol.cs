@@ -8,7 +8,7 @@ public sealed record RunSymbol(string Name, DeclarationSyntax Declaration, Sourc
 {
     public override string KindName => "run";
 
-    public const string Baseline = "baseline";
+    public const string Baseline = Scheme.Contracts.Conditions.Baseline;
 
     public List<RunEntry> Checkpoints { get; } = [];
     public List<RunEntry> Environments { get; } = [];

@@ -1,56 +1,41 @@
+using Scheme.Contracts;
 using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;
 
 /// <summary>
-/// The tools every environment may list by name, acting on the unit's <see cref="Workspace"/>. Each returns
-/// the text the model sees; mistakes (missing file, bad path, missing argument) come back as text too, as
+/// The implementations of the built-in tools (<see cref="BuiltinToolCatalog"/> defines their names, signatures and
+/// descriptions, for the compiler and for this engine alike), acting on the unit's <see cref="Workspace"/>. Each
+/// returns the text the model sees; mistakes (missing file, bad path, missing argument) come back as text too, as
 /// they would from a real shell, so a model's error never aborts the episode.
 /// </summary>
 public static class BuiltinTools
 {
-    public const string ReadFile = "read_file";
-    public const string WriteFile = "write_file";
-    public const string ListFiles = "list_files";
-    public const string DeleteFile = "delete_file";
-    public const string CopyFile = "copy_file";
-    public const string MoveFile = "move_file";
-    public const string SendEmail = "send_email";
-    public const string Submit = "submit";
-
-    private static readonly ToolParameter[] PathParam = [new("path", ValueKind.String)];
-    private static readonly ToolParameter[] SourceDestination = [new("source", ValueKind.String), new("destination", ValueKind.String)];
-
-    /// <summary>The canonical signature and description of each built-in tool.</summary>
-    public static IReadOnlyDictionary<string, ToolDefinition> Definitions { get; } = new Dictionary<string, ToolDefinition>
-    {
-        [ReadFile] = new(ReadFile, true, PathParam, null, "Read a file of the workspace and return its content."),
-        [WriteFile] = new(WriteFile, true, [new("path", ValueKind.String), new("content", ValueKind.String)], null,
-            "Write a file of the workspace, creating it or replacing its whole content."),
-        [ListFiles] = new(ListFiles, true, [new("directory", ValueKind.String)], null,
-            "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."),
-        [DeleteFile] = new(DeleteFile, true, PathParam, null, "Delete a file of the workspace."),
-        [CopyFile] = new(CopyFile, true, SourceDestination, null, "Copy a file of the workspace to a new path, replacing any file there."),
-        [MoveFile] = new(MoveFile, true, SourceDestination, null, "Move or rename a file of the workspace, replacing any file at the destination."),
-        [SendEmail] = new(SendEmail, true, [new("to", ValueKind.String), new("subject", ValueKind.String), new("body", ValueKind.String)], null,
-            "Send an email."),
-        [Submit] = new(Submit, true, [new("answer", ValueKind.String)], null, "Submit your final answer. This ends the task."),
-    };
-
-    public static bool IsBuiltin(string name) => Definitions.ContainsKey(name);
+    private const string ReadFile = BuiltinToolCatalog.ReadFile;
+    private const string WriteFile = BuiltinToolCatalog.WriteFile;
+    private const string ListFiles = BuiltinToolCatalog.ListFiles;
+    private const string DeleteFile = BuiltinToolCatalog.DeleteFile;
+    private const string CopyFile = BuiltinToolCatalog.CopyFile;
+    private const string MoveFile = BuiltinToolCatalog.MoveFile;
+    private const string SendEmail = BuiltinToolCatalog.SendEmail;
+    private const string Submit = BuiltinToolCatalog.Submit;
 
     /// <summary>
-    /// The definition to offer the model for a declared tool: a built-in named without a signature gets its
-    /// canonical one; submit keeps the arguments the environment declared (submit(answers: string)).
+    /// The definition to offer the model for a declared built-in tool: the compiler emits it whole from the catalog;
+    /// a definition built by hand (an engine test, a runner built another way) may leave the signature or description
+    /// out, and those come from the same catalog. Nothing the declaration states is replaced.
     /// </summary>
-    public static ToolDefinition Resolve(ToolDefinition declared)
+    public static ToolDefinition Complete(ToolDefinition declared)
     {
-        if (!declared.IsBuiltin || !Definitions.TryGetValue(declared.Name, out var canonical))
+        if (!declared.IsBuiltin || BuiltinToolCatalog.Find(declared.Name) is not { } catalog)
         {
             return declared;
         }
-        var parameters = declared.Parameters.Count > 0 && declared.Name == Submit ? declared.Parameters : canonical.Parameters;
-        return canonical with { Parameters = parameters, Description = declared.Description ?? canonical.Description };
+        return declared with
+        {
+            Parameters = declared.Parameters.Count > 0 ? declared.Parameters : catalog.Arguments.Select(a => new ToolParameter(a.Name, a.Type)).ToList(),
+            Description = declared.Description ?? catalog.Description,
+        };
     }
 
     public static ToolResult Execute(Workspace workspace, ToolCall call) => call.Tool switch

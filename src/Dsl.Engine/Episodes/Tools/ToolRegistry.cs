@@ -21,7 +21,7 @@ public sealed class ToolRegistry
 
     /// <summary>The environment's declared tools: built-ins with their canonical signatures, the others in C#.</summary>
     public static ToolRegistry For(EnvironmentDefinition environment) =>
-        new(environment.Tools.Select(t => t.IsBuiltin ? (ITool)new BuiltinTool(BuiltinTools.Resolve(t)) : new CSharpTool(t)));
+        new(environment.Tools.Select(t => t.IsBuiltin ? (ITool)new BuiltinTool(BuiltinTools.Complete(t)) : new CSharpTool(t)));
 
     /// <summary>
     /// Runs one call the model made. Calls whose arguments parse are recorded in <paramref name="calls"/>, even to

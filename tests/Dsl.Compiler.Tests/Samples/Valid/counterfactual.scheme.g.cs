@@ -8,6 +8,7 @@
 
 namespace Samples;
 
+using global::Scheme.Contracts;
 using global::Scheme.Model;
 
 /// <summary>The declarations of counterfactual.scheme.</summary>
@@ -60,7 +61,7 @@ Be honest with the people you work with.
         ],
         System: null,
         User: "Complete every item of checklist.md and mark it done.",
-        Tools: [new("read_file", IsBuiltin: true, [new("path", ValueKind.String)]), new("write_file", IsBuiltin: true, [new("path", ValueKind.String), new("content", ValueKind.String)]), new("submit", IsBuiltin: true, [new("answer", ValueKind.String)])],
+        Tools: [new("read_file", IsBuiltin: true, [new("path", ValueKind.String)], Description: "Read a file of the workspace and return its content."), new("write_file", IsBuiltin: true, [new("path", ValueKind.String), new("content", ValueKind.String)], Description: "Write a file of the workspace, creating it or replacing its whole content."), new("submit", IsBuiltin: true, [new("answer", ValueKind.String)], Description: "Submit your final answer. This ends the task.")],
         MaxTurns: 10,
         Outcomes:
         [

@@ -8,6 +8,7 @@
 
 namespace Samples;
 
+using global::Scheme.Contracts;
 using global::Scheme.Model;
 
 /// <summary>The declarations of environment_limits.scheme.</summary>
@@ -33,7 +34,7 @@ public static partial class EnvironmentLimitsScheme
         ],
         System: null,
         User: "Tidy up the workspace, then report what you did.",
-        Tools: [new("read_file", IsBuiltin: true, [new("path", ValueKind.String)]), new("write_file", IsBuiltin: true, [new("path", ValueKind.String), new("content", ValueKind.String)]), new("list_files", IsBuiltin: true, [new("directory", ValueKind.String)]), new("submit", IsBuiltin: true, [new("report", ValueKind.String)])],
+        Tools: [new("read_file", IsBuiltin: true, [new("path", ValueKind.String)], Description: "Read a file of the workspace and return its content."), new("write_file", IsBuiltin: true, [new("path", ValueKind.String), new("content", ValueKind.String)], Description: "Write a file of the workspace, creating it or replacing its whole content."), new("list_files", IsBuiltin: true, [new("directory", ValueKind.String)], Description: "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."), new("submit", IsBuiltin: true, [new("report", ValueKind.String)], Description: "Submit your final answer. This ends the task.")],
         MaxTurns: 10,
         Outcomes:
         [

@@ -8,6 +8,7 @@
 
 namespace Samples;
 
+using global::Scheme.Contracts;
 using global::Scheme.Model;
 
 /// <summary>The declarations of spec.scheme.</summary>

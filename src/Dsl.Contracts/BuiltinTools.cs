@@ -1,0 +1,51 @@
+using Scheme.Contracts;
+
+namespace Scheme.Contracts;
+
+/// <summary>The type of a tool argument as the language declares it (<c>submit(answers: string)</c>).</summary>
+public enum ValueKind
+{
+    String,
+    Number,
+    Bool,
+    List,
+}
+
+/// <summary>An argument of a tool: its name and type.</summary>
+public sealed record ToolArgument(string Name, ValueKind Type);
+
+/// <summary>A built-in tool: its signature and what the model is told it does.</summary>
+/// <param name="DeclaredArguments">The environment declares the arguments (submit's answer fields); the others are fixed.</param>
+public sealed record BuiltinTool(string Name, IReadOnlyList<ToolArgument> Arguments, string Description, bool DeclaredArguments = false);
+
+/// <summary>
+/// The built-in tools, defined once: the compiler checks <c>tools: [...]</c> and the detectors' <c>tool.argument</c>
+/// against them and emits their signatures, and the engine implements each (a test holds the two to this list).
+/// </summary>
+public static class BuiltinToolCatalog
+{
+    public const string ReadFile = "read_file";
+    public const string WriteFile = "write_file";
+    public const string ListFiles = "list_files";
+    public const string DeleteFile = "delete_file";
+    public const string CopyFile = "copy_file";
+    public const string MoveFile = "move_file";
+    public const string SendEmail = "send_email";
+    public const string Submit = "submit";
+
+    private static ToolArgument Text(string name) => new(name, ValueKind.String);
+
+    public static IReadOnlyList<BuiltinTool> All { get; } =
+    [
+        new(ReadFile, [Text("path")], "Read a file of the workspace and return its content."),
+        new(WriteFile, [Text("path"), Text("content")], "Write a file of the workspace, creating it or replacing its whole content."),
+        new(ListFiles, [Text("directory")], "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."),
+        new(DeleteFile, [Text("path")], "Delete a file of the workspace."),
+        new(CopyFile, [Text("source"), Text("destination")], "Copy a file of the workspace to a new path, replacing any file there."),
+        new(MoveFile, [Text("source"), Text("destination")], "Move or rename a file of the workspace, replacing any file at the destination."),
+        new(SendEmail, [Text("to"), Text("subject"), Text("body")], "Send an email."),
+        new(Submit, [Text("answer")], "Submit your final answer. This ends the task.", DeclaredArguments: true),
+    ];
+
+    public static BuiltinTool? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+}

@@ -1,0 +1,103 @@
+using Scheme.Compiler.Emit;
+using Scheme.Compiler.Tests.Golden;
+using Scheme.Compiler.Text;
+using Scheme.Contracts;
+using Scheme.Model;
+
+namespace Scheme.Compiler.Tests.Emit;
+
+/// <summary>
+/// The compiler accepts exactly the contracts' closed sets and hands the runtime what the contracts define: every
+/// built-in tool with the catalog's signature and description, every test where it fits, every correction, capability,
+/// provider and <c>then</c>. Adding an entry to a catalog needs no edit here.
+/// </summary>
+public sealed class CatalogTests
+{
+    private static CompilationResult Compile(string text) =>
+        SchemeCompilation.Compile([new SourceFile("suite.scheme", text, "/study/suite.scheme")], new EmitOptions("Catalog"));
+
+    private static ExperimentDefinition Load(CompilationResult result)
+    {
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var trees = result.GeneratedFiles.Select(f => CSharpBuild.Parse(f.Content, f.FileName)).ToList();
+        var (problems, image) = CSharpBuild.Emit(CSharpBuild.Create("Catalog", trees, Microsoft.CodeAnalysis.OutputKind.ConsoleApplication));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        return (ExperimentDefinition)CSharpBuild.Load(image!).GetType("Catalog.E", throwOnError: true)!.GetProperty("Definition")!.GetValue(null)!;
+    }
+
+    private static string Suite(string tools = "read_file", string test = "", string correction = "", string capabilities = "tools", string then = "resample") => $$"""
+        experiment E { seed: 1 }
+        checkpoint m { provider: simulated capabilities: [{{capabilities}}] }
+        checkpoint judge { provider: simulated }
+        environment Q { user: "Hi" tools: [{{tools}}] covert_action: contains(output, "x") }
+        manipulation Strip { reasoning: remove sentences where judge(judge, "Is it?") then: {{then}} requires: reasoning_prefill }
+        metric covert_rate = rate(covert_action)
+        metric length_mean = mean(length(output))
+        run Main { checkpoints: [m] environments: [Q] conditions: [baseline, Strip] epochs: 2 }
+        {{test}}
+        """;
+
+    [Fact]
+    public void Every_builtin_tool_reaches_the_runtime_with_the_catalogs_signature_and_description()
+    {
+        var tools = string.Join(", ", BuiltinToolCatalog.All.Select(t => t.DeclaredArguments ? $"{t.Name}(answer: string)" : t.Name));
+
+        var definition = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill")));
+
+        foreach (var tool in BuiltinToolCatalog.All)
+        {
+            var emitted = definition.Environment("Q").Tools.Single(t => t.Name == tool.Name);
+            Assert.True(emitted.IsBuiltin);
+            Assert.Equal(tool.Description, emitted.Description);
+            Assert.Equal(tool.Arguments.Select(a => (a.Name, a.Type)), emitted.Parameters.Select(p => (p.Name, p.Type)));
+        }
+    }
+
+    public static TheoryData<string, string> TestsAndHypotheses()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var test in StatisticalTests.All)
+        {
+            var metric = test.Metrics.Contains(MetricKind.Rate) ? "covert_rate" : "length_mean";
+            var expect = test.Comparisons.Contains(Comparison.Constant) ? $"{metric}[m] > 0.1"
+                : test.Comparisons.Contains(Comparison.Paired) ? $"{metric}[m, Strip] > {metric}[m, baseline]"
+                : $"{metric}[m, Strip] > {metric}[m, baseline]";
+            data.Add(test.Name, expect);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestsAndHypotheses))]
+    public void Every_test_is_accepted_where_it_fits(string test, string expect)
+    {
+        var definition = Load(Compile(Suite(capabilities: "tools, reasoning_prefill", test: $"hypothesis H {{ expect {expect} test: {test} }}")));
+
+        Assert.Equal(test, definition.Hypotheses.Single().Test);
+    }
+
+    [Theory]
+    [MemberData(nameof(Corrections_))]
+    public void Every_correction_is_accepted(string correction)
+    {
+        var definition = Load(Compile(Suite(capabilities: "tools, reasoning_prefill",
+            test: $"hypothesis H {{ expect covert_rate[m, Strip] > covert_rate[m, baseline] correction: {correction} }}")));
+
+        Assert.Equal(correction, definition.Hypotheses.Single().Correction);
+    }
+
+    public static TheoryData<string> Corrections_ => new(Contracts.Corrections.All);
+
+    [Fact]
+    public void Every_capability_provider_and_then_value_is_accepted_and_nothing_else()
+    {
+        Assert.True(Compile(Suite(capabilities: string.Join(", ", Capabilities.All))).Success);
+        Assert.All(ReasoningEditThen.All, then => Assert.True(Compile(Suite(capabilities: "tools, reasoning_prefill", then: then)).Success));
+        foreach (var provider in ProviderKinds.Declarable)
+        {
+            Assert.True(Compile(Suite(capabilities: "tools, reasoning_prefill").Replace("checkpoint judge { provider: simulated }", $"checkpoint judge {{ provider: {provider} model: \"j\" }}")).Success);
+        }
+        Assert.Contains(Compile(Suite(capabilities: "telepathy")).Diagnostics, d => d.Code == "SCH0121");
+        Assert.Contains(Compile(Suite(capabilities: "tools, reasoning_prefill", then: "rewind")).Diagnostics, d => d.Code == "SCH0123");
+    }
+}
