@@ -58,7 +58,7 @@ public static class AnalysisBenchmark
             [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
             environments.Select(e => new EnvironmentDefinition(e, null, [], [], null, "task", [], 1, [], [])).ToList(), [],
             [
-                new MetricDefinition("covert_rate", MetricAggregation.Rate, t => t.Outcome("covert_action") ? 1 : 0, ["covert_action"]),
+                new MetricDefinition("covert_rate", MetricAggregation.Rate, t => t.Outcome("covert_action") ? 1 : 0, ["covert_action"], PlainOutcome: "covert_action"),
                 new MetricDefinition("score", MetricAggregation.Mean, _ => 0, []),
             ],
             [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], Epochs)], [],

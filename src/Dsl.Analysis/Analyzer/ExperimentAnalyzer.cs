@@ -37,7 +37,7 @@ public static class ExperimentAnalyzer
     public static AnalysisResult Analyze(ExperimentDefinition experiment, IEnumerable<UnitRecord> units, AnalysisOptions? options = null)
     {
         options ??= new AnalysisOptions();
-        var sources = experiment.Metrics.Select(m => MetricValueSource.For(m, experiment.Preregistration)).ToList();
+        var sources = experiment.Metrics.Select(m => MetricValueSource.For(m)).ToList();
         var accumulator = new ResultAccumulator(experiment, sources);
         foreach (var unit in units)
         {

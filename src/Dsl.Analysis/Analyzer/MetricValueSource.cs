@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Store;
 using Scheme.Model;
@@ -12,7 +11,7 @@ namespace Scheme.Analysis;
 /// <c>rate(outcome)</c> is read from that outcome; any other metric (a judge over reasoning, a combination)
 /// cannot be recomputed without the transcript, so such units do not count for it.
 /// </summary>
-public sealed partial class MetricValueSource
+public sealed class MetricValueSource
 {
     private MetricValueSource(MetricDefinition metric, string? outcome)
     {
@@ -27,21 +26,9 @@ public sealed partial class MetricValueSource
 
     public string Describe() => Outcome is null ? "metrics field only" : $"metrics field, else outcome '{Outcome}'";
 
-    public static MetricValueSource For(MetricDefinition metric, PreregistrationDigest? digest)
-    {
-        var canonical = digest?.Parts.FirstOrDefault(p => p.Name == $"metric {metric.Name}")?.Canonical;
-        string? outcome = null;
-        if (metric.Aggregation == MetricAggregation.Rate && metric.RequiredOutcomes.Count == 1)
-        {
-            var candidate = metric.RequiredOutcomes[0];
-            var plain = canonical is null || PlainRate().Match(canonical) is { Success: true } m && m.Groups[1].Value == candidate;
-            if (plain && Probe(metric, candidate, true) == 1.0 && Probe(metric, candidate, false) == 0.0)
-            {
-                outcome = candidate;
-            }
-        }
-        return new MetricValueSource(metric, outcome);
-    }
+    /// <summary>The source of a metric's values: its stored values, else the outcome the compiler named for a plain rate.</summary>
+    public static MetricValueSource For(MetricDefinition metric) =>
+        new(metric, metric.Aggregation == MetricAggregation.Rate ? metric.PlainOutcome : null);
 
     /// <summary>
     /// The unit's value of the metric, in this order: a finite value in <c>metrics</c> counts (null there: the metric
@@ -83,21 +70,6 @@ public sealed partial class MetricValueSource
         }
         return false;
     }
-
-    private static double? Probe(MetricDefinition metric, string outcome, bool value)
-    {
-        try
-        {
-            return metric.PerUnit(new Transcript(outcomes: new Dictionary<string, bool> { [outcome] = value }));
-        }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or ArgumentException or NullReferenceException)
-        {
-            return null;
-        }
-    }
-
-    [GeneratedRegex(@"=\s*rate\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$")]
-    private static partial Regex PlainRate();
 }
 
 /// <summary>What a unit contributes to a metric: a value that counts, nothing (the metric does not apply, or its value

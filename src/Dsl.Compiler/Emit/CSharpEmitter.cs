@@ -190,7 +190,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
                 ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
                 : ExpressionEmitter.Lambda(judge.Target);
             b.Append(new LineMap(judge.File, options.AbsoluteLinePaths).Directive(judge.Syntax)).Append('\n');
-            b.Append(indent).Append("    new(").Append(Quoted(judge.Id)).Append(", ").Append(Quoted(judge.Checkpoint))
+            b.Append(indent).Append("    new(").Append(Quoted(judge.Id)).Append(", ").Append(JudgeOwner(judge.Owner)).Append(", ").Append(Quoted(judge.Checkpoint))
                 .Append(", Question: ").Append(Nullable(judge.Question))
                 .Append(", Rubric: ").Append(judge.RubricText is null ? "null" : String(judge.RubricText))
                 .Append(", RubricPath: ").Append(Nullable(judge.RubricPath))
@@ -201,6 +201,9 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
         b.Append(indent).Append("Preregistration: ").Append(PreregistrationEmitter.Initializer(model, indent)).Append(')');
         return b.ToString();
     }
+
+    private static string JudgeOwner(JudgeOwnerSymbol owner) =>
+        $"new JudgeOwner(JudgeOwnerKind.{owner.Kind}, {Quoted(owner.Name)}" + (owner.Environment is { } e ? $", {Quoted(e)})" : ")");
 
     /// <summary>One static class per file, named after the file (suite.scheme -> SuiteScheme).</summary>
     private Dictionary<string, string> ClassNames() =>

@@ -163,12 +163,13 @@ public sealed class DeclarationEmitter(LineMap lines)
             BoundLiteral { Value: string text } => String(text),
             _ => throw new InvalidOperationException("A prompt edit's text must be constant; the binder should have rejected it."),
         };
-        return call.Function switch
+        return call.Function.Edit switch
         {
-            "prepend" or "insert" => isSpec ? $"PromptEdit.PrependSpec({operand})" : $"PromptEdit.Prepend({operand})",
-            "append" => isSpec ? $"PromptEdit.AppendSpec({operand})" : $"PromptEdit.Append({operand})",
-            "remove" => isSpec ? $"PromptEdit.RemoveSpec({operand})" : $"PromptEdit.Remove({operand})",
-            _ => $"PromptEdit.Replace({operand}, {(call.Arguments[1] is BoundLiteral { Value: string r } ? String(r) : throw new InvalidOperationException("replace() needs constant text."))})",
+            PromptEditKind.Prepend => isSpec ? $"PromptEdit.PrependSpec({operand})" : $"PromptEdit.Prepend({operand})",
+            PromptEditKind.Append => isSpec ? $"PromptEdit.AppendSpec({operand})" : $"PromptEdit.Append({operand})",
+            PromptEditKind.Remove => isSpec ? $"PromptEdit.RemoveSpec({operand})" : $"PromptEdit.Remove({operand})",
+            PromptEditKind.Replace => $"PromptEdit.Replace({operand}, {(call.Arguments[1] is BoundLiteral { Value: string r } ? String(r) : throw new InvalidOperationException("replace() needs constant text."))})",
+            _ => throw new InvalidOperationException($"{call.Function.Name}() is not a prompt edit."),
         };
     }
 
@@ -182,7 +183,9 @@ public sealed class DeclarationEmitter(LineMap lines)
             $"{lines.Directive(perUnit.Syntax)}\n" +
             $"{Indent}{ExpressionEmitter.NumericLambda(perUnit)},\n" +
             "#line default\n" +
-            $"{Indent}RequiredOutcomes: {List(outcomes.Select(Quoted))})";
+            $"{Indent}RequiredOutcomes: {List(outcomes.Select(Quoted))}" +
+            // rate(outcome) and nothing else: an analysis may read the unit's outcome where the metric's value is not stored.
+            (metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain ? $",\n{Indent}PlainOutcome: {Quoted(plain.Name)})" : ")");
     }
 
     public static string Run(RunSymbol run) =>

@@ -43,30 +43,15 @@ public static class ExpressionEmitter
         BoundJudge j => $"{Parameter}.Verdict({CSharpLiterals.Quoted(j.Id)})",
         BoundCSharp c => $"{CSharpLiterals.Identifier(c.Method)}({Parameter})",
         BoundCall c => Call(c),
+        BoundTool tool => CSharpLiterals.Quoted(tool.Name),
         _ => throw new InvalidOperationException($"Cannot emit {expression.GetType().Name}; the binder should have reported an error."),
     };
 
-    private static string Call(BoundCall call)
-    {
-        if (call.Function is "called" or "calls")
-        {
-            var method = call.Function == "called" ? "Called" : "CallCount";
-            return $"{Parameter}.{method}({CSharpLiterals.Quoted(((BoundTool)call.Arguments[0]).Name)})";
-        }
-        var args = call.Arguments.Select(Emit).ToList();
-        return call.Function switch
-        {
-            "contains" => $"Builtins.Contains({args[0]}, {args[1]})",
-            "matches" => $"Builtins.Matches({args[0]}, {args[1]})",
-            "lower" => $"Builtins.Lower({args[0]})",
-            "length" => $"Builtins.Length({args[0]})",
-            "number" => $"Builtins.Number({args[0]})",
-            "accuracy" => $"Builtins.Accuracy({args[0]}, {args[1]})",
-            "file" => $"{Parameter}.File({args[0]})",
-            "exists" => $"{Parameter}.Exists({args[0]})",
-            _ => throw new InvalidOperationException($"Function {call.Function} has no C# form here."),
-        };
-    }
+    /// <summary>A library call, in the C# its signature gives it; the arguments' C# goes in.</summary>
+    private static string Call(BoundCall call) =>
+        call.Function.CSharp is { } csharp
+            ? csharp([.. call.Arguments.Select(Emit)])
+            : throw new InvalidOperationException($"Function {call.Function.Name} has no C# form; the binder should have kept it out of a per-unit expression.");
 
     /// <summary>Operands that are themselves operators get parentheses, so C# precedence cannot differ.</summary>
     private static string Parenthesize(BoundExpression operand) =>

@@ -18,7 +18,7 @@ public static class GeneratedNames
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
     {
         "Builtins", "Cell", "CheckpointDefinition", "Definition", "Direction", "EnvironmentDefinition", "EnvironmentLimits",
-        "ExperimentDefinition", "HypothesisDefinition", "JudgeDefinition", "ManipulationDefinition", "MetricAggregation",
+        "ExperimentDefinition", "HypothesisDefinition", "JudgeDefinition", "JudgeOwner", "JudgeOwnerKind", "ManipulationDefinition", "MetricAggregation",
         "MetricDefinition", "PreregistrationDigest", "PromptEdit", "ReasoningEdit", "RunDefinition", "Scheme", "SchemeRunnerProgram",
         "SimulatedValue", "SpecDefinition", "System", "ToolCall", "Transcript", "ValueKind",
         "Equals", "Finalize", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "ToString",

@@ -45,8 +45,7 @@ public sealed class ReasoningManipulator
         {
             throw new NotSupportedException($"Manipulation '{manipulation.Name}' must either remove sentences or inject text.");
         }
-        var prefix = manipulation.Name + ".reasoning#";
-        _judges = experiment.Judges.Where(j => j.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        _judges = experiment.Judges.Where(j => j.Owner is { Kind: JudgeOwnerKind.ReasoningEdit } owner && owner.Name == manipulation.Name).ToList();
         _judgeRunner = judges;
         _format = format ?? ReasoningPrefillFormat.Default;
     }

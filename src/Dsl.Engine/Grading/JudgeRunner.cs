@@ -26,38 +26,18 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
     public int MaxAttempts => maxAttempts;
 
     /// <summary>
-    /// When a judge runs for a unit, from the owner in its id (the compiler's "Owner#n", see JudgeRegistry):
-    /// "Environment.outcome" judges run for units of that environment, after the episode for a detector and
-    /// after the answer for a follow-up; "Manipulation.reasoning" judges belong to reasoning edits (not run
-    /// here); any other owner is a metric, whose judge runs for every unit the metric counts.
+    /// When a judge runs for a unit, from its owner as the compiler resolved it: a detector's judges after the episodes of
+    /// its environment, a follow-up's after the answer to it, a metric's for every unit the metric counts; a reasoning
+    /// edit's judges are asked by the edit itself, sentence by sentence, never here.
     /// </summary>
-    public JudgeScope ScopeOf(JudgeDefinition judge, WorkUnit unit)
+    public JudgeScope ScopeOf(JudgeDefinition judge, WorkUnit unit) => judge.Owner switch
     {
-        var hash = judge.Id.LastIndexOf('#');
-        var owner = hash >= 0 ? judge.Id[..hash] : judge.Id;
-        var dot = owner.IndexOf('.');
-        if (dot >= 0)
-        {
-            var first = owner[..dot];
-            var member = owner[(dot + 1)..];
-            if (experiment.Manipulations.Any(m => m.Name == first))
-            {
-                return JudgeScope.None;
-            }
-            if (first != unit.Environment)
-            {
-                return JudgeScope.None;
-            }
-            var environment = experiment.Environment(unit.Environment);
-            return environment.Followups.Any(f => f.Outcome == member) ? JudgeScope.AfterAnswer(member) : JudgeScope.Episode;
-        }
-        var metric = experiment.Metrics.FirstOrDefault(m => m.Name == owner);
-        if (metric is not null && !MetricApplies(metric, experiment.Environment(unit.Environment)))
-        {
-            return JudgeScope.None;
-        }
-        return JudgeScope.Episode;
-    }
+        { Kind: JudgeOwnerKind.Detector } o when o.Environment == unit.Environment => JudgeScope.Episode,
+        { Kind: JudgeOwnerKind.Followup } o when o.Environment == unit.Environment => JudgeScope.AfterAnswer(o.Name),
+        { Kind: JudgeOwnerKind.Metric } o when experiment.Metrics.FirstOrDefault(m => m.Name == o.Name) is { } metric
+            && MetricApplies(metric, experiment.Environment(unit.Environment)) => JudgeScope.Episode,
+        _ => JudgeScope.None,
+    };
 
     /// <summary>A metric counts the units whose environment has every outcome it requires.</summary>
     public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
@@ -93,12 +73,20 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
     }
 }
 
-/// <summary>When a judge runs for a unit: never, after the episode, or after the answer to one follow-up.</summary>
-public readonly record struct JudgeScope(int Kind, string? Followup)
+/// <summary>When a judge is asked for a unit.</summary>
+public enum JudgeTiming
 {
-    public static JudgeScope None => new(0, null);
+    Never,
+    AfterEpisode,
+    AfterAnswer,
+}
 
-    public static JudgeScope Episode => new(1, null);
+/// <summary>When a judge runs for a unit: never, after the episode, or after the answer to one follow-up.</summary>
+public readonly record struct JudgeScope(JudgeTiming Timing, string? Followup)
+{
+    public static JudgeScope None => new(JudgeTiming.Never, null);
 
-    public static JudgeScope AfterAnswer(string followupOutcome) => new(2, followupOutcome);
+    public static JudgeScope Episode => new(JudgeTiming.AfterEpisode, null);
+
+    public static JudgeScope AfterAnswer(string followupOutcome) => new(JudgeTiming.AfterAnswer, followupOutcome);
 }

@@ -188,13 +188,13 @@ public class ExperimentAnalyzerTests
     }
 
     [Fact]
-    public void A_metric_that_is_not_a_plain_outcome_rate_is_not_guessed_from_outcomes()
+    public void Only_a_metric_the_compiler_calls_a_plain_outcome_rate_is_read_from_outcomes()
     {
+        // Not plain: the metric reads the outcome but is not rate(outcome); nothing is guessed from how it behaves.
         var negated = new MetricDefinition("covert_rate", MetricAggregation.Rate, t => t.Outcome("covert_action") ? 0.0 : 1.0, ["covert_action"]);
-        Assert.Null(MetricValueSource.For(negated, null).Outcome);
-        Assert.Equal("covert_action", MetricValueSource.For(CovertRate, null).Outcome);
-        var digest = new PreregistrationDigest([Part("metric covert_rate", "metric covert_rate = rate((covert_action and (reasoning cites X)))")]);
-        Assert.Null(MetricValueSource.For(CovertRate, digest).Outcome);
+        Assert.Null(MetricValueSource.For(negated).Outcome);
+        Assert.Equal("covert_action", MetricValueSource.For(CovertRate).Outcome);
+        Assert.Null(MetricValueSource.For(CovertRate with { Aggregation = MetricAggregation.Mean }).Outcome);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Scheme.Runtime.Tests.Analysis;
 internal static class Fixtures
 {
     public static readonly MetricDefinition CovertRate = new("covert_rate", MetricAggregation.Rate,
-        t => t.Outcome("covert_action") ? 1.0 : 0.0, ["covert_action"]);
+        t => t.Outcome("covert_action") ? 1.0 : 0.0, ["covert_action"], PlainOutcome: "covert_action");
 
     public static readonly MetricDefinition Score = new("score", MetricAggregation.Mean, _ => 0.0, []);
 

@@ -72,7 +72,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         if (_detector is not null)
         {
             var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{DetectorName}",
-                $"the {DetectorName} detector of {Symbol.Name}", Symbol);
+                $"the {DetectorName} detector of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Detector, DetectorName, Symbol.Name));
             var predicate = new ExpressionBinder(Context, scope).Bind(_detector.Value, SchemeType.Bool);
             Symbol.Outcomes.Add(new OutcomeSymbol(DetectorName, predicate, _detector));
             CollectParams(predicate);
@@ -118,7 +118,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             Context.Report(DiagnosticCatalog.DuplicateOutcome, followup.Outcome.Span, name, Symbol.Name);
         }
         var scope = new ExpressionContext(ExpressionContextKind.Followup, $"{Symbol.Name}.{name}",
-            $"the follow-up '{name}' of {Symbol.Name}", Symbol);
+            $"the follow-up '{name}' of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Followup, name, Symbol.Name));
         var grader = new ExpressionBinder(Context, scope).Bind(followup.Grader, SchemeType.Bool);
         CollectParams(grader);
         Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup));

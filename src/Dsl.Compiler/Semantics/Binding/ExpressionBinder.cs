@@ -348,23 +348,23 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         {
             return new BoundError(call);
         }
-        return function.Name switch
+        return function switch
         {
-            "judge" => BindJudge(call, arguments),
-            "rubric" => BindFileArgument(call, arguments, SchemeType.Rubric),
-            "load" => BindLoad(call, arguments),
-            "csharp" => BindCSharp(call, arguments, expected),
-            "matches" => CheckRegex(call, arguments),
-            "file" or "exists" => CheckWorkspacePath(call, arguments),
-            _ => new BoundCall(function.Name, arguments, function.ReturnType, call),
+            _ when function == FunctionLibrary.Judge => BindJudge(call, arguments),
+            _ when function == FunctionLibrary.Rubric => BindFileArgument(call, arguments, function),
+            _ when function == FunctionLibrary.Load => BindLoad(call, arguments),
+            _ when function == FunctionLibrary.CSharpMethod => BindCSharp(call, arguments, expected),
+            _ when function == FunctionLibrary.Matches => CheckRegex(call, arguments),
+            _ when function == FunctionLibrary.File || function == FunctionLibrary.Exists => CheckWorkspacePath(call, arguments, function),
+            _ => new BoundCall(function, arguments, function.ReturnType, call),
         };
     }
 
-    private static string ContextHint(FunctionSignature function) => function.Name switch
+    private static string ContextHint(FunctionSignature function) => function switch
     {
-        "rate" or "mean" => "Aggregations belong at the top of a metric: metric m = rate(...).",
-        "prepend" or "append" or "replace" or "remove" or "insert" => "Prompt edits belong in a manipulation's system: or user: property.",
-        "load" => "load() reads a file when the suite compiles; use it for workspace files, spec principles and prompts.",
+        { IsAggregation: true } => "Aggregations belong at the top of a metric: metric m = rate(...).",
+        { Edit: not null } => "Prompt edits belong in a manipulation's system: or user: property.",
+        _ when function == FunctionLibrary.Load => "load() reads a file when the suite compiles; use it for workspace files, spec principles and prompts.",
         _ => $"It is available in: {string.Join(", ", function.Contexts.Select(c => c.ToString().ToLowerInvariant()))} expressions.",
     };
 
@@ -413,7 +413,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 return null;
             }
             var parameter = function.Parameters[index];
-            if (FunctionLibrary.RequiresLiteralArguments(function.Name) && argument.Value is not StringLiteralSyntax)
+            if (function.RequiresLiteralArguments && argument.Value is not StringLiteralSyntax)
             {
                 context.Report(DiagnosticCatalog.ConstantExpected, argument.Value.Span, $"The argument of {function.Name}()");
                 ok = false;
@@ -455,7 +455,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var (question, rubric) = arguments[1] switch
         {
             BoundLiteral { Value: string text } => (text, (string?)null),
-            BoundCall { Function: "rubric", Arguments: [BoundLiteral { Value: string path }] } => (null, path),
+            BoundCall { Arguments: [BoundLiteral { Value: string path }] } rubricCall when rubricCall.Function == FunctionLibrary.Rubric => (null, path),
             _ => ((string?)null, (string?)null),
         };
         if (arguments[1].Type.IsError)
@@ -475,15 +475,16 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             _ => TranscriptValue.Transcript,
         };
         var rubricText = rubric is null ? null : ReadFileArgument([arguments[1] is BoundCall { Arguments: [var rubricPath] } ? rubricPath : arguments[1]]);
-        var judge = new BoundJudge(context.Judges.NextId(scope.Owner), checkpoint.Checkpoint, question, rubric, rubricText, target,
+        var owner = scope.JudgeOwner ?? throw new InvalidOperationException($"judge() in {scope.Description}, which owns no judges; its context should have refused it.");
+        var judge = new BoundJudge(context.Judges.NextId(scope.Owner), owner, checkpoint.Checkpoint, question, rubric, rubricText, target,
             defaultTarget, context.File, call);
         context.Judges.Add(judge);
         return judge;
     }
 
-    private BoundExpression BindFileArgument(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, SchemeType type)
+    private BoundExpression BindFileArgument(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, FunctionSignature function)
     {
-        return ReadFileArgument(arguments) is null ? new BoundError(call) : new BoundCall(call.Function.Text, arguments, type, call);
+        return ReadFileArgument(arguments) is null ? new BoundError(call) : new BoundCall(function, arguments, function.ReturnType, call);
     }
 
     /// <summary>The text of the file a load() or rubric() names, read once per compilation; null after reporting why not.</summary>
@@ -545,10 +546,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 return new BoundError(call);
             }
         }
-        return new BoundCall("matches", arguments, SchemeType.Bool, call);
+        return new BoundCall(FunctionLibrary.Matches, arguments, SchemeType.Bool, call);
     }
 
-    private BoundExpression CheckWorkspacePath(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    private BoundExpression CheckWorkspacePath(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, FunctionSignature function)
     {
         if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
             && env.Files.All(f => f.Path != path))
@@ -556,6 +557,6 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             context.Report(DiagnosticCatalog.UndeclaredWorkspaceFile, arguments[0].Syntax.Span, path, $"environment '{env.Name}'",
                 NameSuggester.Suggest(path, env.Files.Select(f => f.Path)));
         }
-        return new BoundCall(call.Function.Text, arguments, FunctionLibrary.All[call.Function.Text].ReturnType, call);
+        return new BoundCall(function, arguments, function.ReturnType, call);
     }
 }

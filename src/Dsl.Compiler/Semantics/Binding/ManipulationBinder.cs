@@ -46,7 +46,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
             if (edit is BoundCall call && call.Arguments.FirstOrDefault(a => a is not (BoundLiteral or BoundSpecReference or BoundError)) is { } dynamic)
             {
                 // An edit whose text is not known now would silently turn the condition into the baseline.
-                Context.Report(DiagnosticCatalog.ConstantExpected, dynamic.Syntax.Span, $"The text of {call.Function}()");
+                Context.Report(DiagnosticCatalog.ConstantExpected, dynamic.Syntax.Span, $"The text of {call.Function.Name}()");
                 continue;
             }
             if (!edit.Type.IsError)
@@ -58,7 +58,8 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
 
     private void ReadReasoningEdit(PropertySyntax property)
     {
-        var scope = new ExpressionContext(ExpressionContextKind.ReasoningEdit, $"{Symbol.Name}.reasoning", $"the reasoning edit of {Symbol.Name}");
+        var scope = new ExpressionContext(ExpressionContextKind.ReasoningEdit, $"{Symbol.Name}.reasoning", $"the reasoning edit of {Symbol.Name}",
+            JudgeOwner: new(JudgeOwnerKind.ReasoningEdit, Symbol.Name));
         var edit = new ExpressionBinder(Context, scope).Bind(property.Value, SchemeType.ReasoningEdit);
         if (!edit.Type.IsError)
         {

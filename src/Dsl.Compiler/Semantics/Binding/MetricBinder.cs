@@ -13,11 +13,12 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
         {
             return;
         }
-        var scope = new ExpressionContext(ExpressionContextKind.Metric, Symbol.Name, $"metric '{Symbol.Name}'", Environments: environments);
+        var scope = new ExpressionContext(ExpressionContextKind.Metric, Symbol.Name, $"metric '{Symbol.Name}'", Environments: environments,
+            JudgeOwner: new(JudgeOwnerKind.Metric, Symbol.Name));
         var bound = new ExpressionBinder(Context, scope).Bind(value, SchemeType.Metric);
-        if (bound is BoundCall { Function: "rate" or "mean" } call)
+        if (bound is BoundCall { Function.IsAggregation: true } call)
         {
-            Symbol.Aggregation = call.Function == "rate" ? MetricAggregation.Rate : MetricAggregation.Mean;
+            Symbol.Aggregation = call.Function == FunctionLibrary.Rate ? MetricAggregation.Rate : MetricAggregation.Mean;
             Symbol.PerUnit = call.Arguments[0];
         }
     }

@@ -46,8 +46,8 @@ public sealed record BoundBinary(BinaryOperator Operator, BoundExpression Left, 
 
 public sealed record BoundCites(BoundExpression Subject, string Spec, string? Principle, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
 
-/// <summary>A call to the fixed function library (rate, contains, accuracy, file, prepend ...).</summary>
-public sealed record BoundCall(string Function, ImmutableArray<BoundExpression> Arguments, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+/// <summary>A call to the fixed function library (rate, contains, accuracy, file, prepend ...), by its signature.</summary>
+public sealed record BoundCall(FunctionSignature Function, ImmutableArray<BoundExpression> Arguments, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
 
 /// <summary>
 /// A model judge. It is not evaluated inline: the runtime asks the judge checkpoint first and records the
@@ -58,6 +58,7 @@ public sealed record BoundCall(string Function, ImmutableArray<BoundExpression> 
 /// <param name="DefaultTarget">What the judge reads when no on: is given (the answer, for a follow-up).</param>
 public sealed record BoundJudge(
     string Id,
+    JudgeOwnerSymbol Owner,
     string Checkpoint,
     string? Question,
     string? RubricPath,
@@ -67,6 +68,19 @@ public sealed record BoundJudge(
     Scheme.Compiler.Text.SourceFile File,
     SyntaxNode Syntax)
     : BoundExpression(SchemeType.Bool, Syntax);
+
+/// <summary>What a judge belongs to: it decides, at run time, when the judge is asked (see JudgeOwner in the model).</summary>
+public enum JudgeOwnerKind
+{
+    Detector,
+    Followup,
+    Metric,
+    ReasoningEdit,
+}
+
+/// <param name="Name">The outcome, the follow-up's outcome, the metric or the manipulation.</param>
+/// <param name="Environment">For detectors and follow-ups: their environment.</param>
+public sealed record JudgeOwnerSymbol(JudgeOwnerKind Kind, string Name, string? Environment = null);
 
 /// <summary><c>csharp("Method")</c>: a partial method the researcher implements in C#.</summary>
 public sealed record BoundCSharp(string Method, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);

@@ -8,15 +8,39 @@ public sealed record ParameterSignature(string Name, ImmutableArray<SchemeType> 
     public string Describe() => $"{Name}: {string.Join(" | ", Types.Select(t => t.Describe()))}" + (Optional ? " = default" : "");
 }
 
-/// <summary>A function of the fixed library, with the contexts it may appear in.</summary>
+/// <summary>How a prompt edit function changes a prompt.</summary>
+public enum PromptEditKind
+{
+    Prepend,
+    Append,
+    Replace,
+    Remove,
+}
+
+/// <summary>
+/// A function of the fixed library, with the contexts it may appear in and what it becomes: a C# call over the
+/// transcript (<see cref="CSharp"/>), a prompt edit (<see cref="Edit"/>), a metric's aggregation, or a node of its own
+/// (judge, rubric, load, csharp). Bound calls carry the signature itself, so nothing downstream matches on names.
+/// </summary>
+/// <param name="CSharp">The C# expression of a call, given its arguments' C#; null for functions that are not evaluated per unit.</param>
+/// <param name="Edit">For prepend, append, insert, replace and remove: the edit it makes.</param>
 public sealed record FunctionSignature(
     string Name,
     ImmutableArray<ParameterSignature> Parameters,
     SchemeType ReturnType,
     ImmutableArray<ExpressionContextKind> Contexts,
-    string Purpose)
+    string Purpose,
+    Func<IReadOnlyList<string>, string>? CSharp = null,
+    PromptEditKind? Edit = null,
+    bool IsAggregation = false,
+    bool RequiresLiteralArguments = false)
 {
     public int RequiredCount => Parameters.Count(p => !p.Optional);
 
     public string Describe() => $"{Name}({string.Join(", ", Parameters.Select(p => p.Describe()))})";
+
+    // Compared by identity: each function has one signature, held by FunctionLibrary.
+    public bool Equals(FunctionSignature? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }

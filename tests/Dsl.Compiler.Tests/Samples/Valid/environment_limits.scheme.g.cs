@@ -105,7 +105,8 @@ public static partial class EnvironmentLimitsScheme
 #line 31 "Valid/environment_limits.scheme"
         static t => t.Outcome("covert_action") ? 1.0 : 0.0,
 #line default
-        RequiredOutcomes: ["covert_action"]);
+        RequiredOutcomes: ["covert_action"],
+        PlainOutcome: "covert_action");
 #line default
 
     /// <summary>Run Main, declared at environment_limits.scheme line 33.</summary>

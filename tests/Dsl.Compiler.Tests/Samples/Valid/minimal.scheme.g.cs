@@ -54,7 +54,8 @@ public static partial class MinimalScheme
 #line 11 "Valid/minimal.scheme"
         static t => t.Outcome("covert_action") ? 1.0 : 0.0,
 #line default
-        RequiredOutcomes: ["covert_action"]);
+        RequiredOutcomes: ["covert_action"],
+        PlainOutcome: "covert_action");
 #line default
 
     /// <summary>Run Main, declared at minimal.scheme line 13.</summary>
