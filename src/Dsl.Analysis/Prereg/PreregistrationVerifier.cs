@@ -33,10 +33,10 @@ public sealed record PartChange(string Name, PartChangeKind Kind, string? Locked
 public sealed record HypothesisStanding(bool Confirmatory, IReadOnlyList<string> Deviations, IReadOnlyList<PartChange> Changes);
 
 /// <summary>
-/// Compares a lock with the current compiled definition. A hypothesis is confirmatory only when its own
-/// declaration and everything its result depends on (its metric, the runs that produce its cells with their
-/// environments, manipulations and checkpoints, and the simulate block) match the lock, and the lock is older than
-/// the run's first unit. Everything else is exploratory, with each reason spelled out.
+/// Compares a lock with the current compiled definition. A hypothesis is confirmatory only when every part its result
+/// depends on (<see cref="HypothesisDefinition.DependsOn"/>, which the compiler resolved) matches the lock, and the lock
+/// is older than the run's first unit. Everything else is exploratory, with each reason spelled out. Nothing here
+/// works out dependencies: it only compares fingerprints.
 /// </summary>
 public static class PreregistrationVerifier
 {
@@ -61,20 +61,6 @@ public static class PreregistrationVerifier
         return changes;
     }
 
-    /// <summary>The parts a hypothesis's result depends on, by name.</summary>
-    public static IReadOnlyList<string> DependencyParts(ExperimentDefinition experiment, HypothesisDefinition hypothesis)
-    {
-        var parts = new List<string> { $"hypothesis {hypothesis.Name}", $"metric {hypothesis.Metric}", "simulate" };
-        foreach (var run in experiment.Runs.Where(r => Feeds(r, hypothesis.Left) || (hypothesis.Right is { } right && Feeds(r, right))))
-        {
-            parts.Add($"run {run.Name}");
-            parts.AddRange(run.Checkpoints.Select(c => $"checkpoint {c}"));
-            parts.AddRange(run.Environments.Select(e => $"environment {e}"));
-            parts.AddRange(run.Conditions.Select(c => $"manipulation {c}"));
-        }
-        return parts.Distinct(StringComparer.Ordinal).ToList();
-    }
-
     /// <param name="firstUnitStartedAt">When the first unit of the analyzed data started; null if unknown.</param>
     public static HypothesisStanding Assess(PreregistrationLock? locked, ExperimentDefinition experiment, HypothesisDefinition hypothesis,
         DateTimeOffset? firstUnitStartedAt)
@@ -89,13 +75,13 @@ public static class PreregistrationVerifier
             deviations.Add($"The lock is for experiment {locked.Experiment}, not {experiment.Name}.");
         }
         IReadOnlyList<PartChange> relevant = [];
-        if (experiment.Preregistration is null)
+        if (experiment.Preregistration is null || hypothesis.DependsOn is null)
         {
-            deviations.Add("The experiment was compiled without preregistration fingerprints, so it cannot be compared with the lock.");
+            deviations.Add("The experiment was compiled without preregistration fingerprints or dependencies, so it cannot be compared with the lock.");
         }
         else
         {
-            var dependencies = DependencyParts(experiment, hypothesis).ToHashSet(StringComparer.Ordinal);
+            var dependencies = hypothesis.DependsOn.ToHashSet(StringComparer.Ordinal);
             relevant = Compare(locked, experiment.Preregistration).Where(c => dependencies.Contains(c.Name)).ToList();
             deviations.AddRange(relevant.Select(c => c.Describe()));
         }
@@ -110,9 +96,4 @@ public static class PreregistrationVerifier
         }
         return new HypothesisStanding(deviations.Count == 0, deviations, relevant);
     }
-
-    private static bool Feeds(RunDefinition run, Cell cell) =>
-        (cell.Checkpoint is null || run.Checkpoints.Contains(cell.Checkpoint))
-        && (cell.Environment is null || run.Environments.Contains(cell.Environment))
-        && (cell.Condition is null || run.Conditions.Contains(cell.Condition));
 }

@@ -209,7 +209,8 @@ public sealed class DeclarationEmitter(LineMap lines)
         $"{Indent}Alpha: {Number(hypothesis.Alpha)},\n" +
         $"{Indent}Family: {Quoted(hypothesis.Family)},\n" +
         $"{Indent}Correction: {Quoted(hypothesis.Correction)},\n" +
-        $"{Indent}Paired: {Bool(hypothesis.Paired)})";
+        $"{Indent}Paired: {Bool(hypothesis.Paired)},\n" +
+        $"{Indent}DependsOn: {List(hypothesis.Dependencies.Select(Quoted))})";
 
     public static string Cell(DesignCell cell)
     {

@@ -10,7 +10,8 @@ namespace Scheme.Compiler.Emit;
 /// <summary>
 /// Computes what `prereg lock` locks: for every declaration a hash of its canonical text plus the text of
 /// the files it loads (workspace files, prompts, rubrics), so editing a loaded rubric is a deviation too,
-/// while reformatting or commenting is not. Paths never enter a hash, so it is the same on every machine.
+/// while reformatting or commenting is not; and one part per metric's simulated values. Paths never enter a hash,
+/// so it is the same on every machine. Which parts each hypothesis depends on is the binder's (DependencyCollector).
 /// </summary>
 public static class PreregistrationEmitter
 {
@@ -44,9 +45,12 @@ public static class PreregistrationEmitter
         {
             yield return Part(r, quote: true);
         }
-        var simulate = string.Join("\n", model.Units.SelectMany(u => u.Declarations).Where(d => d.Kind == DeclarationKind.Simulate)
-            .Select(CanonicalPrinter.Print));
-        yield return ("simulate", Hash(simulate), simulate);
+        // One part per metric's simulated values, so that a new value for one metric does not touch another's hypotheses.
+        foreach (var metric in model.Simulation.GroupBy(v => v.Metric).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var simulate = string.Join("; ", metric.Select(v => $"{v.Scenario}: {v.Metric}{v.Cell} = {Number(v.Value)}"));
+            yield return (PreregistrationParts.Simulate(metric.Key), Hash(simulate), simulate);
+        }
         foreach (var e in model.Environments)
         {
             var loaded = e.Files.Select(f => $"{f.Path}\n{f.Content}")
@@ -73,7 +77,7 @@ public static class PreregistrationEmitter
     {
         var canonical = CanonicalPrinter.Print(symbol.Declaration);
         var hashed = loaded is null ? canonical : canonical + "\n" + string.Join("\n", loaded);
-        return ($"{symbol.KindName} {symbol.Name}", Hash(hashed), quote ? canonical : null);
+        return (PreregistrationParts.Of(symbol), Hash(hashed), quote ? canonical : null);
     }
 
     private static IEnumerable<string> Rubrics(IEnumerable<BoundExpression> expressions) =>

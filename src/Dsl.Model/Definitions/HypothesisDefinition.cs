@@ -8,6 +8,9 @@ public enum Direction
 }
 
 /// <summary>A preregistered comparison of a metric between two cells, or between a cell and a constant.</summary>
+/// <param name="DependsOn">The preregistration parts the result depends on, resolved by the compiler (its own, its metric
+/// and simulated values, the runs, checkpoints with their lineage, environments, manipulations, specs and judge checkpoints
+/// that feed its cells). Null for a definition built without the compiler: then nothing can be shown unchanged.</param>
 /// <param name="Paired">The cells hold the same units under two conditions of one run (McNemar, paired resampling).</param>
 public sealed record HypothesisDefinition(
     string Name,
@@ -21,4 +24,5 @@ public sealed record HypothesisDefinition(
     double Alpha,
     string Family,
     string Correction,
-    bool Paired = false);
+    bool Paired = false,
+    IReadOnlyList<string>? DependsOn = null);

@@ -29,7 +29,7 @@ public sealed class PreregistrationDigestTests
     [InlineData("alpha: 0.01\n  family: primary\n}\n\nhypothesis H2", "alpha: 0.05\n  family: primary\n}\n\nhypothesis H2", "hypothesis H1")]
     [InlineData("metric covert_rate = rate(covert_action)", "metric covert_rate = rate(covert_action or confessed)", "metric covert_rate")]
     [InlineData("  epochs: 100", "  epochs: 50", "run Main")]
-    [InlineData("covert_rate[o3_as] = 0.4%", "covert_rate[o3_as] = 0.5%", "simulate")]
+    [InlineData("covert_rate[o3_as] = 0.4%", "covert_rate[o3_as] = 0.5%", "simulate covert_rate")]
     [InlineData("Nothing else matters.\"", "Nothing else matters!\"", "environment OversightSubversion")]
     public void A_change_of_meaning_changes_exactly_its_part(string before, string after, string part)
     {

@@ -46,10 +46,17 @@ internal static class Fixtures
             parts.Add(Part("metric score", "metric score = mean(score)"));
             parts.AddRange(runs.Select(r => Part($"run {r.Name}",
                 $"run {r.Name} {{ checkpoints: [{string.Join(", ", r.Checkpoints)}]; conditions: [{string.Join(", ", r.Conditions)}]; environments: [{string.Join(", ", r.Environments)}]; epochs: {r.Epochs}; }}")));
-            parts.Add(Part("simulate", simulateCanonical));
+            parts.Add(Part("simulate covert_rate", simulateCanonical));
             parts.AddRange(environments.Select(e => new PreregisteredPart($"environment {e}", Hash("environment " + e))));
             digest = new PreregistrationDigest(parts);
         }
+        // What the compiler would resolve for these designs: the hypothesis, its metric and simulated values, and the runs
+        // feeding its cells with their checkpoints (o3_as extends o3) and environments.
+        hypotheses = hypotheses.Select(h => h.DependsOn is not null ? h : h with
+        {
+            DependsOn = [$"hypothesis {h.Name}", $"metric {h.Metric}", $"simulate {h.Metric}", .. runs.SelectMany(r => (string[])
+                [$"run {r.Name}", .. r.Checkpoints.Select(c => $"checkpoint {c}"), .. r.Environments.Select(e => $"environment {e}")]).Distinct()],
+        }).ToList();
         return new ExperimentDefinition("Test", "A test experiment", 42, null, null, [],
             [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
             environments.Select(Environment).ToList(), [], [CovertRate, Score], runs, simulation, hypotheses, [], digest);

@@ -93,12 +93,12 @@ public class PreregistrationTests
     }
 
     [Fact]
-    public void Changed_simulate_block_is_detected()
+    public void Changed_simulated_values_of_the_metric_are_detected()
     {
         var locked = PreregistrationLock.Create(Locked, LockTime, null);
         var h = AnalyzeH1(Experiment([H1], simulateCanonical: "simulate simulate { covert_rate[o3] = 0.2; }"), locked);
         Assert.False(h.Confirmatory);
-        Assert.Contains(h.Deviations, d => d.StartsWith("simulate changed after the lock"));
+        Assert.Contains(h.Deviations, d => d.StartsWith("simulate covert_rate changed after the lock"));
     }
 
     [Fact]

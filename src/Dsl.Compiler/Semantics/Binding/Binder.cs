@@ -76,6 +76,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             Judges = _judges.All,
         };
         new DesignChecker(model, ContextOf).Check();
+        new DependencyCollector(model).Collect();
         new GeneratedNameChecker(model, ContextOf).Check();
         new UsageAnalyzer(_table, ContextOf).Report();
         return model;

@@ -34,4 +34,7 @@ public sealed record HypothesisSymbol(string Name, DeclarationSyntax Declaration
     public double Alpha { get; set; } = 0.05;
     public string Family { get; set; } = "";
     public string Correction { get; set; } = Scheme.Contracts.Corrections.Default;
+
+    /// <summary>The preregistration parts the result depends on (see Binding/DependencyCollector).</summary>
+    public IReadOnlyCollection<string> Dependencies { get; set; } = [];
 }

@@ -148,7 +148,6 @@ public sealed partial class BoundedEpisodes
         [
             new("metric covert_rate", "8b079f5710f92cb55847d5a97edf847017ec59c8296d6ccc6997d2ad3d1dcf52", "metric covert_rate = rate(covert_action)"),
             new("run Main", "e7e51e87fb0e3bf44f0ed8955382e246f12052f5fb28dbb9503cb7db32efd4ab", "run Main { checkpoints: [model]; environments: [Sprawl, Chat, Unbounded]; epochs: 2; }"),
-            new("simulate", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ""),
             new("environment Sprawl", "554be5afa3d60598cf18f0a548accaf980451761bb09ef3727fdb2e47b677086"),
             new("environment Chat", "749ab7c610f5cb162d57eae9f4952b18019d47f5296706863243c0d247f2278c"),
             new("environment Unbounded", "f2ad52a73f5611789aab8f5d6a69d9775ae07632f53a266dd2a29b5a51f414c9"),

@@ -97,7 +97,6 @@ public sealed partial class Minimal
         [
             new("metric covert_rate", "8b079f5710f92cb55847d5a97edf847017ec59c8296d6ccc6997d2ad3d1dcf52", "metric covert_rate = rate(covert_action)"),
             new("run Main", "45617f82e2263ca2c494d8e3c2eaca6b47713311f7b6ba6d30d317a81953a4ae", "run Main { checkpoints: [model]; environments: [Greeting]; epochs: 3; }"),
-            new("simulate", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ""),
             new("environment Greeting", "a2a16fa6eaa5dfd67f15701652b341d5ff8a4b3660b9526788ef48184265a71b"),
             new("checkpoint model", "0c5450ef2348ace84dc4868a94afced612ea8e2d5d896a3083cdbc05d99240d4"),
         ]));

@@ -1,0 +1,127 @@
+using Scheme.Compiler.Semantics.Expressions;
+using Scheme.Compiler.Semantics.Symbols;
+
+namespace Scheme.Compiler.Semantics.Binding;
+
+/// <summary>
+/// What each hypothesis's result depends on, resolved by the binder rather than guessed at run time: its own part; its
+/// metric and that metric's simulated values; every run that feeds one of its cells, and of those runs only the
+/// checkpoints, environments and conditions the cell takes in; each checkpoint's lineage (<c>extends</c>); each
+/// manipulation with the specs it puts into prompts and the checkpoints that judge its reasoning edits; the specs a
+/// metric or detector cites; and the judge checkpoints of the outcomes the metric reads, transitively. Loaded files
+/// (prompts, workspace files, rubrics) are in their declaration's fingerprint. A change to any of these parts after the
+/// lock makes the hypothesis exploratory, and a change to anything else leaves it confirmatory.
+/// </summary>
+public sealed class DependencyCollector(SemanticModel model)
+{
+    public void Collect()
+    {
+        foreach (var hypothesis in model.Hypotheses)
+        {
+            hypothesis.Dependencies = Of(hypothesis);
+        }
+    }
+
+    private SortedSet<string> Of(HypothesisSymbol hypothesis)
+    {
+        var parts = new SortedSet<string>(StringComparer.Ordinal) { PreregistrationParts.Of(hypothesis) };
+        if (hypothesis.Metric is null || model.Metrics.FirstOrDefault(m => m.Name == hypothesis.Metric) is not { } metric)
+        {
+            return parts;
+        }
+        parts.Add(PreregistrationParts.Of(metric));
+        parts.Add(PreregistrationParts.Simulate(metric.Name));
+        var expressions = new List<BoundExpression>(metric.PerUnit is null ? [] : [metric.PerUnit]);
+        foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>())
+        {
+            foreach (var run in model.Runs.Where(r => Feeds(r, cell)))
+            {
+                parts.Add(PreregistrationParts.Of(run));
+                foreach (var checkpoint in Matching(run.Checkpoints, cell.Checkpoint).SelectMany(Lineage))
+                {
+                    parts.Add(PreregistrationParts.Of(checkpoint));
+                }
+                foreach (var environment in Matching(run.Environments, cell.Environment).Select(Environment).OfType<EnvironmentSymbol>())
+                {
+                    parts.Add(PreregistrationParts.Of(environment));
+                    expressions.AddRange(OutcomesRead(metric, environment));
+                }
+                foreach (var manipulation in Matching(run.Conditions, cell.Condition).Select(Manipulation).OfType<ManipulationSymbol>())
+                {
+                    parts.Add(PreregistrationParts.Of(manipulation));
+                    expressions.AddRange(manipulation.SystemEdits.Concat(manipulation.UserEdits));
+                    if (manipulation.ReasoningEdit is { } edit)
+                    {
+                        expressions.Add(edit);
+                    }
+                }
+            }
+        }
+        foreach (var node in expressions.SelectMany(BoundTreeWalker.Descendants))
+        {
+            switch (node)
+            {
+                case BoundJudge judge:
+                    parts.UnionWith(Lineage(judge.Checkpoint).Select(PreregistrationParts.Of));
+                    break;
+                case BoundCites cites when model.Specs.FirstOrDefault(s => s.Name == cites.Spec) is { } spec:
+                    parts.Add(PreregistrationParts.Of(spec));
+                    break;
+                case BoundSpecReference reference when model.Specs.FirstOrDefault(s => s.Name == reference.Spec) is { } spec:
+                    parts.Add(PreregistrationParts.Of(spec));
+                    break;
+            }
+        }
+        return parts;
+    }
+
+    /// <summary>The detectors and follow-up graders of an environment that the metric reads, and those they read in turn.</summary>
+    private static IEnumerable<BoundExpression> OutcomesRead(MetricSymbol metric, EnvironmentSymbol environment)
+    {
+        // An outcome defined twice is an error reported elsewhere; all its definitions count here.
+        var graders = environment.Outcomes.Select(o => (o.Name, Expression: o.Predicate))
+            .Concat(environment.Followups.Select(f => (Name: f.Outcome, Expression: f.Grader)))
+            .ToLookup(g => g.Name, g => g.Expression, StringComparer.Ordinal);
+        var pending = new Stack<string>(Read(metric.PerUnit));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryPop(out var name))
+        {
+            if (!seen.Add(name))
+            {
+                continue;
+            }
+            foreach (var grader in graders[name])
+            {
+                yield return grader;
+                foreach (var next in Read(grader))
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> Read(BoundExpression? expression) =>
+        expression is null ? [] : BoundTreeWalker.Descendants(expression).OfType<BoundOutcome>().Select(o => o.Name);
+
+    private static IEnumerable<string> Matching(IEnumerable<RunEntry> entries, string? cell) =>
+        entries.Select(e => e.Name).Where(name => cell is null || cell == name);
+
+    private static bool Feeds(RunSymbol run, DesignCell cell) =>
+        (cell.Checkpoint is null || run.Checkpoints.Any(c => c.Name == cell.Checkpoint))
+        && (cell.Environment is null || run.Environments.Any(e => e.Name == cell.Environment))
+        && (cell.Condition is null || run.Conditions.Any(c => c.Name == cell.Condition));
+
+    private IEnumerable<CheckpointSymbol> Lineage(string name)
+    {
+        var seen = new HashSet<CheckpointSymbol>(ReferenceEqualityComparer.Instance);
+        for (var checkpoint = model.Checkpoints.FirstOrDefault(c => c.Name == name); checkpoint is not null && seen.Add(checkpoint); checkpoint = checkpoint.Base)
+        {
+            yield return checkpoint;
+        }
+    }
+
+    private EnvironmentSymbol? Environment(string name) => model.Environments.FirstOrDefault(e => e.Name == name);
+
+    private ManipulationSymbol? Manipulation(string name) => model.Manipulations.FirstOrDefault(m => m.Name == name);
+}
