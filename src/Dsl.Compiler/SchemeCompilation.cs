@@ -1,3 +1,4 @@
+using Scheme.Compiler.Declarations;
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Emit;
 using Scheme.Compiler.Semantics.Binding;
@@ -68,8 +69,8 @@ public static class SchemeCompilation
         {
             dependencies.Add(imported.File.FullPath);
         }
-        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies).Bind();
-        var generated = diagnostics.HasErrors ? [] : new CSharpEmitter(model, options ?? new EmitOptions()).Emit();
+        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies, DeclarationKinds.Bindings).Bind();
+        var generated = diagnostics.HasErrors ? [] : new CSharpEmitter(model, options ?? new EmitOptions(), DeclarationKinds.Emissions).Emit();
         return new CompilationResult(FollowOnFilter.Apply(diagnostics.ToSortedList(), loader.Units), generated, model, dependencies.Paths.ToList());
     }
 

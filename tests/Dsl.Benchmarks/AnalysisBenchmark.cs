@@ -54,21 +54,28 @@ public static class AnalysisBenchmark
         var environments = Enumerable.Range(0, Environments).Select(i => $"Env{i:00}").ToList();
         HypothesisDefinition H(string name, string metric, Cell left, Direction direction, Cell right, string test, bool paired = false, string family = "primary") =>
             new(name, null, metric, left, direction, right, null, test, 0.01, family, "holm", paired);
-        return new ExperimentDefinition("Analyze1M", "analyze over 1,000,000 units", 20250917, null, null, [],
-            [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
-            environments.Select(e => new EnvironmentDefinition(e, null, [], [], null, "task", [], 1, [], [])).ToList(), [],
+        return new ExperimentDefinition
+        {
+            Name = "Analyze1M",
+            Title = "analyze over 1,000,000 units",
+            Seed = 20250917,
+            Checkpoints = [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
+            Environments = environments.Select(e => new EnvironmentDefinition(e, null, [], [], null, "task", [], 1, [], [])).ToList(),
+            Metrics =
             [
                 new MetricDefinition("covert_rate", MetricAggregation.Rate, t => t.Outcome("covert_action") ? 1 : 0, ["covert_action"], PlainOutcome: "covert_action"),
                 new MetricDefinition("score", MetricAggregation.Mean, _ => 0, []),
             ],
-            [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], Epochs)], [],
+            Runs = [new RunDefinition("Main", ["o3", "o3_as"], environments, ["baseline", "EvalCue"], Epochs)],
+            Hypotheses =
             [
                 H("H1", "covert_rate", new Cell("o3_as"), Direction.Less, new Cell("o3"), "fisher_exact"),
                 H("H2", "covert_rate", new Cell("o3_as", "Env03"), Direction.Less, new Cell("o3", "Env03"), "fisher_exact"),
                 H("H3", "covert_rate", new Cell("o3", Condition: "EvalCue"), Direction.Less, new Cell("o3", Condition: "baseline"), "mcnemar", paired: true, family: "counterfactual"),
                 H("H4", "covert_rate", new Cell("o3_as"), Direction.Less, new Cell("o3"), "cluster_bootstrap", family: "secondary"),
                 H("H5", "score", new Cell("o3_as"), Direction.Greater, new Cell("o3"), "permutation", family: "secondary"),
-            ], []);
+            ],
+        };
     }
 
     private static void Generate(string path)

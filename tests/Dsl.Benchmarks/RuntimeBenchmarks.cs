@@ -113,12 +113,16 @@ public static class RuntimeExperiments
             [new ParamDefinition("n", Enumerable.Range(1, variants).Select(i => (object)i).ToList())],
             [], "You are terse.", "Say ok ({{ n }}).", [], 1,
             [new OutcomeDefinition("answered", t => t.Output.Length > 0)], []);
-        return new ExperimentDefinition("RuntimeBench", null, 1, null, null, [],
-            [new CheckpointDefinition("model", "openai", "bench-model", ApiKeyVariable: KeyVariable)],
-            [environment], [],
-            [new MetricDefinition("answer_rate", MetricAggregation.Rate, t => t.Outcome("answered") ? 1 : 0, ["answered"])],
-            [new RunDefinition("Main", ["model"], ["Echo"], ["baseline"], epochs)],
-            [new SimulatedValue("simulate", "answer_rate", new Cell(), 0.37)], [], []);
+        return new ExperimentDefinition
+        {
+            Name = "RuntimeBench",
+            Seed = 1,
+            Checkpoints = [new CheckpointDefinition("model", "openai", "bench-model", ApiKeyVariable: KeyVariable)],
+            Environments = [environment],
+            Metrics = [new MetricDefinition("answer_rate", MetricAggregation.Rate, t => t.Outcome("answered") ? 1 : 0, ["answered"])],
+            Runs = [new RunDefinition("Main", ["model"], ["Echo"], ["baseline"], epochs)],
+            Simulation = [new SimulatedValue("simulate", "answer_rate", new Cell(), 0.37)],
+        };
     }
 }
 

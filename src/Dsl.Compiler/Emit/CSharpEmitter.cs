@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text;
 using Scheme.Compiler.Semantics;
@@ -11,13 +12,16 @@ using static Scheme.Compiler.Emit.CSharpLiterals;
 namespace Scheme.Compiler.Emit;
 
 /// <summary>
-/// Emits one C# file per .scheme file through the SchemeFile Scriban template. The template owns the
-/// layout a reader sees; this class prepares the pieces. Output depends only on the input (no time stamps,
-/// no absolute paths unless the input paths were absolute), so builds are reproducible.
+/// Emits one C# file per .scheme file through Scriban templates: SchemeFile.scriban lays out the file, and each
+/// declaration's initializer is its kind's template (Spec.scriban ... Experiment.scriban) given that kind's model
+/// (DefinitionModels). Templates own every line of C# a reader sees; this class only chooses which template gets
+/// which values. Output depends only on the input (no time stamps, no absolute paths unless the input paths were
+/// absolute), so builds are reproducible.
 /// </summary>
-public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
+public sealed class CSharpEmitter(SemanticModel model, EmitOptions options, IReadOnlyList<KindEmission> kinds)
 {
-    private static readonly Lazy<Template> FileTemplate = new(() => LoadTemplate("SchemeFile.scriban"));
+    private static readonly ConcurrentDictionary<string, Template> Templates = new(StringComparer.Ordinal);
+    private readonly Dictionary<DeclarationKind, KindEmission> _kinds = kinds.ToDictionary(k => k.Kind);
 
     public IReadOnlyList<GeneratedFile> Emit()
     {
@@ -28,22 +32,14 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
     private GeneratedFile EmitFile(CompilationUnitSyntax unit, IReadOnlyDictionary<string, string> classNames)
     {
         var lines = new LineMap(unit.File, options.AbsoluteLinePaths);
-        var emitter = new DeclarationEmitter(lines);
+        var context = NewContext();
         var className = classNames[unit.File.Path];
         var declarations = new List<object>();
         foreach (var symbol in model.DeclaredIn(unit).Where(s => s is not ExperimentSymbol))
         {
-            var (type, initializer) = symbol switch
-            {
-                SpecSymbol s => ("SpecDefinition", emitter.Spec(s)),
-                CheckpointSymbol c => ("CheckpointDefinition", DeclarationEmitter.Checkpoint(c)),
-                EnvironmentSymbol env => ("EnvironmentDefinition", emitter.Environment(env, ToolMethodName)),
-                ManipulationSymbol m => ("ManipulationDefinition", emitter.Manipulation(m)),
-                MetricSymbol m => ("MetricDefinition", emitter.Metric(m)),
-                RunSymbol r => ("RunDefinition", DeclarationEmitter.Run(r)),
-                HypothesisSymbol h => ("HypothesisDefinition", DeclarationEmitter.Hypothesis(h)),
-                _ => throw new InvalidOperationException($"No emitter for {symbol.KindName}."),
-            };
+            var kind = _kinds.TryGetValue(symbol.Declaration.Kind, out var k)
+                ? k
+                : throw new InvalidOperationException($"The table of declaration kinds says nothing of how to emit a {symbol.KindName}.");
             declarations.Add(new
             {
                 kind = char.ToUpperInvariant(symbol.KindName[0]) + symbol.KindName[1..],
@@ -51,8 +47,8 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
                 identifier = Identifier(symbol.Name),
                 line = lines.Line(symbol.Declaration),
                 line_directive = lines.Directive(symbol.Declaration),
-                type,
-                initializer,
+                type = kind.RuntimeType,
+                initializer = Render(context, kind.Template, kind.Model(symbol, lines)),
             });
         }
 
@@ -64,39 +60,57 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
                 title_xml = DocText(e.Title ?? ""),
                 class_name = TypeIdentifier(e.Name),
                 line_directive = lines.Directive(e.Declaration),
-                initializer = ExperimentInitializer(e, classNames),
+                initializer = Render(context, "Experiment.scriban", ExperimentModel(e, classNames)),
             }
             : null;
 
-        var globals = new ScriptObject
+        var content = Render(context, "SchemeFile.scriban", new
         {
-            ["compiler_version"] = CommentText(options.CompilerVersion),
-            ["source_path"] = CommentText(unit.File.Path),
-            ["source_name"] = DocText(Path.GetFileName(unit.File.Path)),
-            ["namespace"] = options.Namespace,
-            ["class_name"] = className,
-            ["declarations"] = declarations,
-            ["partial_methods"] = PartialMethods(unit),
-            ["experiment"] = experiment,
-            ["entry_point"] = options.GenerateEntryPoint,
-        };
-        var context = new TemplateContext
-        {
-            MemberRenamer = m => m.Name,
-            StrictVariables = true,
-            // Scriban's defaults protect a renderer of untrusted templates: 1,000 loop iterations and values cut
-            // at 1 MB. Our one template is trusted and its input is the whole suite, so a limit here would only
-            // stop a large suite or silently cut a large loaded file. None, and never cut without an error.
-            LoopLimit = 0,
-            LimitToString = 0,
-            OutputLimit = null,
-            OnStringLimit = ScriptLimitBehavior.Throw,
-            OnOutputLimit = ScriptLimitBehavior.Throw,
-        };
-        context.PushGlobal(globals);
-        var content = FileTemplate.Value.Render(context).Replace("\r\n", "\n");
-        return new GeneratedFile(unit.File.Path, Path.GetFileName(unit.File.Path) + ".g.cs", content);
+            compiler_version = CommentText(options.CompilerVersion),
+            source_path = CommentText(unit.File.Path),
+            source_name = DocText(Path.GetFileName(unit.File.Path)),
+            @namespace = options.Namespace,
+            class_name = className,
+            declarations,
+            partial_methods = PartialMethods(unit),
+            experiment,
+            entry_point = options.GenerateEntryPoint,
+        });
+        return new GeneratedFile(unit.File.Path, Path.GetFileName(unit.File.Path) + ".g.cs", content + "\n");
     }
+
+    /// <summary>The experiment's lists, one per kind in the table's order, then what belongs to the whole suite.</summary>
+    private object ExperimentModel(ExperimentSymbol experiment, IReadOnlyDictionary<string, string> classNames) => new
+    {
+        name = experiment.Name,
+        title = experiment.Title,
+        seed = experiment.Seed,
+        version = experiment.Version,
+        description = experiment.Description,
+        lists = kinds.Select(kind => new
+        {
+            property = kind.ExperimentList,
+            references = model.Declarations.Where(s => s.Declaration.Kind == kind.Kind)
+                .Select(s => $"{classNames[s.File.Path]}.{Identifier(s.Name)}").ToList(),
+        }).ToList(),
+        simulation = model.Simulation.Select(v => new { scenario = v.Scenario, metric = v.Metric, cell = v.Cell, value = v.Value }).ToList(),
+        judges = model.Judges.Select(judge => new
+        {
+            line_directive = new LineMap(judge.File, options.AbsoluteLinePaths).Directive(judge.Syntax),
+            id = judge.Id,
+            owner_kind = judge.Owner.Kind.ToString(),
+            owner_name = judge.Owner.Name,
+            owner_environment = judge.Owner.Environment,
+            checkpoint = judge.Checkpoint,
+            question = judge.Question,
+            rubric = judge.RubricText,
+            rubric_path = judge.RubricPath,
+            target = judge.Target is null
+                ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
+                : ExpressionEmitter.Lambda(judge.Target),
+        }).ToList(),
+        preregistration = PreregistrationEmitter.Parts(model, kinds).Select(p => new { name = p.Name, hash = p.Hash, canonical = p.Canonical }).ToList(),
+    };
 
     /// <summary>csharp("Method") declarations and C# tools of this file, each declared once.</summary>
     private List<object> PartialMethods(CompilationUnitSyntax unit)
@@ -159,55 +173,47 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options)
 
     private static string ToolMethodName(string tool) => GeneratedNames.ToolMethod(tool);
 
-    private string ExperimentInitializer(ExperimentSymbol experiment, IReadOnlyDictionary<string, string> classNames)
-    {
-        const string indent = "        ";
-        string Refs(IEnumerable<Symbol> symbols) => List(symbols.Select(s => $"{classNames[s.File.Path]}.{Identifier(s.Name)}"));
-        var b = new StringBuilder("new(\n");
-        b.Append(indent).Append("Name: ").Append(Quoted(experiment.Name)).Append(",\n");
-        b.Append(indent).Append("Title: ").Append(Nullable(experiment.Title)).Append(",\n");
-        b.Append(indent).Append("Seed: ").Append(experiment.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("L,\n");
-        b.Append(indent).Append("Version: ").Append(Nullable(experiment.Version)).Append(",\n");
-        b.Append(indent).Append("Description: ").Append(Nullable(experiment.Description)).Append(",\n");
-        b.Append(indent).Append("Specs: ").Append(Refs(model.Specs)).Append(",\n");
-        b.Append(indent).Append("Checkpoints: ").Append(Refs(model.Checkpoints)).Append(",\n");
-        b.Append(indent).Append("Environments: ").Append(Refs(model.Environments)).Append(",\n");
-        b.Append(indent).Append("Manipulations: ").Append(Refs(model.Manipulations)).Append(",\n");
-        b.Append(indent).Append("Metrics: ").Append(Refs(model.Metrics)).Append(",\n");
-        b.Append(indent).Append("Runs: ").Append(Refs(model.Runs)).Append(",\n");
-        b.Append(indent).Append("Simulation:\n").Append(indent).Append("[\n");
-        foreach (var value in model.Simulation)
-        {
-            b.Append(indent).Append("    new(").Append(Quoted(value.Scenario)).Append(", ").Append(Quoted(value.Metric)).Append(", ")
-                .Append(DeclarationEmitter.Cell(value.Cell)).Append(", ").Append(Number(value.Value)).Append("),\n");
-        }
-        b.Append(indent).Append("],\n");
-        b.Append(indent).Append("Hypotheses: ").Append(Refs(model.Hypotheses)).Append(",\n");
-        b.Append(indent).Append("Judges:\n").Append(indent).Append("[\n");
-        foreach (var judge in model.Judges)
-        {
-            var target = judge.Target is null
-                ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
-                : ExpressionEmitter.Lambda(judge.Target);
-            b.Append(new LineMap(judge.File, options.AbsoluteLinePaths).Directive(judge.Syntax)).Append('\n');
-            b.Append(indent).Append("    new(").Append(Quoted(judge.Id)).Append(", ").Append(JudgeOwner(judge.Owner)).Append(", ").Append(Quoted(judge.Checkpoint))
-                .Append(", Question: ").Append(Nullable(judge.Question))
-                .Append(", Rubric: ").Append(judge.RubricText is null ? "null" : String(judge.RubricText))
-                .Append(", RubricPath: ").Append(Nullable(judge.RubricPath))
-                .Append(", Target: ").Append(target).Append("),\n");
-            b.Append("#line default\n");
-        }
-        b.Append(indent).Append("],\n");
-        b.Append(indent).Append("Preregistration: ").Append(PreregistrationEmitter.Initializer(model, indent)).Append(')');
-        return b.ToString();
-    }
-
-    private static string JudgeOwner(JudgeOwnerSymbol owner) =>
-        $"new JudgeOwner(JudgeOwnerKind.{owner.Kind}, {Quoted(owner.Name)}" + (owner.Environment is { } e ? $", {Quoted(e)})" : ")");
-
     /// <summary>One static class per file, named after the file (suite.scheme -> SuiteScheme).</summary>
     private Dictionary<string, string> ClassNames() =>
         GeneratedNames.FileClasses(model.Units.Select(u => u.File.Path), model.Experiment?.Name);
+
+    /// <summary>
+    /// One context per file: the cs.* functions stay pushed while each template's values are pushed and popped.
+    /// Scriban's defaults protect a renderer of untrusted templates: 1,000 loop iterations and values cut at 1 MB. Our
+    /// templates are trusted and their input is the whole suite, so a limit here would only stop a large suite or
+    /// silently cut a large loaded file. None, and never cut without an error.
+    /// </summary>
+    private static TemplateContext NewContext()
+    {
+        var context = new TemplateContext
+        {
+            MemberRenamer = m => m.Name,
+            StrictVariables = true,
+            LoopLimit = 0,
+            LimitToString = 0,
+            OutputLimit = null,
+            OnStringLimit = ScriptLimitBehavior.Throw,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+        };
+        context.PushGlobal(new ScriptObject { ["cs"] = TemplateFunctions.Create() });
+        return context;
+    }
+
+    /// <summary>Renders a template with the values of one model; the text ends where the template's last line does.</summary>
+    private static string Render(TemplateContext context, string template, object values)
+    {
+        var globals = new ScriptObject();
+        globals.Import(values, renamer: m => m.Name);
+        context.PushGlobal(globals);
+        try
+        {
+            return Templates.GetOrAdd(template, LoadTemplate).Render(context).Replace("\r\n", "\n").TrimEnd('\n');
+        }
+        finally
+        {
+            context.PopGlobal();
+        }
+    }
 
     private static Template LoadTemplate(string name)
     {

@@ -1,3 +1,4 @@
+using Scheme.Compiler.Declarations;
 using Scheme.Compiler.Emit;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
@@ -101,6 +102,6 @@ public sealed class PreregistrationDigestTests
         var full = directory is null ? SampleCompiler.Read(Sample).FullPath : Path.Combine(directory, "suite.scheme");
         var result = SchemeCompilation.Compile([new SourceFile("suite.scheme", text, full)]);
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        return PreregistrationEmitter.Parts(result.Model!).ToDictionary(p => p.Name, p => p.Hash);
+        return PreregistrationEmitter.Parts(result.Model!, DeclarationKinds.Emissions).ToDictionary(p => p.Name, p => p.Hash);
     }
 }

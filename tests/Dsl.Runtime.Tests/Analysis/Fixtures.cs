@@ -57,9 +57,19 @@ internal static class Fixtures
             DependsOn = [$"hypothesis {h.Name}", $"metric {h.Metric}", $"simulate {h.Metric}", .. runs.SelectMany(r => (string[])
                 [$"run {r.Name}", .. r.Checkpoints.Select(c => $"checkpoint {c}"), .. r.Environments.Select(e => $"environment {e}")]).Distinct()],
         }).ToList();
-        return new ExperimentDefinition("Test", "A test experiment", 42, null, null, [],
-            [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
-            environments.Select(Environment).ToList(), [], [CovertRate, Score], runs, simulation, hypotheses, [], digest);
+        return new ExperimentDefinition
+        {
+            Name = "Test",
+            Title = "A test experiment",
+            Seed = 42,
+            Checkpoints = [new CheckpointDefinition("o3", "openai", "o3"), new CheckpointDefinition("o3_as", "openai", "o3-as", Extends: "o3")],
+            Environments = environments.Select(Environment).ToList(),
+            Metrics = [CovertRate, Score],
+            Runs = runs,
+            Simulation = simulation,
+            Hypotheses = hypotheses,
+            Preregistration = digest,
+        };
     }
 
     public static PreregisteredPart Part(string name, string canonical) => new(name, Hash(canonical), canonical);

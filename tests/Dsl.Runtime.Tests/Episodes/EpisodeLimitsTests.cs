@@ -24,13 +24,20 @@ public class EpisodeLimitsTests
              new OutcomeDefinition("long", t => t.Output.Length > 10)],
             [],
             limits);
-        return new ExperimentDefinition("Limits", null, 1, null, null, [],
-            [new CheckpointDefinition("m", "openai", "m-test", ApiKeyVariable: "FAKE_KEY")],
-            [environment], [],
-            [new MetricDefinition("answer", MetricAggregation.Mean, t => Builtins.Number(t.Output), []),
-             new MetricDefinition("bomb_rate", MetricAggregation.Rate, t => t.Outcome("bomb") ? 1 : 0, ["bomb"]),
-             new MetricDefinition("long_rate", MetricAggregation.Rate, t => t.Outcome("long") ? 1 : 0, ["long"])],
-            [new RunDefinition("Main", ["m"], ["Env"], ["baseline"], 1)], [], [], []);
+        return new ExperimentDefinition
+        {
+            Name = "Limits",
+            Seed = 1,
+            Checkpoints = [new CheckpointDefinition("m", "openai", "m-test", ApiKeyVariable: "FAKE_KEY")],
+            Environments = [environment],
+            Metrics =
+            [
+                new MetricDefinition("answer", MetricAggregation.Mean, t => Builtins.Number(t.Output), []),
+                new MetricDefinition("bomb_rate", MetricAggregation.Rate, t => t.Outcome("bomb") ? 1 : 0, ["bomb"]),
+                new MetricDefinition("long_rate", MetricAggregation.Rate, t => t.Outcome("long") ? 1 : 0, ["long"]),
+            ],
+            Runs = [new RunDefinition("Main", ["m"], ["Env"], ["baseline"], 1)],
+        };
     }
 
     private static async Task<EpisodeResult> Run(ExperimentDefinition experiment, params FakeReply[] replies)

@@ -5,9 +5,11 @@ namespace Scheme.Runtime.Tests.Episodes;
 
 public class PromptRendererTests
 {
-    private static readonly ExperimentDefinition Experiment = new("E", null, 1, null, null,
-        [new SpecDefinition("AntiScheming", [new Principle("AS1", "No covert actions."), new Principle("GP1", "Share reasoning.")])],
-        [], [], [], [], [], [], [], []);
+    private static readonly ExperimentDefinition Experiment = new()
+    {
+        Name = "E",
+        Specs = [new SpecDefinition("AntiScheming", [new Principle("AS1", "No covert actions."), new Principle("GP1", "Share reasoning.")])],
+    };
 
     [Fact]
     public void Renders_params_into_the_template()

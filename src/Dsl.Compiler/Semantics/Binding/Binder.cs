@@ -7,16 +7,19 @@ using Scheme.Compiler.Text;
 namespace Scheme.Compiler.Semantics.Binding;
 
 /// <summary>
-/// Binds a whole compilation: declares every name of every file in one namespace, then binds the
-/// declarations in dependency order (checkpoints before runs, environments before metrics, metrics before
-/// hypotheses), then runs the design checks and the unused-declaration analysis.
+/// Binds a whole compilation: declares every name of every file in one namespace, then binds the declarations
+/// kind by kind in the order of the table of kinds it is given (checkpoints before runs, environments before
+/// metrics, metrics before hypotheses), then the simulate blocks, then runs the design checks and the
+/// unused-declaration analysis. What is particular to a kind lives in its KindBinding, not here.
 /// </summary>
-public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics, FileDependencies dependencies)
+public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, DiagnosticBag diagnostics, FileDependencies dependencies,
+    IReadOnlyList<KindBinding> kinds)
 {
     private readonly DeclarationTable _table = new(GeneratedNames.FileClasses(units.Select(u => u.File.Path), experiment: null));
     private readonly JudgeRegistry _judges = new();
     private readonly Dictionary<Symbol, BinderContext> _contexts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<DeclarationKind, KindBinding> _kinds = kinds.ToDictionary(k => k.Kind);
 
     /// <summary>Declarations refused a name (duplicates, 'baseline'): still checked, never part of the model.</summary>
     private readonly List<Symbol> _rejected = [];
@@ -24,61 +27,34 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
     public SemanticModel Bind()
     {
         var simulateBlocks = Declare();
-        var experiments = _table.OfType<ExperimentSymbol>().ToList();
-        foreach (var experiment in experiments)
+        var scope = new BindingScope(ContextOf, () => kinds.SelectMany(Ordered));
+        foreach (var kind in kinds)
         {
-            new ExperimentBinder(experiment, ContextOf(experiment)).Bind();
-        }
-        foreach (var spec in Ordered<SpecSymbol>())
-        {
-            new SpecBinder(spec, ContextOf(spec)).Bind();
-        }
-        BindCheckpoints();
-        var environments = Ordered<EnvironmentSymbol>();
-        var environmentBinders = environments.Select(e => new EnvironmentBinder(e, ContextOf(e))).ToList();
-        environmentBinders.ForEach(b => b.BindDeclarations());
-        environmentBinders.ForEach(b => b.BindBehaviour());
-        foreach (var manipulation in Ordered<ManipulationSymbol>())
-        {
-            new ManipulationBinder(manipulation, ContextOf(manipulation)).Bind();
-        }
-        foreach (var metric in Ordered<MetricSymbol>())
-        {
-            new MetricBinder(metric, ContextOf(metric), environments).Bind();
-        }
-        foreach (var run in Ordered<RunSymbol>())
-        {
-            new RunBinder(run, ContextOf(run)).Bind();
+            kind.Bind(Ordered(kind).ToList(), scope);
         }
         var simulated = new Dictionary<(string, string, DesignCell), (BinderContext, SyntaxNode)>();
         var simulateBinders = simulateBlocks.Select(s => new SimulateBinder(s.Declaration, _fileContexts[s.File], simulated)).ToList();
         var simulation = simulateBinders.SelectMany(b => b.Bind()).ToList();
-        foreach (var hypothesis in Ordered<HypothesisSymbol>())
-        {
-            new HypothesisBinder(hypothesis, ContextOf(hypothesis)).Bind();
-        }
 
-        BindRejected(environments);
+        // A refused declaration may hold more mistakes than its name; check its body too, so fixing the name does
+        // not reveal a second round of errors. What it references counts as used.
+        foreach (var symbol in _rejected)
+        {
+            KindOf(symbol.Declaration).Bind([symbol], scope);
+        }
 
         var model = new SemanticModel
         {
             Units = units,
-            Experiment = experiments.OrderBy(e => e.File.Path, StringComparer.Ordinal).FirstOrDefault(),
-            Specs = Ordered<SpecSymbol>(),
-            Checkpoints = Ordered<CheckpointSymbol>(),
-            Environments = environments,
-            Manipulations = Ordered<ManipulationSymbol>(),
-            Metrics = Ordered<MetricSymbol>(),
-            Runs = Ordered<RunSymbol>(),
+            Declarations = kinds.SelectMany(Ordered).ToList(),
             Simulation = simulation,
             SimulationIncomplete = simulateBinders.Any(b => b.HadErrors),
-            Hypotheses = Ordered<HypothesisSymbol>(),
             Judges = _judges.All,
         };
         new DesignChecker(model, ContextOf).Check();
         new DependencyCollector(model).Collect();
         new GeneratedNameChecker(model, ContextOf).Check();
-        new UsageAnalyzer(_table, ContextOf).Report();
+        new UsageAnalyzer(_table, ContextOf, kinds.Where(k => k.WarnsWhenUnused).Select(k => k.Kind).ToHashSet()).Report();
         return model;
     }
 
@@ -100,7 +76,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 {
                     continue;
                 }
-                var symbol = Create(declaration, unit.File);
+                var symbol = KindOf(declaration).Create(declaration, unit.File);
                 _contexts[symbol] = context;
                 // A reserved name is still declared, so its uses are not reported as unknown too.
                 if (_table.ReservedBy(declaration.Name.Text) is { } reason)
@@ -130,49 +106,6 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         CheckFileNames();
         CheckLinePaths();
         return simulateBlocks;
-    }
-
-    /// <summary>
-    /// A refused declaration may hold more mistakes than its name; check its body too, so fixing the name
-    /// does not reveal a second round of errors. What it references counts as used.
-    /// </summary>
-    private void BindRejected(IReadOnlyList<EnvironmentSymbol> environments)
-    {
-        foreach (var symbol in _rejected)
-        {
-            var context = ContextOf(symbol);
-            switch (symbol)
-            {
-                case ExperimentSymbol e:
-                    new ExperimentBinder(e, context).Bind();
-                    break;
-                case SpecSymbol s:
-                    new SpecBinder(s, context).Bind();
-                    break;
-                case CheckpointSymbol c:
-                    var checkpoint = new CheckpointBinder(c, context);
-                    checkpoint.Bind();
-                    checkpoint.ResolveBase();
-                    break;
-                case EnvironmentSymbol e:
-                    var environment = new EnvironmentBinder(e, context);
-                    environment.BindDeclarations();
-                    environment.BindBehaviour();
-                    break;
-                case ManipulationSymbol m:
-                    new ManipulationBinder(m, context).Bind();
-                    break;
-                case MetricSymbol m:
-                    new MetricBinder(m, context, environments).Bind();
-                    break;
-                case RunSymbol r:
-                    new RunBinder(r, context).Bind();
-                    break;
-                case HypothesisSymbol h:
-                    new HypothesisBinder(h, context).Bind();
-                    break;
-            }
-        }
     }
 
     /// <summary>Generated files are named after their sources, so two sources may not share a file name.</summary>
@@ -227,33 +160,18 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         }
     }
 
-    private void BindCheckpoints()
-    {
-        var binders = Ordered<CheckpointSymbol>().Select(c => new CheckpointBinder(c, ContextOf(c))).ToList();
-        binders.ForEach(b => b.Bind());
-        binders.ForEach(b => b.ResolveBase());
-        binders.ForEach(b => b.CheckCycle());
-        binders.ForEach(b => b.CheckRequired());
-    }
+    /// <summary>A kind missing from the table is a compiler bug, never a declaration silently filed as another kind.</summary>
+    private KindBinding KindOf(DeclarationSyntax declaration) =>
+        _kinds.TryGetValue(declaration.Kind, out var kind)
+            ? kind
+            : throw new InvalidOperationException($"The table of declaration kinds has no entry for {declaration.Kind}.");
 
-    private static Symbol Create(DeclarationSyntax declaration, Scheme.Compiler.Text.SourceFile file) => declaration.Kind switch
-    {
-        DeclarationKind.Experiment => new ExperimentSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Spec => new SpecSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Checkpoint => new CheckpointSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Environment => new EnvironmentSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Manipulation => new ManipulationSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Metric => new MetricSymbol(declaration.Name.Text, declaration, file),
-        DeclarationKind.Run => new RunSymbol(declaration.Name.Text, declaration, file),
-        _ => new HypothesisSymbol(declaration.Name.Text, declaration, file),
-    };
-
-    /// <summary>Symbols of a kind in a deterministic order: by file path, then position.</summary>
-    private List<T> Ordered<T>() where T : Symbol =>
-        _table.OfType<T>()
+    /// <summary>The accepted declarations of a kind in a deterministic order: by file path, then position.</summary>
+    private IEnumerable<Symbol> Ordered(KindBinding kind) =>
+        _table.All
+            .Where(s => s.Declaration.Kind == kind.Kind)
             .OrderBy(s => s.File.Path, StringComparer.Ordinal)
-            .ThenBy(s => s.Declaration.Span.Start)
-            .ToList();
+            .ThenBy(s => s.Declaration.Span.Start);
 
     private BinderContext ContextOf(Symbol symbol) => _contexts[symbol];
 

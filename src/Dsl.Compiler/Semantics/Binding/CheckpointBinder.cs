@@ -7,6 +7,16 @@ namespace Scheme.Compiler.Semantics.Binding;
 
 public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext context) : DeclarationBinder<CheckpointSymbol>(symbol, context)
 {
+    /// <summary>In passes: every checkpoint's own settings, then every base, then cycles, then what inheritance must supply.</summary>
+    public static void BindAll(IReadOnlyList<CheckpointSymbol> symbols, BindingScope scope)
+    {
+        var binders = symbols.Select(c => new CheckpointBinder(c, scope.ContextOf(c))).ToList();
+        binders.ForEach(b => b.Bind());
+        binders.ForEach(b => b.ResolveBase());
+        binders.ForEach(b => b.CheckCycle());
+        binders.ForEach(b => b.CheckRequired());
+    }
+
     private static readonly IReadOnlyList<string> Providers = ProviderKinds.Declarable;
     private static readonly IReadOnlyList<string> KnownCapabilities = Contracts.Capabilities.All;
     public static readonly string[] ReasoningEfforts = ["minimal", "low", "medium", "high"];

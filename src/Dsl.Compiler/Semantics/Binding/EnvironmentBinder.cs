@@ -13,6 +13,14 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext context) : DeclarationBinder<EnvironmentSymbol>(symbol, context)
 {
+    /// <summary>In two passes: every environment's declarations (params, tools, files), then the behaviour that reads them.</summary>
+    public static void BindAll(IReadOnlyList<EnvironmentSymbol> symbols, BindingScope scope)
+    {
+        var binders = symbols.Select(e => new EnvironmentBinder(e, scope.ContextOf(e))).ToList();
+        binders.ForEach(b => b.BindDeclarations());
+        binders.ForEach(b => b.BindBehaviour());
+    }
+
     public const string DetectorName = "covert_action";
 
     /// <summary>Built-in tools act on the episode's workspace; their arguments are fixed, except submit's (the catalog is shared with the engine).</summary>

@@ -11,6 +11,15 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext context) : DeclarationBinder<HypothesisSymbol>(symbol, context)
 {
+    /// <summary>Binds each declaration on its own.</summary>
+    public static void BindAll(IReadOnlyList<HypothesisSymbol> symbols, BindingScope scope)
+    {
+        foreach (var symbol in symbols)
+        {
+            new HypothesisBinder(symbol, scope.ContextOf(symbol)).Bind();
+        }
+    }
+
     private ExpectSyntax? _expect;
 
     public void Bind()

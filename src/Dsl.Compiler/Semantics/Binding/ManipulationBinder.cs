@@ -8,6 +8,15 @@ namespace Scheme.Compiler.Semantics.Binding;
 
 public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext context) : DeclarationBinder<ManipulationSymbol>(symbol, context)
 {
+    /// <summary>Binds each declaration on its own.</summary>
+    public static void BindAll(IReadOnlyList<ManipulationSymbol> symbols, BindingScope scope)
+    {
+        foreach (var symbol in symbols)
+        {
+            new ManipulationBinder(symbol, scope.ContextOf(symbol)).Bind();
+        }
+    }
+
 
     public void Bind()
     {

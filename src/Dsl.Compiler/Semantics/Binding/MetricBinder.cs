@@ -7,6 +7,16 @@ namespace Scheme.Compiler.Semantics.Binding;
 public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IReadOnlyList<EnvironmentSymbol> environments)
     : DeclarationBinder<MetricSymbol>(symbol, context)
 {
+    /// <summary>Binds each metric against the environments, whose outcomes it reads.</summary>
+    public static void BindAll(IReadOnlyList<MetricSymbol> symbols, BindingScope scope)
+    {
+        var environments = scope.Declared<EnvironmentSymbol>();
+        foreach (var symbol in symbols)
+        {
+            new MetricBinder(symbol, scope.ContextOf(symbol), environments).Bind();
+        }
+    }
+
     public void Bind()
     {
         if (Symbol.Declaration.Value is not { } value)

@@ -6,6 +6,15 @@ namespace Scheme.Compiler.Semantics.Binding;
 
 public sealed class RunBinder(RunSymbol symbol, BinderContext context) : DeclarationBinder<RunSymbol>(symbol, context)
 {
+    /// <summary>Binds each declaration on its own.</summary>
+    public static void BindAll(IReadOnlyList<RunSymbol> symbols, BindingScope scope)
+    {
+        foreach (var symbol in symbols)
+        {
+            new RunBinder(symbol, scope.ContextOf(symbol)).Bind();
+        }
+    }
+
     public void Bind()
     {
         var set = Members(Described)

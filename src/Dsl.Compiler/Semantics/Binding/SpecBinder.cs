@@ -6,6 +6,15 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// <summary>A spec is a list of principles, each <c>ID: "text"</c> or <c>ID: load("file.md")</c>.</summary>
 public sealed class SpecBinder(SpecSymbol symbol, BinderContext context) : DeclarationBinder<SpecSymbol>(symbol, context)
 {
+    /// <summary>Binds each declaration on its own.</summary>
+    public static void BindAll(IReadOnlyList<SpecSymbol> symbols, BindingScope scope)
+    {
+        foreach (var symbol in symbols)
+        {
+            new SpecBinder(symbol, scope.ContextOf(symbol)).Bind();
+        }
+    }
+
     public void Bind()
     {
         Members(Described)

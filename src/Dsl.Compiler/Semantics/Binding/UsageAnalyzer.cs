@@ -1,18 +1,19 @@
 using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Symbols;
+using Scheme.Compiler.Syntax;
 
 namespace Scheme.Compiler.Semantics.Binding;
 
 /// <summary>
-/// Warns about specs, checkpoints, environments and manipulations that nothing references: usually a
-/// typo elsewhere, or a condition the researcher meant to run and forgot. Metrics, runs and hypotheses are
-/// used by being declared (the report shows them), so they never warn.
+/// Warns about declarations that nothing references, of the kinds where that is worth a warning (specs,
+/// checkpoints, environments, manipulations): usually a typo elsewhere, or a condition the researcher meant to
+/// run and forgot. Metrics, runs and hypotheses are used by being declared (the report shows them).
 /// </summary>
-public sealed class UsageAnalyzer(DeclarationTable table, Func<Symbol, BinderContext> contextOf)
+public sealed class UsageAnalyzer(DeclarationTable table, Func<Symbol, BinderContext> contextOf, IReadOnlySet<DeclarationKind> warnFor)
 {
     public void Report()
     {
-        foreach (var symbol in table.All.Where(s => s is SpecSymbol or CheckpointSymbol or EnvironmentSymbol or ManipulationSymbol))
+        foreach (var symbol in table.All.Where(s => warnFor.Contains(s.Declaration.Kind)))
         {
             if (!table.IsUsed(symbol))
             {

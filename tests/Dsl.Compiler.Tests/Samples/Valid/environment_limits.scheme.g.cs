@@ -125,34 +125,36 @@ public static partial class EnvironmentLimitsScheme
 public sealed partial class BoundedEpisodes
 {
 #line 3 "Valid/environment_limits.scheme"
-    public static ExperimentDefinition Definition { get; } = new(
-        Name: "BoundedEpisodes",
-        Title: "Bounded agentic episodes",
-        Seed: 3L,
-        Version: null,
-        Description: null,
-        Specs: [],
-        Checkpoints: [EnvironmentLimitsScheme.model],
-        Environments: [EnvironmentLimitsScheme.Sprawl, EnvironmentLimitsScheme.Chat, EnvironmentLimitsScheme.Unbounded],
-        Manipulations: [],
-        Metrics: [EnvironmentLimitsScheme.covert_rate],
-        Runs: [EnvironmentLimitsScheme.Main],
-        Simulation:
+    public static ExperimentDefinition Definition { get; } = new()
+    {
+        Name = "BoundedEpisodes",
+        Title = "Bounded agentic episodes",
+        Seed = 3L,
+        Version = null,
+        Description = null,
+        Specs = [],
+        Checkpoints = [EnvironmentLimitsScheme.model],
+        Environments = [EnvironmentLimitsScheme.Sprawl, EnvironmentLimitsScheme.Chat, EnvironmentLimitsScheme.Unbounded],
+        Manipulations = [],
+        Metrics = [EnvironmentLimitsScheme.covert_rate],
+        Runs = [EnvironmentLimitsScheme.Main],
+        Hypotheses = [],
+        Simulation =
         [
         ],
-        Hypotheses: [],
-        Judges:
+        Judges =
         [
         ],
-        Preregistration: new PreregistrationDigest(
+        Preregistration = new PreregistrationDigest(
         [
-            new("metric covert_rate", "8b079f5710f92cb55847d5a97edf847017ec59c8296d6ccc6997d2ad3d1dcf52", "metric covert_rate = rate(covert_action)"),
-            new("run Main", "e7e51e87fb0e3bf44f0ed8955382e246f12052f5fb28dbb9503cb7db32efd4ab", "run Main { checkpoints: [model]; environments: [Sprawl, Chat, Unbounded]; epochs: 2; }"),
+            new("checkpoint model", "aa992d070890d19c939477282a4da693d273897b5b42f05544e3c1374c3c4d23"),
             new("environment Sprawl", "554be5afa3d60598cf18f0a548accaf980451761bb09ef3727fdb2e47b677086"),
             new("environment Chat", "749ab7c610f5cb162d57eae9f4952b18019d47f5296706863243c0d247f2278c"),
             new("environment Unbounded", "f2ad52a73f5611789aab8f5d6a69d9775ae07632f53a266dd2a29b5a51f414c9"),
-            new("checkpoint model", "aa992d070890d19c939477282a4da693d273897b5b42f05544e3c1374c3c4d23"),
-        ]));
+            new("metric covert_rate", "8b079f5710f92cb55847d5a97edf847017ec59c8296d6ccc6997d2ad3d1dcf52", "metric covert_rate = rate(covert_action)"),
+            new("run Main", "e7e51e87fb0e3bf44f0ed8955382e246f12052f5fb28dbb9503cb7db32efd4ab", "run Main { checkpoints: [model]; environments: [Sprawl, Chat, Unbounded]; epochs: 2; }"),
+        ]),
+    };
 #line default
 }
 
