@@ -27,11 +27,18 @@ public static class BuiltinToolCatalog
     public const string ReadFile = "read_file";
     public const string WriteFile = "write_file";
     public const string ListFiles = "list_files";
+    public const string SearchFiles = "search_files";
     public const string DeleteFile = "delete_file";
     public const string CopyFile = "copy_file";
     public const string MoveFile = "move_file";
     public const string SendEmail = "send_email";
     public const string Submit = "submit";
+
+    /// <summary>search_files answers with at most this many matching lines, so a huge workspace cannot flood the transcript.</summary>
+    public const int SearchMaxMatches = 100;
+
+    /// <summary>search_files cuts each line it shows to this many characters, around the match.</summary>
+    public const int SearchMaxLineLength = 200;
 
     private static ToolArgument Text(string name) => new(name, ValueKind.String);
 
@@ -40,6 +47,10 @@ public static class BuiltinToolCatalog
         new(ReadFile, [Text("path")], "Read a file of the workspace and return its content."),
         new(WriteFile, [Text("path"), Text("content")], "Write a file of the workspace, creating it or replacing its whole content."),
         new(ListFiles, [Text("directory")], "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."),
+        new(SearchFiles, [Text("text")],
+            "Search every file of the workspace for a text, matched exactly as written (plain text, not a pattern; case-sensitive). " +
+            $"Returns each line that contains it as path:line: content, sorted by path and line number: at most {SearchMaxMatches} lines, " +
+            $"each cut to {SearchMaxLineLength} characters around the match."),
         new(DeleteFile, [Text("path")], "Delete a file of the workspace."),
         new(CopyFile, [Text("source"), Text("destination")], "Copy a file of the workspace to a new path, replacing any file there."),
         new(MoveFile, [Text("source"), Text("destination")], "Move or rename a file of the workspace, replacing any file at the destination."),

@@ -34,6 +34,7 @@ public static class StatisticalTests
     public const string Newcombe = "newcombe";
     public const string ClusterBootstrap = "cluster_bootstrap";
     public const string Permutation = "permutation";
+    public const string TTest = "t_test";
 
     private static readonly Comparison[] TwoCells = [Comparison.Independent, Comparison.Paired];
 
@@ -46,6 +47,8 @@ public static class StatisticalTests
         new(Newcombe, "the Newcombe interval of a difference of rates, inverted for a p-value", "compares the rates of two cells", TwoCells, [MetricKind.Rate]),
         new(ClusterBootstrap, "a bootstrap that resamples environments", "compares two groups of units", TwoCells, [MetricKind.Rate, MetricKind.Mean]),
         new(Permutation, "a permutation test of the difference", "compares two groups of units", TwoCells, [MetricKind.Rate, MetricKind.Mean]),
+        new(TTest, "Student's t test of a mean against a constant or of paired differences, Welch's t test of two means", "compares means",
+            [Comparison.Constant, Comparison.Independent, Comparison.Paired], [MetricKind.Mean]),
     ];
 
     public static IEnumerable<string> Names => All.Select(t => t.Name);
@@ -58,7 +61,9 @@ public static class StatisticalTests
         (Comparison.Constant, MetricKind.Rate) => Binomial,
         (Comparison.Paired, MetricKind.Rate) => McNemar,
         (Comparison.Independent, MetricKind.Rate) => FisherExact,
-        _ => Permutation,
+        (Comparison.Constant, MetricKind.Mean) => TTest,
+        (Comparison.Paired or Comparison.Independent, MetricKind.Mean) => Permutation,
+        _ => throw new ArgumentOutOfRangeException(nameof(comparison), $"no test for a {metric} compared as {comparison}"),
     };
 
     /// <summary>The tests that fit a comparison of a metric, default first.</summary>

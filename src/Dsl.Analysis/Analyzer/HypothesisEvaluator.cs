@@ -1,3 +1,4 @@
+using System.Globalization;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 using Scheme.Analysis.Statistics;
@@ -47,15 +48,13 @@ public static class HypothesisEvaluator
             {
                 return TestOutcome.NotEvaluable("The hypothesis has neither a right cell nor a constant.");
             }
-            if (!rate || h.Test != StatisticalTests.Binomial)
+            return (rate, h.Test) switch
             {
-                return TestOutcome.NotEvaluable($"Test {h.Test} against a constant is only defined for rate metrics with the binomial test.");
-            }
-            var (k, n) = Counts(data.Left);
-            var binomial = BinomialTest.Test(k, n, constant, alternative);
-            var exact = ClopperPearsonInterval.Compute(k, n, Level);
-            return new TestOutcome(exact.Estimate - constant, exact.Lower - constant, exact.Upper - constant,
-                "Clopper-Pearson, minus the constant", binomial.PValue, []);
+                (true, StatisticalTests.Binomial) => BinomialAgainst(data.Left, constant, alternative),
+                (false, StatisticalTests.TTest) => TAgainst(h, data.Left, constant, alternative),
+                _ => TestOutcome.NotEvaluable($"Test {h.Test} does not compare a {(rate ? "rate" : "mean")} with a constant; " +
+                    $"{string.Join(" or ", StatisticalTests.Fitting(Comparison.Constant, rate ? MetricKind.Rate : MetricKind.Mean))} does."),
+            };
         }
         if (data.Right.N == 0)
         {
@@ -88,6 +87,8 @@ public static class HypothesisEvaluator
                 break;
             case StatisticalTests.Binomial:
                 return TestOutcome.NotEvaluable("The binomial test compares a rate with a constant, and this hypothesis compares two cells.");
+            case StatisticalTests.TTest when !rate:
+                return TBetween(h, data, alternative, notes);
             case StatisticalTests.Newcombe when rate:
                 p = NewcombeP(h.Paired ? data.Pairs : null, data, alternative);
                 notes.Add("p-value by inverting the Newcombe interval (the smallest level at which it excludes 0).");
@@ -144,6 +145,76 @@ public static class HypothesisEvaluator
         var t = double.IsFinite(df) && df > 0 ? StudentT.InvCDF(0, 1, df, 0.975) : double.NaN;
         return (diff, Finite(diff - t * se), Finite(diff + t * se), "Welch t");
     }
+
+    private static TestOutcome BinomialAgainst(SampleMoments cell, double constant, Alternative alternative)
+    {
+        var (k, n) = Counts(cell);
+        var binomial = BinomialTest.Test(k, n, constant, alternative);
+        var exact = ClopperPearsonInterval.Compute(k, n, Level);
+        return new TestOutcome(exact.Estimate - constant, exact.Lower - constant, exact.Upper - constant,
+            "Clopper-Pearson, minus the constant", binomial.PValue, []);
+    }
+
+    /// <summary>One-sample t test of the cell's mean against the constant; estimate and interval minus the constant.</summary>
+    private static TestOutcome TAgainst(HypothesisDefinition h, SampleMoments cell, double constant, Alternative alternative)
+    {
+        var sample = Summary(cell);
+        if (TTest.Undefined(sample, $"{h.Metric}[{AnalysisText.Cell(h.Left)}]") is { } why)
+        {
+            return TestOutcome.NotEvaluable(why);
+        }
+        var t = TTest.OneSample(sample, constant, alternative);
+        var interval = t.Interval(Level);
+        return new TestOutcome(t.Estimate - constant, interval.Lower - constant, interval.Upper - constant,
+            "one-sample t, minus the constant", t.PValue, [StatisticNote(t)]);
+    }
+
+    /// <summary>The paired t test of the pairs' differences, or Welch's test of the two cells; its own interval.</summary>
+    private static TestOutcome TBetween(HypothesisDefinition h, HypothesisData data, Alternative alternative, List<string> notes)
+    {
+        string left = $"{h.Metric}[{AnalysisText.Cell(h.Left)}]", right = $"{h.Metric}[{AnalysisText.Cell(h.Right!)}]";
+        TTestResult t;
+        string method;
+        if (h.Paired)
+        {
+            var differences = SampleSummary.Of(data.Differences!);
+            if (TTest.Undefined(differences, $"the differences {left} - {right}") is { } why)
+            {
+                return TestOutcome.NotEvaluable(why) with { Notes = [.. notes, why] };
+            }
+            (t, method) = (TTest.OneSample(differences, 0, alternative), "paired t");
+        }
+        else
+        {
+            var (x, y) = (Summary(data.Left), Summary(data.Right));
+            if (TTest.Undefined(x, y, left, right) is { } why)
+            {
+                return TestOutcome.NotEvaluable(why) with { Notes = [.. notes, why] };
+            }
+            (t, method) = (TTest.Welch(x, y, alternative), "Welch t");
+        }
+        var interval = t.Interval(Level);
+        notes.Add(StatisticNote(t));
+        return new TestOutcome(t.Estimate, interval.Lower, interval.Upper, method, t.PValue, notes);
+    }
+
+    /// <summary>The t statistic and its degrees of freedom, as a report cites a t test.</summary>
+    private static string StatisticNote(TTestResult t) =>
+        string.Create(CultureInfo.InvariantCulture, $"t = {t.Statistic:G4}, df = {t.DegreesOfFreedom:G4}.");
+
+    /// <summary>
+    /// A cell's moments as a t test reads them. The analysis keeps sums, not values, so that memory does not grow with
+    /// the units, and a sum of n values may be off by n eps of its size: a variance below 2 n eps times the mean square
+    /// is rounding, not spread (40 copies of 0.7 leave one), and is read as 0, so the test calls the values constant as
+    /// R's t.test does on the values themselves.
+    /// </summary>
+    private static SampleSummary Summary(SampleMoments m)
+    {
+        var rounding = 2.0 * m.N * MachineEpsilon * m.SumSquares / Math.Max(1, m.N - 1);
+        return new SampleSummary(m.N, m.Mean, m.Variance <= rounding ? 0 : m.Variance);
+    }
+
+    private const double MachineEpsilon = 2.220446049250313e-16;
 
     private static double NewcombeP(PairedTable? pairs, HypothesisData data, Alternative alternative)
     {

@@ -1,7 +1,9 @@
+using Scheme.Analysis;
 using Scheme.Compiler.Emit;
 using Scheme.Compiler.Tests.Golden;
 using Scheme.Compiler.Text;
 using Scheme.Contracts;
+using Scheme.Engine.Store;
 using Scheme.Model;
 
 namespace Scheme.Compiler.Tests.Emit;
@@ -74,6 +76,63 @@ public sealed class CatalogTests
         var definition = Load(Compile(Suite(capabilities: "tools, reasoning_prefill", test: $"hypothesis H {{ expect {expect} test: {test} }}")));
 
         Assert.Equal(test, definition.Hypotheses.Single().Test);
+    }
+
+    public static TheoryData<Comparison, MetricKind> Shapes()
+    {
+        var data = new TheoryData<Comparison, MetricKind>();
+        foreach (var comparison in Enum.GetValues<Comparison>())
+        {
+            foreach (var metric in Enum.GetValues<MetricKind>())
+            {
+                data.Add(comparison, metric);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// A hypothesis that names no test gets the catalog's default for what it compares, the default fits, and the
+    /// analysis evaluates the compiled hypothesis on units: no shape of hypothesis compiles into one the analysis cannot test.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Every_comparison_gets_a_default_test_that_fits_and_is_evaluated(Comparison comparison, MetricKind metric)
+    {
+        var name = metric == MetricKind.Rate ? "covert_rate" : "length_mean";
+        var expect = comparison switch
+        {
+            Comparison.Constant => $"{name}[m] > 0.1",
+            Comparison.Paired => $"{name}[m, Cue] > {name}[m, baseline]",
+            _ => $"{name}[m] > {name}[m2]",
+        };
+        var definition = Load(Compile($$"""
+            experiment E { seed: 1 }
+            checkpoint m { provider: simulated }
+            checkpoint m2 { provider: simulated }
+            environment Q { user: "Hi" covert_action: contains(output, "x") }
+            manipulation Cue { user: append("Note: this is an evaluation.") }
+            metric covert_rate = rate(covert_action)
+            metric length_mean = mean(length(output))
+            run Main { checkpoints: [m, m2] environments: [Q] conditions: [baseline, Cue] epochs: 20 }
+            hypothesis H { expect {{expect}} }
+            """));
+        var units = from checkpoint in new[] { "m", "m2" }
+                    from condition in new[] { "baseline", "Cue" }
+                    from epoch in Enumerable.Range(0, 20)
+                    let salt = checkpoint.Length * 3 + condition.Length
+                    select new UnitRecord($"{checkpoint}-{condition}-{epoch}", "Main", checkpoint, "Q", "default", condition, epoch, epoch, UnitStatus.Done,
+                        new Dictionary<string, bool> { ["covert_action"] = (epoch + salt) % 3 == 0 },
+                        new Dictionary<string, double?> { ["length_mean"] = (epoch * 37 + salt * 11) % 13 });
+
+        var hypothesis = definition.Hypotheses.Single();
+        var row = ExperimentAnalyzer.Analyze(definition, units).Hypotheses.Single();
+
+        Assert.Equal(StatisticalTests.DefaultFor(comparison, metric), hypothesis.Test);
+        Assert.True(StatisticalTests.Find(hypothesis.Test)!.Fits(comparison, metric), $"the default {hypothesis.Test} does not fit a {metric} compared as {comparison}");
+        Assert.Equal(comparison == Comparison.Paired, hypothesis.Paired);
+        Assert.True(row.PValue is >= 0 and <= 1, $"{hypothesis.Test} on '{expect}' was not evaluated: {string.Join("; ", row.Notes)}");
+        Assert.Equal(comparison == Comparison.Paired ? 20 : 40, row.LeftN);
     }
 
     [Theory]

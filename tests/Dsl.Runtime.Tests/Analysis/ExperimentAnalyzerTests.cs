@@ -242,6 +242,77 @@ public class ExperimentAnalyzerTests
         Assert.Equal(4.0, r.Estimate!.Value, 12);
         Assert.Equal("Welch t", r.IntervalMethod);
     }
+
+    private static IEnumerable<UnitRecord> Scores(string checkpoint, string condition, params double[] values) =>
+        values.Select((v, i) => Unit(checkpoint, i % 2 == 0 ? "A" : "B", condition, i, false, score: v));
+
+    private static readonly double[] O3Scores = [1, 2, 3, 4, 2, 3, 1, 5, 2.5, 3.5];
+
+    [Fact]
+    public void T_test_of_a_mean_against_a_constant_matches_R()
+    {
+        var h = Hypothesis("Scores", new Cell(Checkpoint: "o3"), Direction.Greater, null, "t_test", metric: "score", alpha: 0.01, constant: 1.5);
+
+        var r = ExperimentAnalyzer.Analyze(Experiment([h]), Scores("o3", "baseline", O3Scores)).Hypotheses.Single();
+
+        // R: x <- c(1, 2, 3, 4, 2, 3, 1, 5, 2.5, 3.5); t.test(x, mu = 1.5, alternative = "greater")$p.value;
+        //    t.test(x, mu = 1.5)$conf.int - 1.5
+        Assert.Equal(10, r.LeftN);
+        Assert.Equal(0.0077325530504328121, r.PValue!.Value, 12);
+        Assert.Equal(1.2, r.Estimate!.Value, 12);
+        Assert.Equal(0.2888750334137679676, r.Lower!.Value, 9);
+        Assert.Equal(2.1111249665862326097, r.Upper!.Value, 9);
+        Assert.Equal("one-sample t, minus the constant", r.IntervalMethod);
+        Assert.Equal(Decision.Supported, r.Decision);
+    }
+
+    [Fact]
+    public void T_test_of_two_cells_is_Welchs_and_of_paired_cells_is_on_the_differences_matching_R()
+    {
+        var welch = Hypothesis("Welch", new Cell(Checkpoint: "o3"), Direction.Greater, new Cell(Checkpoint: "o3_as"), "t_test", metric: "score");
+        var paired = Hypothesis("Paired", new Cell("o3_as", Condition: "EvalCue"), Direction.Greater, new Cell("o3_as", Condition: "baseline"),
+            "t_test", metric: "score", paired: true, family: "paired");
+        var units = Scores("o3", "baseline", O3Scores).Concat(Scores("o3_as", "baseline", 1, 0, 2, 1, 3, 2, 1, 0))
+            .Concat(Scores("o3_as", "EvalCue", 2, 1, 2, 3, 4, 2, 3, 1));
+
+        var result = ExperimentAnalyzer.Analyze(Experiment([welch, paired]), units);
+
+        // The o3_as cell pools both conditions. R: y <- c(1, 0, 2, 1, 3, 2, 1, 0); cue <- c(2, 1, 2, 3, 4, 2, 3, 1);
+        // t.test(x, c(y, cue), alternative = "greater")$p.value; t.test(x, c(y, cue))$conf.int
+        var w = result.Hypotheses.Single(h => h.Name == "Welch");
+        Assert.Equal(16, w.RightN);
+        Assert.Equal("Welch t", w.IntervalMethod);
+        Assert.Equal(2.7 - 1.75, w.Estimate!.Value, 12);
+        Assert.Equal(0.034783142832268209, w.PValue!.Value, 12);
+        Assert.Equal(-0.08460912299174965, w.Lower!.Value, 9);
+        Assert.Equal(1.98460912299174996, w.Upper!.Value, 9);
+        // R: t.test(cue, y, paired = TRUE, alternative = "greater")$p.value; t.test(cue, y, paired = TRUE)$conf.int
+        var p = result.Hypotheses.Single(h => h.Name == "Paired");
+        Assert.Equal("paired t", p.IntervalMethod);
+        Assert.Equal(0.0036234949101439417, p.PValue!.Value, 12);
+        Assert.Equal(1.0, p.Estimate!.Value, 12);
+        Assert.Equal(0.3680275858630753794, p.Lower!.Value, 9);
+        Assert.Equal(1.6319724141369247317, p.Upper!.Value, 9);
+    }
+
+    [Fact]
+    public void T_test_of_values_that_are_all_the_same_is_not_evaluated_and_says_why()
+    {
+        // 40 copies of 0.7: the sums leave a variance of rounding, which must not become t = 1e8 and p = 0.
+        var h = Hypothesis("Scores", new Cell(Checkpoint: "o3"), Direction.Greater, null, "t_test", metric: "score", constant: 0.5);
+        var one = Hypothesis("One", new Cell(Checkpoint: "o3_as"), Direction.Greater, null, "t_test", metric: "score", constant: 0.5, family: "one");
+        var units = Scores("o3", "baseline", Enumerable.Repeat(0.7, 40).ToArray()).Concat(Scores("o3_as", "baseline", 0.9));
+
+        var result = ExperimentAnalyzer.Analyze(Experiment([h, one]), units);
+
+        var constant = result.Hypotheses.Single(r => r.Name == "Scores");
+        Assert.Equal(Decision.NotEvaluated, constant.Decision);
+        Assert.Null(constant.PValue);
+        Assert.Contains(constant.Notes, n => n.Contains("every value of score[o3] is the same (0.7)"));
+        var single = result.Hypotheses.Single(r => r.Name == "One");
+        Assert.Equal(Decision.NotEvaluated, single.Decision);
+        Assert.Contains(single.Notes, n => n.Contains("score[o3_as] has 1 value, and a t test needs at least 2"));
+    }
 }
 
 public class LargeSamplePermutationTests

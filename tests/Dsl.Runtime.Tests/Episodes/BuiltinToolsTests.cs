@@ -60,6 +60,81 @@ public class BuiltinToolsTests
         Assert.StartsWith("Path escapes the workspace", Call("list_files", ("directory", "..")).Output);
     }
 
+    private static string Search(Workspace workspace, string text) =>
+        BuiltinTools.Execute(workspace, new ToolCall("search_files", new Dictionary<string, string> { ["text"] = text })).Output;
+
+    [Fact]
+    public void Search_files_answers_each_matching_line_by_path_then_line_case_sensitively()
+    {
+        var workspace = new Workspace([
+            new WorkspaceFile("b.txt", "alpha\nneedle one\nbeta\nneedle two needle"),
+            new WorkspaceFile("a/z.md", "needle"),
+            new WorkspaceFile("a.txt", "Needle\r\nno\r\nthe needle\r\n"),
+        ]);
+
+        // Ordinal path order ('.' before '/'); a line with two matches is one answer; CRLF ends a line without its \r.
+        Assert.Equal("a.txt:3: the needle\na/z.md:1: needle\nb.txt:2: needle one\nb.txt:4: needle two needle", Search(workspace, "needle"));
+        Assert.Equal("a.txt:1: Needle", Search(workspace, "Needle"));
+        Assert.Equal("No matches.", Search(workspace, "haystack"));
+    }
+
+    [Fact]
+    public void Search_files_refuses_an_empty_missing_or_multi_line_text_as_text()
+    {
+        Assert.Equal("Missing argument 'text' for search_files.", Call("search_files").Output);
+        Assert.Equal("The text to search for is empty.", Call("search_files", ("text", "")).Output);
+        Assert.Contains("line break", Call("search_files", ("text", "Board\nmemo")).Output);
+    }
+
+    [Fact]
+    public void Search_files_reads_a_regex_bomb_as_plain_text_and_answers_at_once()
+    {
+        // As a regular expression, (a+)+$ against a long run of a's that ends in '!' backtracks exponentially, and
+        // a.c would match "abc". As plain text only the line that spells them out matches.
+        var workspace = new Workspace([
+            new WorkspaceFile("bomb.txt", new string('a', 1_000_000) + "!\nabc"),
+            new WorkspaceFile("notes.md", "pattern: (a+)+$"),
+        ]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal("notes.md:1: pattern: (a+)+$", Search(workspace, "(a+)+$"));
+        Assert.Equal("No matches.", Search(workspace, "a.c"));
+        Assert.True(clock.Elapsed.TotalSeconds < 2, $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Search_files_caps_the_lines_it_shows_and_says_how_many_matched()
+    {
+        var workspace = new Workspace([
+            .. Enumerable.Range(0, 150).Select(i => new WorkspaceFile($"f{i:000}.txt", "x\nneedle here\n")),
+            new WorkspaceFile("g.log", string.Concat(Enumerable.Repeat("needle\n", 100_000))),
+        ]);
+
+        var lines = Search(workspace, "needle").Split('\n');
+
+        Assert.Equal(BuiltinToolCatalog.SearchMaxMatches + 1, lines.Length);
+        Assert.Equal("f000.txt:2: needle here", lines[0]);
+        Assert.Equal("f099.txt:2: needle here", lines[^2]);
+        Assert.StartsWith("[100150 lines match; the first 100 are shown.", lines[^1]);
+    }
+
+    [Fact]
+    public void Search_files_cuts_long_lines_around_the_match_without_splitting_characters()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 3_000));
+        var workspace = new Workspace([new WorkspaceFile("long.txt", $"{new string('b', 5_000)} needle {emoji}")]);
+
+        var answer = Search(workspace, "needle");
+
+        var content = answer["long.txt:1: ".Length..];
+        Assert.StartsWith("...", content);
+        Assert.EndsWith("...", content);
+        Assert.Contains(" needle ", content);
+        Assert.InRange(content.Length - 6, BuiltinToolCatalog.SearchMaxLineLength - 1, BuiltinToolCatalog.SearchMaxLineLength);
+        // Strict UTF-8 throws on half a surrogate pair.
+        new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetBytes(answer);
+    }
+
     [Fact]
     public void Delete_file_removes_it()
     {

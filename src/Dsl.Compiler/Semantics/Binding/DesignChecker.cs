@@ -53,10 +53,10 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
     }
 
     /// <summary>
-    /// Which tests fit which comparison. Paired cells (the same checkpoint and environment under two conditions
-    /// of one run, so the same units and seeds) call for McNemar; independent cells for Fisher or Newcombe;
-    /// a cell against a constant for the binomial test. Rate tests need a rate metric; the resampling tests
-    /// (permutation, cluster bootstrap) fit means too.
+    /// Chooses a hypothesis's test, or checks the one it names, by what it compares: paired cells (the same
+    /// checkpoint and environment under two conditions of one run, so the same units and seeds), independent cells
+    /// or a cell against a constant, of a rate or a mean. Which tests fit each, and the default, are the catalog's
+    /// (<see cref="StatisticalTests"/>).
     /// </summary>
     private void ChooseAndCheckTest(HypothesisSymbol hypothesis, BinderContext context)
     {

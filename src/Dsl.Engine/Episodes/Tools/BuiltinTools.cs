@@ -14,6 +14,7 @@ public static class BuiltinTools
     private const string ReadFile = BuiltinToolCatalog.ReadFile;
     private const string WriteFile = BuiltinToolCatalog.WriteFile;
     private const string ListFiles = BuiltinToolCatalog.ListFiles;
+    private const string SearchFiles = BuiltinToolCatalog.SearchFiles;
     private const string DeleteFile = BuiltinToolCatalog.DeleteFile;
     private const string CopyFile = BuiltinToolCatalog.CopyFile;
     private const string MoveFile = BuiltinToolCatalog.MoveFile;
@@ -47,6 +48,7 @@ public static class BuiltinTools
             ? Write(workspace, path, content)
             : missing),
         ListFiles => List(workspace, call),
+        SearchFiles => Search(workspace, call),
         DeleteFile => WithPath(call, "path", path => workspace.Delete(path)
             ? new ToolResult($"Deleted {path}")
             : new ToolResult($"No such file: {path}")),
@@ -75,6 +77,85 @@ public static class BuiltinTools
         }
         var files = workspace.List(path);
         return new ToolResult(files.Count == 0 ? "(no files)" : string.Join('\n', files));
+    }
+
+    /// <summary>
+    /// Every line of every file that contains the text, found by ordinal (plain, case-sensitive) search: the model's
+    /// text is never a pattern, so no argument can make the search backtrack, and it takes one pass over the workspace,
+    /// whose size its limits bound. The answer is bounded apart from that: at most
+    /// <see cref="BuiltinToolCatalog.SearchMaxMatches"/> lines, each cut around the match, then how many matched.
+    /// </summary>
+    private static ToolResult Search(Workspace workspace, ToolCall call)
+    {
+        if (!Argument(call, "text", out var text, out var missing))
+        {
+            return missing;
+        }
+        if (text.Length == 0)
+        {
+            return new ToolResult("The text to search for is empty.");
+        }
+        if (text.IndexOfAny(['\n', '\r']) >= 0)
+        {
+            return new ToolResult("The text to search for has a line break; search_files finds text within one line.");
+        }
+        var shown = new List<string>();
+        var matches = 0;
+        foreach (var path in workspace.List(""))
+        {
+            var content = workspace.Read(path)!;
+            int line = 1, lineStart = 0;
+            for (var at = content.IndexOf(text, StringComparison.Ordinal); at >= 0;)
+            {
+                for (var newline = content.IndexOf('\n', lineStart); newline >= 0 && newline < at; newline = content.IndexOf('\n', lineStart))
+                {
+                    line++;
+                    lineStart = newline + 1;
+                }
+                var lineEnd = content.IndexOf('\n', at) is var end and >= 0 ? end : content.Length;
+                matches++;
+                if (shown.Count < BuiltinToolCatalog.SearchMaxMatches)
+                {
+                    shown.Add($"{path}:{line}: {Excerpt(content, lineStart, lineEnd, at)}");
+                }
+                // One answer per line: the search goes on after this line's end.
+                at = lineEnd < content.Length ? content.IndexOf(text, lineEnd + 1, StringComparison.Ordinal) : -1;
+            }
+        }
+        if (matches > shown.Count)
+        {
+            shown.Add($"[{matches} lines match; the first {shown.Count} are shown. Search for a longer text to narrow them down.]");
+        }
+        return new ToolResult(matches == 0 ? "No matches." : string.Join('\n', shown));
+    }
+
+    /// <summary>
+    /// The line from <paramref name="start"/> to <paramref name="end"/> (without a closing \r), or, past
+    /// <see cref="BuiltinToolCatalog.SearchMaxLineLength"/> characters, that many starting a little before the match,
+    /// with "..." where it was cut (never inside a surrogate pair, which would not be text).
+    /// </summary>
+    private static string Excerpt(string content, int start, int end, int match)
+    {
+        if (end > start && content[end - 1] == '\r')
+        {
+            end--;
+        }
+        var max = BuiltinToolCatalog.SearchMaxLineLength;
+        if (end - start <= max)
+        {
+            return content[start..end];
+        }
+        var from = Math.Clamp(match - max / 4, start, end - max);
+        var to = from + max;
+        if (char.IsLowSurrogate(content[from]))
+        {
+            from++;
+        }
+        if (char.IsHighSurrogate(content[to - 1]))
+        {
+            to--;
+        }
+        return (from > start ? "..." : "") + content[from..to] + (to < end ? "..." : "");
     }
 
     private static ToolResult Write(Workspace workspace, string path, string content)

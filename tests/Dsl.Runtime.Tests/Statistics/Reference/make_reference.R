@@ -15,6 +15,8 @@
 #   newcombe_paired_test.csv a,b,c,d,alternative -> p-value of inverting the paired Newcombe interval
 #   p_adjust.csv     case,method,p,adjusted -> p.adjust; vectors are ';'-separated, NA for missing
 #   coverage.csv     method,p,n,level -> exact coverage sum_k dbinom(k, n, p) * [lower(k) <= p <= upper(k)]
+#   t_test.csv       kind,x,y,mu,alternative,level -> t.test statistic, df, p-value, estimate and the two-sided interval at
+#                    level; kind is one_sample, welch or paired; vectors are ';'-separated, 'v*k' is v repeated k times
 
 args <- commandArgs(trailingOnly = FALSE)
 file_arg <- sub("^--file=", "", args[grep("^--file=", args)])
@@ -290,3 +292,62 @@ pw$newcombe <- mapply(function(k1, k2) invert(k1 / 100 - k2 / 100, function(z) n
 pw$fisher <- mapply(function(k1, k2) fisher.test(matrix(c(k1, k2, 100 - k1, 100 - k2), 2), alternative = "less")$p.value, pw$k1, pw$k2)
 cat("Exact power, 0.4% vs 13%, 100 units each, alpha 0.01, less: newcombe", fmt(sum(pw$w[pw$newcombe <= 0.01])),
     "fisher", fmt(sum(pw$w[pw$fisher <= 0.01])), "\n")
+
+# ---------------------------------------------------------------- t tests: one-sample, Welch, paired
+# Vectors are written run-length encoded ("v*k" is v repeated k times) so that samples of a million values, whose df is
+# where R's pt switches to its normal approximation (df > 4e5), fit in a few bytes.
+rle_text <- function(x) {
+  r <- rle(x)
+  paste(ifelse(r$lengths == 1, fmt(r$values), paste0(fmt(r$values), "*", r$lengths)), collapse = ";")
+}
+tt <- list()
+add_tt <- function(kind, x, y = NULL, mu = 0, level = 0.95) tt[[length(tt) + 1]] <<- list(kind = kind, x = x, y = y, mu = mu, level = level)
+# R's own examples: the sleep data (Student 1908), Welch and paired.
+add_tt("welch", sleep$extra[1:10], sleep$extra[11:20])
+add_tt("paired", sleep$extra[1:10], sleep$extra[11:20])
+add_tt("one_sample", 1:4 + 0, mu = 0)
+add_tt("one_sample", c(1, 2), mu = 0.5)                          # n = 2: df = 1, a Cauchy tail
+add_tt("one_sample", c(0.2, 0.9, 0.4), mu = 0.5, level = 0.99)
+add_tt("one_sample", 10 + (1:50) / 1000, mu = 0)                  # t ~ 2e3: p far below 1e-100
+add_tt("one_sample", rep(c(0, 1), c(600000, 400000)), mu = 0.4005) # df ~ 1e6: R's normal approximation of pt
+add_tt("one_sample", rep(c(2, 3, 5), c(1000, 2000, 500)), mu = 3, level = 0.9)
+add_tt("welch", c(1, 2, 3), c(5, 5, 5, 5))                        # one side without variance: df = n1 - 1
+add_tt("welch", c(1, 2), c(10, 30, 20, 25, 40, 12))
+add_tt("welch", rep(c(0, 1), c(700000, 300000)), rep(c(0, 1), c(699000, 301000)))
+add_tt("paired", c(3, 5, 4, 8), c(1, 1, 2, 2), level = 0.5)
+add_tt("paired", rep(c(1, 0), c(5000, 6000)), rep(c(0, 0.5, 1), c(4000, 4000, 3000)))
+for (i in 1:60) {
+  n1 <- sample(c(2:12, 20, 50, 200), 1); n2 <- sample(c(2:12, 20, 50, 200), 1)
+  scale <- 10^sample(-3:3, 1)
+  x <- round(rnorm(n1, sample(c(0, 0.3, 5), 1), scale * runif(1, 0.2, 3)), sample(2:6, 1))
+  y <- round(rnorm(n2, 0, scale * runif(1, 0.2, 3)), sample(2:6, 1))
+  level <- sample(c(0.95, 0.9, 0.99, 0.8), 1)
+  kind <- c("one_sample", "welch", "paired")[i %% 3 + 1]
+  if (kind == "paired") y <- round(x - rnorm(n1, sample(c(0, 0.5), 1) * scale, scale), 4)
+  # Rounding can leave a sample without variance, which t.test refuses (tested apart, below).
+  spread <- switch(kind, one_sample = sd(x), welch = sd(x) + sd(y), paired = sd(x - y))
+  if (!(spread > 0)) next
+  if (kind == "one_sample") add_tt(kind, x, mu = round(mean(x) + sample(c(-2, -0.5, 0, 0.1, 1), 1) * sd(x), 3), level = level)
+  else add_tt(kind, x, y, level = level)
+}
+run_tt <- function(case, alternative) {
+  args <- list(x = case$x, alternative = alternative, mu = case$mu, conf.level = case$level)
+  if (case$kind != "one_sample") args$y <- case$y
+  if (case$kind == "paired") args$paired <- TRUE
+  test <- do.call(t.test, args)
+  two <- do.call(t.test, modifyList(args, list(alternative = "two.sided")))
+  estimate <- if (case$kind == "welch") unname(test$estimate[1] - test$estimate[2]) else unname(test$estimate)
+  data.frame(kind = case$kind, x = rle_text(case$x), y = if (is.null(case$y)) "-" else rle_text(case$y),
+             mu = case$mu, alternative = alternative, level = case$level, statistic = unname(test$statistic),
+             df = unname(test$parameter), p_value = test$p.value, estimate = estimate,
+             lower = two$conf.int[1], upper = two$conf.int[2])
+}
+td <- do.call(rbind, lapply(tt, function(case) do.call(rbind, lapply(alts, function(a) run_tt(case, a)))))
+# What TTest.Undefined refuses, R refuses too (fewer than 2 values, or no variance), or answers with NaN: its check,
+# stderr < 10 eps |mean|, lets through a zero stderr around a zero mean.
+for (bad in list(list(x = 1), list(x = c(2, 2, 2)), list(x = c(1, 1), y = c(3, 3))))
+  stopifnot(inherits(try(do.call(t.test, bad), silent = TRUE), "try-error"))
+stopifnot(is.na(t.test(c(1, 2, 3), c(1, 2, 3), paired = TRUE)$p.value))
+write_ref(td, "t_test.csv")
+cat("sleep data, Welch: t =", fmt(td$statistic[1]), "df =", fmt(td$df[1]), "p =", fmt(td$p_value[1]),
+    "; paired: t =", fmt(td$statistic[4]), "p =", fmt(td$p_value[4]), "\n")
