@@ -40,8 +40,11 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
 
     public Symbol? Find(string name) => _symbols.GetValueOrDefault(name);
 
-    /// <summary>Looks a name up as a given kind, marking it used; reports an unknown-name error otherwise.</summary>
-    public T? Resolve<T>(Scheme.Compiler.Syntax.IdentifierSyntax name, DiagnosticDescriptor unknown, BinderContext context)
+    /// <summary>
+    /// Looks a name up as a given kind, marking it used; otherwise reports <paramref name="unknown"/>, given the name
+    /// and a suggestion (" Did you mean 'x'?", what the name is instead, or "").
+    /// </summary>
+    public T? Resolve<T>(Scheme.Compiler.Syntax.IdentifierSyntax name, Func<string, string, DiagnosticMessage> unknown, BinderContext context)
         where T : Symbol
     {
         if (name.IsMissing)
@@ -64,7 +67,7 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
         {
             suggestion = $" '{name.Text}' is {Article(other.KindName)} {other.KindName}.";
         }
-        context.Report(unknown, name.Span, name.Text, suggestion);
+        context.Report(name.Span, unknown(name.Text, suggestion));
         return null;
     }
 
@@ -81,22 +84,23 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
     {
         if ((name == GeneratedNames.LambdaParameter ? "is the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
         {
-            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, reason);
+            context.Report(at.Span, Diagnose.ReservedName(name, reason));
             return false;
         }
         if (name.Length > GeneratedNames.MaxIdentifierLength)
         {
-            context.Report(DiagnosticCatalog.NameTooLong, at.Span, $"The C# method name {name[..20]}...", name.Length, GeneratedNames.MaxIdentifierLength);
+            context.Report(at.Span, Diagnose.NameTooLong($"The C# method name {name[..20]}...", name.Length, GeneratedNames.MaxIdentifierLength));
             return false;
         }
         if (Find(name) is { } declared)
         {
-            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}");
+            context.Report(at.Span, Diagnose.ReservedName(name,
+                $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}"));
             return false;
         }
         if (_csharpMethods.TryGetValue(name, out var first) && first.Type != type)
         {
-            context.Report(DiagnosticCatalog.CSharpMethodConflict, at.Span, name, type.Describe(), context.Describe(first.File, first.Span), first.Type.Describe());
+            context.Report(at.Span, Diagnose.CSharpMethodConflict(name, type.Describe(), context.Describe(first.File, first.Span), first.Type.Describe()));
             return false;
         }
         _csharpMethods.TryAdd(name, (type, context.File, at.Span));

@@ -49,7 +49,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
             }
             else
             {
-                context.Report(DiagnosticCatalog.MemberNotAllowed, MemberHead(member), DescribeForm(member), describedAs, HintFor(member));
+                context.Report(MemberHead(member), Diagnose.MemberNotAllowed(DescribeForm(member), describedAs, HintFor(member)));
             }
         }
         return seen.Keys.ToHashSet(StringComparer.Ordinal);
@@ -64,7 +64,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         }
         if (seen.TryGetValue(name.Text, out var first))
         {
-            context.Report(DiagnosticCatalog.DuplicateMember, name.Span, name.Text, describedAs, context.Describe(context.File, first.Span));
+            context.Report(name.Span, Diagnose.DuplicateMember(name.Text, describedAs, context.Describe(context.File, first.Span)));
             return;
         }
         seen[name.Text] = property;
@@ -79,8 +79,8 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         else
         {
             var known = _properties.Keys.Order(StringComparer.Ordinal).ToList();
-            context.Report(DiagnosticCatalog.UnknownProperty, name.Span, name.Text, describedAs,
-                NameSuggester.Suggest(name.Text, known), string.Join(", ", known));
+            context.Report(name.Span, Diagnose.UnknownProperty(name.Text, describedAs,
+                NameSuggester.Suggest(name.Text, known), known));
         }
     }
 
