@@ -86,8 +86,10 @@ public static partial class Diagnose
         Make(DiagnosticCatalog.FileNotFound,
             $"Cannot read file '{path}' (in '{folder}'): {reason}. Paths are relative to the .scheme file that names them.");
 
-    public static DiagnosticMessage ExperimentCount(string problem) =>
-        Make(DiagnosticCatalog.ExperimentCount, $"{problem}");
+    /// <param name="first">The experiment declared first (by file path, then position), which the suite keeps.</param>
+    public static DiagnosticMessage DuplicateExperiment(string first) =>
+        Make(DiagnosticCatalog.DuplicateExperiment,
+            $"A suite has exactly one experiment, and '{first}' is already declared. Put other experiments in their own project, or import shared declarations.");
 
     public static DiagnosticMessage UnknownProvider(string provider, IEnumerable<string> known, string suggestion) =>
         Make(DiagnosticCatalog.UnknownProvider, $"Unknown provider '{provider}'. Known providers: {List(known)}.{suggestion}");
@@ -145,6 +147,10 @@ public static partial class Diagnose
     public static DiagnosticMessage NameTooLong(string what, int length, int limit) =>
         Make(DiagnosticCatalog.NameTooLong,
             $"{what} is {length} characters long and becomes a C# identifier, which C# limits to {limit} characters. Shorten it.");
+
+    public static DiagnosticMessage MissingExperiment() =>
+        Make(DiagnosticCatalog.MissingExperiment,
+            $"Runs need an experiment declaration, which gives the suite its name and seed: experiment Name {{ title: \"...\" seed: 1 }}.");
 
     /// <param name="reason">Why, e.g. "it is a FIFO (named pipe), not a regular file".</param>
     public static DiagnosticMessage UnreadableSource(string reason) =>

@@ -36,7 +36,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MemberNotAllowed = new("SCH0116", Error, "Member not allowed here");
     public static readonly DiagnosticDescriptor MissingProperty = new("SCH0117", Error, "Missing required property");
     public static readonly DiagnosticDescriptor FileNotFound = new("SCH0118", Error, "File not found");
-    public static readonly DiagnosticDescriptor ExperimentCount = new("SCH0119", Error, "Experiment declaration count");
+    public static readonly DiagnosticDescriptor DuplicateExperiment = new("SCH0119", Error, "More than one experiment");
     public static readonly DiagnosticDescriptor UnknownProvider = new("SCH0120", Error, "Unknown provider");
     public static readonly DiagnosticDescriptor UnknownCapability = new("SCH0121", Error, "Unknown capability");
     public static readonly DiagnosticDescriptor UnknownTest = new("SCH0122", Error, "Unknown statistical test");
@@ -50,6 +50,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NameTooLong = new("SCH0131", Error, "Name too long for C#");
     public static readonly DiagnosticDescriptor UnreadableSource = new("SCH0132", Error, "Cannot read a source file");
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold");
+    public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");

@@ -217,12 +217,12 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         var experiments = _table.OfType<ExperimentSymbol>().OrderBy(e => e.File.Path, StringComparer.Ordinal).ThenBy(e => e.Declaration.Span.Start).ToList();
         foreach (var extra in experiments.Skip(1))
         {
-            ContextOf(extra).Report(extra.Declaration.Name.Span, Diagnose.ExperimentCount($"A suite has exactly one experiment, and '{experiments[0].Name}' is already declared. Put other experiments in their own project, or import shared declarations."));
+            ContextOf(extra).Report(extra.Declaration.Name.Span, Diagnose.DuplicateExperiment(experiments[0].Name));
         }
         var firstRun = _table.OfType<RunSymbol>().OrderBy(r => r.File.Path, StringComparer.Ordinal).FirstOrDefault();
         if (experiments.Count == 0 && firstRun is not null)
         {
-            ContextOf(firstRun).Report(firstRun.Declaration.Name.Span, Diagnose.ExperimentCount("Runs need an experiment declaration, which gives the suite its name and seed: experiment Name { title: \"...\" seed: 1 }."));
+            ContextOf(firstRun).Report(firstRun.Declaration.Name.Span, Diagnose.MissingExperiment());
         }
     }
 
