@@ -71,9 +71,9 @@ public static partial class Diagnose
 
     /// <param name="member">The member form, e.g. "A param".</param>
     /// <param name="owner">The declaration it stands in, e.g. "checkpoint 'o3'".</param>
-    /// <param name="hint">Where it belongs, e.g. "It belongs in an environment."</param>
-    public static DiagnosticMessage MemberNotAllowed(string member, string owner, string hint) =>
-        Make(DiagnosticCatalog.MemberNotAllowed, $"{member} cannot appear in {owner}. {hint}");
+    /// <param name="belongsIn">The kind of declaration it belongs in, e.g. "an environment".</param>
+    public static DiagnosticMessage MemberNotAllowed(string member, string owner, string belongsIn) =>
+        Make(DiagnosticCatalog.MemberNotAllowed, $"{member} cannot appear in {owner}. It belongs in {belongsIn}.");
 
     /// <param name="owner">The declaration, e.g. "run 'Main'".</param>
     /// <param name="hint">How to write it, a sentence.</param>

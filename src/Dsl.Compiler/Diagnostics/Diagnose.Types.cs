@@ -28,8 +28,9 @@ public static partial class Diagnose
     public static DiagnosticMessage InvalidOperands(string op, string left, string right) =>
         Make(DiagnosticCatalog.InvalidOperands, $"Operator '{op}' cannot be applied to {left} and {right}.");
 
-    public static DiagnosticMessage InvalidIndex(string problem) =>
-        Make(DiagnosticCatalog.InvalidIndex, $"{problem}");
+    public static DiagnosticMessage InvalidIndex() =>
+        Make(DiagnosticCatalog.InvalidIndex,
+            $"A cell is selected by names of checkpoints, environments or conditions, e.g. covert_rate[o3, SandbaggingQA].");
 
     /// <param name="error">.NET's explanation.</param>
     public static DiagnosticMessage InvalidRegex(string pattern, string error) =>
@@ -57,7 +58,7 @@ public static partial class Diagnose
     public static DiagnosticMessage UnknownType(string type, string suggestion) =>
         Make(DiagnosticCatalog.UnknownType, $"Unknown type '{type}'. Tool arguments are string, number, bool or list.{suggestion}");
 
-    /// <param name="kind">What the name is, with its article, e.g. "a checkpoint".</param>
+    /// <param name="kind">The kind of declaration the name is, e.g. "checkpoint".</param>
     public static DiagnosticMessage NotAFunction(string name, string kind) =>
-        Make(DiagnosticCatalog.NotAFunction, $"'{name}' is {kind}, not a function; it cannot be called.");
+        Make(DiagnosticCatalog.NotAFunction, $"'{name}' is {Article(kind)} {kind}, not a function; it cannot be called.");
 }

@@ -12,4 +12,6 @@ public static partial class Diagnose
     private static DiagnosticMessage Make(DiagnosticDescriptor descriptor, MessageText text) => new(descriptor, text.ToStringAndClear());
 
     private static string List(IEnumerable<string> items) => string.Join(", ", items);
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0]) ? "an" : "a";
 }

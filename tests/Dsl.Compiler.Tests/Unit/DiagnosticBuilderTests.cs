@@ -64,6 +64,13 @@ public sealed class DiagnosticBuilderTests
     }
 
     [Fact]
+    public void A_kind_takes_its_article()
+    {
+        Assert.Equal("'Quiz' is an environment, not a function; it cannot be called.", Diagnose.NotAFunction("Quiz", "environment").Text);
+        Assert.Equal("'o3' is a checkpoint, not a function; it cannot be called.", Diagnose.NotAFunction("o3", "checkpoint").Text);
+    }
+
+    [Fact]
     public void Numbers_in_messages_do_not_depend_on_the_culture()
     {
         var culture = CultureInfo.CurrentCulture;

@@ -20,7 +20,7 @@ public static class CellResolver
             {
                 if (index is not MissingExpressionSyntax)
                 {
-                    context.Report(index.Span, Diagnose.InvalidIndex("A cell is selected by names of checkpoints, environments or conditions, e.g. covert_rate[o3, SandbaggingQA]."));
+                    context.Report(index.Span, Diagnose.InvalidIndex());
                 }
                 ok = false;
                 continue;

@@ -330,7 +330,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         {
             if (context.Declarations.Find(name.Text) is { } symbol)
             {
-                context.Report(name.Span, Diagnose.NotAFunction(name.Text, $"a {symbol.KindName}"));
+                context.Report(name.Span, Diagnose.NotAFunction(name.Text, symbol.KindName));
             }
             else
             {

@@ -49,7 +49,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
             }
             else
             {
-                context.Report(MemberHead(member), Diagnose.MemberNotAllowed(DescribeForm(member), describedAs, HintFor(member)));
+                context.Report(MemberHead(member), Diagnose.MemberNotAllowed(DescribeForm(member), describedAs, BelongsIn(member)));
             }
         }
         return seen.Keys.ToHashSet(StringComparer.Ordinal);
@@ -103,11 +103,11 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         _ => "This member",
     };
 
-    private static string HintFor(MemberSyntax member) => member switch
+    private static string BelongsIn(MemberSyntax member) => member switch
     {
-        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "It belongs in an environment.",
-        ExpectSyntax => "It belongs in a hypothesis.",
-        AssignmentSyntax => "It belongs in a simulate block.",
-        _ => "",
+        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "an environment",
+        ExpectSyntax => "a hypothesis",
+        AssignmentSyntax => "a simulate block",
+        _ => "another kind of declaration",
     };
 }
