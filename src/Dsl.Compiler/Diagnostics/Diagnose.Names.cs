@@ -100,10 +100,9 @@ public static partial class Diagnose
     public static DiagnosticMessage UnknownTest(string test, IEnumerable<string> known, string suggestion) =>
         Make(DiagnosticCatalog.UnknownTest, $"Unknown test '{test}'. Known tests: {List(known)}.{suggestion}");
 
-    /// <param name="setting">What the value is for, e.g. "'then'".</param>
-    /// <param name="valid">The valid values, or a description of them.</param>
-    public static DiagnosticMessage InvalidChoice(string value, string setting, string valid, string suggestion) =>
-        Make(DiagnosticCatalog.InvalidChoice, $"'{value}' is not a valid value for {setting}. Valid values: {valid}.{suggestion}");
+    /// <param name="property">The property with a fixed set of values, e.g. "reasoning_effort".</param>
+    public static DiagnosticMessage InvalidChoice(string value, string property, IEnumerable<string> valid, string suggestion) =>
+        Make(DiagnosticCatalog.InvalidChoice, $"'{value}' is not a valid value for '{property}'. Valid values: {List(valid)}.{suggestion}");
 
     public static DiagnosticMessage DuplicateOutcome(string outcome, string environment) =>
         Make(DiagnosticCatalog.DuplicateOutcome,

@@ -1,7 +1,7 @@
 
 namespace Scheme.Compiler.Diagnostics;
 
-/// <summary>SCH03xx: values out of range.</summary>
+/// <summary>SCH03xx: values out of range or malformed.</summary>
 public static partial class Diagnose
 {
     public static DiagnosticMessage AlphaOutOfRange(double alpha) =>
@@ -30,4 +30,23 @@ public static partial class Diagnose
     /// <param name="largest">The largest value allowed, as the message shows it.</param>
     public static DiagnosticMessage NumberOutOfRange(string what, string largest) =>
         Make(DiagnosticCatalog.NumberOutOfRange, $"{what} is too large: the largest value allowed here is {largest}.");
+
+    public static DiagnosticMessage InvalidBaseUrl(string url) =>
+        Make(DiagnosticCatalog.InvalidBaseUrl,
+            $"'{url}' is not a valid value for 'base_url'. Valid values: an absolute http:// or https:// URL such as \"http://localhost:8000/v1\".");
+
+    /// <param name="value">What api_key_env holds. It may be the key itself, so a value longer than 12 characters is shown
+    /// by its first 4 only.</param>
+    public static DiagnosticMessage InvalidApiKeyVariable(string value) =>
+        Make(DiagnosticCatalog.InvalidApiKeyVariable,
+            $"'{(value.Length > 12 ? value[..4] + "..." : value)}' is not a valid value for 'api_key_env'. Valid values: the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself).");
+
+    public static DiagnosticMessage InvalidWorkspacePath(string path) =>
+        Make(DiagnosticCatalog.InvalidWorkspacePath,
+            $"'{path}' is not a valid value for a workspace path. Valid values: a relative path inside the workspace, such as \"config/oversight.yaml\".");
+
+    /// <param name="method">The text given to csharp().</param>
+    public static DiagnosticMessage InvalidMethodName(string method) =>
+        Make(DiagnosticCatalog.InvalidMethodName,
+            $"'{method}' is not a valid value for the method name of csharp(). Valid values: a C# method name such as SabotageDetected.");
 }

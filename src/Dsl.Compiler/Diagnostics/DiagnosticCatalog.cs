@@ -4,7 +4,7 @@ namespace Scheme.Compiler.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the compiler can report. Ranges: SCH00xx syntax, SCH01xx names and references,
-/// SCH02xx types and expressions, SCH03xx values, SCH04xx design, SCH05xx prompt templates,
+/// SCH02xx types and expressions, SCH03xx values out of range or malformed, SCH04xx design, SCH05xx prompt templates,
 /// SCH06xx warnings about unused or suspicious declarations. SCH90xx belong to the build (MSBuild targets).
 /// Diagnostics/README.md documents each code with a wrong and a fixed example; a test keeps them in step.
 /// Each code's message is built by the <see cref="Diagnose"/> method of the same name, from typed arguments.
@@ -40,7 +40,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownProvider = new("SCH0120", Error, "Unknown provider");
     public static readonly DiagnosticDescriptor UnknownCapability = new("SCH0121", Error, "Unknown capability");
     public static readonly DiagnosticDescriptor UnknownTest = new("SCH0122", Error, "Unknown statistical test");
-    public static readonly DiagnosticDescriptor InvalidChoice = new("SCH0123", Error, "Invalid value");
+    public static readonly DiagnosticDescriptor InvalidChoice = new("SCH0123", Error, "Value not among the choices");
     public static readonly DiagnosticDescriptor DuplicateOutcome = new("SCH0124", Error, "Duplicate outcome");
     public static readonly DiagnosticDescriptor UnknownPrinciple = new("SCH0125", Error, "Unknown principle");
     public static readonly DiagnosticDescriptor ReservedName = new("SCH0126", Error, "Name reserved by the generated code");
@@ -77,6 +77,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor IntegerExpected = new("SCH0306", Error, "Whole number expected");
 
     public static readonly DiagnosticDescriptor NumberOutOfRange = new("SCH0307", Error, "Number out of range");
+    public static readonly DiagnosticDescriptor InvalidBaseUrl = new("SCH0308", Error, "Invalid base URL");
+    public static readonly DiagnosticDescriptor InvalidApiKeyVariable = new("SCH0309", Error, "Invalid API key variable name");
+    public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
+    public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");

@@ -18,7 +18,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
             .Property("model", p => Set(p, Constants.String(p)))
             .Property("base_url", BaseUrl)
             .Property("reasoning_effort", p => Choice(p, ReasoningEfforts,
-                (word, suggestion) => Diagnose.InvalidChoice(word, "'reasoning_effort'", string.Join(", ", ReasoningEfforts), suggestion)))
+                (word, suggestion) => Diagnose.InvalidChoice(word, "reasoning_effort", ReasoningEfforts, suggestion)))
             .Property("temperature", Temperature)
             .Property("top_p", TopP)
             .Property("max_tokens", p => Set(p, Constants.PositiveInteger(p, Diagnose.NotPositive)))
@@ -113,7 +113,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            Context.Report(property.Value.Span, Diagnose.InvalidChoice(url, "'base_url'", "an absolute http:// or https:// URL such as \"http://localhost:8000/v1\"", ""));
+            Context.Report(property.Value.Span, Diagnose.InvalidBaseUrl(url));
             return;
         }
         Symbol.OwnSettings["base_url"] = url;
@@ -148,8 +148,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!GeneratedNames.IsIdentifier(name))
         {
-            Context.Report(property.Value.Span, Diagnose.InvalidChoice(name.Length > 12 ? name[..4] + "..." : name, "'api_key_env'",
-                "the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself)", ""));
+            Context.Report(property.Value.Span, Diagnose.InvalidApiKeyVariable(name));
             return;
         }
         Symbol.OwnSettings["api_key_env"] = name;

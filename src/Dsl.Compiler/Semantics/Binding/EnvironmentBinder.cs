@@ -206,8 +206,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             var path = file.Path.Value;
             if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
             {
-                Context.Report(file.Path.Span, Diagnose.InvalidChoice(path, "a workspace path",
-                    "a relative path inside the workspace, such as \"config/oversight.yaml\"", ""));
+                Context.Report(file.Path.Span, Diagnose.InvalidWorkspacePath(path));
                 continue;
             }
             if (Symbol.Files.FirstOrDefault(f => f.Path == path) is { } existing)

@@ -517,7 +517,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var method = (string)((BoundLiteral)arguments[0]).Value;
         if (!GeneratedNames.IsIdentifier(method))
         {
-            context.Report(arguments[0].Syntax.Span, Diagnose.InvalidChoice(method, "the method name of csharp()", "a C# method name such as SabotageDetected", ""));
+            context.Report(arguments[0].Syntax.Span, Diagnose.InvalidMethodName(method));
             return new BoundError(call);
         }
         if (expected is null || expected.Kind is not (TypeKind.Bool or TypeKind.Number or TypeKind.String))

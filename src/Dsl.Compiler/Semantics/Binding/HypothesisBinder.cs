@@ -159,7 +159,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (!choices.Contains(word))
         {
-            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, $"'{property.Name.Text}'", string.Join(", ", choices), NameSuggester.Suggest(word, choices)));
+            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, property.Name.Text, choices, NameSuggester.Suggest(word, choices)));
             return;
         }
         set(word);

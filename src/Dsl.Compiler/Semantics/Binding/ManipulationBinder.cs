@@ -75,7 +75,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         }
         if (!ReasoningEditThen.All.Contains(word))
         {
-            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, "'then'", string.Join(", ", ReasoningEditThen.All), NameSuggester.Suggest(word, ReasoningEditThen.All)));
+            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, "then", ReasoningEditThen.All, NameSuggester.Suggest(word, ReasoningEditThen.All)));
             return;
         }
         Symbol.Then = word;
