@@ -111,9 +111,9 @@ public static partial class Diagnose
     public static DiagnosticMessage UnknownPrinciple(string spec, string principle, string suggestion, IEnumerable<string> principles) =>
         Make(DiagnosticCatalog.UnknownPrinciple, $"Spec '{spec}' has no principle '{principle}'.{suggestion} Its principles: {List(principles)}.");
 
-    /// <param name="reason">What the generated code uses the name for, e.g. "is the name of a type or member the generated code uses".</param>
-    public static DiagnosticMessage ReservedName(string name, string reason) =>
-        Make(DiagnosticCatalog.ReservedName, $"'{name}' {reason}, so the generated C# could not use it. Choose another name.");
+    /// <param name="usedAs">What the generated code uses the name for, e.g. "the name of a type or member the generated code uses".</param>
+    public static DiagnosticMessage ReservedName(string name, string usedAs) =>
+        Make(DiagnosticCatalog.ReservedName, $"'{name}' is {usedAs}, so the generated C# could not use it. Choose another name.");
 
     /// <param name="fileName">The file name both share.</param>
     /// <param name="first">The path of the first file.</param>
@@ -150,6 +150,13 @@ public static partial class Diagnose
     public static DiagnosticMessage MissingExperiment() =>
         Make(DiagnosticCatalog.MissingExperiment,
             $"Runs need an experiment declaration, which gives the suite its name and seed: experiment Name {{ title: \"...\" seed: 1 }}.");
+
+    /// <param name="other">The other member of the generated class with this name, and where it is declared: "the metric
+    /// declared at line 5" (a csharp() method named like it) or "the C# method of tool 'run_command' (line 6)" (a
+    /// declaration named like it).</param>
+    public static DiagnosticMessage DeclarationNamedLikeMethod(string name, string other) =>
+        Make(DiagnosticCatalog.DeclarationNamedLikeMethod,
+            $"'{name}' is also the name of {other}, so the generated C# could not use it. Choose another name.");
 
     /// <param name="reason">Why, e.g. "it is a FIFO (named pipe), not a regular file".</param>
     public static DiagnosticMessage UnreadableSource(string reason) =>

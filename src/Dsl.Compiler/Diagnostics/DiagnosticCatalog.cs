@@ -51,6 +51,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnreadableSource = new("SCH0132", Error, "Cannot read a source file");
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold");
     public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
+    public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");

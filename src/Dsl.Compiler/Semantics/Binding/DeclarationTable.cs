@@ -17,15 +17,18 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
 
     public IEnumerable<T> OfType<T>() where T : Symbol => _symbols.Values.OfType<T>();
 
-    /// <summary>Why the generated C# cannot give a declaration or a csharp() method this name, or null when it can.</summary>
+    /// <summary>
+    /// What the generated code uses this name for, e.g. "the name of the class generated for suite.scheme", so that no
+    /// declaration or csharp() method may take it; null when it is free.
+    /// </summary>
     public string? ReservedBy(string name)
     {
         if (GeneratedNames.Reserved.Contains(name))
         {
-            return "is the name of a type or member the generated code uses";
+            return "the name of a type or member the generated code uses";
         }
         var file = fileClasses.FirstOrDefault(c => c.Value == name).Key;
-        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file)}";
+        return file is null ? null : $"the name of the class generated for {Path.GetFileName(file)}";
     }
 
     public bool TryDeclare(Symbol symbol, out Symbol? existing)
@@ -82,7 +85,7 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
     /// </summary>
     public bool RegisterCSharpMethod(string name, SchemeType type, Scheme.Compiler.Syntax.SyntaxNode at, BinderContext context)
     {
-        if ((name == GeneratedNames.LambdaParameter ? "is the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
+        if ((name == GeneratedNames.LambdaParameter ? "the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
         {
             context.Report(at.Span, Diagnose.ReservedName(name, reason));
             return false;
@@ -94,8 +97,8 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
         }
         if (Find(name) is { } declared)
         {
-            context.Report(at.Span, Diagnose.ReservedName(name,
-                $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}"));
+            context.Report(at.Span, Diagnose.DeclarationNamedLikeMethod(name,
+                $"the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}"));
             return false;
         }
         if (_csharpMethods.TryGetValue(name, out var first) && first.Type != type)

@@ -56,8 +56,8 @@ public sealed class GeneratedNameChecker(SemanticModel model, Func<Symbol, Binde
                 }
                 else if (fields.TryGetValue(method, out var field))
                 {
-                    contextOf(field).Report(field.Declaration.Name.Span, Diagnose.ReservedName(method,
-                        $"is the name of the C# method of tool '{tool.Name}' ({context.Describe(unit.File, at)})"));
+                    contextOf(field).Report(field.Declaration.Name.Span, Diagnose.DeclarationNamedLikeMethod(method,
+                        $"the C# method of tool '{tool.Name}' ({context.Describe(unit.File, at)})"));
                 }
                 tools.TryAdd(method, tool);
             }
