@@ -35,10 +35,17 @@ public static partial class Diagnose
         Make(DiagnosticCatalog.UnknownFunction,
             $"Unknown function '{name}'.{suggestion} For custom logic write csharp(\"MethodName\") and implement the partial method in C#.");
 
-    /// <param name="what">What the name is not, e.g. "not a built-in tool".</param>
-    /// <param name="hint">What to do, a sentence with its leading space.</param>
-    public static DiagnosticMessage UnknownTool(string name, string what, string hint) =>
-        Make(DiagnosticCatalog.UnknownTool, $"'{name}' is {what}.{hint}");
+    /// <param name="name">A name in a tools list, without arguments, that is not a built-in tool.</param>
+    /// <param name="builtins">The built-in tools.</param>
+    public static DiagnosticMessage UnknownTool(string name, string suggestion, IEnumerable<string> builtins) =>
+        Make(DiagnosticCatalog.UnknownTool,
+            $"'{name}' is not a built-in tool.{suggestion} Built-in tools: {List(builtins)}. A tool of your own needs its arguments, e.g. {name}(query: string), and a C# implementation.");
+
+    /// <param name="tool">A built-in tool an expression reads.</param>
+    /// <param name="environment">The environment whose tools list lacks it; null for a metric, which reads every environment.</param>
+    public static DiagnosticMessage ToolNotListed(string tool, string? environment) =>
+        Make(DiagnosticCatalog.ToolNotListed,
+            $"'{tool}' is not a tool of {(environment is null ? "any environment" : $"environment '{environment}'")}. Add it to the environment's tools list.");
 
     public static DiagnosticMessage UnknownToolArgument(string tool, string argument, string suggestion) =>
         Make(DiagnosticCatalog.UnknownToolArgument, $"Tool '{tool}' has no argument '{argument}'.{suggestion}");

@@ -52,6 +52,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnwritablePath = new("SCH0129", Error, "Path that C# cannot hold");
     public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
     public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
+    public static readonly DiagnosticDescriptor ToolNotListed = new("SCH0135", Error, "Tool not in the environment's tools");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");

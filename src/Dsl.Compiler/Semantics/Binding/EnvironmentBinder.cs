@@ -292,8 +292,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             return new ToolSymbol(name.Name.Text, IsBuiltin: true, parameters, name);
         }
-        Context.Report(name.Span, Diagnose.UnknownTool(name.Name.Text, "not a built-in tool",
-            NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys) + $" Built-in tools: {string.Join(", ", BuiltinTools.Keys.Order(StringComparer.Ordinal))}. A tool of your own needs its arguments, e.g. {name.Name.Text}(query: string), and a C# implementation."));
+        Context.Report(name.Span, Diagnose.UnknownTool(name.Name.Text, NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys),
+            BuiltinTools.Keys.Order(StringComparer.Ordinal)));
         return null;
     }
 

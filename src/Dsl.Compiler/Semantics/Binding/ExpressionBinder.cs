@@ -108,8 +108,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         }
         if (scope.IsOverEpisode && EnvironmentBinder.BuiltinTools.ContainsKey(text))
         {
-            var owner = scope.Environment is { } env ? $"environment '{env.Name}'" : "any environment";
-            context.Report(name.Span, Diagnose.UnknownTool(text, $"not a tool of {owner}", " Add it to the environment's tools list."));
+            context.Report(name.Span, Diagnose.ToolNotListed(text, scope.Environment?.Name));
             return new BoundError(name);
         }
         if (FunctionLibrary.All.ContainsKey(text))
