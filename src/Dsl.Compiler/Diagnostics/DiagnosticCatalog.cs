@@ -16,6 +16,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnterminatedString = new("SCH0002", Error, "Unterminated string");
     public static readonly DiagnosticDescriptor UnexpectedCharacter = new("SCH0003", Error, "Unexpected character");
     public static readonly DiagnosticDescriptor InvalidEscape = new("SCH0004", Error, "Invalid escape sequence");
+    public static readonly DiagnosticDescriptor NestedTooDeeply = new("SCH0005", Error, "Nested too deeply");
 
     // Names and references
     public static readonly DiagnosticDescriptor DuplicateDeclaration = new("SCH0101", Error, "Duplicate declaration");
@@ -111,7 +112,7 @@ public static class DiagnosticCatalog
 
     /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
     public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =
-        new HashSet<DiagnosticDescriptor>([SyntaxError, UnterminatedString, UnexpectedCharacter, InvalidEscape]);
+        new HashSet<DiagnosticDescriptor>([SyntaxError, UnterminatedString, UnexpectedCharacter, InvalidEscape, NestedTooDeeply]);
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields()

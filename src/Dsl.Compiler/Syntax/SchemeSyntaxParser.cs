@@ -95,7 +95,7 @@ public static class SchemeSyntaxParser
                 : 0;
             if (depth > MaxNestingDepth || prefixRun > MaxNestingDepth)
             {
-                diagnostics.Report(file, new TextSpan(token.StartIndex, 1), Diagnose.SyntaxError($"Brackets or prefix operators are nested more than {MaxNestingDepth} levels deep here; the file is not parsed further. Flatten the expression."));
+                diagnostics.Report(file, new TextSpan(token.StartIndex, 1), Diagnose.NestedTooDeeply(MaxNestingDepth, beforeParsing: true));
                 return false;
             }
         }
