@@ -37,9 +37,12 @@ public static partial class Diagnose
 
     /// <param name="value">What api_key_env holds. It may be the key itself, so a value longer than 12 characters is shown
     /// by its first 4 only.</param>
-    public static DiagnosticMessage InvalidApiKeyVariable(string value) =>
-        Make(DiagnosticCatalog.InvalidApiKeyVariable,
-            $"'{(value.Length > 12 ? value[..4] + "..." : value)}' is not a valid value for 'api_key_env'. Valid values: the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself).");
+    public static DiagnosticMessage InvalidApiKeyVariable(string value)
+    {
+        var shown = value.Length > 12 ? value[..4] + "..." : value;
+        return Make(DiagnosticCatalog.InvalidApiKeyVariable,
+            $"'{shown}' is not a valid value for 'api_key_env'. Valid values: the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself).");
+    }
 
     public static DiagnosticMessage InvalidWorkspacePath(string path) =>
         Make(DiagnosticCatalog.InvalidWorkspacePath,
