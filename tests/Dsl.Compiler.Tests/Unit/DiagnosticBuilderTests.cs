@@ -32,6 +32,8 @@ public sealed class DiagnosticBuilderTests
                 $"Diagnose.{builder.Name} builds {built.Code} ({built.Title}), not {codes[builder.Name].Code}.");
         }
         Assert.Equal(DiagnosticCatalog.All.Count, builders.Select(b => Build(b).Descriptor).Distinct().Count());
+        var shared = codes.Values.GroupBy(d => d.Code).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(shared.Count == 0, "Codes declared twice in the catalog: " + string.Join(", ", shared));
     }
 
     [Fact]
