@@ -19,7 +19,7 @@ internal static class CompilerRunner
         var missing = paths.Where(p => !File.Exists(p)).ToList();
         foreach (var path in missing)
         {
-            error.WriteLine($"{path}: error SCH9004: File not found.");
+            error.WriteLine($"{path}: error SCH9008: Input file not found.");
         }
         if (missing.Count > 0 || paths.Count == 0)
         {

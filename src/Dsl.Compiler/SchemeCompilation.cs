@@ -59,7 +59,7 @@ public static class SchemeCompilation
         var diagnostics = new DiagnosticBag();
         foreach (var (file, reason) in unreadable)
         {
-            diagnostics.Report(DiagnosticCatalog.UnreadableSource, file, new TextSpan(0, 0), reason);
+            diagnostics.Report(file, new TextSpan(0, 0), Diagnose.UnreadableSource(reason));
         }
         var project = projectDirectory ?? CommonDirectory(files.Select(f => f.FullPath));
         var dependencies = new FileDependencies(project is null ? null : FileReader.RealPath(project) ?? Path.GetFullPath(project));

@@ -67,22 +67,22 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
             var directory = Path.GetDirectoryName(fullPath) ?? ".";
             if (relative.Length == 0 || relative.IndexOfAny(['\0', .. Path.GetInvalidPathChars()]) >= 0)
             {
-                diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayPaths.Directory(unit.File.Path),
-                    "that is not a file path");
+                diagnostics.Report(unit.File, import.Path.Span, Diagnose.ImportNotFound(relative, DisplayPaths.Directory(unit.File.Path),
+                    "that is not a file path"));
                 continue;
             }
             var target = Path.GetFullPath(Path.Combine(directory, relative));
             if (stack.Contains(target))
             {
                 var chain = stack.SkipWhile(p => p != target).Append(target).Select(p => Path.GetFileName(p));
-                diagnostics.Report(DiagnosticCatalog.ImportCycle, unit.File, import.Path.Span, string.Join(" -> ", chain));
+                diagnostics.Report(unit.File, import.Path.Span, Diagnose.ImportCycle(chain));
                 continue;
             }
             if (!_units.ContainsKey(target))
             {
                 if (!FileReader.TryRead(target, out var text, out var reason))
                 {
-                    diagnostics.Report(DiagnosticCatalog.ImportNotFound, unit.File, import.Path.Span, relative, DisplayPaths.Directory(unit.File.Path), reason);
+                    diagnostics.Report(unit.File, import.Path.Span, Diagnose.ImportNotFound(relative, DisplayPaths.Directory(unit.File.Path), reason));
                     continue;
                 }
                 var display = DisplayPaths.Normalize(Path.Combine(Path.GetDirectoryName(unit.File.Path) ?? "", relative));
@@ -90,7 +90,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
             }
             if (dependencies.IsOutsideProject(target))
             {
-                diagnostics.Report(DiagnosticCatalog.OutsideProject, unit.File, import.Path.Span, relative, dependencies.ProjectDirectory);
+                diagnostics.Report(unit.File, import.Path.Span, Diagnose.OutsideProject(relative, dependencies.ProjectDirectory));
             }
             Visit(target, stack);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Scheme.Compiler.Text;
 
 namespace Scheme.Compiler.Diagnostics;
@@ -10,21 +9,8 @@ public sealed class DiagnosticBag
 
     public bool HasErrors => _diagnostics.Any(d => d.IsError);
 
-    public void Report(DiagnosticDescriptor descriptor, SourceFile file, TextSpan span, params object?[] args)
-    {
-        var message = string.Format(CultureInfo.InvariantCulture, descriptor.MessageFormat, args.Select(Shorten).ToArray());
-        _diagnostics.Add(new Diagnostic(descriptor, file, span, message));
-    }
-
-    /// <summary>A 50,000-character name must not become a 50,000-character error line, nor a line break end it.</summary>
-    private static object? Shorten(object? arg) => arg switch
-    {
-        string { Length: > MaxArgumentLength } text => Diagnostic.OneLine(text[..(MaxArgumentLength - 3)]) + "...",
-        string text => Diagnostic.OneLine(text),
-        _ => arg,
-    };
-
-    private const int MaxArgumentLength = 200;
+    public void Report(SourceFile file, TextSpan span, DiagnosticMessage message) =>
+        _diagnostics.Add(new Diagnostic(message.Descriptor, file, span, message.Text));
 
     /// <summary>Diagnostics in a stable order: by file, then position, then code.</summary>
     public IReadOnlyList<Diagnostic> ToSortedList() =>

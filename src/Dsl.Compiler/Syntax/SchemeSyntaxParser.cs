@@ -64,7 +64,7 @@ public static class SchemeSyntaxParser
             {
                 var text = token.Text;
                 var shown = text.Length == 1 && char.IsControl(text[0]) ? $"\\u{(int)text[0]:X4}" : text;
-                diagnostics.Report(DiagnosticCatalog.UnexpectedCharacter, file, new TextSpan(token.StartIndex, Math.Max(1, text.Length)), shown);
+                diagnostics.Report(file, new TextSpan(token.StartIndex, Math.Max(1, text.Length)), Diagnose.UnexpectedCharacter(shown));
             }
         }
     }
@@ -95,8 +95,7 @@ public static class SchemeSyntaxParser
                 : 0;
             if (depth > MaxNestingDepth || prefixRun > MaxNestingDepth)
             {
-                diagnostics.Report(DiagnosticCatalog.SyntaxError, file, new TextSpan(token.StartIndex, 1),
-                    $"Brackets or prefix operators are nested more than {MaxNestingDepth} levels deep here; the file is not parsed further. Flatten the expression.");
+                diagnostics.Report(file, new TextSpan(token.StartIndex, 1), Diagnose.NestedTooDeeply(MaxNestingDepth, beforeParsing: true));
                 return false;
             }
         }

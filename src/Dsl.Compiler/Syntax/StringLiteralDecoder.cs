@@ -18,14 +18,14 @@ internal static class StringLiteralDecoder
         {
             if (!terminated)
             {
-                diagnostics.Report(DiagnosticCatalog.UnterminatedString, file, new TextSpan(tokenStart, 3));
+                diagnostics.Report(file, new TextSpan(tokenStart, 3), Diagnose.UnterminatedString());
                 return DecodeTriple(tokenText + "\"\"\"", tokenStart, span);
             }
             return DecodeTriple(tokenText, tokenStart, span);
         }
         if (!terminated)
         {
-            diagnostics.Report(DiagnosticCatalog.UnterminatedString, file, new TextSpan(tokenStart, 1));
+            diagnostics.Report(file, new TextSpan(tokenStart, 1), Diagnose.UnterminatedString());
         }
         var end = terminated ? tokenText.Length - 1 : tokenText.Length;
         if (tokenText.IndexOf('\\', 1) < 0)
@@ -52,7 +52,7 @@ internal static class StringLiteralDecoder
                 };
                 if (value is null)
                 {
-                    diagnostics.Report(DiagnosticCatalog.InvalidEscape, file, new TextSpan(tokenStart + i, 2), escaped);
+                    diagnostics.Report(file, new TextSpan(tokenStart + i, 2), Diagnose.InvalidEscape(escaped));
                     value = escaped;
                 }
                 builder.Append(value.Value);

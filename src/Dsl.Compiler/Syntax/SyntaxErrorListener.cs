@@ -38,7 +38,7 @@ internal sealed class SyntaxErrorListener(SourceFile file, DiagnosticBag diagnos
             ?? (parser is not null && DescribeExpected(parser, e) is { } expected
                 ? $"Unexpected {found}. Expected {expected}."
                 : $"Unexpected {found}.");
-        diagnostics.Report(DiagnosticCatalog.SyntaxError, file, new TextSpan(start, length), message);
+        diagnostics.Report(file, new TextSpan(start, length), Diagnose.SyntaxError(message));
     }
 
     /// <summary>

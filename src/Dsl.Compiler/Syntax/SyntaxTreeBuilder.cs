@@ -107,8 +107,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             if (!_reportedDepth)
             {
                 _reportedDepth = true;
-                diagnostics.Report(DiagnosticCatalog.SyntaxError, file, new TextSpan(context.Start.StartIndex, 1),
-                    $"This expression is nested more than {MaxExpressionDepth} levels deep. Split it into smaller metrics or detectors.");
+                diagnostics.Report(file, new TextSpan(context.Start.StartIndex, 1), Diagnose.NestedTooDeeply(MaxExpressionDepth, beforeParsing: false));
             }
             return new MissingExpressionSyntax(SpanOf(context));
         }

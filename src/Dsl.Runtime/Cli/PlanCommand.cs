@@ -8,23 +8,23 @@ namespace Scheme.Runtime.Cli;
 /// <summary><c>plan</c>: prints the expanded design, one line per work unit, and the total.</summary>
 public static class PlanCommand
 {
-    public static Command Create(ExperimentDefinition experiment, TextWriter output)
+    public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
         var runOption = new Option<string?>("--run") { Description = "Only this run (default: every run)." };
         var summaryOption = new Option<bool>("--summary") { Description = "Print only the totals, not one line per unit." };
         var command = new Command("plan", "Print the expanded design: one line per work unit with its stable id, and the total.");
         command.Options.Add(runOption);
         command.Options.Add(summaryOption);
-        command.SetAction(parse => Execute(experiment, parse.GetValue(runOption), parse.GetValue(summaryOption), output));
+        command.SetAction(parse => Execute(experiment, parse.GetValue(runOption), parse.GetValue(summaryOption), output, errors));
         return command;
     }
 
-    private static int Execute(ExperimentDefinition experiment, string? runName, bool summary, TextWriter output)
+    private static int Execute(ExperimentDefinition experiment, string? runName, bool summary, TextWriter output, TextWriter errors)
     {
         var runs = runName is null ? experiment.Runs : experiment.Runs.Where(r => r.Name == runName).ToList();
         if (runs.Count == 0)
         {
-            Console.Error.WriteLine(runName is null
+            errors.WriteLine(runName is null
                 ? $"Experiment {experiment.Name} declares no run."
                 : $"Unknown run '{runName}'. Runs: {string.Join(", ", experiment.Runs.Select(r => r.Name))}.");
             return RunnerHost.UsageError;

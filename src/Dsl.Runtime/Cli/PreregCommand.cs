@@ -13,11 +13,11 @@ public static class PreregCommand
     /// <summary>Exit code of <c>prereg verify</c> when the definition differs from the lock (or there is no lock).</summary>
     public const int Mismatch = 1;
 
-    public static Command Create(ExperimentDefinition experiment, TextWriter output)
+    public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
         var command = new Command("prereg", "Preregistration: lock the hypotheses, metrics, design and simulate block, or verify them against the lock.");
-        command.Subcommands.Add(Lock(experiment, output));
-        command.Subcommands.Add(Verify(experiment, output));
+        command.Subcommands.Add(Lock(experiment, output, errors));
+        command.Subcommands.Add(Verify(experiment, output, errors));
         return command;
     }
 
@@ -27,7 +27,7 @@ public static class PreregCommand
         DefaultValueFactory = _ => ".",
     };
 
-    private static Command Lock(ExperimentDefinition experiment, TextWriter output)
+    private static Command Lock(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
         var dir = DirOption();
         var force = new Option<bool>("--force") { Description = "Replace an existing lock that differs from the current definition." };
@@ -39,7 +39,7 @@ public static class PreregCommand
             var directory = parse.GetValue(dir)!;
             if (experiment.Preregistration is null)
             {
-                Console.Error.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints; rebuild it with a current compiler.");
+                errors.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints; rebuild it with a current compiler.");
                 return RunnerHost.UsageError;
             }
             var path = PreregistrationLock.PathIn(directory);
@@ -51,7 +51,7 @@ public static class PreregCommand
                     output.WriteLine($"{path} already locks this definition ({existing.Overall[..12]}, {existing.LockedAt:u}); left unchanged.");
                     return RunnerHost.Success;
                 }
-                Console.Error.WriteLine($"{path} locks a different definition; 'prereg verify' shows how. Use --force to lock the current one (hypotheses then count as exploratory for data collected before).");
+                errors.WriteLine($"{path} locks a different definition; 'prereg verify' shows how. Use --force to lock the current one (hypotheses then count as exploratory for data collected before).");
                 return Mismatch;
             }
             var locked = PreregistrationLock.Create(experiment, DateTimeOffset.UtcNow, PreregistrationLock.GitCommitOf(Path.GetFullPath(directory)));
@@ -65,7 +65,7 @@ public static class PreregCommand
         return command;
     }
 
-    private static Command Verify(ExperimentDefinition experiment, TextWriter output)
+    private static Command Verify(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
         var dir = DirOption();
         var command = new Command("verify", "Compare the compiled definition with prereg.lock; exit 1 on any difference.");
@@ -79,12 +79,12 @@ public static class PreregCommand
             }
             catch (InvalidDataException e)
             {
-                Console.Error.WriteLine(e.Message);
+                errors.WriteLine(e.Message);
                 return Mismatch;
             }
             if (experiment.Preregistration is null)
             {
-                Console.Error.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints to verify.");
+                errors.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints to verify.");
                 return Mismatch;
             }
             var changes = PreregistrationVerifier.Compare(locked, experiment.Preregistration);

@@ -27,11 +27,11 @@ public static class RunnerHost
         output ??= Console.Out;
         errors ??= Console.Error;
         var root = new RootCommand($"Runner of experiment {experiment.Name}" + (experiment.Title is null ? "" : $": {experiment.Title}"));
-        root.Subcommands.Add(PlanCommand.Create(experiment, output));
+        root.Subcommands.Add(PlanCommand.Create(experiment, output, errors));
         root.Subcommands.Add(RunCommand.Create(experiment, output, errors, cancellationToken));
         root.Subcommands.Add(ResumeCommand.Create(experiment, output, errors, cancellationToken));
         root.Subcommands.Add(ExportCommand.Create(output, errors));
-        root.Subcommands.Add(PreregCommand.Create(experiment, output));
+        root.Subcommands.Add(PreregCommand.Create(experiment, output, errors));
         root.Subcommands.Add(AnalyzeCommand.Create(experiment, output, errors));
         root.Subcommands.Add(DiagnoseCommand.Create(experiment, output, errors));
         root.Subcommands.Add(ReportCommand.Create(experiment, output, errors));

@@ -17,7 +17,7 @@ public sealed class GeneratedTextTests
     {
         var result = Compile($"experiment E {{ seed: 1 }}\nenvironment Q {{ user: \"Hi\" covert_action: {call} }}\n");
 
-        Assert.Equal("SCH0123", Assert.Single(result.Diagnostics, d => d.IsError).Code);
+        Assert.Equal("SCH0311", Assert.Single(result.Diagnostics, d => d.IsError).Code);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class GeneratedTextTests
     {
         var result = Compile("experiment E { seed: 1 }\ncheckpoint m { provider: openai model: \"x\" api_key_env: \"KEY\\n\" }\n");
 
-        Assert.Equal("SCH0123", Assert.Single(result.Diagnostics, d => d.IsError).Code);
+        Assert.Equal("SCH0309", Assert.Single(result.Diagnostics, d => d.IsError).Code);
     }
 
     /// <summary>csharp("new") was emitted as new(t), an object creation, and csharp("class") did not compile.</summary>

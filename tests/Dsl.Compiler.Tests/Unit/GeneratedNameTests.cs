@@ -36,7 +36,6 @@ public sealed class GeneratedNameTests
     }
 
     [Theory]
-    [InlineData("checkpoint RunCommandTool { provider: simulated }", "tool 'run_command'")]
     [InlineData("checkpoint SuiteScheme { provider: simulated }", "suite.scheme")]
     [InlineData("metric SuiteScheme = rate(covert_action)", "suite.scheme")]
     [InlineData("checkpoint ToString { provider: simulated }", "member")]
@@ -48,6 +47,26 @@ public sealed class GeneratedNameTests
 
         Assert.Equal(("SCH0126", 3), (diagnostic.Code, diagnostic.Start.Line));
         Assert.Contains(reason, diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_declaration_named_like_the_method_of_a_tool_is_an_error_at_its_name()
+    {
+        var diagnostic = SingleError(Head + "checkpoint RunCommandTool { provider: simulated }\n" +
+            "environment Shell { user: \"Hi\" tools: [run_command(command: string)] covert_action: called(run_command) }\n");
+
+        Assert.Equal(("SCH0134", 3, 12), (diagnostic.Code, diagnostic.Start.Line, diagnostic.Start.Column));
+        Assert.Contains("the C# method of tool 'run_command' (line 4)", diagnostic.Message);
+    }
+
+    [Fact]
+    public void A_csharp_method_named_like_a_declaration_is_an_error_at_the_call()
+    {
+        var diagnostic = SingleError(Head + "environment Quiz { user: \"Hi\" covert_action: csharp(\"o3\") }\n");
+
+        Assert.Equal(("SCH0134", 3, 46), (diagnostic.Code, diagnostic.Start.Line, diagnostic.Start.Column));
+        Assert.Equal("'o3' is also the name of the checkpoint declared at line 2, so the generated C# could not use it. Choose another name.",
+            diagnostic.Message);
     }
 
     [Fact]

@@ -81,23 +81,24 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
                 // A reserved name is still declared, so its uses are not reported as unknown too.
                 if (_table.ReservedBy(declaration.Name.Text) is { } reason)
                 {
-                    context.Report(DiagnosticCatalog.ReservedName, declaration.Name.Span, declaration.Name.Text, reason);
+                    context.Report(declaration.Name.Span, Diagnose.ReservedName(declaration.Name.Text, reason));
                 }
                 if (declaration.Name.Text.Length > GeneratedNames.MaxIdentifierLength)
                 {
-                    context.Report(DiagnosticCatalog.NameTooLong, declaration.Name.Span, $"The name of {declaration.Kind.ToString().ToLowerInvariant()} {declaration.Name.Text[..20]}...",
-                        declaration.Name.Text.Length, GeneratedNames.MaxIdentifierLength);
+                    context.Report(declaration.Name.Span, Diagnose.NameTooLong(
+                        $"The name of {declaration.Kind.ToString().ToLowerInvariant()} {declaration.Name.Text[..20]}...",
+                        declaration.Name.Text.Length, GeneratedNames.MaxIdentifierLength));
                 }
                 if (declaration.Name.Text == RunSymbol.Baseline)
                 {
-                    context.Report(DiagnosticCatalog.BaselineRedeclared, declaration.Name.Span);
+                    context.Report(declaration.Name.Span, Diagnose.BaselineRedeclared());
                     _rejected.Add(symbol);
                     continue;
                 }
                 if (!_table.TryDeclare(symbol, out var existing))
                 {
-                    context.Report(DiagnosticCatalog.DuplicateDeclaration, declaration.Name.Span, declaration.Name.Text,
-                        $"{Article(existing!.KindName)} {existing.KindName}", context.Describe(existing.File, existing.Declaration.Name.Span));
+                    context.Report(declaration.Name.Span, Diagnose.DuplicateDeclaration(declaration.Name.Text,
+                        $"{Article(existing!.KindName)} {existing.KindName}", context.Describe(existing.File, existing.Declaration.Name.Span)));
                     _rejected.Add(symbol);
                 }
             }
@@ -116,7 +117,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             var first = group.First();
             foreach (var other in group.Skip(1))
             {
-                diagnostics.Report(DiagnosticCatalog.SameFileName, other.File, new Scheme.Compiler.Text.TextSpan(0, 0), group.Key, first.File.Path, other.File.Path);
+                diagnostics.Report(other.File, new Scheme.Compiler.Text.TextSpan(0, 0), Diagnose.SameFileName(group.Key, first.File.Path, other.File.Path));
             }
         }
     }
@@ -139,7 +140,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             }
             if (reason is not null)
             {
-                diagnostics.Report(DiagnosticCatalog.UnwritablePath, unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), reason, explanation);
+                diagnostics.Report(unit.File, new Scheme.Compiler.Text.TextSpan(0, 0), Diagnose.UnwritablePath(reason, explanation));
             }
         }
     }
@@ -149,14 +150,12 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         var experiments = _table.OfType<ExperimentSymbol>().OrderBy(e => e.File.Path, StringComparer.Ordinal).ThenBy(e => e.Declaration.Span.Start).ToList();
         foreach (var extra in experiments.Skip(1))
         {
-            ContextOf(extra).Report(DiagnosticCatalog.ExperimentCount, extra.Declaration.Name.Span,
-                $"A suite has exactly one experiment, and '{experiments[0].Name}' is already declared. Put other experiments in their own project, or import shared declarations.");
+            ContextOf(extra).Report(extra.Declaration.Name.Span, Diagnose.DuplicateExperiment(experiments[0].Name));
         }
         var firstRun = _table.OfType<RunSymbol>().OrderBy(r => r.File.Path, StringComparer.Ordinal).FirstOrDefault();
         if (experiments.Count == 0 && firstRun is not null)
         {
-            ContextOf(firstRun).Report(DiagnosticCatalog.ExperimentCount, firstRun.Declaration.Name.Span,
-                "Runs need an experiment declaration, which gives the suite its name and seed: experiment Name { title: \"...\" seed: 1 }.");
+            ContextOf(firstRun).Report(firstRun.Declaration.Name.Span, Diagnose.MissingExperiment());
         }
     }
 

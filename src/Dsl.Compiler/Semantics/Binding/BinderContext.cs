@@ -18,8 +18,7 @@ public sealed class BinderContext(SourceFile file, DiagnosticBag diagnostics, De
 
     public FileDependencies Dependencies { get; } = dependencies;
 
-    public void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] args) =>
-        Diagnostics.Report(descriptor, File, span, args);
+    public void Report(TextSpan span, DiagnosticMessage message) => Diagnostics.Report(File, span, message);
 
     /// <summary>Resolves a path written in this file (load, rubric) against the file's folder.</summary>
     /// <returns>The full path, or null when the text cannot be a path at all.</returns>

@@ -20,8 +20,7 @@ public static class CellResolver
             {
                 if (index is not MissingExpressionSyntax)
                 {
-                    context.Report(DiagnosticCatalog.InvalidIndex, index.Span,
-                        "A cell is selected by names of checkpoints, environments or conditions, e.g. covert_rate[o3, SandbaggingQA].");
+                    context.Report(index.Span, Diagnose.InvalidIndex());
                 }
                 ok = false;
                 continue;
@@ -40,7 +39,7 @@ public static class CellResolver
                     .Where(s => s is CheckpointSymbol or EnvironmentSymbol or ManipulationSymbol)
                     .Select(s => s.Name)
                     .Append(RunSymbol.Baseline);
-                context.Report(DiagnosticCatalog.NotAFactor, name.Span, name.Text, metric, NameSuggester.Suggest(name.Text, factors));
+                context.Report(name.Span, Diagnose.NotAFactor(name.Text, metric, NameSuggester.Suggest(name.Text, factors)));
                 ok = false;
                 continue;
             }
@@ -50,7 +49,7 @@ public static class CellResolver
             }
             if (slot.Existing is not null)
             {
-                context.Report(DiagnosticCatalog.DuplicateFactor, name.Span, char.ToUpperInvariant(slot.Kind[0]) + slot.Kind[1..], slot.Existing, name.Text);
+                context.Report(name.Span, Diagnose.DuplicateFactor(char.ToUpperInvariant(slot.Kind[0]) + slot.Kind[1..], slot.Existing, name.Text));
                 ok = false;
                 continue;
             }

@@ -24,13 +24,14 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
     public void Bind()
     {
         Symbol.Written = Members(Described)
-            .Property("provider", p => Choice(p, Providers, DiagnosticCatalog.UnknownProvider))
+            .Property("provider", p => Choice(p, Providers, (word, suggestion) => Diagnose.UnknownProvider(word, Providers, suggestion)))
             .Property("model", p => Set(p, Constants.String(p)))
             .Property("base_url", BaseUrl)
-            .Property("reasoning_effort", p => Choice(p, ReasoningEfforts, DiagnosticCatalog.InvalidChoice))
+            .Property("reasoning_effort", p => Choice(p, ReasoningEfforts,
+                (word, suggestion) => Diagnose.InvalidChoice(word, "reasoning_effort", ReasoningEfforts, suggestion)))
             .Property("temperature", Temperature)
             .Property("top_p", TopP)
-            .Property("max_tokens", p => Set(p, Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive)))
+            .Property("max_tokens", p => Set(p, Constants.PositiveInteger(p, Diagnose.NotPositive)))
             .Property("seed", p => Set(p, Constants.Integer(p)))
             .Property("api_key_env", ApiKeyVariable)
             .Property("description", p => Set(p, Constants.String(p)))
@@ -43,7 +44,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
     {
         if (Symbol.Declaration.BaseName is { IsMissing: false } baseName)
         {
-            Symbol.Base = Context.Declarations.Resolve<CheckpointSymbol>(baseName, DiagnosticCatalog.UnknownCheckpoint, Context);
+            Symbol.Base = Context.Declarations.Resolve<CheckpointSymbol>(baseName, Diagnose.UnknownCheckpoint, Context);
         }
     }
 
@@ -58,7 +59,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
                 if (ReferenceEquals(c, Symbol))
                 {
                     var names = path.Select(p => p.Name).Append(c.Name);
-                    Context.Report(DiagnosticCatalog.ExtendsCycle, Symbol.Declaration.BaseName!.Span, string.Join(" -> ", names));
+                    Context.Report(Symbol.Declaration.BaseName!.Span, Diagnose.ExtendsCycle(names));
                     Symbol.Base = null;
                 }
                 return false;
@@ -81,13 +82,13 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (Symbol.Setting("provider") is null)
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "provider",
-                $"Set provider: {string.Join(" or ", Providers)}, or extend a checkpoint that does.");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "provider",
+                $"Set provider: {string.Join(" or ", Providers)}, or extend a checkpoint that does."));
         }
         else if (Symbol.Setting("provider") is ProviderKinds.OpenAi && Symbol.Setting("model") is null)
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "model",
-                "An openai checkpoint needs the model name the endpoint serves, e.g. model: \"o3-2025-04-16\".");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "model",
+                "An openai checkpoint needs the model name the endpoint serves, e.g. model: \"o3-2025-04-16\"."));
         }
     }
 
@@ -99,7 +100,8 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
     }
 
-    private void Choice(PropertySyntax property, IReadOnlyList<string> choices, DiagnosticDescriptor unknown)
+    /// <param name="unknown">The error for a word that is not one of the choices, given the word and a did-you-mean.</param>
+    private void Choice(PropertySyntax property, IReadOnlyList<string> choices, Func<string, string, DiagnosticMessage> unknown)
     {
         if (Constants.Word(property) is not { } word)
         {
@@ -107,7 +109,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!choices.Contains(word))
         {
-            Context.Report(unknown, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), NameSuggester.Suggest(word, choices));
+            Context.Report(property.Value.Span, unknown(word, NameSuggester.Suggest(word, choices)));
             return;
         }
         Symbol.OwnSettings[property.Name.Text] = word;
@@ -121,18 +123,19 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, url, "'base_url'", "an absolute http:// or https:// URL such as \"http://localhost:8000/v1\"", "");
+            Context.Report(property.Value.Span, Diagnose.InvalidBaseUrl(url));
             return;
         }
         Symbol.OwnSettings["base_url"] = url;
     }
 
-    private void Temperature(PropertySyntax property) => SetInRange(property, 2, DiagnosticCatalog.TemperatureOutOfRange);
+    private void Temperature(PropertySyntax property) => SetInRange(property, 2, Diagnose.TemperatureOutOfRange);
 
-    private void TopP(PropertySyntax property) => SetInRange(property, 1, DiagnosticCatalog.ProbabilityOutOfRange);
+    private void TopP(PropertySyntax property) =>
+        SetInRange(property, 1, (name, value) => Diagnose.ProbabilityOutOfRange(name, ConstantReader.Format(value)));
 
-    /// <summary>A number between 0 and <paramref name="max"/>; the descriptor is given the property name and the value.</summary>
-    private void SetInRange(PropertySyntax property, double max, DiagnosticDescriptor outOfRange)
+    /// <summary>A number between 0 and <paramref name="max"/>; <paramref name="outOfRange"/> is given the property name and the value.</summary>
+    private void SetInRange(PropertySyntax property, double max, Func<string, double, DiagnosticMessage> outOfRange)
     {
         if (Constants.Number(property) is not { } value)
         {
@@ -140,7 +143,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (value < 0 || value > max)
         {
-            Context.Report(outOfRange, property.Value.Span, property.Name.Text, ConstantReader.Format(value));
+            Context.Report(property.Value.Span, outOfRange(property.Name.Text, value));
             return;
         }
         Symbol.OwnSettings[property.Name.Text] = value;
@@ -155,8 +158,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         }
         if (!GeneratedNames.IsIdentifier(name))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, name.Length > 12 ? name[..4] + "..." : name, "'api_key_env'",
-                "the NAME of an environment variable, e.g. \"OPENAI_API_KEY\" (never the key itself)", "");
+            Context.Report(property.Value.Span, Diagnose.InvalidApiKeyVariable(name));
             return;
         }
         Symbol.OwnSettings["api_key_env"] = name;
@@ -171,11 +173,11 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
             if (!KnownCapabilities.Contains(word))
             {
                 Symbol.OwnCapabilitiesInvalid = true;
-                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", KnownCapabilities), NameSuggester.Suggest(word, KnownCapabilities));
+                Context.Report(syntax.Span, Diagnose.UnknownCapability(word, KnownCapabilities, NameSuggester.Suggest(word, KnownCapabilities)));
             }
             else if (!seen.Add(word))
             {
-                Context.Report(DiagnosticCatalog.DuplicateRunEntry, syntax.Span, word, "capabilities");
+                Context.Report(syntax.Span, Diagnose.DuplicateListEntry(word, "capabilities"));
             }
             else
             {

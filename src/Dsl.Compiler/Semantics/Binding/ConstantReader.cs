@@ -24,7 +24,7 @@ public sealed class ConstantReader(BinderContext context, string owner)
         {
             if (double.IsInfinity(n.Value))
             {
-                context.Report(DiagnosticCatalog.NumberOutOfRange, n.Span, n.Text, "1.7E+308");
+                context.Report(n.Span, Diagnose.NumberOutOfRange(n.Text, "1.7E+308"));
                 return null;
             }
             return n.Value;
@@ -46,19 +46,19 @@ public sealed class ConstantReader(BinderContext context, string owner)
         }
         if (Math.Abs(value.Value) > 9e15)
         {
-            context.Report(DiagnosticCatalog.NumberOutOfRange, property.Value.Span, property.Name.Text, "9000000000000000");
+            context.Report(property.Value.Span, Diagnose.NumberOutOfRange(property.Name.Text, "9000000000000000"));
             return null;
         }
         if (value != Math.Floor(value.Value))
         {
-            context.Report(DiagnosticCatalog.IntegerExpected, property.Value.Span, property.Name.Text, Format(value.Value));
+            context.Report(property.Value.Span, Diagnose.IntegerExpected(property.Name.Text, value.Value));
             return null;
         }
         return (long)value.Value;
     }
 
-    /// <summary>A positive whole number, reported with <paramref name="notPositive"/> when below 1.</summary>
-    public int? PositiveInteger(PropertySyntax property, DiagnosticDescriptor notPositive)
+    /// <summary>A positive whole number, reported with <paramref name="notPositive"/> (given the property and the value) when below 1.</summary>
+    public int? PositiveInteger(PropertySyntax property, Func<string, long, DiagnosticMessage> notPositive)
     {
         var value = Integer(property);
         if (value is null)
@@ -67,24 +67,24 @@ public sealed class ConstantReader(BinderContext context, string owner)
         }
         if (value > int.MaxValue)
         {
-            context.Report(DiagnosticCatalog.NumberOutOfRange, property.Value.Span, property.Name.Text, int.MaxValue);
+            context.Report(property.Value.Span, Diagnose.NumberOutOfRange(property.Name.Text, int.MaxValue.ToString(CultureInfo.InvariantCulture)));
             return null;
         }
         if (value < 1)
         {
-            context.Report(notPositive, property.Value.Span, property.Name.Text, value);
+            context.Report(property.Value.Span, notPositive(property.Name.Text, value.Value));
             return null;
         }
         return (int)value;
     }
 
     /// <summary>A positive whole number that may pass 32 bits (a size in bytes), reported with <paramref name="notPositive"/> when below 1.</summary>
-    public long? PositiveLong(PropertySyntax property, DiagnosticDescriptor notPositive)
+    public long? PositiveLong(PropertySyntax property, Func<string, long, DiagnosticMessage> notPositive)
     {
         var value = Integer(property);
         if (value is < 1)
         {
-            context.Report(notPositive, property.Value.Span, property.Name.Text, value);
+            context.Report(property.Value.Span, notPositive(property.Name.Text, value.Value));
             return null;
         }
         return value;
@@ -104,7 +104,7 @@ public sealed class ConstantReader(BinderContext context, string owner)
             case MissingExpressionSyntax:
                 return null;
             default:
-                context.Report(DiagnosticCatalog.ConstantExpected, value.Span, $"'{what}'");
+                context.Report(value.Span, Diagnose.ConstantExpected($"'{what}'"));
                 return null;
         }
     }
@@ -121,7 +121,7 @@ public sealed class ConstantReader(BinderContext context, string owner)
         };
         if (items is null)
         {
-            context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, $"'{property.Name.Text}'");
+            context.Report(property.Value.Span, Diagnose.ListExpected($"'{property.Name.Text}'"));
             return [];
         }
         var result = new List<(string, ExpressionSyntax)>();
@@ -149,10 +149,10 @@ public sealed class ConstantReader(BinderContext context, string owner)
                 BooleanLiteralSyntax => SchemeType.Bool,
                 _ => SchemeType.ListOf(SchemeType.Error),
             };
-            context.Report(DiagnosticCatalog.TypeMismatch, property.Value.Span, type.Describe(), actual.Describe(), $" ('{property.Name.Text}')");
+            context.Report(property.Value.Span, Diagnose.TypeMismatch(type.Describe(), actual.Describe(), $" ('{property.Name.Text}')"));
             return;
         }
-        context.Report(DiagnosticCatalog.ConstantExpected, property.Value.Span, $"'{property.Name.Text}'");
+        context.Report(property.Value.Span, Diagnose.ConstantExpected($"'{property.Name.Text}'"));
     }
 
     public static string Format(double value) => value.ToString("G", CultureInfo.InvariantCulture);

@@ -17,15 +17,18 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
 
     public IEnumerable<T> OfType<T>() where T : Symbol => _symbols.Values.OfType<T>();
 
-    /// <summary>Why the generated C# cannot give a declaration or a csharp() method this name, or null when it can.</summary>
+    /// <summary>
+    /// What the generated code uses this name for, e.g. "the name of the class generated for suite.scheme", so that no
+    /// declaration or csharp() method may take it; null when it is free.
+    /// </summary>
     public string? ReservedBy(string name)
     {
         if (GeneratedNames.Reserved.Contains(name))
         {
-            return "is the name of a type or member the generated code uses";
+            return "the name of a type or member the generated code uses";
         }
         var file = fileClasses.FirstOrDefault(c => c.Value == name).Key;
-        return file is null ? null : $"is the name of the class generated for {Path.GetFileName(file)}";
+        return file is null ? null : $"the name of the class generated for {Path.GetFileName(file)}";
     }
 
     public bool TryDeclare(Symbol symbol, out Symbol? existing)
@@ -40,8 +43,11 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
 
     public Symbol? Find(string name) => _symbols.GetValueOrDefault(name);
 
-    /// <summary>Looks a name up as a given kind, marking it used; reports an unknown-name error otherwise.</summary>
-    public T? Resolve<T>(Scheme.Compiler.Syntax.IdentifierSyntax name, DiagnosticDescriptor unknown, BinderContext context)
+    /// <summary>
+    /// Looks a name up as a given kind, marking it used; otherwise reports <paramref name="unknown"/>, given the name
+    /// and a suggestion (" Did you mean 'x'?", what the name is instead, or "").
+    /// </summary>
+    public T? Resolve<T>(Scheme.Compiler.Syntax.IdentifierSyntax name, Func<string, string, DiagnosticMessage> unknown, BinderContext context)
         where T : Symbol
     {
         if (name.IsMissing)
@@ -64,7 +70,7 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
         {
             suggestion = $" '{name.Text}' is {Article(other.KindName)} {other.KindName}.";
         }
-        context.Report(unknown, name.Span, name.Text, suggestion);
+        context.Report(name.Span, unknown(name.Text, suggestion));
         return null;
     }
 
@@ -79,24 +85,25 @@ public sealed class DeclarationTable(IReadOnlyDictionary<string, string> fileCla
     /// </summary>
     public bool RegisterCSharpMethod(string name, SchemeType type, Scheme.Compiler.Syntax.SyntaxNode at, BinderContext context)
     {
-        if ((name == GeneratedNames.LambdaParameter ? "is the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
+        if ((name == GeneratedNames.LambdaParameter ? "the parameter of the lambda that calls it" : ReservedBy(name)) is { } reason)
         {
-            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, reason);
+            context.Report(at.Span, Diagnose.ReservedName(name, reason));
             return false;
         }
         if (name.Length > GeneratedNames.MaxIdentifierLength)
         {
-            context.Report(DiagnosticCatalog.NameTooLong, at.Span, $"The C# method name {name[..20]}...", name.Length, GeneratedNames.MaxIdentifierLength);
+            context.Report(at.Span, Diagnose.NameTooLong($"The C# method name {name[..20]}...", name.Length, GeneratedNames.MaxIdentifierLength));
             return false;
         }
         if (Find(name) is { } declared)
         {
-            context.Report(DiagnosticCatalog.ReservedName, at.Span, name, $"is also the name of the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}");
+            context.Report(at.Span, Diagnose.DeclarationNamedLikeMethod(name,
+                $"the {declared.KindName} declared at {context.Describe(declared.File, declared.Declaration.Name.Span)}"));
             return false;
         }
         if (_csharpMethods.TryGetValue(name, out var first) && first.Type != type)
         {
-            context.Report(DiagnosticCatalog.CSharpMethodConflict, at.Span, name, type.Describe(), context.Describe(first.File, first.Span), first.Type.Describe());
+            context.Report(at.Span, Diagnose.CSharpMethodConflict(name, type.Describe(), context.Describe(first.File, first.Span), first.Type.Describe()));
             return false;
         }
         _csharpMethods.TryAdd(name, (type, context.File, at.Span));

@@ -45,7 +45,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
                     }
                     foreach (var missing in manipulation.Requires.Where(r => !checkpoint.Capabilities.Contains(r)))
                     {
-                        context.Report(DiagnosticCatalog.CapabilityMissing, condition.Syntax.Span, manipulation.Name, missing, checkpoint.Name);
+                        context.Report(condition.Syntax.Span, Diagnose.CapabilityMissing(manipulation.Name, missing, checkpoint.Name));
                     }
                 }
             }
@@ -82,7 +82,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             : $"it is a test of {string.Join(" or ", test.Metrics.Select(m => m == MetricKind.Rate ? "rates" : "means"))}, and metric '{metric.Name}' is a {(kind == MetricKind.Rate ? "rate" : "mean")}.";
         var fitting = StatisticalTests.Fitting(comparison, kind).ToList();
         var fix = $"Use {fitting[0]}" + (fitting.Count > 1 ? $" (or {string.Join(", ", fitting.Skip(1))})." : ".");
-        context.Report(DiagnosticCatalog.TestDoesNotFit, hypothesis.TestWritten.Value.Span, hypothesis.Test, why, fix);
+        context.Report(hypothesis.TestWritten.Value.Span, Diagnose.TestDoesNotFit(hypothesis.Test, why, fix));
     }
 
     private static string Describe(Comparison comparison) => comparison switch
@@ -119,7 +119,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             var covered = model.Simulation.Any(v => v.Metric == hypothesis.Metric && Covers(v.Cell, cell));
             if (!covered)
             {
-                context.Report(DiagnosticCatalog.NoSimulatedValue, span, hypothesis.Name, $"{hypothesis.Metric}{cell}");
+                context.Report(span, Diagnose.NoSimulatedValue(hypothesis.Name, $"{hypothesis.Metric}{cell}"));
             }
         }
     }
@@ -133,7 +133,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
         }
         if (name is not null && !entries.Any(e => e.Name == name))
         {
-            context.Report(DiagnosticCatalog.AbsentFromRuns, span, kind, name, list);
+            context.Report(span, Diagnose.AbsentFromRuns(kind, name, list));
         }
     }
 

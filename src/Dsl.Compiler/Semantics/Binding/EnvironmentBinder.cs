@@ -53,7 +53,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             .Property("system", p => _system = p)
             .Property("user", p => _user = p)
             .Property("tools", ReadTools)
-            .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive) ?? Symbol.MaxTurns)
+            .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, Diagnose.NotPositive) ?? Symbol.MaxTurns)
             .Property(DetectorName, p => _detector = p)
             .Form<ParamSyntax>(ReadParam)
             .Form<WorkspaceSyntax>(ReadWorkspace)
@@ -74,8 +74,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         Symbol.User = Prompt(_user);
         if (_user is null)
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "user",
-                "Every episode starts from a user message, e.g. user: \"Read questions.json and submit your answers.\"");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "user",
+                "Every episode starts from a user message, e.g. user: \"Read questions.json and submit your answers.\""));
         }
         if (_detector is not null)
         {
@@ -87,7 +87,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         }
         else
         {
-            Context.Report(DiagnosticCatalog.NoDetector, Symbol.Declaration.Name.Span, Symbol.Name);
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.NoDetector(Symbol.Name));
         }
         foreach (var followup in _followups)
         {
@@ -95,7 +95,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         }
         foreach (var param in Symbol.Params.Where(p => !_usedParams.Contains(p.Name)))
         {
-            Context.Report(DiagnosticCatalog.UnusedParam, param.Syntax.Span, param.Name, Symbol.Name);
+            Context.Report(param.Syntax.Span, Diagnose.UnusedParam(param.Name, Symbol.Name));
         }
     }
 
@@ -123,7 +123,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         var name = followup.Outcome.Text;
         if (Symbol.Outcomes.Any(o => o.Name == name) || Symbol.Followups.Any(f => f.Outcome == name))
         {
-            Context.Report(DiagnosticCatalog.DuplicateOutcome, followup.Outcome.Span, name, Symbol.Name);
+            Context.Report(followup.Outcome.Span, Diagnose.DuplicateOutcome(name, Symbol.Name));
         }
         var scope = new ExpressionContext(ExpressionContextKind.Followup, $"{Symbol.Name}.{name}",
             $"the follow-up '{name}' of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Followup, name, Symbol.Name));
@@ -143,8 +143,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         }
         if (Symbol.Params.FirstOrDefault(p => p.Name == param.Name.Text) is { } existing)
         {
-            Context.Report(DiagnosticCatalog.DuplicateMember, param.Name.Span, param.Name.Text, Described,
-                Context.Describe(Context.File, existing.Syntax.Span));
+            Context.Report(param.Name.Span, Diagnose.DuplicateMember(param.Name.Text, Described,
+                Context.Describe(Context.File, existing.Syntax.Span)));
             return;
         }
         // A param with bad values is still declared (with an unknown type), so its uses are not errors too.
@@ -153,14 +153,14 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             if (param.Values is not MissingExpressionSyntax)
             {
-                Context.Report(DiagnosticCatalog.ListExpected, param.Values.Span, $"The values of param '{param.Name.Text}'");
+                Context.Report(param.Values.Span, Diagnose.ListExpected($"The values of param '{param.Name.Text}'"));
             }
             Symbol.Params.Add(invalid);
             return;
         }
         if (list.Items.Length == 0)
         {
-            Context.Report(DiagnosticCatalog.EmptyList, list.Span, $"Param '{param.Name.Text}'");
+            Context.Report(list.Span, Diagnose.EmptyList($"Param '{param.Name.Text}'"));
             Symbol.Params.Add(invalid);
             return;
         }
@@ -179,19 +179,20 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             {
                 if (item is not MissingExpressionSyntax)
                 {
-                    Context.Report(DiagnosticCatalog.ConstantExpected, item.Span, $"A value of param '{param.Name.Text}'");
+                    Context.Report(item.Span, Diagnose.ConstantExpected($"A value of param '{param.Name.Text}'"));
                 }
                 continue;
             }
             type ??= itemType;
             if (!itemType.ConvertsTo(type))
             {
-                Context.Report(DiagnosticCatalog.MixedListTypes, item.Span, $"param '{param.Name.Text}'", itemType.Describe(), type.Describe());
+                Context.Report(item.Span, Diagnose.MixedListTypes($"param '{param.Name.Text}'", itemType.Describe(), type.Describe()));
                 continue;
             }
             if (values.Contains(value))
             {
-                Context.Report(DiagnosticCatalog.DuplicateRunEntry, item.Span, item is StringLiteralSyntax ? $"\"{value}\"" : FormatValue(value), $"param '{param.Name.Text}'");
+                Context.Report(item.Span, Diagnose.DuplicateListEntry(
+                    item is StringLiteralSyntax ? $"\"{value}\"" : FormatValue(value), $"param '{param.Name.Text}'"));
                 continue;
             }
             values.Add(value);
@@ -213,14 +214,13 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             var path = file.Path.Value;
             if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
             {
-                Context.Report(DiagnosticCatalog.InvalidChoice, file.Path.Span, path, "a workspace path",
-                    "a relative path inside the workspace, such as \"config/oversight.yaml\"", "");
+                Context.Report(file.Path.Span, Diagnose.InvalidWorkspacePath(path));
                 continue;
             }
             if (Symbol.Files.FirstOrDefault(f => f.Path == path) is { } existing)
             {
-                Context.Report(DiagnosticCatalog.DuplicateMember, file.Path.Span, $"file \"{path}\"", $"the workspace of {Symbol.Name}",
-                    Context.Describe(Context.File, existing.Syntax.Span));
+                Context.Report(file.Path.Span, Diagnose.DuplicateMember($"file \"{path}\"", $"the workspace of {Symbol.Name}",
+                    Context.Describe(Context.File, existing.Syntax.Span)));
                 continue;
             }
             var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
@@ -234,16 +234,16 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     {
         if (_limits is { } first)
         {
-            Context.Report(DiagnosticCatalog.DuplicateMember, limits.Keyword, "limits", Described, Context.Describe(Context.File, first.Keyword));
+            Context.Report(limits.Keyword, Diagnose.DuplicateMember("limits", Described, Context.Describe(Context.File, first.Keyword)));
             return;
         }
         _limits = limits;
         var symbol = new LimitsSymbol();
-        long? Bytes(PropertySyntax p) => Constants.PositiveLong(p, DiagnosticCatalog.NotPositive);
+        long? Bytes(PropertySyntax p) => Constants.PositiveLong(p, Diagnose.NotPositive);
         new MemberReader(Context, limits.Members, $"the limits of {Described}")
             .Property("max_file_bytes", p => symbol.MaxFileBytes = Bytes(p))
             .Property("max_workspace_bytes", p => symbol.MaxWorkspaceBytes = Bytes(p))
-            .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constants.PositiveInteger(p, DiagnosticCatalog.NotPositive))
+            .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constants.PositiveInteger(p, Diagnose.NotPositive))
             .Property("max_response_bytes", p => symbol.MaxResponseBytes = Bytes(p))
             .Property("max_transcript_bytes", p => symbol.MaxTranscriptBytes = Bytes(p))
             .Read();
@@ -264,7 +264,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             if (property.Value is not MissingExpressionSyntax)
             {
-                Context.Report(DiagnosticCatalog.ListExpected, property.Value.Span, "'tools'");
+                Context.Report(property.Value.Span, Diagnose.ListExpected("'tools'"));
             }
             return;
         }
@@ -283,7 +283,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             }
             if (Symbol.Tools.Any(t => t.Name == tool.Name))
             {
-                Context.Report(DiagnosticCatalog.DuplicateRunEntry, item.Span, tool.Name, "tools");
+                Context.Report(item.Span, Diagnose.DuplicateListEntry(tool.Name, "tools"));
                 continue;
             }
             Symbol.Tools.Add(tool);
@@ -300,8 +300,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             return new ToolSymbol(name.Name.Text, IsBuiltin: true, parameters, name);
         }
-        Context.Report(DiagnosticCatalog.UnknownTool, name.Span, name.Name.Text, "not a built-in tool",
-            NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys) + $" Built-in tools: {string.Join(", ", BuiltinTools.Keys.Order(StringComparer.Ordinal))}. A tool of your own needs its arguments, e.g. {name.Name.Text}(query: string), and a C# implementation.");
+        Context.Report(name.Span, Diagnose.UnknownTool(name.Name.Text, NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys),
+            BuiltinTools.Keys.Order(StringComparer.Ordinal)));
         return null;
     }
 
@@ -328,12 +328,12 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             if (!ArgumentTypes.TryGetValue(typeName.Name.Text, out var type))
             {
                 // Keep the argument with an unknown type, so reading it is not a second error.
-                Context.Report(DiagnosticCatalog.UnknownType, typeName.Span, typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys));
+                Context.Report(typeName.Span, Diagnose.UnknownType(typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys)));
                 type = SchemeType.Error;
             }
             if (parameters.Any(p => p.Name == argName.Text))
             {
-                Context.Report(DiagnosticCatalog.DuplicateMember, argName.Span, argName.Text, $"tool '{name}'", Context.Describe(Context.File, call.Span));
+                Context.Report(argName.Span, Diagnose.DuplicateMember(argName.Text, $"tool '{name}'", Context.Describe(Context.File, call.Span)));
                 continue;
             }
             parameters.Add(new ToolParameterSymbol(argName.Text, type));
@@ -343,7 +343,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     private ToolSymbol? Invalid(SyntaxNode syntax, string message)
     {
-        Context.Report(DiagnosticCatalog.InvalidToolDeclaration, syntax.Span, message);
+        Context.Report(syntax.Span, Diagnose.InvalidToolDeclaration(message));
         return null;
     }
 

@@ -30,14 +30,14 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     {
         if (!bound.Type.ConvertsTo(expected))
         {
-            context.Report(DiagnosticCatalog.TypeMismatch, syntax.Span, expected.Describe(), bound.Type.Describe(), hint);
+            context.Report(syntax.Span, Diagnose.TypeMismatch(expected.Describe(), bound.Type.Describe(), hint));
         }
     }
 
     private BoundExpression BindCore(ExpressionSyntax syntax, SchemeType? expected) => syntax switch
     {
         MissingExpressionSyntax => new BoundError(syntax),
-        NumberLiteralSyntax n when double.IsInfinity(n.Value) => Report(DiagnosticCatalog.NumberOutOfRange, n, n.Text, "1.7E+308"),
+        NumberLiteralSyntax n when double.IsInfinity(n.Value) => Report(n, Diagnose.NumberOutOfRange(n.Text, "1.7E+308")),
         NumberLiteralSyntax n => new BoundLiteral(n.Value, SchemeType.Number, n),
         StringLiteralSyntax s => new BoundLiteral(s.Value, SchemeType.String, s),
         BooleanLiteralSyntax b => new BoundLiteral(b.Value, SchemeType.Bool, b),
@@ -61,7 +61,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var element = items.FirstOrDefault(i => !i.Type.IsError)?.Type;
         foreach (var item in items.Where(i => !i.Type.IsError && element is not null && !i.Type.ConvertsTo(element)))
         {
-            context.Report(DiagnosticCatalog.MixedListTypes, item.Syntax.Span, "this list", item.Type.Describe(), element!.Describe());
+            context.Report(item.Syntax.Span, Diagnose.MixedListTypes("this list", item.Type.Describe(), element!.Describe()));
         }
         return new BoundList(items, SchemeType.ListOf(element ?? SchemeType.Error), list);
     }
@@ -102,26 +102,25 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 context.Declarations.MarkUsed(spec);
                 return new BoundSpecReference(spec.Name, name);
             case { } other:
-                context.Report(DiagnosticCatalog.NotAllowedInContext, name.Span, $"The {other.KindName} '{text}'", scope.Description,
-                    $"Only {DescribeNamesInScope()} can be read here.");
+                context.Report(name.Span, Diagnose.NotAllowedInContext($"The {other.KindName} '{text}'", scope.Description,
+                    $"Only {DescribeNamesInScope()} can be read here."));
                 return new BoundError(name);
         }
         if (scope.IsOverEpisode && EnvironmentBinder.BuiltinTools.ContainsKey(text))
         {
-            var owner = scope.Environment is { } env ? $"environment '{env.Name}'" : "any environment";
-            context.Report(DiagnosticCatalog.UnknownTool, name.Span, text, $"not a tool of {owner}", " Add it to the environment's tools list.");
+            context.Report(name.Span, Diagnose.ToolNotListed(text, scope.Environment?.Name));
             return new BoundError(name);
         }
         if (FunctionLibrary.All.ContainsKey(text))
         {
-            context.Report(DiagnosticCatalog.NotAllowedInContext, name.Span, $"The function '{text}' without arguments", scope.Description,
-                $"Call it: {FunctionLibrary.All[text].Describe()}.");
+            context.Report(name.Span, Diagnose.NotAllowedInContext($"The function '{text}' without arguments", scope.Description,
+                $"Call it: {FunctionLibrary.All[text].Describe()}."));
             return new BoundError(name);
         }
         var inScope = NamesInScope().ToList();
         var suggestion = NameSuggester.Suggest(text, inScope.Concat(context.Declarations.All.Select(s => s.Name)));
         var known = inScope.Count == 0 ? "" : $" Names readable here: {string.Join(", ", inScope.Order(StringComparer.Ordinal))}.";
-        context.Report(DiagnosticCatalog.UnknownName, name.Span, text, suggestion + known);
+        context.Report(name.Span, Diagnose.UnknownName(text, suggestion + known));
         return new BoundError(name);
     }
 
@@ -180,8 +179,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         }
         if (target is not BoundTool tool)
         {
-            context.Report(DiagnosticCatalog.TypeMismatch, access.Target.Span, "a tool (only tool arguments are read with '.', as in submit.answers)",
-                target.Type.Describe(), "");
+            context.Report(access.Target.Span, Diagnose.TypeMismatch("a tool (only tool arguments are read with '.', as in submit.answers)",
+                target.Type.Describe(), ""));
             return new BoundError(access);
         }
         var parameters = scope.VisibleEnvironments.SelectMany(e => e.Tools).Where(t => t.Name == tool.Name)
@@ -189,8 +188,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var parameter = parameters.FirstOrDefault(p => p.Name == access.Member.Text);
         if (parameter is null)
         {
-            context.Report(DiagnosticCatalog.UnknownToolArgument, access.Member.Span, tool.Name, access.Member.Text,
-                NameSuggester.Suggest(access.Member.Text, parameters.Select(p => p.Name)));
+            context.Report(access.Member.Span, Diagnose.UnknownToolArgument(tool.Name, access.Member.Text,
+                NameSuggester.Suggest(access.Member.Text, parameters.Select(p => p.Name))));
             return new BoundError(access);
         }
         return new BoundToolArgument(tool.Name, parameter.Name, parameter.Type, access);
@@ -202,8 +201,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var operand = BindCore(unary.Operand, expectedType);
         if (!operand.Type.ConvertsTo(expectedType))
         {
-            context.Report(DiagnosticCatalog.TypeMismatch, unary.Operand.Span, expectedType.Describe(), operand.Type.Describe(),
-                $" ('{(unary.Operator == UnaryOperator.Not ? "not" : "-")}' applies to {expectedType.Describe()})");
+            context.Report(unary.Operand.Span, Diagnose.TypeMismatch(expectedType.Describe(), operand.Type.Describe(),
+                $" ('{(unary.Operator == UnaryOperator.Not ? "not" : "-")}' applies to {expectedType.Describe()})"));
             return new BoundError(unary);
         }
         return new BoundUnary(unary.Operator, operand, expectedType, unary);
@@ -227,8 +226,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var result = ResultType(binary.Operator, left.Type, right.Type);
         if (result is null)
         {
-            context.Report(DiagnosticCatalog.InvalidOperands, binary.OperatorSpan, SyntaxFacts.OperatorText(binary.Operator),
-                left.Type.Describe(), right.Type.Describe());
+            context.Report(binary.OperatorSpan, Diagnose.InvalidOperands(SyntaxFacts.OperatorText(binary.Operator),
+                left.Type.Describe(), right.Type.Describe()));
             return new BoundError(binary);
         }
         // "Note: " + "eval." is a constant: fold it, so prompt edits and injected text stay compile-time text.
@@ -260,7 +259,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             return NotHere(cites, "'cites'", scope.Description, "It reads the model's text, so it belongs in a detector, follow-up or metric.");
         }
         var subject = Bind(cites.Subject, SchemeType.String);
-        var spec = context.Declarations.Resolve<SpecSymbol>(cites.Spec, DiagnosticCatalog.UnknownSpec, context);
+        var spec = context.Declarations.Resolve<SpecSymbol>(cites.Spec, Diagnose.UnknownSpec, context);
         if (spec is null || subject.Type.IsError)
         {
             return new BoundError(cites);
@@ -268,8 +267,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (cites.Principle is { IsMissing: false } principle && spec.Principles.All(p => p.Id != principle.Text))
         {
             var ids = spec.Principles.Select(p => p.Id).ToList();
-            context.Report(DiagnosticCatalog.UnknownPrinciple, principle.Span, spec.Name, principle.Text,
-                NameSuggester.Suggest(principle.Text, ids), string.Join(", ", ids));
+            context.Report(principle.Span, Diagnose.UnknownPrinciple(spec.Name, principle.Text,
+                NameSuggester.Suggest(principle.Text, ids), ids));
             return new BoundError(cites);
         }
         return new BoundCites(subject, spec.Name, cites.Principle?.Text, cites);
@@ -277,7 +276,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     private BoundExpression BindSpecReference(IdentifierSyntax name, SyntaxNode syntax)
     {
-        var spec = context.Declarations.Resolve<SpecSymbol>(name, DiagnosticCatalog.UnknownSpec, context);
+        var spec = context.Declarations.Resolve<SpecSymbol>(name, Diagnose.UnknownSpec, context);
         return spec is null ? new BoundError(syntax) : new BoundSpecReference(spec.Name, syntax);
     }
 
@@ -301,21 +300,21 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var text = new ExpressionBinder(context, scope with { Kind = ExpressionContextKind.Constant }).Bind(inject.Text, SchemeType.String);
         if (text is not (BoundLiteral or BoundError))
         {
-            context.Report(DiagnosticCatalog.ConstantExpected, inject.Text.Span, "The injected text");
+            context.Report(inject.Text.Span, Diagnose.ConstantExpected("The injected text"));
             return new BoundError(inject);
         }
         return new BoundInject(text, inject);
     }
 
-    private BoundError Report(DiagnosticDescriptor descriptor, SyntaxNode syntax, params object?[] args)
+    private BoundError Report(SyntaxNode syntax, DiagnosticMessage message)
     {
-        context.Report(descriptor, syntax.Span, args);
+        context.Report(syntax.Span, message);
         return new BoundError(syntax);
     }
 
     private BoundError NotHere(ExpressionSyntax syntax, string what, string where, string hint)
     {
-        context.Report(DiagnosticCatalog.NotAllowedInContext, syntax.Span, what, where, hint);
+        context.Report(syntax.Span, Diagnose.NotAllowedInContext(what, where, hint));
         return new BoundError(syntax);
     }
 
@@ -330,11 +329,11 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         {
             if (context.Declarations.Find(name.Text) is { } symbol)
             {
-                context.Report(DiagnosticCatalog.NotAFunction, name.Span, name.Text, $"a {symbol.KindName}");
+                context.Report(name.Span, Diagnose.NotAFunction(name.Text, symbol.KindName));
             }
             else
             {
-                context.Report(DiagnosticCatalog.UnknownFunction, name.Span, name.Text, NameSuggester.Suggest(name.Text, FunctionLibrary.All.Keys));
+                context.Report(name.Span, Diagnose.UnknownFunction(name.Text, NameSuggester.Suggest(name.Text, FunctionLibrary.All.Keys)));
             }
             BindArgumentsForErrors(call);
             return new BoundError(call);
@@ -390,7 +389,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 index = function.Parameters.Select(p => p.Name).ToList().IndexOf(named.Text);
                 if (index < 0)
                 {
-                    context.Report(DiagnosticCatalog.UnknownNamedArgument, named.Span, $"{function.Name}()", named.Text, function.Describe());
+                    context.Report(named.Span, Diagnose.UnknownNamedArgument($"{function.Name}()", named.Text, function.Describe()));
                     BindCore(argument.Value, null);
                     ok = false;
                     continue;
@@ -402,29 +401,28 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             }
             if (index < slots.Length && slots[index] is not null)
             {
-                context.Report(DiagnosticCatalog.DuplicateMember, argument.Span, function.Parameters[index].Name, $"this call of {function.Name}()",
-                    context.Describe(context.File, call.Span));
+                context.Report(argument.Span, Diagnose.DuplicateMember(function.Parameters[index].Name, $"this call of {function.Name}()",
+                    context.Describe(context.File, call.Span)));
                 ok = false;
                 continue;
             }
             if (index >= slots.Length)
             {
-                context.Report(DiagnosticCatalog.ArgumentCount, call.Span, $"{function.Name}()", Count(function), call.Arguments.Length, function.Describe());
+                context.Report(call.Span, Diagnose.ArgumentCount($"{function.Name}()", Count(function), call.Arguments.Length, function.Describe()));
                 return null;
             }
             var parameter = function.Parameters[index];
             if (function.RequiresLiteralArguments && argument.Value is not StringLiteralSyntax)
             {
-                context.Report(DiagnosticCatalog.ConstantExpected, argument.Value.Span, $"The argument of {function.Name}()");
+                context.Report(argument.Value.Span, Diagnose.ConstantExpected($"The argument of {function.Name}()"));
                 ok = false;
                 continue;
             }
             var bound = BindCore(argument.Value, parameter.Types[0]);
             if (!parameter.Types.Any(t => bound.Type.ConvertsTo(t)))
             {
-                context.Report(DiagnosticCatalog.TypeMismatch, argument.Value.Span,
-                    string.Join(" or ", parameter.Types.Select(t => t.Describe())), bound.Type.Describe(),
-                    $" ({function.Name}'s parameter '{parameter.Name}')");
+                context.Report(argument.Value.Span, Diagnose.TypeMismatch(string.Join(" or ", parameter.Types.Select(t => t.Describe())), bound.Type.Describe(),
+                    $" ({function.Name}'s parameter '{parameter.Name}')"));
                 ok = false;
             }
             slots[index] = bound;
@@ -432,7 +430,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var missing = function.Parameters.Where((p, i) => !p.Optional && slots[i] is null).ToList();
         if (ok && missing.Count > 0)
         {
-            context.Report(DiagnosticCatalog.ArgumentCount, call.Span, $"{function.Name}()", Count(function), call.Arguments.Length, function.Describe());
+            context.Report(call.Span, Diagnose.ArgumentCount($"{function.Name}()", Count(function), call.Arguments.Length, function.Describe()));
             return null;
         }
         return ok ? slots.Select(s => s ?? (BoundExpression)new BoundError(call)).ToImmutableArray() : null;
@@ -464,7 +462,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         }
         if (question is null && rubric is null)
         {
-            context.Report(DiagnosticCatalog.ConstantExpected, arguments[1].Syntax.Span, "The question of judge()");
+            context.Report(arguments[1].Syntax.Span, Diagnose.ConstantExpected("The question of judge()"));
             return new BoundError(call);
         }
         var target = arguments[2] is BoundError ? null : arguments[2];
@@ -495,14 +493,14 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var reason = "the path contains a character no file name may contain";
         if (full is null || !context.Dependencies.TryRead(full, out var text, out reason))
         {
-            context.Report(DiagnosticCatalog.FileNotFound, arguments[0].Syntax.Span, path,
+            context.Report(arguments[0].Syntax.Span, Diagnose.FileNotFound(path,
                 DisplayPaths.Directory(DisplayPaths.Normalize(Path.Combine(DisplayPaths.Directory(context.File.Path), path))),
-                reason);
+                reason));
             return null;
         }
         if (context.Dependencies.IsOutsideProject(full))
         {
-            context.Report(DiagnosticCatalog.OutsideProject, arguments[0].Syntax.Span, path, context.Dependencies.ProjectDirectory);
+            context.Report(arguments[0].Syntax.Span, Diagnose.OutsideProject(path, context.Dependencies.ProjectDirectory));
         }
         return text;
     }
@@ -518,13 +516,13 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var method = (string)((BoundLiteral)arguments[0]).Value;
         if (!GeneratedNames.IsIdentifier(method))
         {
-            context.Report(DiagnosticCatalog.InvalidChoice, arguments[0].Syntax.Span, method, "the method name of csharp()", "a C# method name such as SabotageDetected", "");
+            context.Report(arguments[0].Syntax.Span, Diagnose.InvalidMethodName(method));
             return new BoundError(call);
         }
         if (expected is null || expected.Kind is not (TypeKind.Bool or TypeKind.Number or TypeKind.String))
         {
-            context.Report(DiagnosticCatalog.NotAllowedInContext, call.Span, "csharp()", "this position",
-                "Its result type comes from where it stands, so use it directly as a detector, a follow-up grader or the argument of rate() or mean().");
+            context.Report(call.Span, Diagnose.NotAllowedInContext("csharp()", "this position",
+                "Its result type comes from where it stands, so use it directly as a detector, a follow-up grader or the argument of rate() or mean()."));
             return new BoundError(call);
         }
         return context.Declarations.RegisterCSharpMethod(method, expected, call, context)
@@ -542,7 +540,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             }
             catch (ArgumentException e)
             {
-                context.Report(DiagnosticCatalog.InvalidRegex, arguments[1].Syntax.Span, pattern, e.Message);
+                context.Report(arguments[1].Syntax.Span, Diagnose.InvalidRegex(pattern, e.Message));
                 return new BoundError(call);
             }
         }
@@ -554,8 +552,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
             && env.Files.All(f => f.Path != path))
         {
-            context.Report(DiagnosticCatalog.UndeclaredWorkspaceFile, arguments[0].Syntax.Span, path, $"environment '{env.Name}'",
-                NameSuggester.Suggest(path, env.Files.Select(f => f.Path)));
+            context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'",
+                NameSuggester.Suggest(path, env.Files.Select(f => f.Path))));
         }
         return new BoundCall(function, arguments, function.ReturnType, call);
     }

@@ -38,26 +38,26 @@ public sealed class GeneratedNameChecker(SemanticModel model, Func<Symbol, Binde
                 var at = ((CallExpressionSyntax)tool.Syntax).Function.Span;
                 if (method.Length > GeneratedNames.MaxIdentifierLength)
                 {
-                    context.Report(DiagnosticCatalog.NameTooLong, at, $"The C# method {method[..20]}... of tool '{tool.Name}'", method.Length, GeneratedNames.MaxIdentifierLength);
+                    context.Report(at, Diagnose.NameTooLong($"The C# method {method[..20]}... of tool '{tool.Name}'", method.Length, GeneratedNames.MaxIdentifierLength));
                 }
                 else if (tools.TryGetValue(method, out var first))
                 {
                     // The same tool in two environments shares its method; two different tools cannot.
                     if (first.Name != tool.Name)
                     {
-                        context.Report(DiagnosticCatalog.SameCSharpName, at, $"Tool '{tool.Name}'",
-                            $"tool '{first.Name}' ({context.Describe(unit.File, first.Syntax.Span)})", method, className);
+                        context.Report(at, Diagnose.SameCSharpName($"Tool '{tool.Name}'",
+                            $"tool '{first.Name}' ({context.Describe(unit.File, first.Syntax.Span)})", method, className));
                     }
                 }
                 else if (csharp.TryGetValue(method, out var call))
                 {
-                    context.Report(DiagnosticCatalog.SameCSharpName, at, $"Tool '{tool.Name}'",
-                        $"csharp(\"{method}\") ({context.Describe(unit.File, call.Syntax.Span)})", method, className);
+                    context.Report(at, Diagnose.SameCSharpName($"Tool '{tool.Name}'",
+                        $"csharp(\"{method}\") ({context.Describe(unit.File, call.Syntax.Span)})", method, className));
                 }
                 else if (fields.TryGetValue(method, out var field))
                 {
-                    contextOf(field).Report(DiagnosticCatalog.ReservedName, field.Declaration.Name.Span, method,
-                        $"is the name of the C# method of tool '{tool.Name}' ({context.Describe(unit.File, at)})");
+                    contextOf(field).Report(field.Declaration.Name.Span, Diagnose.DeclarationNamedLikeMethod(method,
+                        $"the C# method of tool '{tool.Name}' ({context.Describe(unit.File, at)})"));
                 }
                 tools.TryAdd(method, tool);
             }

@@ -36,8 +36,8 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
             .Read();
         if (_expect is null)
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "expect",
-                "State the prediction, e.g. expect covert_rate[o3_as] < covert_rate[o3].");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "expect",
+                "State the prediction, e.g. expect covert_rate[o3_as] < covert_rate[o3]."));
         }
     }
 
@@ -45,8 +45,8 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
     {
         if (_expect is not null)
         {
-            Context.Report(DiagnosticCatalog.DuplicateMember, expect.Span with { Length = 6 }, "expect", Described,
-                Context.Describe(Context.File, _expect.Span));
+            Context.Report(expect.Span with { Length = 6 }, Diagnose.DuplicateMember("expect", Described,
+                Context.Describe(Context.File, _expect.Span)));
             return;
         }
         _expect = expect;
@@ -60,7 +60,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
             var what = expect.Condition is BinaryExpressionSyntax { Operator: BinaryOperator.Equal }
                 ? "an equality; state the direction you expect (<, >) or a difference (!=)"
                 : "not a comparison";
-            Context.Report(DiagnosticCatalog.NotAComparison, expect.Condition.Span, what);
+            Context.Report(expect.Condition.Span, Diagnose.NotAComparison(what));
             return;
         }
         Symbol.Direction = op switch
@@ -77,13 +77,13 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (left.Value.Metric is null && right.Value.Metric is null)
         {
-            Context.Report(DiagnosticCatalog.NotAComparison, comparison.Span, "a comparison of two numbers");
+            Context.Report(comparison.Span, Diagnose.NotAComparison("a comparison of two numbers"));
             return;
         }
         if (left.Value.Metric is not null && right.Value.Metric is not null && left.Value.Metric != right.Value.Metric)
         {
-            Context.Report(DiagnosticCatalog.NotAComparison, comparison.Span,
-                $"a comparison of two different metrics ('{left.Value.Metric}' and '{right.Value.Metric}'); compare one metric across cells");
+            Context.Report(comparison.Span, Diagnose.NotAComparison(
+                $"a comparison of two different metrics ('{left.Value.Metric}' and '{right.Value.Metric}'); compare one metric across cells"));
             return;
         }
         if (left.Value.Metric is null)
@@ -103,7 +103,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         Symbol.Constant = right.Value.Constant;
         if (Symbol.Right is not null && Symbol.Right == Symbol.Left)
         {
-            Context.Report(DiagnosticCatalog.IdenticalCells, comparison.OperatorSpan, Symbol.Left.ToString());
+            Context.Report(comparison.OperatorSpan, Diagnose.IdenticalCells(Symbol.Left.ToString()));
         }
     }
 
@@ -112,21 +112,21 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         switch (side)
         {
             case NumberLiteralSyntax number when double.IsInfinity(number.Value):
-                Context.Report(DiagnosticCatalog.NumberOutOfRange, number.Span, number.Text, "1.7E+308");
+                Context.Report(number.Span, Diagnose.NumberOutOfRange(number.Text, "1.7E+308"));
                 return null;
             case NumberLiteralSyntax number:
                 return (null, null, number.Value);
             case NameExpressionSyntax name:
-                var pooled = Context.Declarations.Resolve<MetricSymbol>(name.Name, DiagnosticCatalog.UnknownMetric, Context);
+                var pooled = Context.Declarations.Resolve<MetricSymbol>(name.Name, Diagnose.UnknownMetric, Context);
                 return pooled is null ? null : (pooled.Name, new DesignCell(null, null, null), null);
             case IndexExpressionSyntax { Target: NameExpressionSyntax target } index:
-                var metric = Context.Declarations.Resolve<MetricSymbol>(target.Name, DiagnosticCatalog.UnknownMetric, Context);
+                var metric = Context.Declarations.Resolve<MetricSymbol>(target.Name, Diagnose.UnknownMetric, Context);
                 var cell = metric is null ? null : CellResolver.Resolve(index.Indices, metric.Name, Context);
                 return cell is null ? null : (metric!.Name, cell, null);
             case MissingExpressionSyntax:
                 return null;
             default:
-                Context.Report(DiagnosticCatalog.NotAComparison, side.Span, "a side that is neither a metric value such as covert_rate[o3] nor a number");
+                Context.Report(side.Span, Diagnose.NotAComparison("a side that is neither a metric value such as covert_rate[o3] nor a number"));
                 return null;
         }
     }
@@ -140,7 +140,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (StatisticalTests.Find(word) is null)
         {
-            Context.Report(DiagnosticCatalog.UnknownTest, property.Value.Span, word, string.Join(", ", StatisticalTests.Names), NameSuggester.Suggest(word, StatisticalTests.Names));
+            Context.Report(property.Value.Span, Diagnose.UnknownTest(word, StatisticalTests.Names, NameSuggester.Suggest(word, StatisticalTests.Names)));
             return;
         }
         Symbol.Test = word;
@@ -154,7 +154,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (alpha is <= 0 or >= 1)
         {
-            Context.Report(DiagnosticCatalog.AlphaOutOfRange, property.Value.Span, ConstantReader.Format(alpha));
+            Context.Report(property.Value.Span, Diagnose.AlphaOutOfRange(alpha));
             return;
         }
         Symbol.Alpha = alpha;
@@ -168,7 +168,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         }
         if (!choices.Contains(word))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, $"'{property.Name.Text}'", string.Join(", ", choices), NameSuggester.Suggest(word, choices));
+            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, property.Name.Text, choices, NameSuggester.Suggest(word, choices)));
             return;
         }
         set(word);

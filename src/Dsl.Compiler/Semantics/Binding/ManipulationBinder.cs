@@ -31,11 +31,11 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         var editsSomething = set.Contains("system") || set.Contains("user") || set.Contains("reasoning");
         if (!editsSomething)
         {
-            Context.Report(DiagnosticCatalog.EmptyManipulation, Symbol.Declaration.Name.Span, Symbol.Name);
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.EmptyManipulation(Symbol.Name));
         }
         if (set.Contains("reasoning") && !Symbol.Requires.Contains(Contracts.Capabilities.ReasoningPrefill) && !set.Contains("requires"))
         {
-            Context.Report(DiagnosticCatalog.ReasoningEditWithoutRequirement, Symbol.Declaration.Name.Span, Symbol.Name);
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.ReasoningEditWithoutRequirement(Symbol.Name));
         }
         if (set.Contains("reasoning") && Symbol.Then is null)
         {
@@ -55,7 +55,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
             if (edit is BoundCall call && call.Arguments.FirstOrDefault(a => a is not (BoundLiteral or BoundSpecReference or BoundError)) is { } dynamic)
             {
                 // An edit whose text is not known now would silently turn the condition into the baseline.
-                Context.Report(DiagnosticCatalog.ConstantExpected, dynamic.Syntax.Span, $"The text of {call.Function.Name}()");
+                Context.Report(dynamic.Syntax.Span, Diagnose.ConstantExpected($"The text of {call.Function.Name}()"));
                 continue;
             }
             if (!edit.Type.IsError)
@@ -84,7 +84,7 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
         }
         if (!ReasoningEditThen.All.Contains(word))
         {
-            Context.Report(DiagnosticCatalog.InvalidChoice, property.Value.Span, word, "'then'", string.Join(", ", ReasoningEditThen.All), NameSuggester.Suggest(word, ReasoningEditThen.All));
+            Context.Report(property.Value.Span, Diagnose.InvalidChoice(word, "then", ReasoningEditThen.All, NameSuggester.Suggest(word, ReasoningEditThen.All)));
             return;
         }
         Symbol.Then = word;
@@ -97,8 +97,8 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
             if (!Contracts.Capabilities.All.Contains(word))
             {
                 Symbol.RequiresIncomplete = true;
-                Context.Report(DiagnosticCatalog.UnknownCapability, syntax.Span, word, string.Join(", ", Contracts.Capabilities.All),
-                    NameSuggester.Suggest(word, Contracts.Capabilities.All));
+                Context.Report(syntax.Span, Diagnose.UnknownCapability(word, Contracts.Capabilities.All,
+                    NameSuggester.Suggest(word, Contracts.Capabilities.All)));
                 continue;
             }
             Symbol.Requires.Add(word);

@@ -49,7 +49,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
             }
             else
             {
-                context.Report(DiagnosticCatalog.MemberNotAllowed, MemberHead(member), DescribeForm(member), describedAs, HintFor(member));
+                context.Report(MemberHead(member), Diagnose.MemberNotAllowed(DescribeForm(member), describedAs, BelongsIn(member)));
             }
         }
         return seen.Keys.ToHashSet(StringComparer.Ordinal);
@@ -64,7 +64,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         }
         if (seen.TryGetValue(name.Text, out var first))
         {
-            context.Report(DiagnosticCatalog.DuplicateMember, name.Span, name.Text, describedAs, context.Describe(context.File, first.Span));
+            context.Report(name.Span, Diagnose.DuplicateMember(name.Text, describedAs, context.Describe(context.File, first.Span)));
             return;
         }
         seen[name.Text] = property;
@@ -79,8 +79,8 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         else
         {
             var known = _properties.Keys.Order(StringComparer.Ordinal).ToList();
-            context.Report(DiagnosticCatalog.UnknownProperty, name.Span, name.Text, describedAs,
-                NameSuggester.Suggest(name.Text, known), string.Join(", ", known));
+            context.Report(name.Span, Diagnose.UnknownProperty(name.Text, describedAs,
+                NameSuggester.Suggest(name.Text, known), known));
         }
     }
 
@@ -103,11 +103,11 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         _ => "This member",
     };
 
-    private static string HintFor(MemberSyntax member) => member switch
+    private static string BelongsIn(MemberSyntax member) => member switch
     {
-        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "It belongs in an environment.",
-        ExpectSyntax => "It belongs in a hypothesis.",
-        AssignmentSyntax => "It belongs in a simulate block.",
-        _ => "",
+        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "an environment",
+        ExpectSyntax => "a hypothesis",
+        AssignmentSyntax => "a simulate block",
+        _ => "another kind of declaration",
     };
 }

@@ -18,16 +18,16 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
     public void Bind()
     {
         var set = Members(Described)
-            .Property("checkpoints", p => ReadList<CheckpointSymbol>(p, Symbol.Checkpoints, DiagnosticCatalog.UnknownCheckpoint))
-            .Property("environments", p => ReadList<EnvironmentSymbol>(p, Symbol.Environments, DiagnosticCatalog.UnknownEnvironment))
+            .Property("checkpoints", p => ReadList<CheckpointSymbol>(p, Symbol.Checkpoints, Diagnose.UnknownCheckpoint))
+            .Property("environments", p => ReadList<EnvironmentSymbol>(p, Symbol.Environments, Diagnose.UnknownEnvironment))
             .Property("conditions", ReadConditions)
-            .Property("epochs", p => Symbol.Epochs = Constants.PositiveInteger(p, DiagnosticCatalog.EpochsNotPositive) ?? Symbol.Epochs)
+            .Property("epochs", p => Symbol.Epochs = Constants.PositiveInteger(p, Diagnose.EpochsNotPositive) ?? Symbol.Epochs)
             .Property("description", p => Constants.String(p))
             .Read();
         foreach (var required in new[] { "checkpoints", "environments" }.Where(r => !set.Contains(r)))
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, required,
-                $"A run crosses {required} with the other factors; list at least one.");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, required,
+                $"A run crosses {required} with the other factors; list at least one."));
         }
         if (!set.Contains("conditions"))
         {
@@ -35,12 +35,12 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
         }
     }
 
-    private void ReadList<T>(PropertySyntax property, List<RunEntry> entries, DiagnosticDescriptor unknown) where T : Symbol
+    private void ReadList<T>(PropertySyntax property, List<RunEntry> entries, Func<string, string, DiagnosticMessage> unknown) where T : Symbol
     {
         var words = Constants.WordList(property);
         if (words.Count == 0 && property.Value is ListExpressionSyntax)
         {
-            Context.Report(DiagnosticCatalog.EmptyList, property.Value.Span, $"'{property.Name.Text}'");
+            Context.Report(property.Value.Span, Diagnose.EmptyList($"'{property.Name.Text}'"));
         }
         foreach (var (word, syntax) in words)
         {
@@ -59,14 +59,14 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
         var words = Constants.WordList(property);
         if (words.Count == 0 && property.Value is ListExpressionSyntax)
         {
-            Context.Report(DiagnosticCatalog.EmptyList, property.Value.Span, "'conditions'");
+            Context.Report(property.Value.Span, Diagnose.EmptyList("'conditions'"));
         }
         foreach (var (word, syntax) in words)
         {
             if (word != RunSymbol.Baseline)
             {
                 var identifier = syntax is NameExpressionSyntax n ? n.Name : new IdentifierSyntax(word, syntax.Span);
-                if (Context.Declarations.Resolve<ManipulationSymbol>(identifier, DiagnosticCatalog.UnknownCondition, Context) is null)
+                if (Context.Declarations.Resolve<ManipulationSymbol>(identifier, Diagnose.UnknownCondition, Context) is null)
                 {
                     Symbol.IncompleteLists.Add("conditions");
                     continue;
@@ -80,7 +80,7 @@ public sealed class RunBinder(RunSymbol symbol, BinderContext context) : Declara
     {
         if (entries.Any(e => e.Name == word))
         {
-            Context.Report(DiagnosticCatalog.DuplicateRunEntry, syntax.Span, word, $"{list} of run '{Symbol.Name}'");
+            Context.Report(syntax.Span, Diagnose.DuplicateListEntry(word, $"{list} of run '{Symbol.Name}'"));
             return;
         }
         entries.Add(new RunEntry(word, syntax));

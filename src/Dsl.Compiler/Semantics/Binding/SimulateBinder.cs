@@ -28,8 +28,8 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
                 }
                 if (seen.TryGetValue((scenario, value.Metric, value.Cell), out var existing))
                 {
-                    context.Report(DiagnosticCatalog.DuplicateMember, a.Target.Span, $"{value.Metric}{value.Cell}", $"simulate scenario '{scenario}'",
-                        context.Describe(existing.Context.File, existing.Syntax.Span));
+                    context.Report(a.Target.Span, Diagnose.DuplicateMember($"{value.Metric}{value.Cell}", $"simulate scenario '{scenario}'",
+                        context.Describe(existing.Context.File, existing.Syntax.Span)));
                     HadErrors = true;
                     return;
                 }
@@ -42,7 +42,7 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
 
     private SimulatedValueSymbol? Assignment(AssignmentSyntax assignment, string scenario)
     {
-        var metric = context.Declarations.Resolve<MetricSymbol>(assignment.Target, DiagnosticCatalog.UnknownMetric, context);
+        var metric = context.Declarations.Resolve<MetricSymbol>(assignment.Target, Diagnose.UnknownMetric, context);
         var cell = metric is null ? null : CellResolver.Resolve(assignment.Indices, metric.Name, context);
         var value = assignment.Value switch
         {
@@ -57,8 +57,8 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
         }
         if (metric.Aggregation == MetricAggregation.Rate && value is < 0 or > 1)
         {
-            context.Report(DiagnosticCatalog.ProbabilityOutOfRange, assignment.Value.Span, $"{metric.Name}{cell}",
-                ((NumberLiteralSyntax)assignment.Value).Text);
+            context.Report(assignment.Value.Span, Diagnose.ProbabilityOutOfRange($"{metric.Name}{cell}",
+                ((NumberLiteralSyntax)assignment.Value).Text));
             return null;
         }
         return new SimulatedValueSymbol(scenario, metric.Name, cell, value.Value, assignment);
@@ -66,13 +66,13 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
 
     private double? TooLarge(NumberLiteralSyntax number)
     {
-        context.Report(DiagnosticCatalog.NumberOutOfRange, number.Span, number.Text, "1.7E+308");
+        context.Report(number.Span, Diagnose.NumberOutOfRange(number.Text, "1.7E+308"));
         return null;
     }
 
     private double? Report(ExpressionSyntax value)
     {
-        context.Report(DiagnosticCatalog.ConstantExpected, value.Span, "A simulated value");
+        context.Report(value.Span, Diagnose.ConstantExpected("A simulated value"));
         return null;
     }
 }

@@ -28,8 +28,8 @@ public sealed class SpecBinder(SpecSymbol symbol, BinderContext context) : Decla
             .Read();
         if (Symbol.Declaration.Members.Length == 0)
         {
-            Context.Report(DiagnosticCatalog.MissingProperty, Symbol.Declaration.Name.Span, Described, "principles",
-                "Write each principle as ID: \"text\", e.g. AS1: \"No covert actions or strategic deception.\"");
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "principles",
+                "Write each principle as ID: \"text\", e.g. AS1: \"No covert actions or strategic deception.\""));
         }
     }
 }

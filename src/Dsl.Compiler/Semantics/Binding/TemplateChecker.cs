@@ -29,7 +29,7 @@ public static class TemplateChecker
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             // A third-party parser must not take the compiler down on odd input; report and move on.
-            context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.Span, e.Message);
+            context.Report(literal.Span, Diagnose.TemplateSyntaxError(e.Message));
             return used;
         }
         if (template.HasErrors || template.Page is null)
@@ -39,7 +39,7 @@ public static class TemplateChecker
             var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
             var offset = Math.Clamp(first.Span.Start.Offset, 0, literal.Value.Length);
             var tag = literal.Value.LastIndexOf("{{", Math.Max(0, Math.Min(offset + 1, literal.Value.Length - 1)), StringComparison.Ordinal);
-            context.Report(DiagnosticCatalog.TemplateSyntaxError, literal.MapSpan(tag >= 0 ? tag : offset, 2), first.Message);
+            context.Report(literal.MapSpan(tag >= 0 ? tag : offset, 2), Diagnose.TemplateSyntaxError(first.Message));
             // The template could not be read, so it may use any param: do not call them unused.
             used.UnionWith(parameters);
             return used;
@@ -63,10 +63,10 @@ public static class TemplateChecker
                 {
                     used.Add(meant);
                 }
-                context.Report(DiagnosticCatalog.UnknownTemplateVariable, literal.MapSpan(variable.Span.Start.Offset, name.Length),
+                context.Report(literal.MapSpan(variable.Span.Start.Offset, name.Length), Diagnose.UnknownTemplateVariable(
                     name, environment, NameSuggester.Suggest(name, parameters) + (parameters.Count == 0
                         ? " Declare it with param NAME: [values] in the environment."
-                        : $" Its params are: {string.Join(", ", parameters)}."));
+                        : $" Its params are: {string.Join(", ", parameters)}.")));
             }
         }
         return used;

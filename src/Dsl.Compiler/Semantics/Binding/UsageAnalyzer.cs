@@ -18,7 +18,7 @@ public sealed class UsageAnalyzer(DeclarationTable table, Func<Symbol, BinderCon
             if (!table.IsUsed(symbol))
             {
                 var kind = char.ToUpperInvariant(symbol.KindName[0]) + symbol.KindName[1..];
-                contextOf(symbol).Report(DiagnosticCatalog.UnusedDeclaration, symbol.Declaration.Name.Span, kind, symbol.Name);
+                contextOf(symbol).Report(symbol.Declaration.Name.Span, Diagnose.UnusedDeclaration(kind, symbol.Name));
             }
         }
     }

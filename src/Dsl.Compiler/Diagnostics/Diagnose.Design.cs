@@ -1,0 +1,57 @@
+
+namespace Scheme.Compiler.Diagnostics;
+
+/// <summary>SCH04xx: whether the declared experiment can answer its hypotheses.</summary>
+public static partial class Diagnose
+{
+    /// <param name="kind">"Checkpoint", "Environment" or "Condition".</param>
+    /// <param name="list">The run list it belongs in, e.g. "checkpoints".</param>
+    public static DiagnosticMessage AbsentFromRuns(string kind, string name, string list) =>
+        Make(DiagnosticCatalog.AbsentFromRuns,
+            $"{kind} '{name}' is compared here but no run includes it, so the hypothesis could never be tested. Add it to a run's {list}.");
+
+    public static DiagnosticMessage CapabilityMissing(string manipulation, string capability, string checkpoint) =>
+        Make(DiagnosticCatalog.CapabilityMissing,
+            $"Manipulation '{manipulation}' requires '{capability}', which checkpoint '{checkpoint}' does not declare. Declare it with capabilities: [{capability}] if the endpoint supports it, or remove this pairing from the run.");
+
+    /// <param name="what">What the expect clause is instead, e.g. "a comparison of two numbers".</param>
+    public static DiagnosticMessage NotAComparison(string what) =>
+        Make(DiagnosticCatalog.NotAComparison,
+            $"expect must compare two metric values, e.g. expect covert_rate[o3_as] < covert_rate[o3]; this is {what}.");
+
+    public static DiagnosticMessage NotAFactor(string name, string metric, string suggestion) =>
+        Make(DiagnosticCatalog.NotAFactor,
+            $"'{name}' is not a checkpoint, environment or condition, so it cannot select a cell of metric '{metric}'.{suggestion}");
+
+    /// <param name="factor">"Checkpoint", "Environment" or "Condition".</param>
+    public static DiagnosticMessage DuplicateFactor(string factor, string first, string second) =>
+        Make(DiagnosticCatalog.DuplicateFactor,
+            $"{factor} is selected twice in this cell ('{first}' and '{second}'). A cell names at most one checkpoint, one environment and one condition.");
+
+    /// <param name="cell">The cell, e.g. "[o3]".</param>
+    public static DiagnosticMessage IdenticalCells(string cell) =>
+        Make(DiagnosticCatalog.IdenticalCells,
+            $"Both sides of this comparison select the same cell, {cell}; the hypothesis is trivially false. Compare different checkpoints, conditions or environments.");
+
+    /// <param name="entry">The entry as written; a string value in quotes.</param>
+    /// <param name="list">The list, e.g. "checkpoints of run 'Main'" or "capabilities".</param>
+    public static DiagnosticMessage DuplicateListEntry(string entry, string list) =>
+        Make(DiagnosticCatalog.DuplicateListEntry, $"'{entry}' is listed twice in {list}.");
+
+    public static DiagnosticMessage EmptyManipulation(string manipulation) =>
+        Make(DiagnosticCatalog.EmptyManipulation,
+            $"Manipulation '{manipulation}' edits neither system, user nor reasoning, so its condition would equal baseline.");
+
+    public static DiagnosticMessage ReasoningEditWithoutRequirement(string manipulation) =>
+        Make(DiagnosticCatalog.ReasoningEditWithoutRequirement,
+            $"Manipulation '{manipulation}' edits the model's reasoning, which only works where the endpoint accepts a reasoning prefill. Add 'requires: reasoning_prefill' so the compiler can check every checkpoint it runs with.");
+
+    /// <param name="why">Why it does not fit, a sentence.</param>
+    /// <param name="fix">The tests that fit, a sentence.</param>
+    public static DiagnosticMessage TestDoesNotFit(string test, string why, string fix) =>
+        Make(DiagnosticCatalog.TestDoesNotFit, $"{test} cannot test this hypothesis: {why} {fix}");
+
+    public static DiagnosticMessage BaselineRedeclared() =>
+        Make(DiagnosticCatalog.BaselineRedeclared,
+            $"'baseline' names the unmanipulated condition and cannot be declared as a manipulation. Choose another name.");
+}
