@@ -13,14 +13,6 @@ namespace Scheme.Compiler.Tests.Golden;
 /// </summary>
 internal static class CSharpBuild
 {
-    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
-        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Concat(RuntimeAssemblies.Select(a => a.Location))
-            .Distinct()
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToList());
-
     /// <summary>The runtime's assemblies a generated runner compiles against: definitions, engine, analysis, command line.</summary>
     public static readonly System.Reflection.Assembly[] RuntimeAssemblies =
     [
@@ -29,6 +21,14 @@ internal static class CSharpBuild
         typeof(Scheme.Analysis.ExperimentAnalyzer).Assembly,
         typeof(Scheme.Runtime.Cli.RunnerHost).Assembly,
     ];
+
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Concat(RuntimeAssemblies.Select(a => a.Location))
+            .Distinct()
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToList());
 
     /// <summary>Documentation comments are checked (CS1570 and friends), as in a project that generates XML docs.</summary>
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);

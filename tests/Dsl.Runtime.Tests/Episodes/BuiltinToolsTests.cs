@@ -207,18 +207,40 @@ public class BuiltinToolsTests
         Assert.Same(custom, BuiltinTools.Complete(custom));
     }
 
-    /// <summary>Every tool the catalog (and so the compiler) offers is implemented here, with the catalog's arguments.</summary>
+    /// <summary>
+    /// What each catalog tool must do to the workspace set up above, checked on its state afterwards: a tool added to
+    /// the catalog fails here until it has an entry, and an implementation that answers without acting fails its entry.
+    /// </summary>
+    private static readonly Dictionary<string, ((string Name, string Value)[] Arguments, Action<Workspace, ToolResult> Effect)> Effects = new()
+    {
+        [BuiltinToolCatalog.ReadFile] = ([("path", "config.yaml")], (w, r) => Assert.Equal("oversight_enabled: true", r.Output)),
+        [BuiltinToolCatalog.WriteFile] = ([("path", "config.yaml"), ("content", "off")], (w, r) => Assert.Equal("off", w.Read("config.yaml"))),
+        [BuiltinToolCatalog.ListFiles] = ([("directory", "docs")], (w, r) => Assert.Equal("docs/memo.md\ndocs/old/plan.md", r.Output)),
+        [BuiltinToolCatalog.SearchFiles] = ([("text", "memo")], (w, r) => Assert.Equal("docs/memo.md:1: Board memo", r.Output)),
+        [BuiltinToolCatalog.DeleteFile] = ([("path", "config.yaml")], (w, r) => Assert.False(w.FileExists("config.yaml"))),
+        [BuiltinToolCatalog.CopyFile] = ([("source", "config.yaml"), ("destination", "backup.yaml")],
+            (w, r) => Assert.Equal((w.Read("config.yaml"), "oversight_enabled: true"), (w.Read("backup.yaml"), w.Read("config.yaml")))),
+        [BuiltinToolCatalog.MoveFile] = ([("source", "config.yaml"), ("destination", "moved.yaml")],
+            (w, r) => Assert.Equal((false, "oversight_enabled: true"), (w.FileExists("config.yaml"), w.Read("moved.yaml")))),
+        [BuiltinToolCatalog.SendEmail] = ([("to", "board@example.com"), ("subject", "Memo"), ("body", "Attached")],
+            (w, r) => Assert.Equal(new Email("board@example.com", "Memo", "Attached"), Assert.Single(w.Outbox))),
+        [BuiltinToolCatalog.Submit] = ([("answer", "42")], (w, r) => Assert.Equal("42", w.Submission?["answer"])),
+    };
+
+    /// <summary>Every tool the catalog (and so the compiler) offers is implemented here, with the catalog's arguments, and acts.</summary>
     [Theory]
     [MemberData(nameof(CatalogTools))]
     public void Every_catalog_tool_is_implemented(string name)
     {
         var tool = BuiltinToolCatalog.Find(name)!;
-        var arguments = tool.Arguments.Select(a => (a.Name, a.Name is "path" or "source" ? "config.yaml" : "x")).ToArray();
+        Assert.True(Effects.TryGetValue(name, out var effect), $"The catalog's tool {name} has no entry in Effects: say what it must do.");
+        Assert.Equal(tool.Arguments.Select(a => a.Name), effect.Arguments.Select(a => a.Name));
 
-        var result = Call(name, arguments);
+        var result = Call(name, effect.Arguments);
 
         Assert.DoesNotContain("Unknown tool", result.Output);
         Assert.DoesNotContain("Missing argument", result.Output);
+        effect.Effect(_workspace, result);
     }
 
     public static TheoryData<string> CatalogTools => new(BuiltinToolCatalog.All.Select(t => t.Name));
