@@ -10,14 +10,6 @@ public class AnalyzeCommandTests
     private static readonly HypothesisDefinition H1 =
         Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");
 
-    private static (int Exit, string Output, string Errors) Run(ExperimentDefinition experiment, params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var exit = RunnerHost.Run(args, experiment, output, errors, CancellationToken.None);
-        return (exit, output.ToString(), errors.ToString());
-    }
-
     private static string RunDirectory(TempDirectory temp) =>
         Path.GetDirectoryName(RawRunDatabase.Create(Path.Combine(temp.Path, "run"),
             Units("o3", "A", "baseline", 10, 4).Concat(Units("o3_as", "A", "baseline", 10, 0))))!;
@@ -29,14 +21,14 @@ public class AnalyzeCommandTests
         var dir = RunDirectory(temp);
         var experiment = Experiment([H1]);
 
-        var positional = Run(experiment, "analyze", dir);
+        var positional = RunHost(experiment, "analyze", dir);
         Assert.Equal((0, ""), (positional.Exit, positional.Errors));
         var json = File.ReadAllText(Path.Combine(dir, "analysis.json"));
         Assert.Contains("\"left_n\": 10", json);
-        var option = Run(experiment, "analyze", "--run-dir", dir);
+        var option = RunHost(experiment, "analyze", "--run-dir", dir);
         Assert.Equal(positional.Output, option.Output);
 
-        var report = Run(experiment, "report", dir, "--out", Path.Combine(temp.Path, "report"));
+        var report = RunHost(experiment, "report", dir, "--out", Path.Combine(temp.Path, "report"));
         Assert.Equal(0, report.Exit);
         Assert.True(File.Exists(Path.Combine(temp.Path, "report", "report.md")));
     }
@@ -47,10 +39,10 @@ public class AnalyzeCommandTests
         using var temp = new TempDirectory();
         var dir = RunDirectory(temp);
         var experiment = Experiment([H1]);
-        Assert.Equal(0, Run(experiment, "analyze", dir, "--run-dir", dir + Path.DirectorySeparatorChar).Exit);
+        Assert.Equal(0, RunHost(experiment, "analyze", dir, "--run-dir", dir + Path.DirectorySeparatorChar).Exit);
 
         var other = Path.Combine(temp.Path, "other");
-        var (exit, output, errors) = Run(experiment, "analyze", dir, "--run-dir", other);
+        var (exit, output, errors) = RunHost(experiment, "analyze", dir, "--run-dir", other);
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.Contains(dir, errors);
         Assert.Contains(other, errors);
@@ -64,7 +56,7 @@ public class AnalyzeCommandTests
         foreach (var args in new[] { new[] { "analyze" }, ["report"], ["analyze", "--data", "no-such-file.jsonl"], ["diagnose", "--replicates", "5"],
                      ["diagnose", "--scenario", "Nope"] })
         {
-            var (exit, output, errors) = Run(experiment, args);
+            var (exit, output, errors) = RunHost(experiment, args);
             Assert.Equal(RunnerHost.UsageError, exit);
             Assert.StartsWith("error: ", errors);
             Assert.Equal("", output);

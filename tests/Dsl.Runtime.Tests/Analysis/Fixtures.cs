@@ -72,6 +72,15 @@ internal static class Fixtures
         };
     }
 
+    /// <summary>Runs one command line through the runner host, as a generated runner does, and captures both writers.</summary>
+    public static (int Exit, string Output, string Errors) RunHost(ExperimentDefinition experiment, params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var exit = Scheme.Runtime.Cli.RunnerHost.Run(args, experiment, output, errors, CancellationToken.None);
+        return (exit, output.ToString(), errors.ToString());
+    }
+
     public static PreregisteredPart Part(string name, string canonical) => new(name, Hash(canonical), canonical);
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

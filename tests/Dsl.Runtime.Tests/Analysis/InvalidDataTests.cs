@@ -66,14 +66,6 @@ public class InvalidDataTests
         return path;
     }
 
-    private static (int Exit, string Output, string Errors) Run(ExperimentDefinition experiment, params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var exit = RunnerHost.Run(args, experiment, output, errors, CancellationToken.None);
-        return (exit, output.ToString(), errors.ToString());
-    }
-
     [Fact]
     public void Units_that_do_not_fit_the_design_are_refused_with_their_line_and_nothing_is_written()
     {
@@ -82,7 +74,7 @@ public class InvalidDataTests
         var outDir = Path.Combine(temp.Path, "out");
         foreach (var command in new[] { "analyze", "report" })
         {
-            var (exit, output, errors) = Run(Design(), command, "--data", data, "--out", outDir);
+            var (exit, output, errors) = RunHost(Design(), command, "--data", data, "--out", outDir);
             Assert.Equal(RunnerHost.UsageError, exit);
             Assert.Equal("", output);
             for (var line = 1; line <= Lines.Length; line++)
@@ -102,7 +94,7 @@ public class InvalidDataTests
     {
         using var temp = new TempDirectory();
         var data = WriteJsonl(temp.Path);
-        var (exit, output, errors) = Run(Design(), "analyze", "--data", data, "--out", temp.Path, "--drop-invalid");
+        var (exit, output, errors) = RunHost(Design(), "analyze", "--data", data, "--out", temp.Path, "--drop-invalid");
         Assert.Equal((0, ""), (exit, errors));
         Assert.Contains("Dropped 13 unit(s) that do not fit the design (--drop-invalid): 3 epoch beyond the run's epochs, 3 not in its run, 1 duplicate unit, 1 duplicate unit_id,", output);
 
@@ -125,14 +117,14 @@ public class InvalidDataTests
         using var temp = new TempDirectory();
         var dir = Path.Combine(temp.Path, "run");
         RawRunDatabase.Create(dir, Lines.Select(l => l.Unit).Where(u => u.UnitId != "u1" || u.Epoch == 0));
-        var (exit, output, errors) = Run(Design(), "analyze", dir);
+        var (exit, output, errors) = RunHost(Design(), "analyze", dir);
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.Contains(Path.Combine(dir, "run.db"), errors);
         Assert.Contains("unit u10: epoch 100 is outside run Main's epochs 0 to 99.", errors);
         Assert.Contains("12 unit(s) do not fit the design", errors); // the duplicate unit_id cannot exist in run.db
         Assert.False(File.Exists(Path.Combine(dir, "analysis.json")));
 
-        var dropped = Run(Design(), "analyze", dir, "--drop-invalid");
+        var dropped = RunHost(Design(), "analyze", dir, "--drop-invalid");
         Assert.Equal(0, dropped.Exit);
         Assert.Contains("Dropped 12 unit(s)", dropped.Output);
     }
@@ -170,7 +162,7 @@ public class InvalidDataTests
         var bytes = File.ReadAllBytes(db);
         foreach (var command in new[] { "analyze", "report" })
         {
-            var (exit, output, errors) = Run(Design(), command, dir);
+            var (exit, output, errors) = RunHost(Design(), command, dir);
             Assert.Equal(RunnerHost.UsageError, exit);
             Assert.StartsWith($"error: {db} is not a readable run database: ", errors);
             Assert.DoesNotContain("internal error", errors);

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Scheme.Analysis;
 using Scheme.Engine.Store;
 using Scheme.Model;
-using Scheme.Runtime.Cli;
 using static Scheme.Runtime.Tests.Analysis.Fixtures;
 
 namespace Scheme.Runtime.Tests.Analysis;
@@ -132,14 +131,8 @@ public class MissingValueTests
         Assert.DoesNotContain(r.Notes, n => n.Contains("no partner"));
     }
 
-    private static (int Exit, string Output, string Errors) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var h = Hypothesis("H1", new Cell(Checkpoint: "o3", Environment: "A"), Direction.Greater, null, "binomial", constant: 0.25);
-        var exit = RunnerHost.Run(args, Experiment([h]), output, errors, CancellationToken.None);
-        return (exit, output.ToString(), errors.ToString());
-    }
+    private static (int Exit, string Output, string Errors) Run(params string[] args) =>
+        RunHost(Experiment([Hypothesis("H1", new Cell(Checkpoint: "o3", Environment: "A"), Direction.Greater, null, "binomial", constant: 0.25)]), args);
 
     private static void AssertOutputs(string directory, string textOutput)
     {

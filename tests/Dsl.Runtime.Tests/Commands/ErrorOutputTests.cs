@@ -14,18 +14,10 @@ public class ErrorOutputTests
     private static readonly HypothesisDefinition H1 =
         Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");
 
-    private static (int Exit, string Output, string Errors) Run(ExperimentDefinition experiment, params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var exit = RunnerHost.Run(args, experiment, output, errors, CancellationToken.None);
-        return (exit, output.ToString(), errors.ToString());
-    }
-
     [Fact]
     public void Plan_of_an_unknown_run_names_the_runs_on_the_error_writer()
     {
-        var (exit, output, errors) = Run(Experiment(), "plan", "--run", "Nope");
+        var (exit, output, errors) = RunHost(Experiment(), "plan", "--run", "Nope");
 
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.Equal("Unknown run 'Nope'. Runs: Main." + System.Environment.NewLine, errors);
@@ -35,7 +27,7 @@ public class ErrorOutputTests
     [Fact]
     public void Plan_of_an_experiment_without_runs_says_so_on_the_error_writer()
     {
-        var (exit, output, errors) = Run(Experiment(runs: []), "plan");
+        var (exit, output, errors) = RunHost(Experiment(runs: []), "plan");
 
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.Contains("Experiment Test declares no run.", errors);
@@ -47,7 +39,7 @@ public class ErrorOutputTests
     {
         using var dir = new TempDirectory();
 
-        var (exit, output, errors) = Run(Experiment([H1], withDigest: false), "prereg", "lock", "--dir", dir.Path);
+        var (exit, output, errors) = RunHost(Experiment([H1], withDigest: false), "prereg", "lock", "--dir", dir.Path);
 
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.Contains("has no preregistration fingerprints; rebuild it", errors);
@@ -59,9 +51,9 @@ public class ErrorOutputTests
     public void Prereg_lock_over_a_different_lock_refuses_on_the_error_writer()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(RunnerHost.Success, Run(Experiment([H1]), "prereg", "lock", "--dir", dir.Path).Exit);
+        Assert.Equal(RunnerHost.Success, RunHost(Experiment([H1]), "prereg", "lock", "--dir", dir.Path).Exit);
 
-        var (exit, output, errors) = Run(Experiment([H1 with { Alpha = 0.01 }]), "prereg", "lock", "--dir", dir.Path);
+        var (exit, output, errors) = RunHost(Experiment([H1 with { Alpha = 0.01 }]), "prereg", "lock", "--dir", dir.Path);
 
         Assert.Equal(PreregCommand.Mismatch, exit);
         Assert.Contains("locks a different definition; 'prereg verify' shows how. Use --force", errors);
@@ -73,7 +65,7 @@ public class ErrorOutputTests
     {
         using var dir = new TempDirectory();
 
-        var (exit, output, errors) = Run(Experiment([H1]), "prereg", "verify", "--dir", dir.Path);
+        var (exit, output, errors) = RunHost(Experiment([H1]), "prereg", "verify", "--dir", dir.Path);
 
         Assert.Equal(PreregCommand.Mismatch, exit);
         Assert.Contains("No preregistration lock at", errors);
@@ -85,9 +77,9 @@ public class ErrorOutputTests
     public void Prereg_verify_without_fingerprints_says_so_on_the_error_writer()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(RunnerHost.Success, Run(Experiment([H1]), "prereg", "lock", "--dir", dir.Path).Exit);
+        Assert.Equal(RunnerHost.Success, RunHost(Experiment([H1]), "prereg", "lock", "--dir", dir.Path).Exit);
 
-        var (exit, output, errors) = Run(Experiment([H1], withDigest: false), "prereg", "verify", "--dir", dir.Path);
+        var (exit, output, errors) = RunHost(Experiment([H1], withDigest: false), "prereg", "verify", "--dir", dir.Path);
 
         Assert.Equal(PreregCommand.Mismatch, exit);
         Assert.Contains("Experiment Test has no preregistration fingerprints to verify.", errors);
