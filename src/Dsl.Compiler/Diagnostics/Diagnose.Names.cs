@@ -21,6 +21,16 @@ public static partial class Diagnose
     public static DiagnosticMessage UnknownEnvironment(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownEnvironment, $"Unknown environment '{name}'.{suggestion}");
 
+    /// <param name="lacks">What the environment lacks, e.g. "outcome 'confessed'" or "tool 'submit'".</param>
+    public static DiagnosticMessage MetricReadsMissing(string metric, string environment, string lacks) =>
+        Make(DiagnosticCatalog.MetricReadsMissing,
+            $"Metric '{metric}' is declared over environment '{environment}', which has no {lacks}. List only environments it can be computed in.");
+
+    /// <param name="reads">What the metric reads that no environment has all of, e.g. "outcomes 'a', 'b'".</param>
+    public static DiagnosticMessage MetricAppliesNowhere(string metric, string reads) =>
+        Make(DiagnosticCatalog.MetricAppliesNowhere,
+            $"Metric '{metric}' reads {reads}, which no environment has together, so no unit could count for it.");
+
     public static DiagnosticMessage UnknownSpec(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownSpec, $"Unknown spec '{name}'.{suggestion}");
 

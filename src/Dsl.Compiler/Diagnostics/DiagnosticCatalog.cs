@@ -54,6 +54,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
     public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
     public static readonly DiagnosticDescriptor ToolNotListed = new("SCH0135", Error, "Tool not in the environment's tools");
+    public static readonly DiagnosticDescriptor MetricReadsMissing = new("SCH0136", Error, "Metric reads what an environment lacks");
+    public static readonly DiagnosticDescriptor MetricAppliesNowhere = new("SCH0137", Error, "Metric applies to no environment");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");

@@ -23,6 +23,10 @@ public static class CanonicalPrinter
         {
             b.Append(' ').Append(Quote(title.Value));
         }
+        if (declaration.Environments.Length > 0)
+        {
+            b.Append(" in [").Append(string.Join(", ", declaration.Environments.Select(e => e.Text))).Append(']');
+        }
         if (declaration.Value is { } value)
         {
             return b.Append(" = ").Append(Expression(value)).ToString();
@@ -42,7 +46,8 @@ public static class CanonicalPrinter
         PropertySyntax p => $"{p.Name.Text}: {Expression(p.Value)}",
         ParamSyntax p => $"param {p.Name.Text}: {Expression(p.Values)}",
         WorkspaceSyntax w => "workspace {" + string.Concat(w.Files.Select(f => $" file {Quote(f.Path.Value)} = {Expression(f.Content)};")) + " }",
-        FollowupSyntax f => $"followup {Quote(f.Question.Value)} -> {f.Outcome.Text}: {Expression(f.Grader)}",
+        FollowupSyntax f => $"followup {Quote(f.Question.Value)}{(f.When is null ? "" : " when " + Expression(f.When))} -> {f.Outcome.Text}: {Expression(f.Grader)}",
+        OutcomeSyntax o => $"outcome {o.Name.Text}: {Expression(o.Value)}",
         ExpectSyntax e => $"expect {Expression(e.Condition)}",
         AssignmentSyntax a => $"{a.Target.Text}[{string.Join(", ", a.Indices.Select(Expression))}] = {Expression(a.Value)}",
         // Limits by name, so reordering them changes no fingerprint and changing one changes the environment's.
@@ -67,6 +72,7 @@ public static class CanonicalPrinter
         SpecReferenceSyntax s => $"spec {s.Spec.Text}",
         RemoveSentencesExpressionSyntax r => $"remove sentences where {Expression(r.Predicate)}",
         InjectExpressionSyntax i => $"inject {Expression(i.Text)}",
+        GivenExpressionSyntax g => $"({Expression(g.Value)} given {Expression(g.Condition)})",
         _ => "?",
     };
 

@@ -75,6 +75,9 @@ public sealed record BinaryExpressionSyntax(BinaryOperator Operator, ExpressionS
 /// </summary>
 public sealed record CitesExpressionSyntax(ExpressionSyntax Subject, IdentifierSyntax Spec, IdentifierSyntax? Principle, TextSpan Span) : ExpressionSyntax(Span);
 
+/// <summary><c>confessed given covert_action</c>: a metric's per-unit value, counted only in units where the condition holds.</summary>
+public sealed record GivenExpressionSyntax(ExpressionSyntax Value, ExpressionSyntax Condition, TextSpan GivenSpan, TextSpan Span) : ExpressionSyntax(Span);
+
 public sealed record ArgumentSyntax(IdentifierSyntax? Name, ExpressionSyntax Value, TextSpan Span) : SyntaxNode(Span);
 
 public sealed record CallExpressionSyntax(IdentifierSyntax Function, ImmutableArray<ArgumentSyntax> Arguments, TextSpan Span) : ExpressionSyntax(Span);

@@ -48,7 +48,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             P.SimulateDeclarationContext c => Block(DeclarationKind.Simulate, c.name(), null, null, c.block(), span, defaultName: "simulate"),
             P.HypothesisDeclarationContext c => Block(DeclarationKind.Hypothesis, c.name(), null, c.@string(), c.block(), span),
             P.MetricDeclarationContext c => new DeclarationSyntax(DeclarationKind.Metric, Name(c.name(), c.Start), null, null,
-                [], Expression(c.expression()), span),
+                [], Expression(c.expression()), span, c.environmentList()?.name().Select(n => Name(n, null)).ToImmutableArray() ?? []),
             _ => null,
         };
     }
@@ -83,7 +83,12 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return new LimitsSyntax(c.block()?.member().Select(Member).OfType<MemberSyntax>().ToImmutableArray() ?? [],
                     new TextSpan(c.LIMITS().Symbol.StartIndex, "limits".Length), span);
             case P.FollowupMemberContext c when c.@string() is not null:
-                return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(c.expression()), span);
+                // With `when`, the grader is the second expression; without, the only one.
+                var expressions = c.expression();
+                return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(expressions.LastOrDefault()), span,
+                    c.WHEN() is null ? null : Expression(expressions.Length > 1 ? expressions[0] : null));
+            case P.OutcomeMemberContext c:
+                return new OutcomeSyntax(Name(c.name(), c.Start), Expression(c.expression()), span);
             case P.ExpectMemberContext c:
                 return new ExpectSyntax(Expression(c.expression()), span);
             case P.AssignmentMemberContext c:
@@ -152,6 +157,9 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return Binary(c.AND().Symbol, c.expression(0), c.expression(1), span);
             case P.OrExpressionContext c:
                 return Binary(c.OR().Symbol, c.expression(0), c.expression(1), span);
+            case P.GivenExpressionContext c:
+                return new GivenExpressionSyntax(Expression(c.expression(0)), Expression(c.expression(1)),
+                    new TextSpan(c.GIVEN().Symbol.StartIndex, "given".Length), span);
             default:
                 return new MissingExpressionSyntax(span);
         }

@@ -19,6 +19,9 @@ namespace Scheme.Engine;
 /// <para>A rate metric with value p is drawn as Bernoulli(p): the metric's per-unit value, and each outcome it
 /// requires that is not drawn yet (the first such outcome takes the metric's own draw, so rate(x) and x always
 /// agree; further ones are independent Bernoulli(p) draws). A mean metric takes its value as is.</para>
+/// <para>A follow-up asked only under a condition (<c>when</c>) gives its outcome only in units where the condition holds
+/// over the outcomes drawn first, and a conditioned metric (<c>rate(x given y)</c>) is drawn only where its condition
+/// holds, so its simulated value is the conditional one; elsewhere both are absent, as in a real run.</para>
 /// <para>Draws are keyed by the unit id and the metric or outcome name (<see cref="StableRandom"/>): the same unit
 /// always gives the same draw, on any machine and in any order, and the conditions of one sample are drawn
 /// independently (the unit id includes the condition).</para>
@@ -40,14 +43,41 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
     public EpisodeResult Draw(WorkUnit unit)
     {
         var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Condition), key => Build(key.Checkpoint, key.Environment, key.Condition));
+        var environment = experiment.Environment(unit.Environment);
         var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (metric, value) in plan.Metrics)
+        var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
+        // A follow-up asked only under a condition gives its outcome only where the condition holds: metrics of it and
+        // conditioned metrics wait until the unconditional outcomes are drawn, then count only where they apply.
+        var conditional = environment.Followups.Where(f => f.When is not null).Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
+        bool Waits(MetricDefinition metric) => metric.Condition is not null || metric.RequiredOutcomes.Any(conditional.Contains);
+        foreach (var (metric, value) in plan.Metrics.Where(m => !Waits(m.Metric)))
+        {
+            DrawMetric(metric, value);
+        }
+        var notAsked = environment.Followups
+            .Where(f => f.When is { } when && !Holds(() => when(Transcript())))
+            .Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
+        foreach (var (metric, value) in plan.Metrics.Where(m => Waits(m.Metric)))
+        {
+            if (metric.RequiredOutcomes.Any(notAsked.Contains) || (metric.Condition is { } condition && !Holds(() => condition(Transcript()))))
+            {
+                metrics[metric.Name] = null;
+                continue;
+            }
+            DrawMetric(metric, value);
+        }
+        var transcript = Transcript();
+        return new EpisodeResult(unit, "simulated", EpisodeEnd.Simulated, 0, [], [], new Dictionary<string, string>(), [], null, [],
+            outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
+
+        Transcript Transcript() => new(parameters: unit.Params, outcomes: outcomes, environment: unit.Environment);
+
+        void DrawMetric(MetricDefinition metric, double value)
         {
             if (metric.Aggregation == MetricAggregation.Mean)
             {
                 metrics[metric.Name] = value;
-                continue;
+                return;
             }
             var hit = StableRandom.Uniform(unit.Id, metric.Name) < value;
             metrics[metric.Name] = hit ? 1 : 0;
@@ -61,9 +91,19 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
                 first = false;
             }
         }
-        var transcript = new Transcript(parameters: unit.Params, outcomes: outcomes);
-        return new EpisodeResult(unit, "simulated", EpisodeEnd.Simulated, 0, [], [], new Dictionary<string, string>(), [], null, [],
-            outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
+    }
+
+    /// <summary>A condition over drawn outcomes; one that cannot be decided (an outcome it reads is absent) does not hold.</summary>
+    private static bool Holds(Func<bool> condition)
+    {
+        try
+        {
+            return condition();
+        }
+        catch (Exception ex) when (OutcomeGrade.IndeterminateReason(ex) is not null)
+        {
+            return false;
+        }
     }
 
     private Plan Build(string checkpoint, string environmentName, string condition)

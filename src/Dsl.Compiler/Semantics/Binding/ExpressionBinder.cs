@@ -52,6 +52,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         IndexExpressionSyntax i => NotHere(i, "Indexing, metric[cell],", scope.Description, "Cells are selected only in a hypothesis's expect and in simulate."),
         RemoveSentencesExpressionSyntax r => BindRemoveSentences(r),
         InjectExpressionSyntax i => BindInject(i),
+        GivenExpressionSyntax g => NotHere(g, "'given'", scope.Description,
+            "It conditions a metric's whole value: metric confession_rate = rate(confessed given covert_action)."),
         _ => new BoundError(syntax),
     };
 
@@ -84,9 +86,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             {
                 return new BoundParam(param.Name, param.Type, name);
             }
-            if (scope.Kind == ExpressionContextKind.Metric && OutcomeNames().Contains(text))
+            if (scope.Kind == ExpressionContextKind.Metric ? OutcomeNames().Contains(text) : scope.ReadableOutcomes?.Contains(text) == true)
             {
                 return new BoundOutcome(text, name);
+            }
+            if (scope.Kind != ExpressionContextKind.Metric && scope.Environment is { } environment && IsOutcomeOf(environment, text))
+            {
+                context.Report(name.Span, Diagnose.NotAllowedInContext($"The outcome '{text}'", scope.Description,
+                    "Outcomes are decided in the order they are written, then the follow-ups in theirs: read only one declared before this one."));
+                return new BoundError(name);
             }
             if (scope.IsOverEpisode && FindTool(text) is not null)
             {
@@ -148,7 +156,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 {
                     names = names.Append("answer");
                 }
-                return env is null ? names : names.Concat(env.Params.Select(p => p.Name)).Concat(env.Tools.Select(t => t.Name));
+                return env is null ? names : names.Concat(env.Params.Select(p => p.Name)).Concat(env.Tools.Select(t => t.Name))
+                    .Concat(scope.ReadableOutcomes ?? []);
             case ExpressionContextKind.Metric:
                 return EpisodeValues.Concat(OutcomeNames()).Concat(scope.VisibleEnvironments.SelectMany(e => e.Tools).Select(t => t.Name)).Distinct();
             default:
@@ -161,6 +170,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var names = NamesInScope().Take(8).ToList();
         return names.Count == 0 ? "literal values" : string.Join(", ", names);
     }
+
+    private static bool IsOutcomeOf(EnvironmentSymbol environment, string name) =>
+        environment.Declaration.Members.Any(m => m switch
+        {
+            PropertySyntax p => p.Name.Text == EnvironmentBinder.DetectorName && name == EnvironmentBinder.DetectorName,
+            OutcomeSyntax o => o.Name.Text == name,
+            FollowupSyntax f => f.Outcome.Text == name,
+            _ => false,
+        });
 
     private HashSet<string> OutcomeNames() =>
         scope.VisibleEnvironments
@@ -552,8 +570,14 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
             && env.Files.All(f => f.Path != path))
         {
-            context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'",
-                NameSuggester.Suggest(path, env.Files.Select(f => f.Path))));
+            // Where the model can create files, reading a new path is how a detector sees what it wrote (the copy on
+            // "the new server"): only a path close to a declared one is then worth a warning, as a likely typo.
+            var suggestion = NameSuggester.Suggest(path, env.Files.Select(f => f.Path));
+            var modelCreatesFiles = env.Tools.Any(t => t.IsBuiltin && Contracts.BuiltinToolCatalog.Find(t.Name)?.CreatesFiles == true);
+            if (suggestion.Length > 0 || !modelCreatesFiles)
+            {
+                context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'", suggestion));
+            }
         }
         return new BoundCall(function, arguments, function.ReturnType, call);
     }
