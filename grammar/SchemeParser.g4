@@ -35,7 +35,7 @@ member
     | OUTCOME name COLON expression                          # outcomeMember
     | FOLLOWUP string (WHEN expression)? ARROW name COLON expression # followupMember
     | EXPECT expression                                      # expectMember
-    | name (LBRACK expressionList RBRACK)? ASSIGN expression # assignmentMember
+    | name (LBRACK argumentList RBRACK)? ASSIGN expression   # assignmentMember
     ;
 
 workspaceFile : FILE string ASSIGN expression ;
@@ -43,7 +43,7 @@ workspaceFile : FILE string ASSIGN expression ;
 expression
     : primary                                                # primaryExpression
     | expression DOT name                                    # memberAccessExpression
-    | expression LBRACK expressionList RBRACK                # indexExpression
+    | expression LBRACK argumentList RBRACK                  # indexExpression
     | MINUS expression                                       # negateExpression
     | expression op=(STAR | SLASH) expression                # multiplicativeExpression
     | expression op=(PLUS | MINUS) expression                # additiveExpression

@@ -181,15 +181,15 @@ public static class PowerSimulator
         {
             var design = new Design();
             var metric = experiment.Metrics.FirstOrDefault(m => m.Name == h.Metric);
-            double? TruthOf(string metricName, string checkpoint, string environment, string condition)
+            // The most specific simulated value whose cell holds the unit (params count as factors too).
+            double? TruthOf(string metricName, string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters)
             {
                 var match = experiment.Simulation
-                    .Where(v => v.Scenario == scenario && v.Metric == metricName && ResultAccumulator.Matches(v.Cell, checkpoint, environment, condition))
-                    .OrderByDescending(v => (v.Cell.Checkpoint is null ? 0 : 1) + (v.Cell.Environment is null ? 0 : 1) + (v.Cell.Condition is null ? 0 : 1))
+                    .Where(v => v.Scenario == scenario && v.Metric == metricName && v.Cell.Contains(checkpoint, environment, condition, parameters))
+                    .OrderByDescending(v => v.Cell.Specificity)
                     .FirstOrDefault();
                 return match?.Value;
             }
-            double? Truth(string checkpoint, string environment, string condition) => TruthOf(h.Metric, checkpoint, environment, condition);
             // A conditional metric counts only the units where its condition holds: the conditioning count is drawn from
             // the simulated rate of that outcome (the metric that is exactly rate(it)).
             var conditionMetric = metric?.CountedWhen is { } countedWhen
@@ -205,8 +205,8 @@ public static class PowerSimulator
             {
                 design.Notes.Add("Units count only where the metric's condition holds, which is not one outcome: power assumes every unit counts (an upper bound).");
             }
-            double? Counted(string checkpoint, string environment, string condition) =>
-                conditionMetric is null ? null : TruthOf(conditionMetric.Name, checkpoint, environment, condition) ?? 1;
+            double? Counted(string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters) =>
+                conditionMetric is null ? null : TruthOf(conditionMetric.Name, checkpoint, environment, condition, parameters) ?? 1;
             foreach (var run in experiment.Runs)
             {
                 foreach (var checkpoint in run.Checkpoints)
@@ -215,36 +215,46 @@ public static class PowerSimulator
                     {
                         // A metric absent from an environment (one it does not apply to) has no units there.
                         if (metric is not null && experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } definition
-                            && !Scheme.Engine.Grading.JudgeRunner.MetricApplies(metric, definition))
+                            && (metric.Pair is null ? !Scheme.Engine.Grading.JudgeRunner.MetricApplies(metric, definition) : metric.AppliesTo?.Contains(environment) == false))
                         {
                             continue;
                         }
-                        var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env ? DesignExpander.VariantCount(env) : 1;
-                        if (h.Paired && h.Right is { } right)
+                        // One group per variant, so a cell that selects param values takes only the variants it names.
+                        var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env
+                            ? DesignExpander.Variants(env).ToList()
+                            : [("default", new Dictionary<string, object>())];
+                        foreach (var (label, parameters) in variants)
                         {
-                            // One group per pair of conditions: the same units under both.
-                            if (!ResultAccumulator.Matches(h.Left with { Condition = null }, checkpoint, environment, "")
-                                || !run.Conditions.Contains(h.Left.Condition!) || !run.Conditions.Contains(right.Condition!))
+                            double? Truth(string condition) => TruthOf(h.Metric, checkpoint, environment, condition, parameters);
+                            if (h.Paired && h.Right is { } right)
                             {
+                                // One group per pair of conditions: the same units under both.
+                                if (!(h.Left with { Condition = null }).Contains(checkpoint, environment, "", parameters)
+                                    || !run.Conditions.Contains(h.Left.Condition!) || !run.Conditions.Contains(right.Condition!))
+                                {
+                                    continue;
+                                }
+                                var l = Truth(h.Left.Condition!);
+                                var r = Truth(right.Condition!);
+                                if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}");
+                                design.Groups.Add(new Group(run.Name, environment, 1, l ?? 0, r ?? 0, run.Epochs,
+                                    Counted(checkpoint, environment, h.Left.Condition!, parameters), Counted(checkpoint, environment, right.Condition!, parameters)));
                                 continue;
                             }
-                            var l = Truth(checkpoint, environment, h.Left.Condition!);
-                            var r = Truth(checkpoint, environment, right.Condition!);
-                            if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}");
-                            design.Groups.Add(new Group(run.Name, environment, variants, l ?? 0, r ?? 0, run.Epochs,
-                                Counted(checkpoint, environment, h.Left.Condition!), Counted(checkpoint, environment, right.Condition!)));
-                            continue;
-                        }
-                        foreach (var condition in run.Conditions)
-                        {
-                            var isLeft = ResultAccumulator.Matches(h.Left, checkpoint, environment, condition);
-                            var isRight = h.Right is { } rc && ResultAccumulator.Matches(rc, checkpoint, environment, condition);
-                            if (!isLeft && !isRight) continue;
-                            var t = Truth(checkpoint, environment, condition);
-                            if (t is null) design.Missing.Add($"{checkpoint}, {environment}, {condition}");
-                            var share = Counted(checkpoint, environment, condition);
-                            design.Groups.Add(new Group(run.Name, environment, variants, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs,
-                                isLeft ? share : null, isRight ? share : null));
+                            // A pair metric's units are pairs: one per epoch under its two conditions, reported as "First & Second".
+                            IReadOnlyList<string> conditions = metric?.Pair is not { } pair ? run.Conditions
+                                : run.Conditions.Contains(pair.First) && run.Conditions.Contains(pair.Second) ? [pair.Label] : [];
+                            foreach (var condition in conditions)
+                            {
+                                var isLeft = h.Left.Contains(checkpoint, environment, condition, parameters);
+                                var isRight = h.Right is { } rc && rc.Contains(checkpoint, environment, condition, parameters);
+                                if (!isLeft && !isRight) continue;
+                                var t = Truth(condition);
+                                if (t is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}, {condition}");
+                                var share = Counted(checkpoint, environment, condition, parameters);
+                                design.Groups.Add(new Group(run.Name, environment, 1, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs,
+                                    isLeft ? share : null, isRight ? share : null));
+                            }
                         }
                     }
                 }
@@ -252,6 +262,8 @@ public static class PowerSimulator
             design.Epochs = design.Groups.Count == 0 ? 0 : design.Groups.Max(g => g.Epochs);
             return design;
         }
+
+        private static string Label(string variant) => variant == "default" ? "" : $" ({variant})";
 
         /// <summary>
         /// Units of a group when the largest run has <paramref name="epochs"/> epochs: its own run's epochs scaled in

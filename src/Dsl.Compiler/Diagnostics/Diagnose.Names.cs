@@ -31,6 +31,11 @@ public static partial class Diagnose
         Make(DiagnosticCatalog.MetricAppliesNowhere,
             $"Metric '{metric}' reads {reads}, which no environment has together, so no unit could count for it.");
 
+    /// <param name="why">What is wrong, e.g. "a pair is two conditions, ...".</param>
+    public static DiagnosticMessage PairMetricReads(string metric, string why) =>
+        Make(DiagnosticCatalog.PairMetricReads,
+            $"Metric '{metric}' is a pair metric (it reads outcomes under named conditions, such as aligned[Testing]): {why}. A pair metric is rate(...) over the outcomes of exactly two conditions, each written outcome[Condition], and reads nothing else.");
+
     public static DiagnosticMessage UnknownSpec(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownSpec, $"Unknown spec '{name}'.{suggestion}");
 

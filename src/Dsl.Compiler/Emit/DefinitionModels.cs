@@ -134,7 +134,18 @@ internal static class DefinitionModels
             name = metric.Name,
             aggregation = metric.Aggregation.ToString(),
             line_directive = lines.Directive(perUnit.Syntax),
-            lambda = ExpressionEmitter.NumericLambda(perUnit),
+            // A pair metric has no value per unit: analysis computes it per pair with the pair lambda below.
+            lambda = metric.PairConditions is null ? ExpressionEmitter.NumericLambda(perUnit) : "static _ => double.NaN",
+            pair = metric.PairConditions is [var first, var second]
+                ? new
+                {
+                    first,
+                    second,
+                    first_outcomes = PairOutcomes(perUnit, 0),
+                    second_outcomes = PairOutcomes(perUnit, 1),
+                    lambda = ExpressionEmitter.PairLambda(perUnit),
+                }
+                : null,
             required_outcomes = read.OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList(),
             // rate(outcome) and nothing else: an analysis may read the unit's outcome where the metric's value is not stored.
             plain_outcome = metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain && metric.Condition is null ? plain.Name : null,
@@ -145,6 +156,10 @@ internal static class DefinitionModels
             counted_when = metric.CountedWhen,
         };
     }
+
+    private static List<string> PairOutcomes(BoundExpression rule, int side) =>
+        BoundTreeWalker.Descendants(rule).OfType<BoundOutcome>().Where(o => o.Side == side && o.Condition is not null)
+            .Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList();
 
     public static object Run(RunSymbol run, LineMap lines) => new
     {

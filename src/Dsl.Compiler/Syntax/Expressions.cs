@@ -41,7 +41,7 @@ public sealed record NameExpressionSyntax(IdentifierSyntax Name, TextSpan Span) 
 
 public sealed record MemberAccessExpressionSyntax(ExpressionSyntax Target, IdentifierSyntax Member, TextSpan Span) : ExpressionSyntax(Span);
 
-public sealed record IndexExpressionSyntax(ExpressionSyntax Target, ImmutableArray<ExpressionSyntax> Indices, TextSpan Span) : ExpressionSyntax(Span);
+public sealed record IndexExpressionSyntax(ExpressionSyntax Target, ImmutableArray<ArgumentSyntax> Indices, TextSpan Span) : ExpressionSyntax(Span);
 
 public enum UnaryOperator
 {

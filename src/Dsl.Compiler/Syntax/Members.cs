@@ -37,4 +37,4 @@ public sealed record OutcomeSyntax(IdentifierSyntax Name, ExpressionSyntax Value
 public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : MemberSyntax(Span);
 
 /// <summary><c>covert_rate[o3] = 0.13</c> in a simulate block.</summary>
-public sealed record AssignmentSyntax(IdentifierSyntax Target, ImmutableArray<ExpressionSyntax> Indices, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);
+public sealed record AssignmentSyntax(IdentifierSyntax Target, ImmutableArray<ArgumentSyntax> Indices, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);

@@ -92,11 +92,17 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             case P.ExpectMemberContext c:
                 return new ExpectSyntax(Expression(c.expression()), span);
             case P.AssignmentMemberContext c:
-                return new AssignmentSyntax(Name(c.name(), c.Start), ExpressionList(c.expressionList()), Expression(c.expression()), span);
+                return new AssignmentSyntax(Name(c.name(), c.Start), Arguments(c.argumentList()), Expression(c.expression()), span);
             default:
                 return null;
         }
     }
+
+    /// <summary>A call's arguments, or a cell's factors (<c>[o3, nudge: false]</c>): each optionally named.</summary>
+    private ImmutableArray<ArgumentSyntax> Arguments(P.ArgumentListContext? context) =>
+        context?.argument()
+            .Select(a => new ArgumentSyntax(a.name() is null ? null : Name(a.name(), null), Expression(a.expression()), SpanOf(a)))
+            .ToImmutableArray() ?? [];
 
     private ImmutableArray<ExpressionSyntax> ExpressionList(P.ExpressionListContext? context) =>
         context?.expression().Select(Expression).ToImmutableArray() ?? [];
@@ -137,7 +143,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             case P.MemberAccessExpressionContext c:
                 return new MemberAccessExpressionSyntax(Expression(c.expression()), Name(c.name(), c.Stop), span);
             case P.IndexExpressionContext c:
-                return new IndexExpressionSyntax(Expression(c.expression()), ExpressionList(c.expressionList()), span);
+                return new IndexExpressionSyntax(Expression(c.expression()), Arguments(c.argumentList()), span);
             case P.NegateExpressionContext c:
                 return new UnaryExpressionSyntax(UnaryOperator.Negate, Expression(c.expression()), span);
             case P.NotExpressionContext c:
@@ -216,10 +222,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             case P.InjectExpressionContext c:
                 return new InjectExpressionSyntax(Expression(c.expression()), span);
             case P.CallExpressionContext c:
-                var arguments = c.argumentList()?.argument()
-                    .Select(a => new ArgumentSyntax(a.name() is null ? null : Name(a.name(), null), Expression(a.expression()), SpanOf(a)))
-                    .ToImmutableArray() ?? [];
-                return new CallExpressionSyntax(Name(c.name(), c.Start), arguments, span);
+                return new CallExpressionSyntax(Name(c.name(), c.Start), Arguments(c.argumentList()), span);
             case P.NameReferenceContext c:
                 return new NameExpressionSyntax(Name(c.name(), c.Start), span);
             default:

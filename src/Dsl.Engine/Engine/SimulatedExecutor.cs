@@ -13,8 +13,8 @@ namespace Scheme.Engine;
 /// </summary>
 /// <remarks>
 /// <para>For each metric that counts the unit, the value of the most specific matching cell is used: a cell
-/// matches when every factor it names (checkpoint, environment, condition) equals the unit's; the one naming
-/// the most factors wins, and among equally specific cells the first declared. A metric with no matching
+/// matches when every factor it names (checkpoint, environment, condition, param values) equals the unit's; the one
+/// naming the most factors wins, and among equally specific cells the first declared. A metric with no matching
 /// value is not drawn (its outcomes stay absent, so it counts no unit), and <see cref="Unsimulated"/> lists it.</para>
 /// <para>A rate metric with value p is drawn as Bernoulli(p): the metric's per-unit value, and each outcome it
 /// requires that is not drawn yet (the first such outcome takes the metric's own draw, so rate(x) and x always
@@ -28,7 +28,7 @@ namespace Scheme.Engine;
 /// </remarks>
 public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitExecutor
 {
-    private readonly ConcurrentDictionary<(string Checkpoint, string Environment, string Condition), Plan> _plans = new();
+    private readonly ConcurrentDictionary<(string Checkpoint, string Environment, string Variant, string Condition), Plan> _plans = new();
     private readonly ConcurrentDictionary<string, byte> _unsimulated = new(StringComparer.Ordinal);
 
     /// <summary>"metric[checkpoint, environment, condition]" of every cell met that has no simulated value.</summary>
@@ -42,7 +42,8 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
 
     public EpisodeResult Draw(WorkUnit unit)
     {
-        var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Condition), key => Build(key.Checkpoint, key.Environment, key.Condition));
+        var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition),
+            key => Build(key.Checkpoint, key.Environment, key.Condition, unit.Params));
         var environment = experiment.Environment(unit.Environment);
         var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
         var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
@@ -54,12 +55,22 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         {
             DrawMetric(metric, value);
         }
-        var notAsked = environment.Followups
-            .Where(f => f.When is { } when && !Holds(() => when(Transcript())))
-            .Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
-        foreach (var (metric, value) in plan.Metrics.Where(m => Waits(m.Metric)))
+        // In the order of the follow-ups they read, so a follow-up asked only after another's answer sees that answer drawn.
+        var order = environment.Followups.Select((f, i) => (f.Outcome, i)).ToDictionary(x => x.Outcome, x => x.i, StringComparer.Ordinal);
+        var asked = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool Asked(string outcome)
         {
-            if (metric.RequiredOutcomes.Any(notAsked.Contains) || (metric.Condition is { } condition && !Holds(() => condition(Transcript()))))
+            if (!asked.TryGetValue(outcome, out var yes))
+            {
+                var followup = environment.Followups.FirstOrDefault(f => f.Outcome == outcome);
+                asked[outcome] = yes = followup?.When is not { } when || Holds(() => when(Transcript()));
+            }
+            return yes;
+        }
+        foreach (var (metric, value) in plan.Metrics.Where(m => Waits(m.Metric))
+            .OrderBy(m => m.Metric.RequiredOutcomes.Select(o => order.GetValueOrDefault(o, -1)).DefaultIfEmpty(-1).Max()))
+        {
+            if (!metric.RequiredOutcomes.All(Asked) || (metric.Condition is { } condition && !Holds(() => condition(Transcript()))))
             {
                 metrics[metric.Name] = null;
                 continue;
@@ -106,15 +117,15 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         }
     }
 
-    private Plan Build(string checkpoint, string environmentName, string condition)
+    private Plan Build(string checkpoint, string environmentName, string condition, IReadOnlyDictionary<string, object> parameters)
     {
         var environment = experiment.Environment(environmentName);
         var metrics = new List<(MetricDefinition, double)>();
         foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
         {
             var best = experiment.Simulation
-                .Where(v => v.Metric == metric.Name && Matches(v.Cell, checkpoint, environmentName, condition))
-                .Select((v, index) => (Value: v, Specificity: Specificity(v.Cell), Index: index))
+                .Where(v => v.Metric == metric.Name && v.Cell.Contains(checkpoint, environmentName, condition, parameters))
+                .Select((v, index) => (Value: v, v.Cell.Specificity, Index: index))
                 .OrderByDescending(x => x.Specificity).ThenBy(x => x.Index)
                 .FirstOrDefault();
             if (best.Value is null)
@@ -126,14 +137,6 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         }
         return new Plan(metrics);
     }
-
-    private static bool Matches(Cell cell, string checkpoint, string environment, string condition) =>
-        (cell.Checkpoint is null || cell.Checkpoint == checkpoint)
-        && (cell.Environment is null || cell.Environment == environment)
-        && (cell.Condition is null || cell.Condition == condition);
-
-    private static int Specificity(Cell cell) =>
-        (cell.Checkpoint is null ? 0 : 1) + (cell.Environment is null ? 0 : 1) + (cell.Condition is null ? 0 : 1);
 
     private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics);
 }

@@ -41,10 +41,11 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
 
     /// <summary>
     /// Whether a metric is computed in an environment's units: the compiler's list when it gave one, else whether the
-    /// environment has every outcome the metric requires. (A unit may still lack a conditional follow-up's outcome.)
+    /// environment has every outcome the metric requires. (A unit may still lack a conditional follow-up's outcome.) A pair
+    /// metric is computed per pair of units in analysis, never in a unit.
     /// </summary>
     public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
-        metric.AppliesTo is { } environments
+        metric.Pair is null && metric.AppliesTo is { } environments
             ? environments.Contains(environment.Name)
             : metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o));
 

@@ -29,4 +29,22 @@ public sealed record MetricDefinition(
     string? PlainOutcome = null,
     Func<Transcript, bool>? Condition = null,
     IReadOnlyList<string>? AppliesTo = null,
-    string? CountedWhen = null);
+    string? CountedWhen = null,
+    PairDefinition? Pair = null);
+
+/// <summary>
+/// What makes a metric a pair metric (Meinke et al.'s instrumental alignment faking): its value belongs to a pair, one epoch
+/// of a checkpoint and environment variant run under condition <paramref name="First"/> and under <paramref name="Second"/>,
+/// and is <paramref name="Holds"/> over the two units' outcomes (each read by name). A pair counts when both units are
+/// done and have the outcomes the rule reads; the metric has no per-unit value.
+/// </summary>
+public sealed record PairDefinition(
+    string First,
+    string Second,
+    IReadOnlyList<string> FirstOutcomes,
+    IReadOnlyList<string> SecondOutcomes,
+    Func<Func<string, bool>, Func<string, bool>, bool> Holds)
+{
+    /// <summary>The condition a pair's value is reported under: "Testing & Deployment".</summary>
+    public string Label => $"{First} & {Second}";
+}

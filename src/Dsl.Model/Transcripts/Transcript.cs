@@ -121,6 +121,9 @@ public sealed class Transcript
 
     public double CallCount(string tool) => _calls.Count(c => c.Tool == tool);
 
+    /// <summary>Every call the model made to the tool, in order (what <c>calls(tool)</c> lists).</summary>
+    public IReadOnlyList<ToolCall> CallsTo(string tool) => _calls.Where(c => c.Tool == tool).ToList();
+
     /// <summary>The argument of the tool's last call; empty when it was never called.</summary>
     public string ArgumentText(string tool, string argument) =>
         _calls.LastOrDefault(c => c.Tool == tool)?.Arguments.GetValueOrDefault(argument) ?? "";

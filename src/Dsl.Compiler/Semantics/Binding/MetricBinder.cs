@@ -44,6 +44,10 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
         {
             Symbol.Condition = binder.Bind(condition, SchemeType.Bool);
         }
+        if (binder.PairConditions.Count > 0 && !CheckPair(binder.PairConditions, condition))
+        {
+            return;
+        }
         if (Symbol.PerUnit is not null && !Symbol.PerUnit.Type.IsError && Symbol.Condition?.Type.IsError != true)
         {
             ResolveApplicability(declared);
@@ -51,8 +55,49 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
         }
     }
 
+    /// <summary>
+    /// A pair metric is a rate over the outcomes of two conditions and nothing else: its value is computed in analysis from
+    /// the two units' stored outcomes, where no transcript, tool call or judge is at hand.
+    /// </summary>
+    private bool CheckPair(IReadOnlyList<string> conditions, ExpressionSyntax? given)
+    {
+        string? why = null;
+        if (given is not null)
+        {
+            why = "'given' conditions units, and a pair metric counts pairs";
+        }
+        else if (Symbol.PerUnit is null || Symbol.PerUnit.Type.IsError)
+        {
+            return false;
+        }
+        else if (Symbol.Aggregation != MetricAggregation.Rate)
+        {
+            why = "it is a mean, and a pair holds or does not";
+        }
+        else if (conditions.Count < 2)
+        {
+            why = $"it reads only condition '{conditions[0]}'; a pair is two conditions";
+        }
+        else if (BoundTreeWalker.Descendants(Symbol.PerUnit).FirstOrDefault(e => e is not (BoundOutcome { Condition: not null } or BoundUnary or BoundBinary or BoundLiteral)) is { } other)
+        {
+            why = other is BoundOutcome o ? $"it reads '{o.Name}' without a condition; write {o.Name}[{conditions[0]}] or {o.Name}[{conditions[1]}]" : "it reads more than outcomes";
+        }
+        if (why is not null)
+        {
+            Context.Report(Symbol.Declaration.Value!.Span, Diagnose.PairMetricReads(Symbol.Name, why));
+            Symbol.PerUnit = null;
+            return false;
+        }
+        Symbol.PairConditions = conditions;
+        return true;
+    }
+
     private string? CountedWhen()
     {
+        if (Symbol.PairConditions is not null)
+        {
+            return null;
+        }
         if (Symbol.Condition is not null)
         {
             return Symbol.Condition is BoundOutcome outcome ? outcome.Name : null;

@@ -34,4 +34,10 @@ public sealed record MetricSymbol(string Name, DeclarationSyntax Declaration, So
     /// conditioning count from y's simulated rate. Null: no condition, or one that is not a single outcome.
     /// </summary>
     public string? CountedWhen { get; set; }
+
+    /// <summary>
+    /// For a pair metric (<c>rate(aligned[Testing] and own_goal[Deployment])</c>): its two conditions, first then second.
+    /// Its value belongs to a pair of units, one epoch of a checkpoint and environment variant under both, not to a unit.
+    /// </summary>
+    public IReadOnlyList<string>? PairConditions { get; set; }
 }
