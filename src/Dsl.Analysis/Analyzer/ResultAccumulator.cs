@@ -34,7 +34,7 @@ internal sealed class ResultAccumulator
         {
             if (_sources[m].Metric.Pair is { } pair)
             {
-                _pairMetrics.Add(new PairMetricCollector(m, pair));
+                _pairMetrics.Add(new PairMetricCollector(m, pair, _sources[m].Metric.AppliesTo));
             }
         }
         foreach (var h in experiment.Hypotheses)
@@ -330,7 +330,7 @@ internal sealed class ResultAccumulator
     /// One pair metric's sides: per pair the outcomes its rule reads of the unit under each condition, as bits (at most 64
     /// per side, far more than a rule names), so memory grows with the pairs, not with the units' content.
     /// </summary>
-    private sealed class PairMetricCollector(int metric, PairDefinition pair)
+    private sealed class PairMetricCollector(int metric, PairDefinition pair, IReadOnlyList<string>? appliesTo)
     {
         private readonly Dictionary<PairKey, Sides> _pairs = [];
 
@@ -340,7 +340,8 @@ internal sealed class ResultAccumulator
         public void Add(UnitRecord unit, PairKey key)
         {
             var side = unit.Condition == pair.First ? 0 : unit.Condition == pair.Second ? 1 : -1;
-            if (side < 0)
+            // Environments without the outcomes the rule reads have no pairs (absent, never missing).
+            if (side < 0 || appliesTo?.Contains(unit.Environment) == false)
             {
                 return;
             }

@@ -32,9 +32,10 @@ public static partial class Diagnose
             $"Metric '{metric}' reads {reads}, which no environment has together, so no unit could count for it.");
 
     /// <param name="why">What is wrong, e.g. "a pair is two conditions, ...".</param>
-    public static DiagnosticMessage PairMetricReads(string metric, string why) =>
+    /// <param name="suggestion">" Did you mean 'Testing'?" or empty.</param>
+    public static DiagnosticMessage PairMetricReads(string metric, string why, string suggestion = "") =>
         Make(DiagnosticCatalog.PairMetricReads,
-            $"Metric '{metric}' is a pair metric (it reads outcomes under named conditions, such as aligned[Testing]): {why}. A pair metric is rate(...) over the outcomes of exactly two conditions, each written outcome[Condition], and reads nothing else.");
+            $"Metric '{metric}' is a pair metric (it reads outcomes under named conditions, such as aligned[Testing]): {why}. A pair metric is rate(...) over the outcomes of exactly two conditions, each written outcome[Condition], and reads nothing else.{suggestion}");
 
     public static DiagnosticMessage UnknownSpec(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownSpec, $"Unknown spec '{name}'.{suggestion}");

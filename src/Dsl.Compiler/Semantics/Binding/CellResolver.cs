@@ -120,7 +120,8 @@ public static class CellResolver
         var match = written is null ? null : values.FirstOrDefault(v => Equals(v, written));
         if (match is null)
         {
-            if (argument.Value is not MissingExpressionSyntax)
+            // A param whose declaration had errors has no values; its own error says enough.
+            if (argument.Value is not MissingExpressionSyntax && values.Count > 0)
             {
                 context.Report(argument.Value.Span, Diagnose.CellParamValueUndeclared(name.Text, Written(argument.Value, context),
                     string.Join(", ", values.Select(v => new CellParamValue(name.Text, v).ToString()[(name.Text.Length + 2)..]))));

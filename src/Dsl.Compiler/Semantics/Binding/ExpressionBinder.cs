@@ -86,7 +86,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         {
             var conditions = context.Declarations.All.OfType<ManipulationSymbol>().Select(m => m.Name).Append(RunSymbol.Baseline);
             return Report(condition, Diagnose.PairMetricReads(scope.Owner,
-                $"'{condition.Text}' is not a condition (a manipulation or baseline).{NameSuggester.Suggest(condition.Text, conditions)}"));
+                $"'{condition.Text}' is not a condition (a manipulation or baseline)", NameSuggester.Suggest(condition.Text, conditions)));
         }
         if (symbol is not null)
         {
