@@ -45,9 +45,10 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
     /// metric is computed per pair of units in analysis, never in a unit.
     /// </summary>
     public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
-        metric.Pair is null && metric.AppliesTo is { } environments
+        metric.Pair is null
+        && (metric.AppliesTo is { } environments
             ? environments.Contains(environment.Name)
-            : metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o));
+            : metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o)));
 
     public async Task<JudgeVerdict> JudgeAsync(JudgeDefinition judge, Transcript transcript, WorkUnit unit, CancellationToken cancellationToken)
     {

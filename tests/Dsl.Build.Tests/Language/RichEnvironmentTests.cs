@@ -124,6 +124,8 @@ public sealed class RichEnvironmentTests
         using var analysis = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDirectory, "analysis.json")));
         var rows = analysis.RootElement.GetProperty("metrics").EnumerateArray().ToList();
 
+        // The pair metric belongs to pairs, never to a unit.
+        Assert.All(units, u => Assert.False(u.Metrics.ContainsKey("faking"), $"{u.UnitId} has a per-unit faking value"));
         // The pair metric: recomputed here per epoch and variant from the stored outcomes of the two conditions.
         var expectedPairs = oversight.Where(u => u.Condition == "Testing")
             .Select(t => (Testing: t, Deployment: oversight.Single(d => d.Condition == "Deployment" && d.Variant == t.Variant && d.Epoch == t.Epoch)))
