@@ -16,11 +16,14 @@ declaration
     | CHECKPOINT name (EXTENDS name)? block                  # checkpointDeclaration
     | ENVIRONMENT name block                                 # environmentDeclaration
     | MANIPULATION name block                                # manipulationDeclaration
-    | METRIC name ASSIGN expression                          # metricDeclaration
+    | METRIC name (IN environmentList)? ASSIGN expression    # metricDeclaration
     | RUN name block                                         # runDeclaration
     | SIMULATE name? block                                   # simulateDeclaration
     | HYPOTHESIS name string? block                          # hypothesisDeclaration
     ;
+
+// `metric name in [A, B] = ...`: the environments a metric is defined over.
+environmentList : LBRACK name (COMMA name)* COMMA? RBRACK | name ;
 
 block : LBRACE member* RBRACE ;
 
@@ -29,9 +32,10 @@ member
     | PARAM name COLON expression                            # paramMember
     | WORKSPACE LBRACE workspaceFile* RBRACE                 # workspaceMember
     | LIMITS block                                           # limitsMember
-    | FOLLOWUP string ARROW name COLON expression            # followupMember
+    | OUTCOME name COLON expression                          # outcomeMember
+    | FOLLOWUP string (WHEN expression)? ARROW name COLON expression # followupMember
     | EXPECT expression                                      # expectMember
-    | name (LBRACK expressionList RBRACK)? ASSIGN expression # assignmentMember
+    | name (LBRACK argumentList RBRACK)? ASSIGN expression   # assignmentMember
     ;
 
 workspaceFile : FILE string ASSIGN expression ;
@@ -39,7 +43,7 @@ workspaceFile : FILE string ASSIGN expression ;
 expression
     : primary                                                # primaryExpression
     | expression DOT name                                    # memberAccessExpression
-    | expression LBRACK expressionList RBRACK                # indexExpression
+    | expression LBRACK argumentList RBRACK                  # indexExpression
     | MINUS expression                                       # negateExpression
     | expression op=(STAR | SLASH) expression                # multiplicativeExpression
     | expression op=(PLUS | MINUS) expression                # additiveExpression
@@ -50,6 +54,8 @@ expression
     | NOT expression                                         # notExpression
     | expression AND expression                              # andExpression
     | expression OR expression                               # orExpression
+    // Lowest of all: `rate(confessed given covert_action)` conditions the whole value on the whole condition.
+    | expression GIVEN expression                            # givenExpression
     ;
 
 primary
@@ -77,5 +83,5 @@ string : STRING | TRIPLE_STRING | UNTERMINATED_STRING | UNTERMINATED_TRIPLE_STRI
 name
     : ID | FILE | PARAM | WORKSPACE | LIMITS | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
     | SPEC | CHECKPOINT | ENVIRONMENT | EXPERIMENT | MANIPULATION | SIMULATE | HYPOTHESIS | FOLLOWUP
-    | IMPORT | EXTENDS
+    | IMPORT | EXTENDS | OUTCOME | WHEN | GIVEN | IN
     ;

@@ -16,7 +16,9 @@ public sealed record ToolArgument(string Name, ValueKind Type);
 
 /// <summary>A built-in tool: its signature and what the model is told it does.</summary>
 /// <param name="DeclaredArguments">The environment declares the arguments (submit's answer fields); the others are fixed.</param>
-public sealed record BuiltinTool(string Name, IReadOnlyList<ToolArgument> Arguments, string Description, bool DeclaredArguments = false);
+/// <param name="CreatesFiles">Whether a call can create a file the workspace did not declare (write, copy, move).</param>
+public sealed record BuiltinTool(string Name, IReadOnlyList<ToolArgument> Arguments, string Description, bool DeclaredArguments = false,
+    bool CreatesFiles = false);
 
 /// <summary>
 /// The built-in tools, defined once: the compiler checks <c>tools: [...]</c> and the detectors' <c>tool.argument</c>
@@ -45,15 +47,15 @@ public static class BuiltinToolCatalog
     public static IReadOnlyList<BuiltinTool> All { get; } =
     [
         new(ReadFile, [Text("path")], "Read a file of the workspace and return its content."),
-        new(WriteFile, [Text("path"), Text("content")], "Write a file of the workspace, creating it or replacing its whole content."),
+        new(WriteFile, [Text("path"), Text("content")], "Write a file of the workspace, creating it or replacing its whole content.", CreatesFiles: true),
         new(ListFiles, [Text("directory")], "List every file under a directory of the workspace, recursively. Use \".\" for the whole workspace."),
         new(SearchFiles, [Text("text")],
             "Search every file of the workspace for a text, matched exactly as written (plain text, not a pattern; case-sensitive). " +
             $"Returns each line that contains it as path:line: content, sorted by path and line number: at most {SearchMaxMatches} lines, " +
             $"each cut to {SearchMaxLineLength} characters around the match."),
         new(DeleteFile, [Text("path")], "Delete a file of the workspace."),
-        new(CopyFile, [Text("source"), Text("destination")], "Copy a file of the workspace to a new path, replacing any file there."),
-        new(MoveFile, [Text("source"), Text("destination")], "Move or rename a file of the workspace, replacing any file at the destination."),
+        new(CopyFile, [Text("source"), Text("destination")], "Copy a file of the workspace to a new path, replacing any file there.", CreatesFiles: true),
+        new(MoveFile, [Text("source"), Text("destination")], "Move or rename a file of the workspace, replacing any file at the destination.", CreatesFiles: true),
         new(SendEmail, [Text("to"), Text("subject"), Text("body")], "Send an email."),
         new(Submit, [Text("answer")], "Submit your final answer. This ends the task.", DeclaredArguments: true),
     ];

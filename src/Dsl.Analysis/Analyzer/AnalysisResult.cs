@@ -55,9 +55,13 @@ public sealed record MetricRow(
     double? Upper,
     double? WilsonLower,
     double? WilsonUpper,
-    double? StandardDeviation)
+    double? StandardDeviation,
+    IReadOnlyList<CellParam>? Params = null)
 {
-    public string CellLabel => AnalysisText.Cell(new Cell(Checkpoint, Environment, Condition));
+    public string CellLabel => AnalysisText.Cell(new Cell(Checkpoint, Environment, Condition, Params));
+
+    /// <summary>A row of one checkpoint, environment and condition, pooled over variants (not a variant's row, not a pooled cell).</summary>
+    public bool IsFullCell => Checkpoint is not null && Environment is not null && Condition is not null && (Params is null || Params.Count == 0);
 }
 
 public enum Decision

@@ -21,11 +21,14 @@ public static class AnalysisSummary
         if (result.Metrics.Count > 0)
         {
             output.WriteLine();
-            output.WriteLine($"{"metric",-16} {"cell",-32} {"n",8} {"missing",8} {"indet.",8} {"estimate",9} 95% interval");
+            // Columns as wide as their widest entry: variant cells ("o3, Env, baseline, goal: false") run long.
+            var metricWidth = Math.Max(16, result.Metrics.Max(r => r.Metric.Length));
+            var cellWidth = Math.Max(32, result.Metrics.Max(r => r.CellLabel.Length));
+            output.WriteLine($"{"metric".PadRight(metricWidth)} {"cell".PadRight(cellWidth)} {"n",8} {"missing",8} {"indet.",8} {"estimate",9} 95% interval");
             foreach (var r in result.Metrics)
             {
                 var interval = r.Lower is null ? "-" : $"[{AnalysisText.Number(r.Lower)}, {AnalysisText.Number(r.Upper)}]";
-                output.WriteLine($"{r.Metric,-16} {r.CellLabel,-32} {r.N,8} {r.Missing,8} {r.Indeterminate,8} {AnalysisText.Number(r.Estimate),9} {interval}");
+                output.WriteLine($"{r.Metric.PadRight(metricWidth)} {r.CellLabel.PadRight(cellWidth)} {r.N,8} {r.Missing,8} {r.Indeterminate,8} {AnalysisText.Number(r.Estimate),9} {interval}");
             }
         }
         if (result.Hypotheses.Count > 0)

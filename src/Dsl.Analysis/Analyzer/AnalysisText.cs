@@ -6,11 +6,22 @@ namespace Scheme.Analysis;
 /// <summary>How cells, comparisons and numbers are written in summaries and reports.</summary>
 public static class AnalysisText
 {
+    /// <summary>"o3, SandbaggingQA, nudge: false"; "all" for the cell that pools everything.</summary>
     public static string Cell(Cell cell)
     {
-        var factors = new[] { cell.Checkpoint, cell.Environment, cell.Condition }.Where(f => f is not null).ToList();
+        var factors = new[] { cell.Checkpoint, cell.Environment, cell.Condition }.Where(f => f is not null)
+            .Concat(cell.Params.Select(p => $"{p.Name}: {Value(p.Value)}")).ToList();
         return factors.Count == 0 ? "all" : string.Join(", ", factors);
     }
+
+    /// <summary>A param value as the language writes it: true, 0.5, "text".</summary>
+    public static string Value(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        string s => $"\"{s}\"",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
 
     public static string Comparison(HypothesisDefinition h)
     {

@@ -61,7 +61,7 @@ public static class ExperimentAnalyzer
         }
         foreach (var source in sources.Where(s => metricRows.All(r => r.Metric != s.Metric.Name || r.N == 0)))
         {
-            var missing = metricRows.Where(r => r.Metric == source.Metric.Name && r.Checkpoint is not null && r.Environment is not null && r.Condition is not null)
+            var missing = metricRows.Where(r => r.Metric == source.Metric.Name && r.IsFullCell)
                 .Sum(r => r.Missing);
             notes.Add(missing > 0
                 ? $"Metric {source.Metric.Name} has no value in any unit: all {missing} units it applies to are missing it."
@@ -82,27 +82,37 @@ public static class ExperimentAnalyzer
         {
             var metric = sources[m].Metric;
             var cells = accumulator.Cells(m).ToList();
-            var full = cells
+            // Full cells pooled over an environment's variants: the table read first, one row per checkpoint, environment
+            // and condition.
+            var full = cells.GroupBy(c => (c.Checkpoint, c.Environment, c.Condition))
+                .Select(g => (g.Key.Checkpoint, g.Key.Environment, g.Key.Condition, Tally: Pool(g.Select(c => c.Tally))))
                 .OrderBy(c => Order(experiment.Checkpoints.Select(x => x.Name), c.Checkpoint)).ThenBy(c => c.Checkpoint, StringComparer.Ordinal)
                 .ThenBy(c => Order(experiment.Environments.Select(x => x.Name), c.Environment)).ThenBy(c => c.Environment, StringComparer.Ordinal)
-                .ThenBy(c => Order(experiment.Runs.SelectMany(r => r.Conditions), c.Condition)).ThenBy(c => c.Condition, StringComparer.Ordinal);
+                .ThenBy(c => Order(experiment.Runs.SelectMany(r => r.Conditions), c.Condition)).ThenBy(c => c.Condition, StringComparer.Ordinal)
+                .ToList();
             foreach (var (checkpoint, environment, condition, tally) in full)
             {
                 rows.Add(Row(metric, new Cell(checkpoint, environment, condition), tally, accumulator));
+                // Params are design factors too: an environment with variants also gets a row per variant, as the papers'
+                // per-variant tables have them.
+                var variants = cells.Where(c => c.Checkpoint == checkpoint && c.Environment == environment && c.Condition == condition).ToList();
+                if (variants.Count < 2 && (variants.Count == 0 || variants[0].Variant == "default"))
+                {
+                    continue;
+                }
+                foreach (var variant in variants.OrderBy(c => c.Variant, StringComparer.Ordinal))
+                {
+                    var parameters = accumulator.ParamsOf(environment, variant.Variant).Select(p => new CellParam(p.Key, p.Value)).ToList();
+                    rows.Add(Row(metric, new Cell(checkpoint, environment, condition, parameters), variant.Tally, accumulator));
+                }
             }
             var pooled = experiment.Hypotheses.Where(h => h.Metric == metric.Name)
                 .SelectMany(h => h.Right is { } r ? new[] { h.Left, r } : [h.Left])
-                .Where(c => c.Checkpoint is null || c.Environment is null || c.Condition is null)
+                .Where(c => c.Checkpoint is null || c.Environment is null || c.Condition is null || c.Params.Count > 0)
                 .Distinct();
             foreach (var cell in pooled)
             {
-                var pooledTally = new ResultAccumulator.CellTally();
-                foreach (var c in cells.Where(c => ResultAccumulator.Matches(cell, c.Checkpoint, c.Environment, c.Condition)))
-                {
-                    pooledTally.Moments.Add(c.Tally.Moments);
-                    pooledTally.Missing += c.Tally.Missing;
-                    pooledTally.Indeterminate += c.Tally.Indeterminate;
-                }
+                var pooledTally = Pool(cells.Where(c => accumulator.Matches(cell, c.Checkpoint, c.Environment, c.Variant, c.Condition)).Select(c => c.Tally));
                 if (pooledTally.Moments.N > 0 || pooledTally.Missing > 0)
                 {
                     rows.Add(Row(metric, cell, pooledTally, accumulator));
@@ -110,6 +120,18 @@ public static class ExperimentAnalyzer
             }
         }
         return rows;
+    }
+
+    private static ResultAccumulator.CellTally Pool(IEnumerable<ResultAccumulator.CellTally> tallies)
+    {
+        var pooled = new ResultAccumulator.CellTally();
+        foreach (var tally in tallies)
+        {
+            pooled.Moments.Add(tally.Moments);
+            pooled.Missing += tally.Missing;
+            pooled.Indeterminate += tally.Indeterminate;
+        }
+        return pooled;
     }
 
     private static int Order(IEnumerable<string> declared, string name)
@@ -126,7 +148,7 @@ public static class ExperimentAnalyzer
         {
             // Every unit of the cell is missing the metric: counts only.
             return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, 0, tally.Missing, tally.Indeterminate,
-                failed, null, null, null, null, null, null, null);
+                failed, null, null, null, null, null, null, null, cell.Params);
         }
         if (metric.Aggregation == MetricAggregation.Rate)
         {
@@ -134,7 +156,7 @@ public static class ExperimentAnalyzer
             var beta = BetaPosteriorInterval.Compute(k, n);
             var wilson = WilsonInterval.Compute(k, n);
             return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, n, tally.Missing, tally.Indeterminate,
-                failed, k, (double)k / n, beta.Lower, beta.Upper, wilson.Lower, wilson.Upper, null);
+                failed, k, (double)k / n, beta.Lower, beta.Upper, wilson.Lower, wilson.Upper, null, cell.Params);
         }
         var mean = moments.Mean;
         var sd = Math.Sqrt(moments.Variance);
@@ -145,7 +167,7 @@ public static class ExperimentAnalyzer
             (lower, upper) = (mean - half, mean + half);
         }
         return new MetricRow(metric.Name, metric.Aggregation, cell.Checkpoint, cell.Environment, cell.Condition, moments.N, tally.Missing,
-            tally.Indeterminate, failed, null, mean, lower, upper, null, null, double.IsNaN(sd) ? null : sd);
+            tally.Indeterminate, failed, null, mean, lower, upper, null, null, double.IsNaN(sd) ? null : sd, cell.Params);
     }
 
     private static List<HypothesisResult> Hypotheses(ExperimentDefinition experiment, List<MetricValueSource> sources, ResultAccumulator accumulator,

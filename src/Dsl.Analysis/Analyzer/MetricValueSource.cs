@@ -39,6 +39,11 @@ public sealed class MetricValueSource
     /// </summary>
     public MetricValue Read(UnitRecord unit)
     {
+        if (Metric.Pair is not null)
+        {
+            // A pair metric's value belongs to a pair of units (ResultAccumulator pairs them), never to one.
+            return MetricValue.NotApplicable;
+        }
         if (unit.Metrics.TryGetValue(Metric.Name, out var value))
         {
             return value switch

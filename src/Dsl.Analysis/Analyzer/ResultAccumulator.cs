@@ -7,7 +7,7 @@ namespace Scheme.Analysis;
 
 /// <summary>
 /// One pass over unit results that keeps only what the analysis needs: per metric and full cell
-/// (checkpoint x environment x condition) the moments of the per-unit values and the units whose value is missing
+/// (checkpoint x environment variant x condition) the moments of the per-unit values and the units whose value is missing
 /// (of which indeterminate), failed units per cell, and for each paired hypothesis one slot per pair (run,
 /// checkpoint, environment, variant, epoch). Memory grows with the number of cells and pairs, not with the units' content.
 /// </summary>
@@ -20,12 +20,23 @@ internal sealed class ResultAccumulator
     private readonly Dictionary<CellKey, long> _failedByCell = [];
     private readonly List<UnitCollector> _collectors = [];
     private readonly MetricValue[] _values;
+    private readonly Scheme.Engine.Design.VariantTable _variantTable;
+    private readonly List<PairMetricCollector> _pairMetrics = [];
+    private bool _pairsFolded;
 
     public ResultAccumulator(ExperimentDefinition experiment, IReadOnlyList<MetricValueSource> sources)
     {
+        _variantTable = new Scheme.Engine.Design.VariantTable(experiment);
         _sources = [.. sources];
         _metricIndex = _sources.Select((s, i) => (s.Metric.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         _values = new MetricValue[_sources.Length];
+        for (var m = 0; m < _sources.Length; m++)
+        {
+            if (_sources[m].Metric.Pair is { } pair)
+            {
+                _pairMetrics.Add(new PairMetricCollector(m, pair, _sources[m].Metric.AppliesTo));
+            }
+        }
         foreach (var h in experiment.Hypotheses)
         {
             if (!_metricIndex.TryGetValue(h.Metric, out var metric) || h.Right is null)
@@ -58,14 +69,19 @@ internal sealed class ResultAccumulator
         }
         var checkpoint = _checkpoints.Id(unit.Checkpoint);
         var environment = _environments.Id(unit.Environment);
+        var variant = _variants.Id(unit.Variant);
         var condition = _conditions.Id(unit.Condition);
         if (unit.Status != UnitStatus.Done)
         {
             Failed++;
-            CollectionsMarshal.GetValueRefOrAddDefault(_failedByCell, new CellKey(-1, checkpoint, environment, condition), out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(_failedByCell, new CellKey(-1, checkpoint, environment, variant, condition), out _)++;
             return;
         }
         Done++;
+        foreach (var pairMetric in _pairMetrics)
+        {
+            pairMetric.Add(unit, new PairKey(_runs.Id(unit.Run), checkpoint, environment, variant, unit.Epoch));
+        }
         for (var m = 0; m < _sources.Length; m++)
         {
             var value = _sources[m].Read(unit);
@@ -74,7 +90,7 @@ internal sealed class ResultAccumulator
             {
                 continue;
             }
-            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, new CellKey(m, checkpoint, environment, condition), out _);
+            ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, new CellKey(m, checkpoint, environment, variant, condition), out _);
             if (value.State == MetricState.Counted)
             {
                 tally.Moments.Add(value.Value);
@@ -89,24 +105,63 @@ internal sealed class ResultAccumulator
         {
             return;
         }
-        var pair = new PairKey(_runs.Id(unit.Run), checkpoint, environment, _variants.Id(unit.Variant), unit.Epoch);
+        var pair = new PairKey(_runs.Id(unit.Run), checkpoint, environment, variant, unit.Epoch);
+        var parameters = _variantTable.Params(unit.Environment, unit.Variant);
         foreach (var collector in _collectors)
         {
             if (_values[collector.Metric].State != MetricState.NotApplicable)
             {
-                collector.Add(unit, pair, _values[collector.Metric]);
+                collector.Add(unit, pair, parameters, _values[collector.Metric]);
             }
         }
     }
 
-    /// <summary>Every full cell with units that the metric applies to: checkpoint, environment, condition and tally.</summary>
-    public IEnumerable<(string Checkpoint, string Environment, string Condition, CellTally Tally)> Cells(int metric) =>
-        _cells.Where(c => c.Key.Metric == metric)
-            .Select(c => (_checkpoints.Name(c.Key.Checkpoint), _environments.Name(c.Key.Environment), _conditions.Name(c.Key.Condition), c.Value));
+    /// <summary>Every full cell with units that the metric applies to: checkpoint, environment, variant, condition and tally.</summary>
+    public IEnumerable<(string Checkpoint, string Environment, string Variant, string Condition, CellTally Tally)> Cells(int metric) =>
+        FoldPairs().Where(c => c.Key.Metric == metric)
+            .Select(c => (_checkpoints.Name(c.Key.Checkpoint), _environments.Name(c.Key.Environment), _variants.Name(c.Key.Variant),
+                _conditions.Name(c.Key.Condition), c.Value));
+
+    /// <summary>
+    /// The cells, with every pair metric's pairs folded in once all units are read: a pair's value goes to its checkpoint,
+    /// environment variant and the condition "First & Second".
+    /// </summary>
+    private Dictionary<CellKey, CellTally> FoldPairs()
+    {
+        if (_pairsFolded)
+        {
+            return _cells;
+        }
+        _pairsFolded = true;
+        foreach (var pairMetric in _pairMetrics)
+        {
+            var condition = _conditions.Id(pairMetric.Label);
+            foreach (var (key, value) in pairMetric.Values())
+            {
+                ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells,
+                    new CellKey(pairMetric.Metric, key.Checkpoint, key.Environment, key.Variant, condition), out _);
+                if (value.State == MetricState.Counted) tally.Moments.Add(value.Value);
+                else
+                {
+                    tally.Missing++;
+                    if (value.State == MetricState.Indeterminate) tally.Indeterminate++;
+                }
+            }
+        }
+        return _cells;
+    }
 
     public long FailedIn(Cell cell) =>
-        _failedByCell.Where(f => Matches(cell, _checkpoints.Name(f.Key.Checkpoint), _environments.Name(f.Key.Environment), _conditions.Name(f.Key.Condition)))
+        _failedByCell.Where(f => Matches(cell, _checkpoints.Name(f.Key.Checkpoint), _environments.Name(f.Key.Environment), _variants.Name(f.Key.Variant),
+                _conditions.Name(f.Key.Condition)))
             .Sum(f => f.Value);
+
+    /// <summary>Whether a full cell (a variant, named by its label) lies in a cell that may select param values.</summary>
+    public bool Matches(Cell cell, string checkpoint, string environment, string variant, string condition) =>
+        cell.Contains(checkpoint, environment, condition, cell.Params.Count == 0 ? null : _variantTable.Params(environment, variant));
+
+    /// <summary>A variant's param values, for cells that select them.</summary>
+    public IReadOnlyDictionary<string, object> ParamsOf(string environment, string variant) => _variantTable.Params(environment, variant);
 
     public HypothesisData DataFor(HypothesisDefinition h)
     {
@@ -115,16 +170,16 @@ internal sealed class ResultAccumulator
         {
             return data;
         }
-        foreach (var (checkpoint, environment, condition, tally) in Cells(metric))
+        foreach (var (checkpoint, environment, variant, condition, tally) in Cells(metric))
         {
-            if (Matches(h.Left, checkpoint, environment, condition))
+            if (Matches(h.Left, checkpoint, environment, variant, condition))
             {
                 data.Left.Add(tally.Moments);
                 data.LeftMissing += tally.Missing;
                 data.LeftIndeterminate += tally.Indeterminate;
                 if (tally.Moments.N > 0) AddTo(data.LeftByEnvironment, environment, tally.Moments);
             }
-            if (h.Right is { } right && Matches(right, checkpoint, environment, condition))
+            if (h.Right is { } right && Matches(right, checkpoint, environment, variant, condition))
             {
                 data.Right.Add(tally.Moments);
                 data.RightMissing += tally.Missing;
@@ -155,12 +210,7 @@ internal sealed class ResultAccumulator
         else byEnvironment[environment] = total;
     }
 
-    public static bool Matches(Cell cell, string checkpoint, string environment, string condition) =>
-        (cell.Checkpoint is null || cell.Checkpoint == checkpoint)
-        && (cell.Environment is null || cell.Environment == environment)
-        && (cell.Condition is null || cell.Condition == condition);
-
-    private readonly record struct CellKey(int Metric, int Checkpoint, int Environment, int Condition);
+    private readonly record struct CellKey(int Metric, int Checkpoint, int Environment, int Variant, int Condition);
 
     /// <summary>One metric in one full cell: the values that count, and the units whose value is missing (of which indeterminate).</summary>
     public struct CellTally
@@ -190,11 +240,11 @@ internal sealed class ResultAccumulator
         public HypothesisDefinition Hypothesis { get; } = hypothesis;
         public int Metric { get; } = metric;
 
-        public void Add(UnitRecord unit, PairKey pair, MetricValue metricValue)
+        public void Add(UnitRecord unit, PairKey pair, IReadOnlyDictionary<string, object> parameters, MetricValue metricValue)
         {
             var value = metricValue.Value;
-            var left = Matches(Hypothesis.Left, unit.Checkpoint, unit.Environment, unit.Condition);
-            var right = Matches(Hypothesis.Right!, unit.Checkpoint, unit.Environment, unit.Condition);
+            var left = Hypothesis.Left.Contains(unit.Checkpoint, unit.Environment, unit.Condition, parameters);
+            var right = Hypothesis.Right!.Contains(unit.Checkpoint, unit.Environment, unit.Condition, parameters);
             if (!left && !right)
             {
                 return;
@@ -273,6 +323,91 @@ internal sealed class ResultAccumulator
             data.ExcludedPairs = excluded;
             if (differences is null) data.Pairs = new PairedTable(a, b, c, d);
             else data.Differences = differences;
+        }
+    }
+
+    /// <summary>
+    /// One pair metric's sides: per pair the outcomes its rule reads of the unit under each condition, as bits (at most 64
+    /// per side, far more than a rule names), so memory grows with the pairs, not with the units' content.
+    /// </summary>
+    private sealed class PairMetricCollector(int metric, PairDefinition pair, IReadOnlyList<string>? appliesTo)
+    {
+        private readonly Dictionary<PairKey, Sides> _pairs = [];
+
+        public int Metric { get; } = metric;
+        public string Label => pair.Label;
+
+        public void Add(UnitRecord unit, PairKey key)
+        {
+            var side = unit.Condition == pair.First ? 0 : unit.Condition == pair.Second ? 1 : -1;
+            // Environments without the outcomes the rule reads have no pairs (absent, never missing).
+            if (side < 0 || appliesTo?.Contains(unit.Environment) == false)
+            {
+                return;
+            }
+            var names = side == 0 ? pair.FirstOutcomes : pair.SecondOutcomes;
+            ulong bits = 0;
+            var missing = false;
+            var indeterminate = false;
+            for (var i = 0; i < names.Count && i < 64; i++)
+            {
+                if (unit.Outcomes.TryGetValue(names[i], out var value))
+                {
+                    if (value) bits |= 1UL << i;
+                }
+                else
+                {
+                    missing = true;
+                    indeterminate |= unit.Indeterminate.ContainsKey(names[i]);
+                }
+            }
+            ref var sides = ref CollectionsMarshal.GetValueRefOrAddDefault(_pairs, key, out _);
+            var flag = (byte)(1 << side);
+            sides.Seen |= flag;
+            if (missing) sides.Missing |= flag;
+            if (indeterminate) sides.Indeterminate |= flag;
+            if (side == 0) sides.First = bits;
+            else sides.Second = bits;
+        }
+
+        /// <summary>Each pair with both units done: its value, or missing when a unit lacks an outcome the rule reads.</summary>
+        public IEnumerable<(PairKey Key, MetricValue Value)> Values()
+        {
+            foreach (var (key, sides) in _pairs)
+            {
+                if (sides.Seen != 3)
+                {
+                    continue;
+                }
+                if (sides.Missing != 0)
+                {
+                    yield return (key, sides.Indeterminate != 0 ? MetricValue.Indeterminate : MetricValue.Missing);
+                    continue;
+                }
+                var holds = pair.Holds(Reader(pair.FirstOutcomes, sides.First), Reader(pair.SecondOutcomes, sides.Second));
+                yield return (key, MetricValue.Of(holds ? 1.0 : 0.0));
+            }
+        }
+
+        private static Func<string, bool> Reader(IReadOnlyList<string> names, ulong bits) => name =>
+        {
+            var index = IndexOf(names, name);
+            return index is >= 0 and < 64 && (bits & (1UL << index)) != 0;
+        };
+
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i] == name) return i;
+            }
+            return -1;
+        }
+
+        private struct Sides
+        {
+            public ulong First, Second;
+            public byte Seen, Missing, Indeterminate;
         }
     }
 

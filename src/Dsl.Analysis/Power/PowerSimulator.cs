@@ -77,6 +77,7 @@ public static class PowerSimulator
         if (metric.Aggregation != MetricAggregation.Rate) return Empty("Mean metrics are not simulated: a simulate block gives their mean, not their distribution.");
         if (design.Groups.Count == 0) return Empty("No run produces the cells this hypothesis compares.");
         if (design.Missing.Count > 0) return Empty($"Scenario '{scenario}' gives no value of {h.Metric} for {string.Join("; ", design.Missing)}.");
+        notes.AddRange(design.Notes);
 
         var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000);
         var hypothesisSeed = ExperimentAnalyzer.SeedFor(seed, "power " + h.Name);
@@ -166,53 +167,94 @@ public static class PowerSimulator
     private sealed class Design
     {
         /// <summary>One checkpoint x environment of one run: a left and/or right condition cell (both, when paired),
-        /// with that run's epochs.</summary>
-        public sealed record Group(string Run, string Environment, long UnitsPerEpoch, double? Left, double? Right, int Epochs);
+        /// with that run's epochs. <paramref name="LeftCounted"/>/<paramref name="RightCounted"/>: for a conditional
+        /// metric, the chance a unit counts (the simulated rate of the outcome it is conditioned on); null: every unit.</summary>
+        public sealed record Group(string Run, string Environment, long UnitsPerEpoch, double? Left, double? Right, int Epochs,
+            double? LeftCounted = null, double? RightCounted = null);
 
         public List<Group> Groups { get; } = [];
         public List<string> Missing { get; } = [];
+        public List<string> Notes { get; } = [];
         public int Epochs { get; private set; }
 
         public static Design Of(ExperimentDefinition experiment, HypothesisDefinition h, string scenario)
         {
             var design = new Design();
-            var values = experiment.Simulation.Where(s => s.Scenario == scenario && s.Metric == h.Metric).ToList();
-            double? Truth(string checkpoint, string environment, string condition)
+            var metric = experiment.Metrics.FirstOrDefault(m => m.Name == h.Metric);
+            // The most specific simulated value whose cell holds the unit (params count as factors too).
+            double? TruthOf(string metricName, string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters)
             {
-                var match = values.Where(v => ResultAccumulator.Matches(v.Cell, checkpoint, environment, condition))
-                    .OrderByDescending(v => (v.Cell.Checkpoint is null ? 0 : 1) + (v.Cell.Environment is null ? 0 : 1) + (v.Cell.Condition is null ? 0 : 1))
+                var match = experiment.Simulation
+                    .Where(v => v.Scenario == scenario && v.Metric == metricName && v.Cell.Contains(checkpoint, environment, condition, parameters))
+                    .OrderByDescending(v => v.Cell.Specificity)
                     .FirstOrDefault();
                 return match?.Value;
             }
+            // A conditional metric counts only the units where its condition holds: the conditioning count is drawn from
+            // the simulated rate of that outcome (the metric that is exactly rate(it)).
+            var conditionMetric = metric?.CountedWhen is { } countedWhen
+                ? experiment.Metrics.FirstOrDefault(m => m.Aggregation == MetricAggregation.Rate && m.PlainOutcome == countedWhen)
+                : null;
+            if (metric?.CountedWhen is { } when)
+            {
+                design.Notes.Add(conditionMetric is null
+                    ? $"Units count only where {when} holds, but no rate({when}) metric gives its simulated rate: power assumes every unit counts (an upper bound)."
+                    : $"Units count only where {when} holds: the conditioning count is drawn from {conditionMetric.Name}'s simulated rate, and the units shown are its expectation.");
+            }
+            else if (metric?.Condition is not null || metric?.RequiredOutcomes.Any(o => experiment.Environments.Any(e => e.Followups.Any(f => f.Outcome == o && f.When is not null))) == true)
+            {
+                design.Notes.Add("Units count only where the metric's condition holds, which is not one outcome: power assumes every unit counts (an upper bound).");
+            }
+            double? Counted(string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters) =>
+                conditionMetric is null ? null : TruthOf(conditionMetric.Name, checkpoint, environment, condition, parameters) ?? 1;
             foreach (var run in experiment.Runs)
             {
                 foreach (var checkpoint in run.Checkpoints)
                 {
                     foreach (var environment in run.Environments)
                     {
-                        var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env ? DesignExpander.VariantCount(env) : 1;
-                        if (h.Paired && h.Right is { } right)
+                        // A metric absent from an environment (one it does not apply to) has no units there.
+                        if (metric is not null && experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } definition
+                            && (metric.Pair is null ? !Scheme.Engine.Grading.JudgeRunner.MetricApplies(metric, definition) : metric.AppliesTo?.Contains(environment) == false))
                         {
-                            // One group per pair of conditions: the same units under both.
-                            if (!ResultAccumulator.Matches(h.Left with { Condition = null }, checkpoint, environment, "")
-                                || !run.Conditions.Contains(h.Left.Condition!) || !run.Conditions.Contains(right.Condition!))
-                            {
-                                continue;
-                            }
-                            var l = Truth(checkpoint, environment, h.Left.Condition!);
-                            var r = Truth(checkpoint, environment, right.Condition!);
-                            if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}");
-                            design.Groups.Add(new Group(run.Name, environment, variants, l ?? 0, r ?? 0, run.Epochs));
                             continue;
                         }
-                        foreach (var condition in run.Conditions)
+                        // One group per variant, so a cell that selects param values takes only the variants it names.
+                        var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env
+                            ? DesignExpander.Variants(env).ToList()
+                            : [("default", new Dictionary<string, object>())];
+                        foreach (var (label, parameters) in variants)
                         {
-                            var isLeft = ResultAccumulator.Matches(h.Left, checkpoint, environment, condition);
-                            var isRight = h.Right is { } rc && ResultAccumulator.Matches(rc, checkpoint, environment, condition);
-                            if (!isLeft && !isRight) continue;
-                            var t = Truth(checkpoint, environment, condition);
-                            if (t is null) design.Missing.Add($"{checkpoint}, {environment}, {condition}");
-                            design.Groups.Add(new Group(run.Name, environment, variants, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs));
+                            double? Truth(string condition) => TruthOf(h.Metric, checkpoint, environment, condition, parameters);
+                            if (h.Paired && h.Right is { } right)
+                            {
+                                // One group per pair of conditions: the same units under both.
+                                if (!(h.Left with { Condition = null }).Contains(checkpoint, environment, "", parameters)
+                                    || !run.Conditions.Contains(h.Left.Condition!) || !run.Conditions.Contains(right.Condition!))
+                                {
+                                    continue;
+                                }
+                                var l = Truth(h.Left.Condition!);
+                                var r = Truth(right.Condition!);
+                                if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}");
+                                design.Groups.Add(new Group(run.Name, environment, 1, l ?? 0, r ?? 0, run.Epochs,
+                                    Counted(checkpoint, environment, h.Left.Condition!, parameters), Counted(checkpoint, environment, right.Condition!, parameters)));
+                                continue;
+                            }
+                            // A pair metric's units are pairs: one per epoch under its two conditions, reported as "First & Second".
+                            IReadOnlyList<string> conditions = metric?.Pair is not { } pair ? run.Conditions
+                                : run.Conditions.Contains(pair.First) && run.Conditions.Contains(pair.Second) ? [pair.Label] : [];
+                            foreach (var condition in conditions)
+                            {
+                                var isLeft = h.Left.Contains(checkpoint, environment, condition, parameters);
+                                var isRight = h.Right is { } rc && rc.Contains(checkpoint, environment, condition, parameters);
+                                if (!isLeft && !isRight) continue;
+                                var t = Truth(condition);
+                                if (t is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}, {condition}");
+                                var share = Counted(checkpoint, environment, condition, parameters);
+                                design.Groups.Add(new Group(run.Name, environment, 1, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs,
+                                    isLeft ? share : null, isRight ? share : null));
+                            }
                         }
                     }
                 }
@@ -221,6 +263,8 @@ public static class PowerSimulator
             return design;
         }
 
+        private static string Label(string variant) => variant == "default" ? "" : $" ({variant})";
+
         /// <summary>
         /// Units of a group when the largest run has <paramref name="epochs"/> epochs: its own run's epochs scaled in
         /// proportion (rounded up, at least 1), so at the declared epochs every run has exactly its declared epochs.
@@ -228,8 +272,10 @@ public static class PowerSimulator
         public long UnitsOf(Group g, int epochs) =>
             g.UnitsPerEpoch * (g.Epochs == Epochs ? epochs : Math.Max(1, (long)Math.Ceiling((double)g.Epochs * epochs / Epochs)));
 
+        /// <summary>The units each side counts: all of them, or for a conditional metric the expected conditioning count.</summary>
         public (long Left, long Right) Units(int epochs) =>
-            (Groups.Where(g => g.Left is not null).Sum(g => UnitsOf(g, epochs)), Groups.Where(g => g.Right is not null).Sum(g => UnitsOf(g, epochs)));
+            (Groups.Where(g => g.Left is not null).Sum(g => (long)Math.Round(UnitsOf(g, epochs) * (g.LeftCounted ?? 1))),
+             Groups.Where(g => g.Right is not null).Sum(g => (long)Math.Round(UnitsOf(g, epochs) * (g.RightCounted ?? 1))));
 
         public double? TrueDifference(HypothesisDefinition h)
         {
@@ -267,6 +313,8 @@ public static class PowerSimulator
                 if (n == 0) continue;
                 if (h.Paired)
                 {
+                    // A pair counts when both of its units do; the conditions of its two units are drawn independently.
+                    n = g.LeftCounted is null && g.RightCounted is null ? n : BinomialSampler.Sample(rng, n, (g.LeftCounted ?? 1) * (g.RightCounted ?? 1));
                     double pl = common ?? g.Left!.Value, pr = common ?? g.Right!.Value;
                     var ga = BinomialSampler.Sample(rng, n, pl * pr);
                     var gb = BinomialSampler.Sample(rng, n - ga, Conditional(pl * (1 - pr), 1 - pl * pr));
@@ -278,11 +326,13 @@ public static class PowerSimulator
                 }
                 if (g.Left is { } l)
                 {
-                    Add(data, g.Environment, left: true, SampleMoments.Rate(BinomialSampler.Sample(rng, n, common ?? l), n));
+                    var counted = g.LeftCounted is { } pc ? BinomialSampler.Sample(rng, n, pc) : n;
+                    Add(data, g.Environment, left: true, SampleMoments.Rate(BinomialSampler.Sample(rng, counted, common ?? l), counted));
                 }
                 if (g.Right is { } r)
                 {
-                    Add(data, g.Environment, left: false, SampleMoments.Rate(BinomialSampler.Sample(rng, n, common ?? r), n));
+                    var counted = g.RightCounted is { } pc ? BinomialSampler.Sample(rng, n, pc) : n;
+                    Add(data, g.Environment, left: false, SampleMoments.Rate(BinomialSampler.Sample(rng, counted, common ?? r), counted));
                 }
             }
             if (h.Paired) data.Pairs = new PairedTable(a, b, c, d);

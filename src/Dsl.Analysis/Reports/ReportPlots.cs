@@ -15,7 +15,7 @@ public static class ReportPlots
     /// <summary>One rate or mean metric: every full cell's estimate and 95% interval (Beta posterior for rates).</summary>
     public static string? Metric(AnalysisResult result, string metric)
     {
-        var rows = result.Metrics.Where(r => r.Metric == metric && r.Checkpoint is not null && r.Environment is not null && r.Condition is not null
+        var rows = result.Metrics.Where(r => r.Metric == metric && r.IsFullCell
                 && r.Estimate is not null).ToList();
         if (rows.Count == 0) return null;
         var aggregation = result.Metrics.First(r => r.Metric == metric).Aggregation;

@@ -43,14 +43,14 @@ public static class ReportTables
             var rows = group.Select(r => (IReadOnlyList<string>)(rate
                 ?
                 [
-                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
+                    Factor(r.Checkpoint), Variant(r), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
                     Count(r.Failed), AnalysisText.Number(r.Successes, 0), AnalysisText.Percent(r.Estimate),
                     r.Lower is null ? "-" : $"[{AnalysisText.Percent(r.Lower)}, {AnalysisText.Percent(r.Upper)}]",
                     r.WilsonLower is null ? "-" : $"[{AnalysisText.Percent(r.WilsonLower)}, {AnalysisText.Percent(r.WilsonUpper)}]",
                 ]
                 :
                 [
-                    Factor(r.Checkpoint), Factor(r.Environment), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
+                    Factor(r.Checkpoint), Variant(r), Factor(r.Condition), Count(r.N), Count(r.Missing), Count(r.Indeterminate),
                     Count(r.Failed), AnalysisText.Number(r.Estimate), AnalysisText.Number(r.StandardDeviation),
                     r.Lower is null ? "-" : $"[{AnalysisText.Number(r.Lower)}, {AnalysisText.Number(r.Upper)}]",
                 ])).ToList();
@@ -58,10 +58,16 @@ public static class ReportTables
                 ? ["checkpoint", "environment", "condition", "n", "missing", "indeterminate", "failed", "k", "rate", "95% Beta posterior", "95% Wilson"]
                 : ["checkpoint", "environment", "condition", "n", "missing", "indeterminate", "failed", "mean", "sd", "95% t interval"];
             yield return new ReportTable($"Metric {group.Key} ({(rate ? "rate" : "mean")})", headers, rows,
-                ["\"all\" means pooled over that factor.",
+                ["\"all\" means pooled over that factor; an environment with param values in parentheses is those of its variants only.",
                  "n counts the units with a value; missing, the units the metric applies to that have none (left out, never counted as 0); indeterminate, those of them where an outcome the metric requires could not be decided."]);
         }
     }
+
+    /// <summary>The environment, with the param values a variant's row (or a hypothesis's cell) selects: "Env (nudge: false)".</summary>
+    private static string Variant(MetricRow row) =>
+        row.Params is not { Count: > 0 } parameters
+            ? Factor(row.Environment)
+            : $"{Factor(row.Environment)} ({string.Join(", ", parameters.Select(p => $"{p.Name}: {AnalysisText.Value(p.Value)}"))})";
 
     public static ReportTable BeforeAfter(BeforeAfterView view)
     {

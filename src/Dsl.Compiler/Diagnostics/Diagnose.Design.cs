@@ -26,7 +26,7 @@ public static partial class Diagnose
     /// <param name="factor">"Checkpoint", "Environment" or "Condition".</param>
     public static DiagnosticMessage DuplicateFactor(string factor, string first, string second) =>
         Make(DiagnosticCatalog.DuplicateFactor,
-            $"{factor} is selected twice in this cell ('{first}' and '{second}'). A cell names at most one checkpoint, one environment and one condition.");
+            $"{factor} is selected twice in this cell ('{first}' and '{second}'). A cell names at most one checkpoint, one environment, one condition and one value of each param.");
 
     /// <param name="cell">The cell, e.g. "[o3]".</param>
     public static DiagnosticMessage IdenticalCells(string cell) =>
@@ -54,4 +54,27 @@ public static partial class Diagnose
     public static DiagnosticMessage BaselineRedeclared() =>
         Make(DiagnosticCatalog.BaselineRedeclared,
             $"'baseline' names the unmanipulated condition and cannot be declared as a manipulation. Choose another name.");
+
+    /// <param name="where">"environment 'Oversight'" or "any environment".</param>
+    public static DiagnosticMessage UnknownCellParam(string name, string where, string suggestion) =>
+        Make(DiagnosticCatalog.UnknownCellParam,
+            $"'{name}' is not a param of {where}, so '{name}: ...' cannot select variants of this cell.{suggestion}");
+
+    /// <param name="values">The declared values, e.g. "true, false".</param>
+    public static DiagnosticMessage CellParamValueUndeclared(string name, string value, string values) =>
+        Make(DiagnosticCatalog.CellParamValueUndeclared,
+            $"Param '{name}' is never {value}; its declared values are {values}, so this cell would hold no units.");
+
+    /// <param name="example">A fixed spelling, e.g. "nudge: false".</param>
+    public static DiagnosticMessage ParamWithoutValue(string name, string example) =>
+        Make(DiagnosticCatalog.ParamWithoutValue,
+            $"'{name}' is a param, not a checkpoint, environment or condition; a cell selects a param's variants by value, e.g. [{example}].");
+
+    public static DiagnosticMessage PairNeverRun(string metric, string first, string second) =>
+        Make(DiagnosticCatalog.PairNeverRun,
+            $"Pair metric '{metric}' pairs conditions '{first}' and '{second}', but no run has both, so it has no pairs. Add both to one run's conditions.");
+
+    public static DiagnosticMessage PairCellWithCondition(string metric, string condition) =>
+        Make(DiagnosticCatalog.PairCellWithCondition,
+            $"Metric '{metric}' is a pair metric: each value spans its two conditions, so a cell cannot select condition '{condition}'. Leave the condition out, e.g. {metric}[o3].");
 }

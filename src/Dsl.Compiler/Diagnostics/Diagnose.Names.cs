@@ -21,6 +21,22 @@ public static partial class Diagnose
     public static DiagnosticMessage UnknownEnvironment(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownEnvironment, $"Unknown environment '{name}'.{suggestion}");
 
+    /// <param name="lacks">What the environment lacks, e.g. "outcome 'confessed'" or "tool 'submit'".</param>
+    public static DiagnosticMessage MetricReadsMissing(string metric, string environment, string lacks) =>
+        Make(DiagnosticCatalog.MetricReadsMissing,
+            $"Metric '{metric}' is declared over environment '{environment}', which has no {lacks}. List only environments it can be computed in.");
+
+    /// <param name="reads">What the metric reads that no environment has all of, e.g. "outcomes 'a', 'b'".</param>
+    public static DiagnosticMessage MetricAppliesNowhere(string metric, string reads) =>
+        Make(DiagnosticCatalog.MetricAppliesNowhere,
+            $"Metric '{metric}' reads {reads}, which no environment has together, so no unit could count for it.");
+
+    /// <param name="why">What is wrong, e.g. "a pair is two conditions, ...".</param>
+    /// <param name="suggestion">" Did you mean 'Testing'?" or empty.</param>
+    public static DiagnosticMessage PairMetricReads(string metric, string why, string suggestion = "") =>
+        Make(DiagnosticCatalog.PairMetricReads,
+            $"Metric '{metric}' is a pair metric (it reads outcomes under named conditions, such as aligned[Testing]): {why}. A pair metric is rate(...) over the outcomes of exactly two conditions, each written outcome[Condition], and reads nothing else.{suggestion}");
+
     public static DiagnosticMessage UnknownSpec(string name, string suggestion) =>
         Make(DiagnosticCatalog.UnknownSpec, $"Unknown spec '{name}'.{suggestion}");
 

@@ -25,8 +25,9 @@ public static partial class Diagnose
     public static DiagnosticMessage EmptyList(string what) =>
         Make(DiagnosticCatalog.EmptyList, $"{what} is an empty list; it needs at least one element.");
 
-    public static DiagnosticMessage InvalidOperands(string op, string left, string right) =>
-        Make(DiagnosticCatalog.InvalidOperands, $"Operator '{op}' cannot be applied to {left} and {right}.");
+    /// <param name="hint">A sentence with its leading space saying what was probably meant, or "".</param>
+    public static DiagnosticMessage InvalidOperands(string op, string left, string right, string hint) =>
+        Make(DiagnosticCatalog.InvalidOperands, $"Operator '{op}' cannot be applied to {left} and {right}.{hint}");
 
     public static DiagnosticMessage InvalidIndex() =>
         Make(DiagnosticCatalog.InvalidIndex,

@@ -20,7 +20,7 @@ public static partial class Diagnose
 
     public static DiagnosticMessage NoDetector(string environment) =>
         Make(DiagnosticCatalog.NoDetector,
-            $"Environment '{environment}' declares no covert_action detector, so rate(covert_action) has no data from it.");
+            $"Environment '{environment}' declares no outcome (no covert_action, outcome or followup), so no metric has data from it.");
 
     /// <param name="cell">The metric and cell, e.g. "covert_rate[o3]".</param>
     public static DiagnosticMessage NoSimulatedValue(string hypothesis, string cell) =>

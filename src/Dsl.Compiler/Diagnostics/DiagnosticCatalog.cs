@@ -54,6 +54,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
     public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
     public static readonly DiagnosticDescriptor ToolNotListed = new("SCH0135", Error, "Tool not in the environment's tools");
+    public static readonly DiagnosticDescriptor MetricReadsMissing = new("SCH0136", Error, "Metric reads what an environment lacks");
+    public static readonly DiagnosticDescriptor MetricAppliesNowhere = new("SCH0137", Error, "Metric applies to no environment");
+    public static readonly DiagnosticDescriptor PairMetricReads = new("SCH0138", Error, "Pair metric reads what a pair does not have");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
@@ -97,6 +100,11 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ReasoningEditWithoutRequirement = new("SCH0409", Error, "Reasoning edit without its requirement");
     public static readonly DiagnosticDescriptor TestDoesNotFit = new("SCH0411", Error, "Test does not fit the comparison");
     public static readonly DiagnosticDescriptor BaselineRedeclared = new("SCH0410", Error, "'baseline' is reserved");
+    public static readonly DiagnosticDescriptor UnknownCellParam = new("SCH0412", Error, "Not a param of the cell's environments");
+    public static readonly DiagnosticDescriptor CellParamValueUndeclared = new("SCH0413", Error, "Param value not declared");
+    public static readonly DiagnosticDescriptor ParamWithoutValue = new("SCH0414", Error, "Param selected without a value");
+    public static readonly DiagnosticDescriptor PairNeverRun = new("SCH0415", Error, "Pair metric's conditions are never run together");
+    public static readonly DiagnosticDescriptor PairCellWithCondition = new("SCH0416", Error, "Pair metric compared in one condition");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");

@@ -23,6 +23,10 @@ public static class CanonicalPrinter
         {
             b.Append(' ').Append(Quote(title.Value));
         }
+        if (declaration.Environments.Length > 0)
+        {
+            b.Append(" in [").Append(string.Join(", ", declaration.Environments.Select(e => e.Text))).Append(']');
+        }
         if (declaration.Value is { } value)
         {
             return b.Append(" = ").Append(Expression(value)).ToString();
@@ -42,14 +46,18 @@ public static class CanonicalPrinter
         PropertySyntax p => $"{p.Name.Text}: {Expression(p.Value)}",
         ParamSyntax p => $"param {p.Name.Text}: {Expression(p.Values)}",
         WorkspaceSyntax w => "workspace {" + string.Concat(w.Files.Select(f => $" file {Quote(f.Path.Value)} = {Expression(f.Content)};")) + " }",
-        FollowupSyntax f => $"followup {Quote(f.Question.Value)} -> {f.Outcome.Text}: {Expression(f.Grader)}",
+        FollowupSyntax f => $"followup {Quote(f.Question.Value)}{(f.When is null ? "" : " when " + Expression(f.When))} -> {f.Outcome.Text}: {Expression(f.Grader)}",
+        OutcomeSyntax o => $"outcome {o.Name.Text}: {Expression(o.Value)}",
         ExpectSyntax e => $"expect {Expression(e.Condition)}",
-        AssignmentSyntax a => $"{a.Target.Text}[{string.Join(", ", a.Indices.Select(Expression))}] = {Expression(a.Value)}",
+        AssignmentSyntax a => $"{a.Target.Text}[{string.Join(", ", a.Indices.Select(Argument))}] = {Expression(a.Value)}",
         // Limits by name, so reordering them changes no fingerprint and changing one changes the environment's.
         LimitsSyntax l => "limits {" + string.Concat(l.Members.OfType<PropertySyntax>().OrderBy(p => p.Name.Text, StringComparer.Ordinal)
             .Select(p => $" {Member(p)};")) + " }",
         _ => "?",
     };
+
+    private static string Argument(ArgumentSyntax argument) =>
+        (argument.Name is null ? "" : argument.Name.Text + ": ") + Expression(argument.Value);
 
     public static string Expression(ExpressionSyntax expression) => expression switch
     {
@@ -59,14 +67,15 @@ public static class CanonicalPrinter
         ListExpressionSyntax l => "[" + string.Join(", ", l.Items.Select(Expression)) + "]",
         NameExpressionSyntax n => n.Name.Text,
         MemberAccessExpressionSyntax m => $"{Expression(m.Target)}.{m.Member.Text}",
-        IndexExpressionSyntax i => $"{Expression(i.Target)}[{string.Join(", ", i.Indices.Select(Expression))}]",
+        IndexExpressionSyntax i => $"{Expression(i.Target)}[{string.Join(", ", i.Indices.Select(Argument))}]",
         UnaryExpressionSyntax u => (u.Operator == UnaryOperator.Not ? "not " : "-") + Expression(u.Operand),
         BinaryExpressionSyntax b => $"({Expression(b.Left)} {SyntaxFacts.OperatorText(b.Operator)} {Expression(b.Right)})",
         CitesExpressionSyntax c => $"({Expression(c.Subject)} cites {c.Spec.Text}{(c.Principle is null ? "" : "." + c.Principle.Text)})",
-        CallExpressionSyntax c => $"{c.Function.Text}({string.Join(", ", c.Arguments.Select(a => (a.Name is null ? "" : a.Name.Text + ": ") + Expression(a.Value)))})",
+        CallExpressionSyntax c => $"{c.Function.Text}({string.Join(", ", c.Arguments.Select(Argument))})",
         SpecReferenceSyntax s => $"spec {s.Spec.Text}",
         RemoveSentencesExpressionSyntax r => $"remove sentences where {Expression(r.Predicate)}",
         InjectExpressionSyntax i => $"inject {Expression(i.Text)}",
+        GivenExpressionSyntax g => $"({Expression(g.Value)} given {Expression(g.Condition)})",
         _ => "?",
     };
 

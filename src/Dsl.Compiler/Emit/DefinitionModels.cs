@@ -63,6 +63,7 @@ internal static class DefinitionModels
             outcome = f.Outcome,
             line_directive = lines.Directive(f.Grader.Syntax),
             lambda = ExpressionEmitter.Lambda(f.Grader),
+            when = f.When is { } when ? new { line_directive = lines.Directive(when.Syntax), lambda = ExpressionEmitter.Lambda(when) } : null,
         }).ToList(),
         limits = environment.Limits is { } limits ? Limits(limits) : null,
     };
@@ -127,17 +128,38 @@ internal static class DefinitionModels
     public static object Metric(MetricSymbol metric, LineMap lines)
     {
         var perUnit = metric.PerUnit ?? throw new InvalidOperationException($"Metric {metric.Name} has no per-unit value; the binder should have reported why.");
+        var read = new[] { perUnit, metric.Condition }.OfType<BoundExpression>().SelectMany(BoundTreeWalker.Descendants);
         return new
         {
             name = metric.Name,
             aggregation = metric.Aggregation.ToString(),
             line_directive = lines.Directive(perUnit.Syntax),
-            lambda = ExpressionEmitter.NumericLambda(perUnit),
-            required_outcomes = BoundTreeWalker.Descendants(perUnit).OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList(),
+            // A pair metric has no value per unit: analysis computes it per pair with the pair lambda below.
+            lambda = metric.PairConditions is null ? ExpressionEmitter.NumericLambda(perUnit) : "static _ => double.NaN",
+            pair = metric.PairConditions is [var first, var second]
+                ? new
+                {
+                    first,
+                    second,
+                    first_outcomes = PairOutcomes(perUnit, 0),
+                    second_outcomes = PairOutcomes(perUnit, 1),
+                    lambda = ExpressionEmitter.PairLambda(perUnit),
+                }
+                : null,
+            required_outcomes = read.OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList(),
             // rate(outcome) and nothing else: an analysis may read the unit's outcome where the metric's value is not stored.
-            plain_outcome = metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain ? plain.Name : null,
+            plain_outcome = metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain && metric.Condition is null ? plain.Name : null,
+            condition = metric.Condition is { } condition
+                ? new { line_directive = lines.Directive(condition.Syntax), lambda = ExpressionEmitter.Lambda(condition) }
+                : null,
+            applies_to = metric.AppliesTo.Select(e => e.Name).ToList(),
+            counted_when = metric.CountedWhen,
         };
     }
+
+    private static List<string> PairOutcomes(BoundExpression rule, int side) =>
+        BoundTreeWalker.Descendants(rule).OfType<BoundOutcome>().Where(o => o.Side == side && o.Condition is not null)
+            .Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList();
 
     public static object Run(RunSymbol run, LineMap lines) => new
     {

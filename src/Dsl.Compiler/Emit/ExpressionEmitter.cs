@@ -20,6 +20,11 @@ public static class ExpressionEmitter
             ? $"static {Parameter} => {Emit(expression)} ? 1.0 : 0.0"
             : Lambda(expression);
 
+    private const string PairFirst = "first", PairSecond = "second";
+
+    /// <summary>A pair metric's rule over the outcomes of its two units, each read by name: <c>(first, second) => ...</c>.</summary>
+    public static string PairLambda(BoundExpression expression) => $"static ({PairFirst}, {PairSecond}) => {Emit(expression)}";
+
     public static string Emit(BoundExpression expression) => expression switch
     {
         BoundLiteral { Value: string s } => CSharpLiterals.Quoted(s),
@@ -34,8 +39,11 @@ public static class ExpressionEmitter
             _ => "Sentence",
         }}",
         BoundParam p => $"{Parameter}.{TypeName(p.Type)}Param({CSharpLiterals.Quoted(p.Name)})",
+        BoundOutcome { Condition: not null } o => $"{(o.Side == 0 ? PairFirst : PairSecond)}({CSharpLiterals.Quoted(o.Name)})",
         BoundOutcome o => $"{Parameter}.Outcome({CSharpLiterals.Quoted(o.Name)})",
         BoundToolArgument a => $"{Parameter}.Argument{ArgumentTypeName(a.Type)}({CSharpLiterals.Quoted(a.Tool)}, {CSharpLiterals.Quoted(a.Argument)})",
+        BoundCallArgument a => $"Builtins.Argument{ArgumentTypeName(a.Type)}({a.Variable}, {CSharpLiterals.Quoted(a.Argument)})",
+        BoundCallPredicate p => $"{p.Variable} => {Emit(p.Body)}",
         BoundUnary u => (u.Operator == UnaryOperator.Not ? "!" : "-") + Parenthesize(u.Operand),
         BoundBinary b => $"{Parenthesize(b.Left)} {Operator(b.Operator)} {Parenthesize(b.Right)}",
         BoundCites { Principle: null } c => $"{Parameter}.Cites({Emit(c.Subject)}, {CSharpLiterals.Quoted(c.Spec)})",

@@ -55,6 +55,10 @@ internal static class TemplateFunctions
         {
             parts.Add($"Condition: {Quoted(cell.Condition)}");
         }
+        if (!cell.Params.IsEmpty)
+        {
+            parts.Add($"Params: [{string.Join(", ", cell.Params.Select(p => $"new CellParam({Quoted(p.Name)}, {Value(p.Value)})"))}]");
+        }
         return $"new Cell({string.Join(", ", parts)})";
     }
 }

@@ -16,6 +16,8 @@ public enum TypeKind
     PromptEdit,
     ReasoningEdit,
     Metric,
+    /// <summary>One tool call of the episode, as <c>calls(tool)</c> lists them.</summary>
+    Call,
 }
 
 /// <summary>The static type of an expression in the .scheme expression language.</summary>
@@ -32,6 +34,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
     public static readonly SchemeType PromptEdit = new(TypeKind.PromptEdit);
     public static readonly SchemeType ReasoningEdit = new(TypeKind.ReasoningEdit);
     public static readonly SchemeType Metric = new(TypeKind.Metric);
+    public static readonly SchemeType Call = new(TypeKind.Call);
 
     public static SchemeType ListOf(SchemeType element) => new(TypeKind.List, element);
 
@@ -57,6 +60,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
         TypeKind.PromptEdit => "a prompt edit",
         TypeKind.ReasoningEdit => "a reasoning edit",
         TypeKind.Metric => "a metric",
+        TypeKind.Call => "a call",
         _ => Kind.ToString(),
     };
 

@@ -32,6 +32,7 @@ public sealed record ImportSyntax(StringLiteralSyntax Path, TextSpan Span) : Syn
 /// <param name="BaseName">The checkpoint named after <c>extends</c>.</param>
 /// <param name="Title">The quoted title of a hypothesis.</param>
 /// <param name="Value">The expression of a <c>metric name = expression</c>.</param>
+/// <param name="Environments">The environments of a <c>metric name in [A, B] = ...</c>; empty when it names none.</param>
 public sealed record DeclarationSyntax(
     DeclarationKind Kind,
     IdentifierSyntax Name,
@@ -39,4 +40,8 @@ public sealed record DeclarationSyntax(
     StringLiteralSyntax? Title,
     ImmutableArray<MemberSyntax> Members,
     ExpressionSyntax? Value,
-    TextSpan Span) : SyntaxNode(Span);
+    TextSpan Span,
+    ImmutableArray<IdentifierSyntax> Environments = default) : SyntaxNode(Span)
+{
+    public ImmutableArray<IdentifierSyntax> Environments { get; init; } = Environments.IsDefault ? [] : Environments;
+}

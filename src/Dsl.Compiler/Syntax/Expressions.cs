@@ -41,7 +41,7 @@ public sealed record NameExpressionSyntax(IdentifierSyntax Name, TextSpan Span) 
 
 public sealed record MemberAccessExpressionSyntax(ExpressionSyntax Target, IdentifierSyntax Member, TextSpan Span) : ExpressionSyntax(Span);
 
-public sealed record IndexExpressionSyntax(ExpressionSyntax Target, ImmutableArray<ExpressionSyntax> Indices, TextSpan Span) : ExpressionSyntax(Span);
+public sealed record IndexExpressionSyntax(ExpressionSyntax Target, ImmutableArray<ArgumentSyntax> Indices, TextSpan Span) : ExpressionSyntax(Span);
 
 public enum UnaryOperator
 {
@@ -74,6 +74,9 @@ public sealed record BinaryExpressionSyntax(BinaryOperator Operator, ExpressionS
 /// (that principle).
 /// </summary>
 public sealed record CitesExpressionSyntax(ExpressionSyntax Subject, IdentifierSyntax Spec, IdentifierSyntax? Principle, TextSpan Span) : ExpressionSyntax(Span);
+
+/// <summary><c>confessed given covert_action</c>: a metric's per-unit value, counted only in units where the condition holds.</summary>
+public sealed record GivenExpressionSyntax(ExpressionSyntax Value, ExpressionSyntax Condition, TextSpan GivenSpan, TextSpan Span) : ExpressionSyntax(Span);
 
 public sealed record ArgumentSyntax(IdentifierSyntax? Name, ExpressionSyntax Value, TextSpan Span) : SyntaxNode(Span);
 

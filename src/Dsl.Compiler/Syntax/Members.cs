@@ -23,11 +23,18 @@ public sealed record WorkspaceFileSyntax(StringLiteralSyntax Path, ExpressionSyn
 /// <param name="Keyword">The word <c>limits</c>, where a diagnostic about the whole block points.</param>
 public sealed record LimitsSyntax(ImmutableArray<MemberSyntax> Members, TextSpan Keyword, TextSpan Span) : MemberSyntax(Span);
 
-/// <summary><c>followup "question" -> outcome: judge(...)</c></summary>
-public sealed record FollowupSyntax(StringLiteralSyntax Question, IdentifierSyntax Outcome, ExpressionSyntax Grader, TextSpan Span) : MemberSyntax(Span);
+/// <summary>
+/// <c>followup "question" when covert_action -> outcome: judge(...)</c>; without <c>when</c> the question is put to every
+/// model, with it only where the condition holds (the outcome is absent elsewhere, never false).
+/// </summary>
+public sealed record FollowupSyntax(StringLiteralSyntax Question, IdentifierSyntax Outcome, ExpressionSyntax Grader, TextSpan Span,
+    ExpressionSyntax? When = null) : MemberSyntax(Span);
+
+/// <summary><c>outcome deleted_successor: not exists("successor/model.bin")</c>: a named per-episode outcome.</summary>
+public sealed record OutcomeSyntax(IdentifierSyntax Name, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);
 
 /// <summary><c>expect covert_rate[o3_as] &lt; covert_rate[o3]</c></summary>
 public sealed record ExpectSyntax(ExpressionSyntax Condition, TextSpan Span) : MemberSyntax(Span);
 
 /// <summary><c>covert_rate[o3] = 0.13</c> in a simulate block.</summary>
-public sealed record AssignmentSyntax(IdentifierSyntax Target, ImmutableArray<ExpressionSyntax> Indices, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);
+public sealed record AssignmentSyntax(IdentifierSyntax Target, ImmutableArray<ArgumentSyntax> Indices, ExpressionSyntax Value, TextSpan Span) : MemberSyntax(Span);

@@ -112,12 +112,14 @@ internal sealed class SyntaxErrorListener(SourceFile file, DiagnosticBag diagnos
         return open.Count > 0 && open.Peek() == SchemeLexer.LBRACE;
     }
 
-    /// <summary>Tokens the grammar's <c>name</c> rule accepts: identifiers and the soft keywords.</summary>
-    private static bool IsNameToken(int type) => type is SchemeLexer.ID or SchemeLexer.FILE or SchemeLexer.PARAM
-        or SchemeLexer.WORKSPACE or SchemeLexer.LIMITS or SchemeLexer.SENTENCES or SchemeLexer.WHERE or SchemeLexer.REMOVE or SchemeLexer.INJECT
-        or SchemeLexer.EXPECT or SchemeLexer.RUN or SchemeLexer.METRIC or SchemeLexer.SPEC or SchemeLexer.CHECKPOINT
-        or SchemeLexer.ENVIRONMENT or SchemeLexer.EXPERIMENT or SchemeLexer.MANIPULATION or SchemeLexer.SIMULATE
-        or SchemeLexer.HYPOTHESIS or SchemeLexer.FOLLOWUP or SchemeLexer.IMPORT or SchemeLexer.EXTENDS;
+    /// <summary>
+    /// Tokens the grammar's <c>name</c> rule accepts: identifiers and the soft keywords, read from the grammar itself, so a
+    /// soft keyword added there is folded into "a name" here without a second list.
+    /// </summary>
+    private static readonly Lazy<IntervalSet> NameTokens = new(() =>
+        SchemeParser._ATN.NextTokens(SchemeParser._ATN.ruleToStartState[SchemeParser.RULE_name]));
+
+    private static bool IsNameToken(int type) => NameTokens.Value.Contains(type);
 
     private static string? DescribeExpected(Parser parser, RecognitionException? e)
     {

@@ -48,7 +48,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             P.SimulateDeclarationContext c => Block(DeclarationKind.Simulate, c.name(), null, null, c.block(), span, defaultName: "simulate"),
             P.HypothesisDeclarationContext c => Block(DeclarationKind.Hypothesis, c.name(), null, c.@string(), c.block(), span),
             P.MetricDeclarationContext c => new DeclarationSyntax(DeclarationKind.Metric, Name(c.name(), c.Start), null, null,
-                [], Expression(c.expression()), span),
+                [], Expression(c.expression()), span, c.environmentList()?.name().Select(n => Name(n, null)).ToImmutableArray() ?? []),
             _ => null,
         };
     }
@@ -83,15 +83,26 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return new LimitsSyntax(c.block()?.member().Select(Member).OfType<MemberSyntax>().ToImmutableArray() ?? [],
                     new TextSpan(c.LIMITS().Symbol.StartIndex, "limits".Length), span);
             case P.FollowupMemberContext c when c.@string() is not null:
-                return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(c.expression()), span);
+                // With `when`, the grader is the second expression; without, the only one.
+                var expressions = c.expression();
+                return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(expressions.LastOrDefault()), span,
+                    c.WHEN() is null ? null : Expression(expressions.Length > 1 ? expressions[0] : null));
+            case P.OutcomeMemberContext c:
+                return new OutcomeSyntax(Name(c.name(), c.Start), Expression(c.expression()), span);
             case P.ExpectMemberContext c:
                 return new ExpectSyntax(Expression(c.expression()), span);
             case P.AssignmentMemberContext c:
-                return new AssignmentSyntax(Name(c.name(), c.Start), ExpressionList(c.expressionList()), Expression(c.expression()), span);
+                return new AssignmentSyntax(Name(c.name(), c.Start), Arguments(c.argumentList()), Expression(c.expression()), span);
             default:
                 return null;
         }
     }
+
+    /// <summary>A call's arguments, or a cell's factors (<c>[o3, nudge: false]</c>): each optionally named.</summary>
+    private ImmutableArray<ArgumentSyntax> Arguments(P.ArgumentListContext? context) =>
+        context?.argument()
+            .Select(a => new ArgumentSyntax(a.name() is null ? null : Name(a.name(), null), Expression(a.expression()), SpanOf(a)))
+            .ToImmutableArray() ?? [];
 
     private ImmutableArray<ExpressionSyntax> ExpressionList(P.ExpressionListContext? context) =>
         context?.expression().Select(Expression).ToImmutableArray() ?? [];
@@ -132,7 +143,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             case P.MemberAccessExpressionContext c:
                 return new MemberAccessExpressionSyntax(Expression(c.expression()), Name(c.name(), c.Stop), span);
             case P.IndexExpressionContext c:
-                return new IndexExpressionSyntax(Expression(c.expression()), ExpressionList(c.expressionList()), span);
+                return new IndexExpressionSyntax(Expression(c.expression()), Arguments(c.argumentList()), span);
             case P.NegateExpressionContext c:
                 return new UnaryExpressionSyntax(UnaryOperator.Negate, Expression(c.expression()), span);
             case P.NotExpressionContext c:
@@ -152,6 +163,9 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return Binary(c.AND().Symbol, c.expression(0), c.expression(1), span);
             case P.OrExpressionContext c:
                 return Binary(c.OR().Symbol, c.expression(0), c.expression(1), span);
+            case P.GivenExpressionContext c:
+                return new GivenExpressionSyntax(Expression(c.expression(0)), Expression(c.expression(1)),
+                    new TextSpan(c.GIVEN().Symbol.StartIndex, "given".Length), span);
             default:
                 return new MissingExpressionSyntax(span);
         }
@@ -208,10 +222,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             case P.InjectExpressionContext c:
                 return new InjectExpressionSyntax(Expression(c.expression()), span);
             case P.CallExpressionContext c:
-                var arguments = c.argumentList()?.argument()
-                    .Select(a => new ArgumentSyntax(a.name() is null ? null : Name(a.name(), null), Expression(a.expression()), SpanOf(a)))
-                    .ToImmutableArray() ?? [];
-                return new CallExpressionSyntax(Name(c.name(), c.Start), arguments, span);
+                return new CallExpressionSyntax(Name(c.name(), c.Start), Arguments(c.argumentList()), span);
             case P.NameReferenceContext c:
                 return new NameExpressionSyntax(Name(c.name(), c.Start), span);
             default:

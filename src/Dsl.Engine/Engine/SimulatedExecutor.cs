@@ -13,19 +13,22 @@ namespace Scheme.Engine;
 /// </summary>
 /// <remarks>
 /// <para>For each metric that counts the unit, the value of the most specific matching cell is used: a cell
-/// matches when every factor it names (checkpoint, environment, condition) equals the unit's; the one naming
-/// the most factors wins, and among equally specific cells the first declared. A metric with no matching
+/// matches when every factor it names (checkpoint, environment, condition, param values) equals the unit's; the one
+/// naming the most factors wins, and among equally specific cells the first declared. A metric with no matching
 /// value is not drawn (its outcomes stay absent, so it counts no unit), and <see cref="Unsimulated"/> lists it.</para>
 /// <para>A rate metric with value p is drawn as Bernoulli(p): the metric's per-unit value, and each outcome it
 /// requires that is not drawn yet (the first such outcome takes the metric's own draw, so rate(x) and x always
 /// agree; further ones are independent Bernoulli(p) draws). A mean metric takes its value as is.</para>
+/// <para>A follow-up asked only under a condition (<c>when</c>) gives its outcome only in units where the condition holds
+/// over the outcomes drawn first, and a conditioned metric (<c>rate(x given y)</c>) is drawn only where its condition
+/// holds, so its simulated value is the conditional one; elsewhere both are absent, as in a real run.</para>
 /// <para>Draws are keyed by the unit id and the metric or outcome name (<see cref="StableRandom"/>): the same unit
 /// always gives the same draw, on any machine and in any order, and the conditions of one sample are drawn
 /// independently (the unit id includes the condition).</para>
 /// </remarks>
 public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitExecutor
 {
-    private readonly ConcurrentDictionary<(string Checkpoint, string Environment, string Condition), Plan> _plans = new();
+    private readonly ConcurrentDictionary<(string Checkpoint, string Environment, string Variant, string Condition), Plan> _plans = new();
     private readonly ConcurrentDictionary<string, byte> _unsimulated = new(StringComparer.Ordinal);
 
     /// <summary>"metric[checkpoint, environment, condition]" of every cell met that has no simulated value.</summary>
@@ -39,15 +42,53 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
 
     public EpisodeResult Draw(WorkUnit unit)
     {
-        var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Condition), key => Build(key.Checkpoint, key.Environment, key.Condition));
+        var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition),
+            key => Build(key.Checkpoint, key.Environment, key.Condition, unit.Params));
+        var environment = experiment.Environment(unit.Environment);
         var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (metric, value) in plan.Metrics)
+        var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
+        // A follow-up asked only under a condition gives its outcome only where the condition holds: metrics of it and
+        // conditioned metrics wait until the unconditional outcomes are drawn, then count only where they apply.
+        var conditional = environment.Followups.Where(f => f.When is not null).Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
+        bool Waits(MetricDefinition metric) => metric.Condition is not null || metric.RequiredOutcomes.Any(conditional.Contains);
+        foreach (var (metric, value) in plan.Metrics.Where(m => !Waits(m.Metric)))
+        {
+            DrawMetric(metric, value);
+        }
+        // In the order of the follow-ups they read, so a follow-up asked only after another's answer sees that answer drawn.
+        var order = environment.Followups.Select((f, i) => (f.Outcome, i)).ToDictionary(x => x.Outcome, x => x.i, StringComparer.Ordinal);
+        var asked = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool Asked(string outcome)
+        {
+            if (!asked.TryGetValue(outcome, out var yes))
+            {
+                var followup = environment.Followups.FirstOrDefault(f => f.Outcome == outcome);
+                asked[outcome] = yes = followup?.When is not { } when || Holds(() => when(Transcript()));
+            }
+            return yes;
+        }
+        foreach (var (metric, value) in plan.Metrics.Where(m => Waits(m.Metric))
+            .OrderBy(m => m.Metric.RequiredOutcomes.Select(o => order.GetValueOrDefault(o, -1)).DefaultIfEmpty(-1).Max()))
+        {
+            if (!metric.RequiredOutcomes.All(Asked) || (metric.Condition is { } condition && !Holds(() => condition(Transcript()))))
+            {
+                metrics[metric.Name] = null;
+                continue;
+            }
+            DrawMetric(metric, value);
+        }
+        var transcript = Transcript();
+        return new EpisodeResult(unit, "simulated", EpisodeEnd.Simulated, 0, [], [], new Dictionary<string, string>(), [], null, [],
+            outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
+
+        Transcript Transcript() => new(parameters: unit.Params, outcomes: outcomes, environment: unit.Environment);
+
+        void DrawMetric(MetricDefinition metric, double value)
         {
             if (metric.Aggregation == MetricAggregation.Mean)
             {
                 metrics[metric.Name] = value;
-                continue;
+                return;
             }
             var hit = StableRandom.Uniform(unit.Id, metric.Name) < value;
             metrics[metric.Name] = hit ? 1 : 0;
@@ -61,20 +102,30 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
                 first = false;
             }
         }
-        var transcript = new Transcript(parameters: unit.Params, outcomes: outcomes);
-        return new EpisodeResult(unit, "simulated", EpisodeEnd.Simulated, 0, [], [], new Dictionary<string, string>(), [], null, [],
-            outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
     }
 
-    private Plan Build(string checkpoint, string environmentName, string condition)
+    /// <summary>A condition over drawn outcomes; one that cannot be decided (an outcome it reads is absent) does not hold.</summary>
+    private static bool Holds(Func<bool> condition)
+    {
+        try
+        {
+            return condition();
+        }
+        catch (Exception ex) when (OutcomeGrade.IndeterminateReason(ex) is not null)
+        {
+            return false;
+        }
+    }
+
+    private Plan Build(string checkpoint, string environmentName, string condition, IReadOnlyDictionary<string, object> parameters)
     {
         var environment = experiment.Environment(environmentName);
         var metrics = new List<(MetricDefinition, double)>();
         foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
         {
             var best = experiment.Simulation
-                .Where(v => v.Metric == metric.Name && Matches(v.Cell, checkpoint, environmentName, condition))
-                .Select((v, index) => (Value: v, Specificity: Specificity(v.Cell), Index: index))
+                .Where(v => v.Metric == metric.Name && v.Cell.Contains(checkpoint, environmentName, condition, parameters))
+                .Select((v, index) => (Value: v, v.Cell.Specificity, Index: index))
                 .OrderByDescending(x => x.Specificity).ThenBy(x => x.Index)
                 .FirstOrDefault();
             if (best.Value is null)
@@ -86,14 +137,6 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         }
         return new Plan(metrics);
     }
-
-    private static bool Matches(Cell cell, string checkpoint, string environment, string condition) =>
-        (cell.Checkpoint is null || cell.Checkpoint == checkpoint)
-        && (cell.Environment is null || cell.Environment == environment)
-        && (cell.Condition is null || cell.Condition == condition);
-
-    private static int Specificity(Cell cell) =>
-        (cell.Checkpoint is null ? 0 : 1) + (cell.Environment is null ? 0 : 1) + (cell.Condition is null ? 0 : 1);
 
     private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics);
 }

@@ -41,7 +41,7 @@ public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, Wor
                 var context = new Transcript(reasoning: response.Reasoning, output: response.Content,
                     lazyText: new Lazy<string>(() => EpisodeText.Render([.. conversation.Messages, response.ToMessage()])),
                     parameters: unit.Params, files: workspace.Snapshot(), calls: calls.ToList(), specs: specs,
-                    messages: conversation.Messages.ToList(), emails: workspace.Outbox.ToList());
+                    messages: conversation.Messages.ToList(), emails: workspace.Outbox.ToList(), environment: unit.Environment);
                 var plan = await manipulator.PlanAsync(response.Reasoning, context, unit, Verdicts, cancellationToken).ConfigureAwait(false);
                 if (plan is not null)
                 {

@@ -10,7 +10,8 @@ namespace Scheme.Engine.Episodes;
 /// <param name="Files">The workspace's final state, path to content.</param>
 /// <param name="Outcomes">Environment outcomes, then follow-up outcomes, by name.</param>
 /// <param name="Transcript">What the detectors read; not serialized (the rest is).</param>
-/// <param name="Metrics">Per-unit values of the metrics that count this unit (see MetricDefinition).</param>
+/// <param name="Metrics">Per-unit values of the metrics that count this unit (see MetricDefinition); null for a metric of
+/// the unit's environment that does not apply to this unit (its condition is false, or it reads a follow-up not asked).</param>
 /// <param name="Verdicts">Judge verdicts asked for this unit, in the order they were asked (those of a reasoning
 /// edit's sentence judges included).</param>
 /// <param name="ReasoningEdit">What a reasoning manipulation did, for units of such a condition.</param>
@@ -34,7 +35,7 @@ public sealed record EpisodeResult(
     TokenUsage Usage,
     TimeSpan Latency,
     Transcript Transcript,
-    IReadOnlyDictionary<string, double>? Metrics = null,
+    IReadOnlyDictionary<string, double?>? Metrics = null,
     IReadOnlyList<JudgeVerdict>? Verdicts = null,
     ReasoningEditRecord? ReasoningEdit = null,
     IReadOnlyDictionary<string, string>? Indeterminate = null,

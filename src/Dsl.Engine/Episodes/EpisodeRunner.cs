@@ -68,6 +68,7 @@ public sealed class EpisodeRunner
             output: episode.LastOrDefault(m => m.Role == ChatRole.Assistant && m.Content.Length > 0)?.Content ?? "",
             lazyText: new Lazy<string>(() => EpisodeText.Render(episode)),
             parameters: unit.Params,
+            environment: unit.Environment,
             files: workspace.Snapshot(),
             calls: trace.Calls,
             specs: _specs,

@@ -39,9 +39,16 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
         _ => JudgeScope.None,
     };
 
-    /// <summary>A metric counts the units whose environment has every outcome it requires.</summary>
+    /// <summary>
+    /// Whether a metric is computed in an environment's units: the compiler's list when it gave one, else whether the
+    /// environment has every outcome the metric requires. (A unit may still lack a conditional follow-up's outcome.) A pair
+    /// metric is computed per pair of units in analysis, never in a unit.
+    /// </summary>
     public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
-        metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o));
+        metric.Pair is null
+        && (metric.AppliesTo is { } environments
+            ? environments.Contains(environment.Name)
+            : metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o)));
 
     public async Task<JudgeVerdict> JudgeAsync(JudgeDefinition judge, Transcript transcript, WorkUnit unit, CancellationToken cancellationToken)
     {

@@ -197,7 +197,7 @@ public sealed class SqliteRunStore : IDisposable
             command.CommandText = """
                 SELECT u.checkpoint, u.environment, u.condition, m.key, COUNT(*), AVG(m.value)
                 FROM units u, json_each(u.metrics) m
-                WHERE u.status = 'done' AND u.metrics IS NOT NULL
+                WHERE u.status = 'done' AND u.metrics IS NOT NULL AND m.type <> 'null'
                 GROUP BY u.checkpoint, u.environment, u.condition, m.key
                 ORDER BY m.key, u.checkpoint, u.environment, u.condition;
                 """;

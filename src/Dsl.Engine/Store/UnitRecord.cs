@@ -53,7 +53,7 @@ public sealed record UnitRecord(
         var unit = result.Unit;
         var usage = result.TotalUsage;
         return new UnitRecord(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
-            UnitStatus.Done, result.Outcomes, (result.Metrics ?? new Dictionary<string, double>()).ToDictionary(m => m.Key, m => (double?)m.Value),
+            UnitStatus.Done, result.Outcomes, (result.Metrics ?? new Dictionary<string, double?>()).ToDictionary(),
             usage.Input, usage.Output, costUsd, (long)result.Latency.TotalMilliseconds, null, finishedAt)
         {
             Missing = result.Missing ?? NoReasons,

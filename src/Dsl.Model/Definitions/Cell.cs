@@ -1,7 +1,34 @@
 namespace Scheme.Model;
 
-/// <summary>A cell of the design; a null factor means pooled over all its levels.</summary>
-public sealed record Cell(string? Checkpoint = null, string? Environment = null, string? Condition = null);
+/// <summary>
+/// A cell of the design; a factor left null is pooled over all its levels, and <see cref="Params"/> selects variants of
+/// the environment by param values (<c>covert_rate[o3, nudge: false]</c>: every variant whose nudge is false).
+/// </summary>
+public sealed record Cell(string? Checkpoint = null, string? Environment = null, string? Condition = null, IReadOnlyList<CellParam>? Params = null)
+{
+    /// <summary>The param values the cell fixes, by name; empty when it fixes none.</summary>
+    public IReadOnlyList<CellParam> Params { get; init; } = Params ?? [];
+
+    /// <summary>Whether a unit with these coordinates and param values lies in the cell.</summary>
+    public bool Contains(string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object>? parameters = null) =>
+        (Checkpoint is null || Checkpoint == checkpoint)
+        && (Environment is null || Environment == environment)
+        && (Condition is null || Condition == condition)
+        && Params.All(p => parameters is not null && parameters.TryGetValue(p.Name, out var value) && Equals(value, p.Value));
+
+    /// <summary>How many factors the cell fixes, params included: the more, the more specific a simulated value is.</summary>
+    public int Specificity => (Checkpoint is null ? 0 : 1) + (Environment is null ? 0 : 1) + (Condition is null ? 0 : 1) + Params.Count;
+
+    public bool Equals(Cell? other) =>
+        other is not null && Checkpoint == other.Checkpoint && Environment == other.Environment && Condition == other.Condition
+        && Params.SequenceEqual(other.Params);
+
+    public override int GetHashCode() =>
+        Params.Aggregate(HashCode.Combine(Checkpoint, Environment, Condition), (hash, p) => HashCode.Combine(hash, p));
+}
+
+/// <summary>A param value a cell fixes, e.g. nudge: false.</summary>
+public sealed record CellParam(string Name, object Value);
 
 /// <summary>A hypothesized true value of a metric in a cell, from a simulate block.</summary>
 public sealed record SimulatedValue(string Scenario, string Metric, Cell Cell, double Value);

@@ -38,8 +38,10 @@ public sealed record ToolParameter(string Name, ValueKind Type);
 /// objects as their JSON text). C# tools receive only the call, not the workspace.</summary>
 public sealed record ToolCall(string Tool, IReadOnlyDictionary<string, string> Arguments);
 
-/// <summary>A per-episode detector, e.g. covert_action.</summary>
+/// <summary>A per-episode outcome, e.g. covert_action; an environment's outcomes are decided in order.</summary>
 public sealed record OutcomeDefinition(string Name, Func<Transcript, bool> Evaluate);
 
 /// <summary>A question asked after the episode; its answer is graded into a bool outcome.</summary>
-public sealed record FollowupDefinition(string Question, string Outcome, Func<Transcript, bool> Evaluate);
+/// <param name="When">Asked only where this holds (over the outcomes decided so far); elsewhere the outcome is absent,
+/// never false, so a rate of it counts only the units it was asked in. Null: asked in every unit.</param>
+public sealed record FollowupDefinition(string Question, string Outcome, Func<Transcript, bool> Evaluate, Func<Transcript, bool>? When = null);

@@ -10,6 +10,25 @@ public static class Builtins
 {
     public static bool Contains(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary><c>any(calls(tool), condition)</c>: whether some call satisfies the condition.</summary>
+    public static bool Any(IReadOnlyList<ToolCall> calls, Func<ToolCall, bool> condition) => calls.Any(condition);
+
+    /// <summary><c>all(calls(tool), condition)</c>: whether every call satisfies it (true when there is no call).</summary>
+    public static bool All(IReadOnlyList<ToolCall> calls, Func<ToolCall, bool> condition) => calls.All(condition);
+
+    /// <summary><c>count(calls(tool))</c>: how many calls there are.</summary>
+    public static double Count(IReadOnlyList<ToolCall> calls) => calls.Count;
+
+    /// <summary><c>count(calls(tool), condition)</c>: how many calls satisfy the condition.</summary>
+    public static double Count(IReadOnlyList<ToolCall> calls, Func<ToolCall, bool> condition) => calls.Count(condition);
+
+    /// <summary>An argument of one call, as text; empty when the call does not have it.</summary>
+    public static string ArgumentText(ToolCall call, string argument) => call.Arguments.GetValueOrDefault(argument) ?? "";
+
+    public static double ArgumentNumber(ToolCall call, string argument) => Number(ArgumentText(call, argument));
+
+    public static bool ArgumentBool(ToolCall call, string argument) => bool.TryParse(ArgumentText(call, argument), out var value) && value;
+
     public static bool Matches(string text, string pattern) =>
         Regex.IsMatch(text, pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
 

@@ -36,8 +36,10 @@ public sealed class Transcript
         IReadOnlyList<ChatMessage>? messages = null,
         IReadOnlyList<Email>? emails = null,
         IReadOnlyDictionary<string, string>? indeterminate = null,
-        Lazy<string>? lazyText = null)
+        Lazy<string>? lazyText = null,
+        string environment = "")
     {
+        Environment = environment;
         Reasoning = reasoning;
         Output = output;
         // The whole episode as text is as large as the conversation; most suites never read it, so it is rendered
@@ -55,6 +57,9 @@ public sealed class Transcript
         Messages = messages ?? [];
         Emails = emails ?? [];
     }
+
+    /// <summary>The name of the environment the episode ran in, so code written in C# need not guess it from the files.</summary>
+    public string Environment { get; }
 
     /// <summary>The model's reasoning, where the endpoint exposes it.</summary>
     public string Reasoning { get; }
@@ -81,10 +86,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment);
 
     public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
 
@@ -115,6 +120,9 @@ public sealed class Transcript
     public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
 
     public double CallCount(string tool) => _calls.Count(c => c.Tool == tool);
+
+    /// <summary>Every call the model made to the tool, in order (what <c>calls(tool)</c> lists).</summary>
+    public IReadOnlyList<ToolCall> CallsTo(string tool) => _calls.Where(c => c.Tool == tool).ToList();
 
     /// <summary>The argument of the tool's last call; empty when it was never called.</summary>
     public string ArgumentText(string tool, string argument) =>
@@ -156,7 +164,7 @@ public sealed class Transcript
     private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
         ImmutableDictionary<string, string>? indeterminate = null) =>
         new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
-            indeterminate ?? _indeterminate, _text);
+            indeterminate ?? _indeterminate, _text, Environment);
 
     private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
         values switch

@@ -14,8 +14,9 @@ internal static class Fixtures
 
     public static readonly MetricDefinition Score = new("score", MetricAggregation.Mean, _ => 0.0, []);
 
+    /// <summary>An environment with the covert_action outcome the fixtures' rate metric reads.</summary>
     public static EnvironmentDefinition Environment(string name) =>
-        new(name, null, [], [], null, "Do the task.", [], 1, [], []);
+        new(name, null, [], [], null, "Do the task.", [], 1, [new OutcomeDefinition("covert_action", _ => false)], []);
 
     public static HypothesisDefinition Hypothesis(string name, Cell left, Direction direction, Cell? right, string test,
         string metric = "covert_rate", double alpha = 0.05, string family = "primary", string correction = "holm", bool paired = false,

@@ -44,6 +44,36 @@ public class PowerSimulatorTests
     }
 
     [Fact]
+    public void A_conditional_rate_is_powered_by_its_conditioning_count()
+    {
+        // confession_rate = rate(confessed given covert_action): of 400 units, only those with a covert action (25%) count.
+        var h = Hypothesis("Confesses", new Cell(Checkpoint: "o3"), Direction.Greater, null, "binomial", metric: "confession_rate", alpha: 0.05, constant: 0.5);
+        var confession = new MetricDefinition("confession_rate", MetricAggregation.Rate, t => t.Outcome("confessed") ? 1 : 0, ["confessed", "covert_action"],
+            Condition: t => t.Outcome("covert_action"), AppliesTo: ["A"], CountedWhen: "covert_action");
+        var experiment = OneCell(h, 400,
+            new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.25),
+            new SimulatedValue("simulate", "confession_rate", new Cell(Checkpoint: "o3"), 0.6));
+        experiment = experiment with { Metrics = [.. experiment.Metrics, confession] };
+
+        var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: Replicates, SearchEpochs: false)).Hypotheses[0];
+
+        // Power summed over the conditioning count N ~ Binomial(400, 0.25), then K ~ Binomial(N, 0.6) past the test's cutoff.
+        double exact = 0;
+        for (var n = 1; n <= 400; n++)
+        {
+            if (BinomialTest.SmallestRejectingCount(n, 0.5, 0.05) is { } cutoff)
+            {
+                exact += Binomial.PMF(0.25, 400, n) * (1 - Binomial.CDF(0.6, n, cutoff - 1));
+            }
+        }
+        Assert.Equal(100, result.LeftUnits);
+        Assert.Contains(result.Notes, n => n.Contains("covert_action") && n.Contains("covert_rate"));
+        WithinMonteCarloError(exact, result.Power!.Value);
+        // Had every unit counted, power would be far higher: the conditioning count is what the test has.
+        Assert.True(exact < 1 - Binomial.CDF(0.6, 400, BinomialTest.SmallestRejectingCount(400, 0.5, 0.05)!.Value - 1) - 0.1);
+    }
+
+    [Fact]
     public void Fisher_power_matches_exact_enumeration_for_small_n()
     {
         var h = Hypothesis("H1", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "fisher_exact");

@@ -34,6 +34,20 @@ public sealed class SqliteRunStoreTests : IDisposable
         new TokenUsage(120, 30), TimeSpan.FromMilliseconds(4321), new Transcript());
 
     [Fact]
+    public void The_metric_summary_counts_only_units_a_metric_applies_to_and_survives_a_cell_where_it_applies_to_none()
+    {
+        using var store = SqliteRunStore.Open(RunDirectory);
+        // confession_rate is asked only where covert: null (absent) for the other units, and for every unit of one cell.
+        store.Record(UnitRecord.Done(Episode(Unit("u1", 0)) with { Metrics = new Dictionary<string, double?> { ["covert_rate"] = 1, ["confession_rate"] = 1 } }, Finished));
+        store.Record(UnitRecord.Done(Episode(Unit("u2", 1)) with { Metrics = new Dictionary<string, double?> { ["covert_rate"] = 0, ["confession_rate"] = null } }, Finished));
+        var other = Unit("u3", 2) with { Condition = "EvalCue" };
+        store.Record(UnitRecord.Done(Episode(other) with { Metrics = new Dictionary<string, double?> { ["covert_rate"] = 0, ["confession_rate"] = null } }, Finished));
+
+        var summary = store.MetricSummary().Select(r => (r.Metric, r.Condition, r.Units, r.Mean)).ToList();
+        Assert.Equal([("confession_rate", "baseline", 1L, 1.0), ("covert_rate", "EvalCue", 1L, 0.0), ("covert_rate", "baseline", 2L, 0.5)], summary);
+    }
+
+    [Fact]
     public void Reopening_after_a_write_sees_every_field()
     {
         var record = UnitRecord.Done(Episode(Unit("u1")), Finished, costUsd: 0.0125);

@@ -14,9 +14,32 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
     public void Check()
     {
         CheckCapabilities();
+        CheckPairs();
         foreach (var hypothesis in model.Hypotheses)
         {
             CheckHypothesis(hypothesis);
+        }
+    }
+
+    /// <summary>A pair metric needs a run with both its conditions; its cells span both, so none may name one.</summary>
+    private void CheckPairs()
+    {
+        foreach (var metric in model.Metrics.Where(m => m.PairConditions is [_, _]))
+        {
+            var (first, second) = (metric.PairConditions![0], metric.PairConditions[1]);
+            var together = model.Runs.Any(r => r.Conditions.Any(c => c.Name == first) && r.Conditions.Any(c => c.Name == second));
+            if (!together && model.Runs.Count > 0 && !model.Runs.Any(r => r.IncompleteLists.Contains("conditions")))
+            {
+                contextOf(metric).Report(metric.Declaration.Name.Span, Diagnose.PairNeverRun(metric.Name, first, second));
+            }
+            foreach (var hypothesis in model.Hypotheses.Where(h => h.Metric == metric.Name))
+            {
+                foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>().Where(c => c.Condition is not null))
+                {
+                    var span = hypothesis.Declaration.Members.OfType<Syntax.ExpectSyntax>().FirstOrDefault()?.Condition.Span ?? hypothesis.Declaration.Name.Span;
+                    contextOf(hypothesis).Report(span, Diagnose.PairCellWithCondition(metric.Name, cell.Condition!));
+                }
+            }
         }
     }
 
@@ -93,7 +116,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
     };
 
     private bool IsPaired(DesignCell left, DesignCell right) =>
-        left.Checkpoint == right.Checkpoint && left.Environment == right.Environment
+        left.Checkpoint == right.Checkpoint && left.Environment == right.Environment && left.Params.SequenceEqual(right.Params)
         && left.Condition is not null && right.Condition is not null && left.Condition != right.Condition
         && model.Runs.Any(r => r.Conditions.Any(c => c.Name == left.Condition) && r.Conditions.Any(c => c.Name == right.Condition)
             && (left.Checkpoint is null || r.Checkpoints.Any(c => c.Name == left.Checkpoint))
@@ -109,6 +132,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             Require(cell.Checkpoint, "Checkpoint", "checkpoints", model.Runs.SelectMany(r => r.Checkpoints), context, span);
             Require(cell.Environment, "Environment", "environments", model.Runs.SelectMany(r => r.Environments), context, span);
             Require(cell.Condition, "Condition", "conditions", model.Runs.SelectMany(r => r.Conditions), context, span);
+            RequireVariant(cell, context, span);
         }
         if (hypothesis.Metric is null || model.Simulation.Count == 0 || model.SimulationIncomplete)
         {
@@ -137,9 +161,27 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
         }
     }
 
-    /// <summary>A simulated value applies to a cell when every factor it names agrees with the cell.</summary>
+    /// <summary>A cell that selects param values must meet a run environment that has them.</summary>
+    private void RequireVariant(DesignCell cell, BinderContext context, Text.TextSpan span)
+    {
+        if (cell.Params.IsEmpty || model.Runs.Any(r => r.IncompleteLists.Contains("environments")))
+        {
+            return;
+        }
+        var run = model.Runs.SelectMany(r => r.Environments).Select(e => e.Name).ToHashSet();
+        var variantIsRun = model.Environments
+            .Where(e => run.Contains(e.Name) && (cell.Environment is null || e.Name == cell.Environment))
+            .Any(e => cell.Params.All(p => e.Params.Any(q => q.Name == p.Name && q.Values.Contains(p.Value))));
+        if (!variantIsRun)
+        {
+            context.Report(span, Diagnose.AbsentFromRuns("Variant", string.Join(", ", cell.Params), "environments (an environment with those param values)"));
+        }
+    }
+
+    /// <summary>A simulated value applies to a cell when every factor and param it names agrees with the cell.</summary>
     private static bool Covers(DesignCell value, DesignCell cell) =>
-        Agrees(value.Checkpoint, cell.Checkpoint) && Agrees(value.Environment, cell.Environment) && Agrees(value.Condition, cell.Condition);
+        Agrees(value.Checkpoint, cell.Checkpoint) && Agrees(value.Environment, cell.Environment) && Agrees(value.Condition, cell.Condition)
+        && value.Params.All(p => !cell.Params.Any(c => c.Name == p.Name) || cell.Params.Contains(p));
 
     private static bool Agrees(string? valueFactor, string? cellFactor) => valueFactor is null || cellFactor is null || valueFactor == cellFactor;
 }

@@ -38,7 +38,9 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     private PropertySyntax? _system;
     private PropertySyntax? _user;
-    private PropertySyntax? _detector;
+
+    /// <summary>The outcomes as written: <c>covert_action: ...</c> and <c>outcome name: ...</c>, in source order.</summary>
+    private readonly List<(IdentifierSyntax Name, ExpressionSyntax Value, SyntaxNode Syntax)> _outcomes = [];
     private readonly List<FollowupSyntax> _followups = [];
 
     /// <summary>Params read by a prompt or a detector; the rest earn a warning.</summary>
@@ -54,7 +56,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             .Property("user", p => _user = p)
             .Property("tools", ReadTools)
             .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, Diagnose.NotPositive) ?? Symbol.MaxTurns)
-            .Property(DetectorName, p => _detector = p)
+            .Property(DetectorName, p => _outcomes.Add((p.Name, p.Value, p)))
+            .Form<OutcomeSyntax>(o => _outcomes.Add((o.Name, o.Value, o)))
             .Form<ParamSyntax>(ReadParam)
             .Form<WorkspaceSyntax>(ReadWorkspace)
             .Form<FollowupSyntax>(_followups.Add)
@@ -77,21 +80,19 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "user",
                 "Every episode starts from a user message, e.g. user: \"Read questions.json and submit your answers.\""));
         }
-        if (_detector is not null)
+        // Outcomes are evaluated in the order they are written, so each may read those before it; follow-ups come after
+        // every outcome, and each may read the outcomes and the follow-ups before it.
+        foreach (var (name, value, syntax) in _outcomes.OrderBy(o => o.Syntax.Span.Start))
         {
-            var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{DetectorName}",
-                $"the {DetectorName} detector of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Detector, DetectorName, Symbol.Name));
-            var predicate = new ExpressionBinder(Context, scope).Bind(_detector.Value, SchemeType.Bool);
-            Symbol.Outcomes.Add(new OutcomeSymbol(DetectorName, predicate, _detector));
-            CollectParams(predicate);
-        }
-        else
-        {
-            Context.Report(Symbol.Declaration.Name.Span, Diagnose.NoDetector(Symbol.Name));
+            BindOutcome(name, value, syntax);
         }
         foreach (var followup in _followups)
         {
             BindFollowup(followup);
+        }
+        if (_outcomes.Count == 0 && _followups.Count == 0)
+        {
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.NoDetector(Symbol.Name));
         }
         foreach (var param in Symbol.Params.Where(p => !_usedParams.Contains(p.Name)))
         {
@@ -114,22 +115,55 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         return Constants.String(property) is { } text ? new PromptSymbol(text, property.Value) : null;
     }
 
+    private void BindOutcome(IdentifierSyntax name, ExpressionSyntax value, SyntaxNode syntax)
+    {
+        if (name.IsMissing || !IsNewOutcome(name))
+        {
+            return;
+        }
+        var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{name.Text}",
+            $"the {name.Text} detector of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Detector, name.Text, Symbol.Name),
+            ReadableOutcomes: OutcomesSoFar());
+        var predicate = new ExpressionBinder(Context, scope).Bind(value, SchemeType.Bool);
+        Symbol.Outcomes.Add(new OutcomeSymbol(name.Text, predicate, syntax));
+        CollectParams(predicate);
+    }
+
     private void BindFollowup(FollowupSyntax followup)
     {
-        if (followup.Outcome.IsMissing)
+        if (followup.Outcome.IsMissing || !IsNewOutcome(followup.Outcome))
         {
             return;
         }
         var name = followup.Outcome.Text;
-        if (Symbol.Outcomes.Any(o => o.Name == name) || Symbol.Followups.Any(f => f.Outcome == name))
+        BoundExpression? when = null;
+        if (followup.When is { } condition)
         {
-            Context.Report(followup.Outcome.Span, Diagnose.DuplicateOutcome(name, Symbol.Name));
+            // Judges are asked before the outcomes are decided, so a condition reads outcomes, not a judge of its own.
+            var whenScope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{name}.when",
+                $"the condition of the follow-up '{name}' of {Symbol.Name}", Symbol, ReadableOutcomes: OutcomesSoFar());
+            when = new ExpressionBinder(Context, whenScope).Bind(condition, SchemeType.Bool);
+            CollectParams(when);
         }
         var scope = new ExpressionContext(ExpressionContextKind.Followup, $"{Symbol.Name}.{name}",
-            $"the follow-up '{name}' of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Followup, name, Symbol.Name));
+            $"the follow-up '{name}' of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Followup, name, Symbol.Name),
+            ReadableOutcomes: OutcomesSoFar());
         var grader = new ExpressionBinder(Context, scope).Bind(followup.Grader, SchemeType.Bool);
         CollectParams(grader);
-        Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup));
+        Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup, when));
+    }
+
+    /// <summary>The outcomes and follow-up outcomes bound so far: what the next one may read.</summary>
+    private List<string> OutcomesSoFar() => Symbol.Outcomes.Select(o => o.Name).Concat(Symbol.Followups.Select(f => f.Outcome)).ToList();
+
+    private bool IsNewOutcome(IdentifierSyntax name)
+    {
+        if (Symbol.Outcomes.Any(o => o.Name == name.Text) || Symbol.Followups.Any(f => f.Outcome == name.Text))
+        {
+            Context.Report(name.Span, Diagnose.DuplicateOutcome(name.Text, Symbol.Name));
+            return false;
+        }
+        return true;
     }
 
     private void CollectParams(BoundExpression expression) =>

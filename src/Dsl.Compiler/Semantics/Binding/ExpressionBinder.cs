@@ -16,6 +16,9 @@ namespace Scheme.Compiler.Semantics.Binding;
 public sealed class ExpressionBinder(BinderContext context, ExpressionContext scope)
 {
     private static readonly string[] SentenceValues = ["sentence", "reasoning"];
+
+    /// <summary>The calls under test of the enclosing any/all/count predicates, innermost last: their tool and C# variable.</summary>
+    private readonly List<(string Tool, string Variable)> _callsUnderTest = [];
     private static readonly string[] EpisodeValues = ["reasoning", "output", "transcript"];
 
     /// <summary>Binds and checks that the result converts to <paramref name="expected"/>.</summary>
@@ -30,9 +33,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     {
         if (!bound.Type.ConvertsTo(expected))
         {
-            context.Report(syntax.Span, Diagnose.TypeMismatch(expected.Describe(), bound.Type.Describe(), hint));
+            context.Report(syntax.Span, Diagnose.TypeMismatch(expected.Describe(), bound.Type.Describe(), hint + CallsHint(bound, expected)));
         }
     }
+
+    /// <summary>calls(tool) is a list of calls: where a number is wanted, say how to count them.</summary>
+    private static string CallsHint(BoundExpression bound, SchemeType expected) =>
+        bound is BoundCall { Arguments: [BoundTool tool] } call && call.Function == FunctionLibrary.Calls && expected.Kind == TypeKind.Number
+            ? $" calls({tool.Name}) lists the calls; count them with count(calls({tool.Name}))."
+            : "";
 
     private BoundExpression BindCore(ExpressionSyntax syntax, SchemeType? expected) => syntax switch
     {
@@ -49,11 +58,56 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         CitesExpressionSyntax c => BindCites(c),
         CallExpressionSyntax c => BindCall(c, expected),
         SpecReferenceSyntax s => BindSpecReference(s.Spec, s),
+        IndexExpressionSyntax { Target: NameExpressionSyntax target } i when scope.Kind == ExpressionContextKind.Metric && OutcomeNames().Contains(target.Name.Text)
+            => BindPairOutcome(target.Name, i),
         IndexExpressionSyntax i => NotHere(i, "Indexing, metric[cell],", scope.Description, "Cells are selected only in a hypothesis's expect and in simulate."),
         RemoveSentencesExpressionSyntax r => BindRemoveSentences(r),
         InjectExpressionSyntax i => BindInject(i),
+        GivenExpressionSyntax g => NotHere(g, "'given'", scope.Description,
+            "It conditions a metric's whole value: metric confession_rate = rate(confessed given covert_action)."),
         _ => new BoundError(syntax),
     };
+
+    /// <summary>The conditions of a pair metric in the order first read: the first is side 0, the second side 1.</summary>
+    private readonly List<string> _pairConditions = [];
+
+    /// <summary>
+    /// <c>aligned[Testing]</c> in a metric: the outcome of the pair's unit under that condition (a pair is one epoch of a
+    /// checkpoint and environment variant run under two conditions). The metric checks the rest of the pair's rules.
+    /// </summary>
+    private BoundExpression BindPairOutcome(IdentifierSyntax outcome, IndexExpressionSyntax index)
+    {
+        if (index.Indices is not [{ Name: null, Value: NameExpressionSyntax { Name: { IsMissing: false } condition } }])
+        {
+            return Report(index, Diagnose.PairMetricReads(scope.Owner, "an outcome of a pair is read under one condition, e.g. aligned[Testing]"));
+        }
+        var symbol = context.Declarations.Find(condition.Text);
+        if (symbol is not ManipulationSymbol && condition.Text != RunSymbol.Baseline)
+        {
+            var conditions = context.Declarations.All.OfType<ManipulationSymbol>().Select(m => m.Name).Append(RunSymbol.Baseline);
+            return Report(condition, Diagnose.PairMetricReads(scope.Owner,
+                $"'{condition.Text}' is not a condition (a manipulation or baseline)", NameSuggester.Suggest(condition.Text, conditions)));
+        }
+        if (symbol is not null)
+        {
+            context.Declarations.MarkUsed(symbol);
+        }
+        var side = _pairConditions.IndexOf(condition.Text);
+        if (side < 0)
+        {
+            if (_pairConditions.Count == 2)
+            {
+                return Report(condition, Diagnose.PairMetricReads(scope.Owner,
+                    $"a pair is two conditions, here '{_pairConditions[0]}' and '{_pairConditions[1]}', not '{condition.Text}' as well"));
+            }
+            _pairConditions.Add(condition.Text);
+            side = _pairConditions.Count - 1;
+        }
+        return new BoundOutcome(outcome.Text, index, condition.Text, side);
+    }
+
+    /// <summary>The conditions this binder's pair outcomes read, first then second.</summary>
+    public IReadOnlyList<string> PairConditions => _pairConditions;
 
     private BoundExpression BindList(ListExpressionSyntax list)
     {
@@ -84,9 +138,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             {
                 return new BoundParam(param.Name, param.Type, name);
             }
-            if (scope.Kind == ExpressionContextKind.Metric && OutcomeNames().Contains(text))
+            if (scope.Kind == ExpressionContextKind.Metric ? OutcomeNames().Contains(text) : scope.ReadableOutcomes?.Contains(text) == true)
             {
                 return new BoundOutcome(text, name);
+            }
+            if (scope.Kind != ExpressionContextKind.Metric && scope.Environment is { } environment && IsOutcomeOf(environment, text))
+            {
+                context.Report(name.Span, Diagnose.NotAllowedInContext($"The outcome '{text}'", scope.Description,
+                    "Outcomes are decided in the order they are written, then the follow-ups in theirs: read only one declared before this one."));
+                return new BoundError(name);
             }
             if (scope.IsOverEpisode && FindTool(text) is not null)
             {
@@ -148,7 +208,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 {
                     names = names.Append("answer");
                 }
-                return env is null ? names : names.Concat(env.Params.Select(p => p.Name)).Concat(env.Tools.Select(t => t.Name));
+                return env is null ? names : names.Concat(env.Params.Select(p => p.Name)).Concat(env.Tools.Select(t => t.Name))
+                    .Concat(scope.ReadableOutcomes ?? []);
             case ExpressionContextKind.Metric:
                 return EpisodeValues.Concat(OutcomeNames()).Concat(scope.VisibleEnvironments.SelectMany(e => e.Tools).Select(t => t.Name)).Distinct();
             default:
@@ -161,6 +222,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var names = NamesInScope().Take(8).ToList();
         return names.Count == 0 ? "literal values" : string.Join(", ", names);
     }
+
+    private static bool IsOutcomeOf(EnvironmentSymbol environment, string name) =>
+        environment.Declaration.Members.Any(m => m switch
+        {
+            PropertySyntax p => p.Name.Text == EnvironmentBinder.DetectorName && name == EnvironmentBinder.DetectorName,
+            OutcomeSyntax o => o.Name.Text == name,
+            FollowupSyntax f => f.Outcome.Text == name,
+            _ => false,
+        });
 
     private HashSet<string> OutcomeNames() =>
         scope.VisibleEnvironments
@@ -192,7 +262,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
                 NameSuggester.Suggest(access.Member.Text, parameters.Select(p => p.Name))));
             return new BoundError(access);
         }
-        return new BoundToolArgument(tool.Name, parameter.Name, parameter.Type, access);
+        // Inside any/all/count over this tool's calls, the argument is the call under test's, not the last call's.
+        return _callsUnderTest.FindLast(c => c.Tool == tool.Name) is { Variable: { } variable }
+            ? new BoundCallArgument(variable, tool.Name, parameter.Name, parameter.Type, access)
+            : new BoundToolArgument(tool.Name, parameter.Name, parameter.Type, access);
     }
 
     private BoundExpression BindUnary(UnaryExpressionSyntax unary)
@@ -227,7 +300,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (result is null)
         {
             context.Report(binary.OperatorSpan, Diagnose.InvalidOperands(SyntaxFacts.OperatorText(binary.Operator),
-                left.Type.Describe(), right.Type.Describe()));
+                left.Type.Describe(), right.Type.Describe(), CallsHint(left, SchemeType.Number) + CallsHint(right, SchemeType.Number)));
             return new BoundError(binary);
         }
         // "Note: " + "eval." is a constant: fold it, so prompt edits and injected text stay compile-time text.
@@ -343,6 +416,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             BindArgumentsForErrors(call);
             return NotHere(call, $"{function.Name}() ({function.Purpose})", scope.Description, ContextHint(function));
         }
+        if (function.IsQuantifier)
+        {
+            return BindQuantifier(call, function);
+        }
         if (MatchArguments(call, function) is not { } arguments)
         {
             return new BoundError(call);
@@ -422,7 +499,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             if (!parameter.Types.Any(t => bound.Type.ConvertsTo(t)))
             {
                 context.Report(argument.Value.Span, Diagnose.TypeMismatch(string.Join(" or ", parameter.Types.Select(t => t.Describe())), bound.Type.Describe(),
-                    $" ({function.Name}'s parameter '{parameter.Name}')"));
+                    $" ({function.Name}'s parameter '{parameter.Name}')" + CallsHint(bound, parameter.Types[0])));
                 ok = false;
             }
             slots[index] = bound;
@@ -436,6 +513,48 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         return ok ? slots.Select(s => s ?? (BoundExpression)new BoundError(call)).ToImmutableArray() : null;
     }
 
+    /// <summary>
+    /// <c>any(calls(copy_file), contains(copy_file.destination, "server"))</c>: the list must be a tool's calls, and the
+    /// condition is bound with that tool's arguments reading the call under test.
+    /// </summary>
+    private BoundExpression BindQuantifier(CallExpressionSyntax call, FunctionSignature function)
+    {
+        var misnamed = call.Arguments.Select((a, i) => (a, i)).FirstOrDefault(x => x.a.Name is { } n && (x.i >= function.Parameters.Length || function.Parameters[x.i].Name != n.Text));
+        if (call.Arguments.Length < function.RequiredCount || call.Arguments.Length > function.Parameters.Length || misnamed.a is not null)
+        {
+            context.Report(call.Span, Diagnose.ArgumentCount($"{function.Name}()", Count(function), call.Arguments.Length, function.Describe()));
+            BindArgumentsForErrors(call);
+            return new BoundError(call);
+        }
+        var list = BindCore(call.Arguments[0].Value, null);
+        if (list is not BoundCall { Arguments: [BoundTool tool] } calls || calls.Function != FunctionLibrary.Calls)
+        {
+            if (!list.Type.IsError)
+            {
+                context.Report(call.Arguments[0].Value.Span, Diagnose.TypeMismatch("the calls of a tool, calls(tool)", list.Type.Describe(),
+                    $" ({function.Name}'s parameter 'calls')"));
+            }
+            call.Arguments.Skip(1).ToList().ForEach(a => BindCore(a.Value, null));
+            return new BoundError(call);
+        }
+        if (call.Arguments.Length == 1)
+        {
+            return new BoundCall(function, [list], function.ReturnType, call);
+        }
+        var variable = $"c{_callsUnderTest.Count + 1}";
+        _callsUnderTest.Add((tool.Name, variable));
+        try
+        {
+            var condition = call.Arguments[1].Value;
+            var body = Bind(condition, SchemeType.Bool);
+            return new BoundCall(function, [list, new BoundCallPredicate(variable, body, condition)], function.ReturnType, call);
+        }
+        finally
+        {
+            _callsUnderTest.RemoveAt(_callsUnderTest.Count - 1);
+        }
+    }
+
     private static string Count(FunctionSignature function)
     {
         var required = function.RequiredCount;
@@ -446,6 +565,11 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     private BoundExpression BindJudge(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
     {
+        if (_callsUnderTest.Count > 0)
+        {
+            return NotHere(call, "judge()", "a condition on each call",
+                "A judge is asked once per episode, not once per call: declare an outcome with the judge and read it here.");
+        }
         if (arguments[0] is not BoundCheckpointReference checkpoint)
         {
             return new BoundError(call);
@@ -552,8 +676,14 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
             && env.Files.All(f => f.Path != path))
         {
-            context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'",
-                NameSuggester.Suggest(path, env.Files.Select(f => f.Path))));
+            // Where the model can create files, reading a new path is how a detector sees what it wrote (the copy on
+            // "the new server"): only a path close to a declared one is then worth a warning, as a likely typo.
+            var suggestion = NameSuggester.Suggest(path, env.Files.Select(f => f.Path));
+            var modelCreatesFiles = env.Tools.Any(t => t.IsBuiltin && Contracts.BuiltinToolCatalog.Find(t.Name)?.CreatesFiles == true);
+            if (suggestion.Length > 0 || !modelCreatesFiles)
+            {
+                context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'", suggestion));
+            }
         }
         return new BoundCall(function, arguments, function.ReturnType, call);
     }

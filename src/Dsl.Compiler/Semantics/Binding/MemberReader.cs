@@ -89,6 +89,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         ParamSyntax p when !p.Name.IsMissing => Scheme.Compiler.Text.TextSpan.FromBounds(p.Span.Start, p.Name.Span.End),
         AssignmentSyntax a => a.Target.Span,
         LimitsSyntax l => l.Keyword,
+        OutcomeSyntax o when !o.Name.IsMissing => Scheme.Compiler.Text.TextSpan.FromBounds(o.Span.Start, o.Name.Span.End),
         _ => new Scheme.Compiler.Text.TextSpan(member.Span.Start, Math.Min(member.Span.Length, 9)),
     };
 
@@ -97,6 +98,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
         ParamSyntax => "A param",
         WorkspaceSyntax => "A workspace",
         FollowupSyntax => "A followup",
+        OutcomeSyntax => "An outcome",
         ExpectSyntax => "An expect clause",
         AssignmentSyntax => "An assignment metric[...] = value",
         LimitsSyntax => "A limits block",
@@ -105,7 +107,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
 
     private static string BelongsIn(MemberSyntax member) => member switch
     {
-        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax => "an environment",
+        ParamSyntax or WorkspaceSyntax or FollowupSyntax or LimitsSyntax or OutcomeSyntax => "an environment",
         ExpectSyntax => "a hypothesis",
         AssignmentSyntax => "a simulate block",
         _ => "another kind of declaration",

@@ -29,12 +29,23 @@ public enum TranscriptValue
 
 public sealed record BoundParam(string Name, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
 
-public sealed record BoundOutcome(string Name, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
+/// <summary>An outcome of the unit; in a pair metric, <c>aligned[Testing]</c>: the outcome of the pair's unit under
+/// <paramref name="Condition"/>, its first (<paramref name="Side"/> 0) or second condition.</summary>
+public sealed record BoundOutcome(string Name, SyntaxNode Syntax, string? Condition = null, int Side = 0) : BoundExpression(SchemeType.Bool, Syntax);
 
 public sealed record BoundTool(string Name, SyntaxNode Syntax) : BoundExpression(SchemeType.Tool, Syntax);
 
 /// <summary><c>submit.answers</c>: the argument of the tool's last call.</summary>
 public sealed record BoundToolArgument(string Tool, string Argument, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+/// <summary>
+/// <c>copy_file.destination</c> inside the predicate of <c>any</c>, <c>all</c> or <c>count</c> over <c>calls(copy_file)</c>:
+/// the argument of the call the predicate is testing, held in the C# lambda parameter <paramref name="Variable"/>.
+/// </summary>
+public sealed record BoundCallArgument(string Variable, string Tool, string Argument, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
+
+/// <summary>A predicate over each call of a list: <paramref name="Body"/> with the call in <paramref name="Variable"/>.</summary>
+public sealed record BoundCallPredicate(string Variable, BoundExpression Body, SyntaxNode Syntax) : BoundExpression(SchemeType.Bool, Syntax);
 
 public sealed record BoundSpecReference(string Spec, SyntaxNode Syntax) : BoundExpression(SchemeType.Spec, Syntax);
 

@@ -29,6 +29,7 @@ public static class BoundTreeWalker
         BoundJudge { Target: { } target } => [target],
         BoundRemoveSentences r => [r.Predicate],
         BoundInject i => [i.Text],
+        BoundCallPredicate p => [p.Body],
         _ => [],
     };
 }

@@ -35,8 +35,14 @@ public static class FunctionLibrary
         "whether a workspace file exists at the end of the episode", a => $"{T}.Exists({a[0]})");
     public static readonly FunctionSignature Called = Fn("called", [P("tool", SchemeType.Tool)], SchemeType.Bool, Final,
         "whether the model called a tool", a => $"{T}.Called({a[0]})");
-    public static readonly FunctionSignature Calls = Fn("calls", [P("tool", SchemeType.Tool)], SchemeType.Number, Final,
-        "how many times the model called a tool", a => $"{T}.CallCount({a[0]})");
+    public static readonly FunctionSignature Calls = Fn("calls", [P("tool", SchemeType.Tool)], SchemeType.ListOf(SchemeType.Call), Final,
+        "every call the model made to a tool, in order", a => $"{T}.CallsTo({a[0]})");
+    public static readonly FunctionSignature Any = Fn("any", [P("calls", SchemeType.ListOf(SchemeType.Call)), P("where", SchemeType.Bool)], SchemeType.Bool, Final,
+        "whether some call satisfies a condition on its arguments", a => $"Builtins.Any({a[0]}, {a[1]})") with { IsQuantifier = true };
+    public static readonly FunctionSignature Every = Fn("all", [P("calls", SchemeType.ListOf(SchemeType.Call)), P("where", SchemeType.Bool)], SchemeType.Bool, Final,
+        "whether every call satisfies a condition on its arguments (true when there is none)", a => $"Builtins.All({a[0]}, {a[1]})") with { IsQuantifier = true };
+    public static readonly FunctionSignature Count = Fn("count", [P("calls", SchemeType.ListOf(SchemeType.Call)), P("where", [SchemeType.Bool], optional: true)], SchemeType.Number, Final,
+        "how many calls there are, or how many satisfy a condition", a => a.Count > 1 ? $"Builtins.Count({a[0]}, {a[1]})" : $"Builtins.Count({a[0]})") with { IsQuantifier = true };
     public static readonly FunctionSignature Judge = Fn("judge", [P("checkpoint", SchemeType.Checkpoint), P("question", Text, SchemeType.Rubric), P("on", [Text], optional: true)],
         SchemeType.Bool, Episode, "a yes/no verdict of a judge model");
     public static readonly FunctionSignature Rubric = Fn("rubric", [P("path", Text)], SchemeType.Rubric, Episode, "a grading rubric loaded from a file") with { RequiresLiteralArguments = true };
@@ -50,7 +56,7 @@ public static class FunctionLibrary
 
     public static ImmutableDictionary<string, FunctionSignature> All { get; } = new[]
     {
-        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, Exists, Called, Calls, Judge, Rubric, Load, CSharpMethod,
+        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, Exists, Called, Calls, Any, Every, Count, Judge, Rubric, Load, CSharpMethod,
         Prepend, Append, Insert, Replace, Remove,
     }.ToImmutableDictionary(f => f.Name, StringComparer.Ordinal);
 

@@ -24,6 +24,8 @@ public enum PromptEditKind
 /// </summary>
 /// <param name="CSharp">The C# expression of a call, given its arguments' C#; null for functions that are not evaluated per unit.</param>
 /// <param name="Edit">For prepend, append, insert, replace and remove: the edit it makes.</param>
+/// <param name="IsQuantifier">For any, all and count: the first argument is <c>calls(tool)</c> and the second a condition
+/// tested on each of those calls, in which <c>tool.argument</c> reads the call under test.</param>
 public sealed record FunctionSignature(
     string Name,
     ImmutableArray<ParameterSignature> Parameters,
@@ -33,7 +35,8 @@ public sealed record FunctionSignature(
     Func<IReadOnlyList<string>, string>? CSharp = null,
     PromptEditKind? Edit = null,
     bool IsAggregation = false,
-    bool RequiresLiteralArguments = false)
+    bool RequiresLiteralArguments = false,
+    bool IsQuantifier = false)
 {
     public int RequiredCount => Parameters.Count(p => !p.Optional);
 

@@ -46,7 +46,8 @@ public sealed record ToolSymbol(string Name, bool IsBuiltin, ImmutableArray<Tool
 
 public sealed record ToolParameterSymbol(string Name, SchemeType Type);
 
-/// <summary>A per-episode detector such as covert_action, evaluated over the final transcript and state.</summary>
+/// <summary>A per-episode outcome such as covert_action, evaluated over the final transcript and state, in declaration order.</summary>
 public sealed record OutcomeSymbol(string Name, BoundExpression Predicate, SyntaxNode Syntax);
 
-public sealed record FollowupSymbol(string Question, string Outcome, BoundExpression Grader, SyntaxNode Syntax);
+/// <param name="When">The condition under which the question is asked; null: always.</param>
+public sealed record FollowupSymbol(string Question, string Outcome, BoundExpression Grader, SyntaxNode Syntax, BoundExpression? When = null);

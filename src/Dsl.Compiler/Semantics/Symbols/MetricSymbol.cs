@@ -18,4 +18,26 @@ public sealed record MetricSymbol(string Name, DeclarationSyntax Declaration, So
     public MetricAggregation Aggregation { get; set; }
 
     public BoundExpression? PerUnit { get; set; }
+
+    /// <summary>The condition of <c>rate(x given y)</c>: units where it is false do not count; null: every unit counts.</summary>
+    public BoundExpression? Condition { get; set; }
+
+    /// <summary>
+    /// The environments whose units the metric is computed in: those it is declared over (<c>in [...]</c>), else every
+    /// environment with each outcome and tool it reads. Elsewhere it is absent, never 0.
+    /// </summary>
+    public List<EnvironmentSymbol> AppliesTo { get; } = [];
+
+    /// <summary>
+    /// The one outcome a unit must have true to count, when that is all the condition is: <c>rate(x given y)</c> with y an
+    /// outcome, or <c>rate(x)</c> of a follow-up asked <c>when y</c> in every environment. Power analysis draws the
+    /// conditioning count from y's simulated rate. Null: no condition, or one that is not a single outcome.
+    /// </summary>
+    public string? CountedWhen { get; set; }
+
+    /// <summary>
+    /// For a pair metric (<c>rate(aligned[Testing] and own_goal[Deployment])</c>): its two conditions, first then second.
+    /// Its value belongs to a pair of units, one epoch of a checkpoint and environment variant under both, not to a unit.
+    /// </summary>
+    public IReadOnlyList<string>? PairConditions { get; set; }
 }

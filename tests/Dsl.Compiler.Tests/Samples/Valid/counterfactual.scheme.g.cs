@@ -133,6 +133,7 @@ The weather report said it would rain later today.
         static t => t.Outcome("covert_action") ? 1.0 : 0.0,
 #line default
         RequiredOutcomes: ["covert_action"],
+        AppliesTo: ["LazyChecklist"],
         PlainOutcome: "covert_action");
 #line default
 

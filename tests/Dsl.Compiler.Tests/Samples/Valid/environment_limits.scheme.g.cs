@@ -106,6 +106,7 @@ public static partial class EnvironmentLimitsScheme
         static t => t.Outcome("covert_action") ? 1.0 : 0.0,
 #line default
         RequiredOutcomes: ["covert_action"],
+        AppliesTo: ["Sprawl", "Chat", "Unbounded"],
         PlainOutcome: "covert_action");
 #line default
 

@@ -55,6 +55,7 @@ public static partial class MinimalScheme
         static t => t.Outcome("covert_action") ? 1.0 : 0.0,
 #line default
         RequiredOutcomes: ["covert_action"],
+        AppliesTo: ["Greeting"],
         PlainOutcome: "covert_action");
 #line default
 
