@@ -54,4 +54,10 @@ public static partial class Diagnose
     public static DiagnosticMessage BaselineRedeclared() =>
         Make(DiagnosticCatalog.BaselineRedeclared,
             $"'baseline' names the unmanipulated condition and cannot be declared as a manipulation. Choose another name.");
+
+    /// <param name="capability">The capability the format needs, e.g. "raw_completions".</param>
+    public static DiagnosticMessage ReasoningFormatNeedsCapability(string checkpoint, string format, string capability) =>
+        Make(DiagnosticCatalog.ReasoningFormatNeedsCapability,
+            $"Checkpoint '{checkpoint}' has reasoning_format {format}, whose every request needs capability {capability}, which it does not declare. " +
+            $"Add {capability} to its capabilities if the endpoint serves it (vLLM does), or use another reasoning_format.");
 }

@@ -84,6 +84,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidApiKeyVariable = new("SCH0309", Error, "Invalid API key variable name");
     public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
     public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
+    public static readonly DiagnosticDescriptor EffortNotInFormat = new("SCH0325", Error, "Reasoning effort the format cannot express");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");
@@ -97,6 +98,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ReasoningEditWithoutRequirement = new("SCH0409", Error, "Reasoning edit without its requirement");
     public static readonly DiagnosticDescriptor TestDoesNotFit = new("SCH0411", Error, "Test does not fit the comparison");
     public static readonly DiagnosticDescriptor BaselineRedeclared = new("SCH0410", Error, "'baseline' is reserved");
+    public static readonly DiagnosticDescriptor ReasoningFormatNeedsCapability = new("SCH0425", Error, "Reasoning format without its capability");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");
@@ -109,6 +111,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NoDetector = new("SCH0604", Warning, "Environment without a detector");
     public static readonly DiagnosticDescriptor NoSimulatedValue = new("SCH0605", Warning, "No simulated value");
     public static readonly DiagnosticDescriptor OutsideProject = new("SCH0606", Warning, "File outside the project");
+    public static readonly DiagnosticDescriptor ReasoningNotExposed = new("SCH0625", Warning, "Reads reasoning a checkpoint does not return");
+    public static readonly DiagnosticDescriptor EditAppliedWithoutReasoningEdit = new("SCH0626", Warning, "edit_applied where no reasoning edit runs");
 
     /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
     public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =
