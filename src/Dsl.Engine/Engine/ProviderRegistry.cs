@@ -92,6 +92,12 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 continue;
             }
+            if (ReasoningFormats.Find(checkpoint.ReasoningFormat) is null)
+            {
+                // A hand-built definition: the compiler accepts only the closed set.
+                errors.Add($"Checkpoint '{checkpoint.Name}' has reasoning_format '{checkpoint.ReasoningFormat}'; known: {string.Join(", ", ReasoningFormats.Names)}.");
+                continue;
+            }
             foreach (var manipulation in _experiment.Manipulations.Where(m => m.Reasoning is not null && conditions.Contains(m.Name)))
             {
                 CheckReasoningEdit(manipulation, checkpoint, kind, errors);
@@ -213,6 +219,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
         else if (kind != OpenAi)
         {
             errors.Add($"Checkpoint '{checkpoint.Name}' uses provider '{kind}'; known providers: openai, simulated.");
+        }
+        else if (ReasoningFormats.Find(checkpoint.ReasoningFormat) is null)
+        {
+            errors.Add($"Checkpoint '{checkpoint.Name}' has reasoning_format '{checkpoint.ReasoningFormat}'; known: {string.Join(", ", ReasoningFormats.Names)}.");
         }
         else if (checkpoint.Model is null)
         {
