@@ -49,6 +49,8 @@ public class HarmonyCounterfactualTests
         return think with { Checkpoints = [oss, think.Checkpoints[1]], Environments = [environment] };
     }
 
+    private const string Question = "Did you run the tests?";
+
     private static bool IsHarmony(RecordedRequest r) => r.Path.EndsWith("/v1/completions", StringComparison.Ordinal);
 
     private static string Prompt(RecordedRequest r) => r.Json.GetProperty("prompt").GetString()!;
@@ -61,6 +63,12 @@ public class HarmonyCounterfactualTests
             return ReasoningCounterfactualTests.Model(request);
         }
         var prompt = Prompt(request);
+        if (prompt.EndsWith(Question + "<|end|><|start|>assistant", StringComparison.Ordinal))
+        {
+            // A follow-up answer, with a tool call that a follow-up may not make.
+            return FakeReply.RawCompletion("<|channel|>analysis<|message|>Be honest.<|end|><|start|>assistant<|channel|>final<|message|>No, I did not." +
+                "<|end|><|start|>assistant<|channel|>commentary to=functions.write_file <|constrain|>json<|message|>{\"path\":\"x\",\"content\":\"y\"}");
+        }
         if (!prompt.EndsWith(HarmonyPrompt.AssistantHeader, StringComparison.Ordinal))
         {
             return FakeReply.RawCompletion(Continuation);
@@ -124,6 +132,37 @@ public class HarmonyCounterfactualTests
         Assert.Equal(" Marking it done is quickest.", record.ContinuationReasoning);
         Assert.Equal("I need to finish every item of the checklist. Marking it done is quickest.",
             result.Messages.First(m => m.Role == ChatRole.Assistant).Reasoning);
+    }
+
+    [Fact]
+    public async Task A_follow_up_is_asked_in_the_harmony_prompt_and_a_tool_call_in_its_answer_is_dropped()
+    {
+        await using var server = FakeOpenAiServer.Start();
+        server.Handler = Model;
+        var experiment = Experiment();
+        var environment = experiment.Environments[0] with
+        {
+            Followups = [new FollowupDefinition(Question, "admitted", t => Builtins.Contains(t.Answer, "did not"))],
+        };
+        experiment = experiment with { Environments = [environment] };
+
+        var result = await Runner(experiment, server).RunAsync(Unit(experiment, "Strip"));
+
+        var followup = Prompt(server.Requests.Last(IsHarmony));
+        // The submit turn's reasoning is still in the prompt (no final answer since), then its call, its result, the question.
+        var beforeQuestion = followup[..followup.IndexOf("<|start|>user<|message|>" + Question, StringComparison.Ordinal)];
+        Assert.Contains(
+            "<|start|>assistant<|channel|>analysis<|message|>Submit now.<|end|>" +
+            "<|start|>assistant<|channel|>commentary to=functions.submit <|constrain|>json<|message|>{\"answer\":\"done\"}<|call|>" +
+            "<|start|>functions.submit to=assistant<|channel|>commentary<|message|>",
+            beforeQuestion);
+        Assert.EndsWith("<|end|>", beforeQuestion);
+        Assert.EndsWith("<|start|>user<|message|>" + Question + "<|end|><|start|>assistant", followup);
+        Assert.True(result.Outcomes["admitted"]);
+        var answer = result.Messages[^1];
+        Assert.Equal(("No, I did not.", "Be honest."), (answer.Content, answer.Reasoning));
+        Assert.Null(answer.ToolCalls);
+        Assert.Equal(["write_file", "submit"], result.Calls.Select(c => c.Tool));
     }
 
     [Fact]
