@@ -22,7 +22,13 @@ public static class Capabilities
 
     public const string Logprobs = "logprobs";
 
-    public static IReadOnlyList<string> All { get; } = [ReasoningPrefill, Tools, Reasoning, Logprobs];
+    /// <summary>
+    /// The endpoint serves the raw completions API (<c>/v1/completions</c>) with a prompt the client renders itself, special
+    /// tokens included (vLLM). A checkpoint of <c>reasoning_format: harmony</c> sends every request there.
+    /// </summary>
+    public const string RawCompletions = "raw_completions";
+
+    public static IReadOnlyList<string> All { get; } = [ReasoningPrefill, Tools, Reasoning, Logprobs, RawCompletions];
 }
 
 /// <summary>The conditions every run has besides its manipulations.</summary>

@@ -77,4 +77,10 @@ public static partial class Diagnose
     public static DiagnosticMessage PairCellWithCondition(string metric, string condition) =>
         Make(DiagnosticCatalog.PairCellWithCondition,
             $"Metric '{metric}' is a pair metric: each value spans its two conditions, so a cell cannot select condition '{condition}'. Leave the condition out, e.g. {metric}[o3].");
+
+    /// <param name="capability">The capability the format needs, e.g. "raw_completions".</param>
+    public static DiagnosticMessage ReasoningFormatNeedsCapability(string checkpoint, string format, string capability) =>
+        Make(DiagnosticCatalog.ReasoningFormatNeedsCapability,
+            $"Checkpoint '{checkpoint}' has reasoning_format {format}, whose every request needs capability {capability}, which it does not declare. " +
+            $"Add {capability} to its capabilities if the endpoint serves it (vLLM does), or use another reasoning_format.");
 }

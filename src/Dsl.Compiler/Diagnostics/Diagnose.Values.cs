@@ -52,4 +52,9 @@ public static partial class Diagnose
     public static DiagnosticMessage InvalidMethodName(string method) =>
         Make(DiagnosticCatalog.InvalidMethodName,
             $"'{method}' is not a valid value for the method name of csharp(). Valid values: a C# method name such as SabotageDetected.");
+
+    /// <param name="efforts">The efforts the format can express.</param>
+    public static DiagnosticMessage EffortNotInFormat(string effort, string format, IEnumerable<string> efforts) =>
+        Make(DiagnosticCatalog.EffortNotInFormat,
+            $"reasoning_effort '{effort}' has no equivalent in reasoning_format {format}, whose prompt states one of: {List(efforts)}. Choose one of them.");
 }

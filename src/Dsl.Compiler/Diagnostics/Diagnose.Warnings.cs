@@ -31,4 +31,19 @@ public static partial class Diagnose
     public static DiagnosticMessage OutsideProject(string path, string? projectDirectory) =>
         Make(DiagnosticCatalog.OutsideProject,
             $"'{path}' lies outside the project folder {projectDirectory} (symbolic links followed), yet its text is compiled into the runner. Keep the files a study reads inside its project, where they are reviewed with it.");
+
+    /// <param name="reader">What reads it, e.g. "metric 'spec_citation'" or "the covert_action detector of Quiz".</param>
+    /// <param name="run">The run that makes the pairing.</param>
+    /// <param name="checkpoints">The checkpoints of that run that do not return reasoning.</param>
+    public static DiagnosticMessage ReasoningNotExposed(string reader, string run, IReadOnlyList<string> checkpoints) =>
+        Make(DiagnosticCatalog.ReasoningNotExposed,
+            $"{reader} reads reasoning, but run '{run}' pairs it with {(checkpoints.Count == 1 ? "checkpoint" : "checkpoints")} {List(checkpoints.Select(c => $"'{c}'"))}, " +
+            $"which {(checkpoints.Count == 1 ? "does" : "do")} not declare capability reasoning: there it is empty text, and a judge of it sees nothing. " +
+            $"Declare reasoning only where the endpoint returns it, and read reasoning only in runs that have it.");
+
+    /// <param name="reader">What reads it, e.g. "metric 'aware_rate'".</param>
+    public static DiagnosticMessage EditAppliedWithoutReasoningEdit(string reader) =>
+        Make(DiagnosticCatalog.EditAppliedWithoutReasoningEdit,
+            $"{reader} reads edit_applied, but no run puts the units it grades under a condition whose manipulation edits the reasoning, " +
+            $"so it is false in every unit. Add such a condition to a run, or read edit_applied only where one runs.");
 }

@@ -87,6 +87,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidApiKeyVariable = new("SCH0309", Error, "Invalid API key variable name");
     public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
     public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
+    public static readonly DiagnosticDescriptor EffortNotInFormat = new("SCH0325", Error, "Reasoning effort the format cannot express");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");
@@ -105,6 +106,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ParamWithoutValue = new("SCH0414", Error, "Param selected without a value");
     public static readonly DiagnosticDescriptor PairNeverRun = new("SCH0415", Error, "Pair metric's conditions are never run together");
     public static readonly DiagnosticDescriptor PairCellWithCondition = new("SCH0416", Error, "Pair metric compared in one condition");
+    public static readonly DiagnosticDescriptor ReasoningFormatNeedsCapability = new("SCH0425", Error, "Reasoning format without its capability");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");
@@ -117,6 +119,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NoDetector = new("SCH0604", Warning, "Environment without a detector");
     public static readonly DiagnosticDescriptor NoSimulatedValue = new("SCH0605", Warning, "No simulated value");
     public static readonly DiagnosticDescriptor OutsideProject = new("SCH0606", Warning, "File outside the project");
+    public static readonly DiagnosticDescriptor ReasoningNotExposed = new("SCH0625", Warning, "Reads reasoning a checkpoint does not return");
+    public static readonly DiagnosticDescriptor EditAppliedWithoutReasoningEdit = new("SCH0626", Warning, "edit_applied where no reasoning edit runs");
 
     /// <summary>The diagnostics of the parser and lexer, after which semantic follow-ons are suppressed.</summary>
     public static IReadOnlySet<DiagnosticDescriptor> Syntax { get; } =

@@ -31,6 +31,7 @@ internal static class DefinitionModels
         seed = (long?)checkpoint.Setting("seed"),
         capabilities = checkpoint.Capabilities.ToList(),
         api_key_env = (string?)checkpoint.Setting("api_key_env"),
+        reasoning_format = (string?)checkpoint.Setting("reasoning_format"),
     };
 
     public static object Environment(EnvironmentSymbol environment, LineMap lines) => new

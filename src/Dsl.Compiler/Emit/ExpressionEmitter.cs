@@ -36,6 +36,7 @@ public static class ExpressionEmitter
             TranscriptValue.Output => "Output",
             TranscriptValue.Transcript => "Text",
             TranscriptValue.Answer => "Answer",
+            TranscriptValue.EditApplied => "EditApplied",
             _ => "Sentence",
         }}",
         BoundParam p => $"{Parameter}.{TypeName(p.Type)}Param({CSharpLiterals.Quoted(p.Name)})",

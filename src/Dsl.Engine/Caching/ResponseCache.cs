@@ -64,6 +64,12 @@ public sealed class ResponseCache
         {
             canonical += "\ncontinue_final_message";
         }
+        // A Harmony prompt holds the reasoning of recent turns (and a continuation's prefix), which chat completions never
+        // sends: for that provider it is part of the request.
+        if (provider == Providers.Harmony.HarmonyCompletionsProvider.Kind)
+        {
+            canonical += "\nreasoning " + JsonSerializer.Serialize(request.Messages.Select(m => m.Reasoning));
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

@@ -2,6 +2,7 @@ using Scheme.Contracts;
 using Scheme.Engine.Caching;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Providers;
+using Scheme.Engine.Providers.Harmony;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -91,6 +92,12 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 continue;
             }
+            if (ReasoningFormats.Find(checkpoint.ReasoningFormat) is null)
+            {
+                // A hand-built definition: the compiler accepts only the closed set.
+                errors.Add($"Checkpoint '{checkpoint.Name}' has reasoning_format '{checkpoint.ReasoningFormat}'; known: {string.Join(", ", ReasoningFormats.Names)}.");
+                continue;
+            }
             foreach (var manipulation in _experiment.Manipulations.Where(m => m.Reasoning is not null && conditions.Contains(m.Name)))
             {
                 CheckReasoningEdit(manipulation, checkpoint, kind, errors);
@@ -117,8 +124,15 @@ public sealed class ProviderRegistry : IAsyncDisposable
                 "only the edited turn). Leave the condition out of the replay.");
             return;
         }
-        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Distinct().Where(c => !checkpoint.Has(c)).ToList();
-        if (missing.Count > 0)
+        var format = checkpoint.Format;
+        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Select(format.Meeting).Distinct().Where(c => !checkpoint.Has(c)).ToList();
+        if (missing.Count > 0 && format == ReasoningFormats.Harmony)
+        {
+            errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which needs capability {string.Join(", ", missing)}; " +
+                $"checkpoint '{checkpoint.Name}' (reasoning_format harmony) does not declare it. Declare {Capabilities.RawCompletions} only if its " +
+                "endpoint serves /v1/completions with a raw Harmony prompt (vLLM); otherwise run with --offline, or leave the condition out.");
+        }
+        else if (missing.Count > 0)
         {
             errors.Add($"Condition '{manipulation.Name}' edits the model's reasoning, which needs capability {string.Join(", ", missing)}; " +
                 $"checkpoint '{checkpoint.Name}' does not declare it. Declare it (capabilities: [{ReasoningManipulator.Capability}]) only if " +
@@ -149,7 +163,8 @@ public sealed class ProviderRegistry : IAsyncDisposable
             throw new NotSupportedException($"Checkpoint '{checkpoint.Name}' uses provider '{kind}', which cannot answer chat requests.");
         }
         var endpoint = EndpointOf(checkpoint);
-        var key = endpoint + "\n" + checkpoint.ApiKeyVariable;
+        var harmony = checkpoint.Format == ReasoningFormats.Harmony;
+        var key = endpoint + "\n" + checkpoint.ApiKeyVariable + (harmony ? "\n" + HarmonyCompletionsProvider.Kind : "");
         lock (_lock)
         {
             if (_chat.TryGetValue(key, out var provider))
@@ -167,7 +182,11 @@ public sealed class ProviderRegistry : IAsyncDisposable
                 RequestTimeout = _settings.RequestTimeout ?? new OpenAiProviderOptions().RequestTimeout,
                 MaxResponseBodyBytes = MaxResponseBodyBytes(_experiment),
             };
-            var scrubbed = new ScrubbingChatProvider(new OpenAiChatProvider(endpoint, checkpoint.ApiKeyVariable, options), _scrubber);
+            // A harmony checkpoint (gpt-oss) sends every request, judges' included, as a raw Harmony prompt.
+            IChatProvider transport = harmony
+                ? new HarmonyCompletionsProvider(endpoint, checkpoint.ApiKeyVariable, options)
+                : new OpenAiChatProvider(endpoint, checkpoint.ApiKeyVariable, options);
+            var scrubbed = new ScrubbingChatProvider(transport, _scrubber);
             provider = new ResilientChatProvider(scrubbed, limiter, _settings.Retry ?? new RetryPolicy(), _meter, _counters);
             if (_cache is not null)
             {
@@ -200,6 +219,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
         else if (kind != OpenAi)
         {
             errors.Add($"Checkpoint '{checkpoint.Name}' uses provider '{kind}'; known providers: openai, simulated.");
+        }
+        else if (ReasoningFormats.Find(checkpoint.ReasoningFormat) is null)
+        {
+            errors.Add($"Checkpoint '{checkpoint.Name}' has reasoning_format '{checkpoint.ReasoningFormat}'; known: {string.Join(", ", ReasoningFormats.Names)}.");
         }
         else if (checkpoint.Model is null)
         {

@@ -1,3 +1,4 @@
+using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Providers;
@@ -134,9 +135,9 @@ public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, Wor
         catch (ChatProviderException ex) when (!ex.IsTransient)
         {
             throw new ReasoningPrefillException(
-                $"Manipulation '{manipulation!.Name}': checkpoint '{checkpoint.Name}' refused the reasoning prefill (continue_final_message) at " +
+                $"Manipulation '{manipulation!.Name}': checkpoint '{checkpoint.Name}' refused the reasoning prefill ({checkpoint.Format.Name}) at " +
                 $"turn {turn}: {ex.Message}. This endpoint cannot continue a model's reasoning; remove capability " +
-                $"{ReasoningManipulator.Capability} from the checkpoint or serve the model with vLLM.", ex);
+                $"{checkpoint.Format.Meeting(ReasoningManipulator.Capability)} from the checkpoint or serve the model with vLLM.", ex);
         }
         var (reasoning, content) = manipulator.ReadContinuation(response);
         var record = new ReasoningEditRecord(manipulation!.Name, true, turn, original.Reasoning, original.Content, original.ToolCalls, plan,

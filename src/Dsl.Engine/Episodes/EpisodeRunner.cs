@@ -73,7 +73,8 @@ public sealed class EpisodeRunner
             calls: trace.Calls,
             specs: _specs,
             messages: episode,
-            emails: workspace.Outbox.ToList());
+            emails: workspace.Outbox.ToList(),
+            editApplied: trace.ReasoningEdit?.Applied == true);
         var grades = await _grader.GradeAsync(transcript, environment, unit, conversation, trace.Turns, cancellationToken).ConfigureAwait(false);
 
         var changes = workspace.Changes();
@@ -97,7 +98,9 @@ public sealed class EpisodeRunner
 
     private ReasoningManipulator ReasoningManipulatorFor(ManipulationDefinition manipulation, CheckpointDefinition checkpoint)
     {
-        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Distinct().Where(c => !checkpoint.Has(c)).ToList();
+        // reasoning_prefill is met the checkpoint's way: harmony continues through raw completions.
+        var missing = manipulation.Requires.Append(ReasoningManipulator.Capability).Select(checkpoint.Format.Meeting).Distinct()
+            .Where(c => !checkpoint.Has(c)).ToList();
         if (missing.Count > 0)
         {
             // Checked before the run too (ProviderRegistry.Validate); this guards runners built some other way.
@@ -105,6 +108,6 @@ public sealed class EpisodeRunner
                 $"Manipulation '{manipulation.Name}' edits the reasoning, which needs capability {string.Join(", ", missing)}; " +
                 $"checkpoint '{checkpoint.Name}' does not declare it.");
         }
-        return new ReasoningManipulator(manipulation, _experiment, _judges, _prefill);
+        return new ReasoningManipulator(manipulation, _experiment, _judges, _prefill, checkpoint.Format);
     }
 }

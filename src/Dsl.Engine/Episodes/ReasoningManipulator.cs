@@ -31,9 +31,15 @@ public sealed class ReasoningManipulator
     private readonly IReadOnlyList<JudgeDefinition> _judges;
     private readonly JudgeRunner _judgeRunner;
     private readonly ReasoningPrefillFormat _format;
+    private readonly ReasoningFormat _reasoningFormat;
 
-    public ReasoningManipulator(ManipulationDefinition manipulation, ExperimentDefinition experiment, JudgeRunner judges, ReasoningPrefillFormat? format = null)
+    /// <param name="reasoningFormat">The checkpoint's format: think prefills <paramref name="format"/>'s opener and the
+    /// prefix as the final message's content; harmony prefills the prefix as its reasoning, which the Harmony prompt
+    /// renders as an open analysis message.</param>
+    public ReasoningManipulator(ManipulationDefinition manipulation, ExperimentDefinition experiment, JudgeRunner judges, ReasoningPrefillFormat? format = null,
+        ReasoningFormat? reasoningFormat = null)
     {
+        _reasoningFormat = reasoningFormat ?? ReasoningFormats.Default;
         _manipulation = manipulation;
         _edit = manipulation.Reasoning ?? throw new ArgumentException($"Manipulation '{manipulation.Name}' has no reasoning edit.", nameof(manipulation));
         Then = manipulation.Then ?? ReasoningEdits.Resample;
@@ -119,7 +125,9 @@ public sealed class ReasoningManipulator
     public ChatRequest ContinuationRequest(ChatRequest turn, ReasoningEditPlan plan) =>
         turn with
         {
-            Messages = [.. turn.Messages, ChatMessage.Assistant(_format.Opener + plan.Prefix)],
+            Messages = [.. turn.Messages, _reasoningFormat == ReasoningFormats.Harmony
+                ? ChatMessage.Assistant("", null, plan.Prefix)
+                : ChatMessage.Assistant(_format.Opener + plan.Prefix)],
             Parameters = turn.Parameters with { Seed = ContinuationSeed(turn.Parameters.Seed) },
             ContinueFinalMessage = true,
         };

@@ -274,18 +274,18 @@ public sealed class OpenAiChatProvider : IChatProvider
     };
 
     /// <summary>Retry-After in seconds or as an HTTP date, or OpenAI's retry-after-ms.</summary>
-    private static TimeSpan? RetryAfter(PipelineResponse? response)
+    internal static TimeSpan? RetryAfter(PipelineResponse? response) =>
+        response is null ? null : RetryAfter(name => response.Headers.TryGetValue(name, out var value) ? value : null);
+
+    /// <summary>Retry-After in seconds or as an HTTP date, or OpenAI's retry-after-ms, from headers read by name.</summary>
+    internal static TimeSpan? RetryAfter(Func<string, string?> header)
     {
-        if (response is null)
-        {
-            return null;
-        }
-        if (response.Headers.TryGetValue("retry-after-ms", out var ms)
+        if (header("retry-after-ms") is { } ms
             && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
         {
             return TimeSpan.FromMilliseconds(milliseconds);
         }
-        if (!response.Headers.TryGetValue("Retry-After", out var value) || value is null)
+        if (header("Retry-After") is not { } value)
         {
             return null;
         }
@@ -298,6 +298,6 @@ public sealed class OpenAiChatProvider : IChatProvider
             : null;
     }
 
-    private static string Truncate(string? text) =>
+    internal static string Truncate(string? text) =>
         text is null ? "" : text.Length <= 500 ? text : text[..500] + "...";
 }

@@ -37,9 +37,11 @@ public sealed class Transcript
         IReadOnlyList<Email>? emails = null,
         IReadOnlyDictionary<string, string>? indeterminate = null,
         Lazy<string>? lazyText = null,
-        string environment = "")
+        string environment = "",
+        bool editApplied = false)
     {
         Environment = environment;
+        EditApplied = editApplied;
         Reasoning = reasoning;
         Output = output;
         // The whole episode as text is as large as the conversation; most suites never read it, so it is rendered
@@ -76,6 +78,12 @@ public sealed class Transcript
     /// <summary>The sentence under test (in a reasoning edit's predicate).</summary>
     public string Sentence { get; }
 
+    /// <summary>
+    /// Whether a reasoning manipulation edited the model's reasoning in this unit (<c>edit_applied</c>): false in a
+    /// condition without a reasoning edit, and in one whose edit found nothing to change (no sentence removed).
+    /// </summary>
+    public bool EditApplied { get; }
+
     /// <summary>The conversation of the episode, follow-ups excluded, for graders written in C#.</summary>
     public IReadOnlyList<ChatMessage> Messages { get; }
 
@@ -86,10 +94,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied);
 
     public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
 
@@ -164,7 +172,7 @@ public sealed class Transcript
     private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
         ImmutableDictionary<string, string>? indeterminate = null) =>
         new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
-            indeterminate ?? _indeterminate, _text, Environment);
+            indeterminate ?? _indeterminate, _text, Environment, EditApplied);
 
     private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
         values switch

@@ -86,6 +86,19 @@ public sealed class ResponseCacheTests : IDisposable
     }
 
     [Fact]
+    public void Reasoning_in_the_history_is_part_of_a_harmony_key_only()
+    {
+        var plain = Request();
+        var reasoned = plain with { Messages = [.. plain.Messages.Take(2), plain.Messages[2] with { Reasoning = "I should read it." }, plain.Messages[3]] };
+        const string harmony = Scheme.Engine.Providers.Harmony.HarmonyCompletionsProvider.Kind;
+
+        // A Harmony prompt carries the reasoning of recent tool turns; chat completions never sends it.
+        Assert.NotEqual(ResponseCache.Key(harmony, Endpoint, plain), ResponseCache.Key(harmony, Endpoint, reasoned));
+        Assert.Equal(ResponseCache.Key("openai", Endpoint, plain), ResponseCache.Key("openai", Endpoint, reasoned));
+        Assert.NotEqual(ResponseCache.Key("openai", Endpoint, plain), ResponseCache.Key(harmony, Endpoint, plain));
+    }
+
+    [Fact]
     public void Put_then_get_round_trips_and_leaves_no_temporary_file()
     {
         var cache = new ResponseCache(Path.Combine(_directory.Path, "cache"));

@@ -39,6 +39,30 @@ public partial class PlannedValidationTests
     }
 
     [Fact]
+    public async Task A_harmony_checkpoint_meets_reasoning_prefill_with_raw_completions_and_an_unknown_format_is_refused()
+    {
+        using var fixture = new RunnerFixture();
+        var key = fixture.KeyVariable;
+        var experiment = TwoRuns(key) with
+        {
+            Checkpoints =
+            [
+                new CheckpointDefinition("agent", "openai", "fake-model", ApiKeyVariable: key, Capabilities: ["reasoning_prefill"], ReasoningFormat: "harmony"),
+                new CheckpointDefinition("open", "openai", "fake-oss", ApiKeyVariable: key, Capabilities: ["raw_completions"], ReasoningFormat: "harmony"),
+                new CheckpointDefinition("judge", "openai", "fake-judge", Temperature: 0, ApiKeyVariable: key, ReasoningFormat: "harmonica"),
+            ],
+        };
+        await using var registry = new ProviderRegistry(experiment, new EngineSettings(NoCache: true), new CostMeter(new PriceTable()), new RunCounters());
+
+        var errors = registry.Validate([("open", "Strip"), ("agent", "Strip")]);
+
+        // reasoning_prefill alone does not let a harmony checkpoint prefill: raw_completions does.
+        Assert.Contains(errors, e => e.Contains("needs capability raw_completions; checkpoint 'agent' (reasoning_format harmony)", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("checkpoint 'open'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Checkpoint 'judge' has reasoning_format 'harmonica'; known: think, harmony.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Progress_and_summary_report_the_same_money_spent_even_when_the_cache_answers()
     {
         using var fixture = new RunnerFixture();

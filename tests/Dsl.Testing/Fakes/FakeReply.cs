@@ -57,6 +57,26 @@ public sealed record FakeReply(
         return Completion(message, "tool_calls", 20, 9, "fake-model");
     }
 
+    /// <summary>A raw completion (<c>/v1/completions</c>), as vLLM answers one: the generated text of one choice.</summary>
+    public static FakeReply RawCompletion(string text, string finishReason = "stop", int promptTokens = 40, int completionTokens = 12, string model = "fake-model")
+    {
+        var body = new JsonObject
+        {
+            ["id"] = $"cmpl-{Interlocked.Increment(ref _ids)}",
+            ["object"] = "text_completion",
+            ["created"] = 1_700_000_000,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = text, ["finish_reason"] = finishReason }),
+            ["usage"] = new JsonObject
+            {
+                ["prompt_tokens"] = promptTokens,
+                ["completion_tokens"] = completionTokens,
+                ["total_tokens"] = promptTokens + completionTokens,
+            },
+        };
+        return new FakeReply(200, body.ToJsonString());
+    }
+
     public static FakeReply Error(int status, string? retryAfter = null)
     {
         var headers = retryAfter is null ? null : new Dictionary<string, string> { ["Retry-After"] = retryAfter };

@@ -15,6 +15,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         binders.ForEach(b => b.ResolveBase());
         binders.ForEach(b => b.CheckCycle());
         binders.ForEach(b => b.CheckRequired());
+        binders.ForEach(b => b.CheckReasoningFormat());
     }
 
     private static readonly IReadOnlyList<string> Providers = ProviderKinds.Declarable;
@@ -29,6 +30,8 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
             .Property("base_url", BaseUrl)
             .Property("reasoning_effort", p => Choice(p, ReasoningEfforts,
                 (word, suggestion) => Diagnose.InvalidChoice(word, "reasoning_effort", ReasoningEfforts, suggestion)))
+            .Property("reasoning_format", p => Choice(p, ReasoningFormats.Names,
+                (word, suggestion) => Diagnose.InvalidChoice(word, "reasoning_format", ReasoningFormats.Names, suggestion)))
             .Property("temperature", Temperature)
             .Property("top_p", TopP)
             .Property("max_tokens", p => Set(p, Constants.PositiveInteger(p, Diagnose.NotPositive)))
@@ -89,6 +92,43 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
         {
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "model",
                 "An openai checkpoint needs the model name the endpoint serves, e.g. model: \"o3-2025-04-16\"."));
+        }
+    }
+
+    /// <summary>
+    /// The rules of the checkpoint's reasoning format, after inheritance (<see cref="ReasoningFormats"/>): the capabilities
+    /// every request needs (harmony: raw_completions) and the reasoning efforts it can express. Reported where this
+    /// checkpoint writes one of the settings involved; a child that changes none of them shares its base's error.
+    /// </summary>
+    public void CheckReasoningFormat()
+    {
+        if (ReasoningFormats.Find((string?)Symbol.Setting("reasoning_format")) is not { } format)
+        {
+            return;
+        }
+        var own = Symbol.Declaration.Members.OfType<PropertySyntax>()
+            .Where(p => p.Name.Text is "reasoning_format" or "capabilities" or "reasoning_effort")
+            .GroupBy(p => p.Name.Text, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        if (own.Count == 0)
+        {
+            return;
+        }
+        if (!Symbol.CapabilitiesIncomplete)
+        {
+            var at = own.GetValueOrDefault("capabilities") ?? own.GetValueOrDefault("reasoning_format");
+            foreach (var missing in format.Requires.Where(c => !Symbol.Capabilities.Contains(c)))
+            {
+                if (at is not null)
+                {
+                    Context.Report(at.Value.Span, Diagnose.ReasoningFormatNeedsCapability(Symbol.Name, format.Name, missing));
+                }
+            }
+        }
+        if (format.ReasoningEfforts is { } efforts && Symbol.Setting("reasoning_effort") is string effort && !efforts.Contains(effort)
+            && (own.GetValueOrDefault("reasoning_effort") ?? own.GetValueOrDefault("reasoning_format")) is { } where)
+        {
+            Context.Report(where.Value.Span, Diagnose.EffortNotInFormat(effort, format.Name, efforts));
         }
     }
 

@@ -31,10 +31,12 @@ public sealed class DependencyCollector(SemanticModel model)
         }
         parts.Add(PreregistrationParts.Of(metric));
         parts.Add(PreregistrationParts.Simulate(metric.Name));
-        var expressions = new List<BoundExpression>(metric.PerUnit is null ? [] : [metric.PerUnit]);
+        var expressions = new[] { metric.PerUnit, metric.Condition }.OfType<BoundExpression>().ToList();
+        // A pair metric's data are the units of its two conditions only, in runs that have both.
+        var pair = metric.PairConditions;
         foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>())
         {
-            foreach (var run in model.Runs.Where(r => Feeds(r, cell)))
+            foreach (var run in model.Runs.Where(r => Feeds(r, cell) && (pair is null || pair.All(c => r.Conditions.Any(x => x.Name == c)))))
             {
                 parts.Add(PreregistrationParts.Of(run));
                 foreach (var checkpoint in Matching(run.Checkpoints, cell.Checkpoint).SelectMany(Lineage))
@@ -46,7 +48,8 @@ public sealed class DependencyCollector(SemanticModel model)
                     parts.Add(PreregistrationParts.Of(environment));
                     expressions.AddRange(OutcomesRead(metric, environment));
                 }
-                foreach (var manipulation in Matching(run.Conditions, cell.Condition).Select(Manipulation).OfType<ManipulationSymbol>())
+                foreach (var manipulation in Matching(run.Conditions, cell.Condition).Where(c => pair is null || pair.Contains(c))
+                             .Select(Manipulation).OfType<ManipulationSymbol>())
                 {
                     parts.Add(PreregistrationParts.Of(manipulation));
                     expressions.AddRange(manipulation.SystemEdits.Concat(manipulation.UserEdits));
@@ -82,7 +85,7 @@ public sealed class DependencyCollector(SemanticModel model)
         var graders = environment.Outcomes.Select(o => (o.Name, Expression: o.Predicate))
             .Concat(environment.Followups.Select(f => (Name: f.Outcome, Expression: f.Grader)))
             .ToLookup(g => g.Name, g => g.Expression, StringComparer.Ordinal);
-        var pending = new Stack<string>(Read(metric.PerUnit));
+        var pending = new Stack<string>(Read(metric.PerUnit).Concat(Read(metric.Condition)));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (pending.TryPop(out var name))
         {

@@ -62,11 +62,18 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
                     {
                         continue;
                     }
-                    if (checkpoint.CapabilitiesIncomplete || manipulation.RequiresIncomplete)
+                    // A format that did not bind (a misspelt reasoning_format) is its own error; guessing one would only echo it.
+                    var format = checkpoint.WritesAnywhere("reasoning_format") && checkpoint.Setting("reasoning_format") is null
+                        ? null
+                        : ReasoningFormats.Find((string?)checkpoint.Setting("reasoning_format"));
+                    if (checkpoint.CapabilitiesIncomplete || manipulation.RequiresIncomplete || format is null)
                     {
                         continue;
                     }
-                    foreach (var missing in manipulation.Requires.Where(r => !checkpoint.Capabilities.Contains(r)))
+                    // reasoning_prefill is met the checkpoint's way (harmony: raw_completions); what its format needs for
+                    // every request is reported at the checkpoint (SCH0425), not again at each pairing.
+                    foreach (var missing in manipulation.Requires.Select(format.Meeting).Distinct()
+                                 .Where(r => !checkpoint.Capabilities.Contains(r) && !format.Requires.Contains(r)))
                     {
                         context.Report(condition.Syntax.Span, Diagnose.CapabilityMissing(manipulation.Name, missing, checkpoint.Name));
                     }

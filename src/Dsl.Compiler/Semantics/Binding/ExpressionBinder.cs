@@ -19,7 +19,10 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     /// <summary>The calls under test of the enclosing any/all/count predicates, innermost last: their tool and C# variable.</summary>
     private readonly List<(string Tool, string Variable)> _callsUnderTest = [];
-    private static readonly string[] EpisodeValues = ["reasoning", "output", "transcript"];
+    private static readonly string[] EpisodeValues = ["reasoning", "output", "transcript", EditApplied];
+
+    /// <summary>Whether a reasoning manipulation edited the unit's reasoning: a built-in boolean of the finished episode.</summary>
+    public const string EditApplied = "edit_applied";
 
     /// <summary>Binds and checks that the result converts to <paramref name="expected"/>.</summary>
     public BoundExpression Bind(ExpressionSyntax syntax, SchemeType expected)
@@ -192,6 +195,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "reasoning") => TranscriptValue.Reasoning,
         (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "output") => TranscriptValue.Output,
         (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, "transcript") => TranscriptValue.Transcript,
+        (ExpressionContextKind.Detector or ExpressionContextKind.Followup or ExpressionContextKind.Metric, EditApplied) => TranscriptValue.EditApplied,
         _ => null,
     };
 

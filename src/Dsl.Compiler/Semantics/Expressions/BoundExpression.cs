@@ -15,8 +15,9 @@ public sealed record BoundLiteral(object Value, SchemeType Type, SyntaxNode Synt
 
 public sealed record BoundList(ImmutableArray<BoundExpression> Items, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);
 
-/// <summary>A value of the running episode: reasoning, output, answer, sentence.</summary>
-public sealed record BoundTranscriptValue(TranscriptValue Value, SyntaxNode Syntax) : BoundExpression(SchemeType.String, Syntax);
+/// <summary>A value of the running episode: reasoning, output, answer, sentence (text), or edit_applied (a bool).</summary>
+public sealed record BoundTranscriptValue(TranscriptValue Value, SyntaxNode Syntax)
+    : BoundExpression(Value == TranscriptValue.EditApplied ? SchemeType.Bool : SchemeType.String, Syntax);
 
 public enum TranscriptValue
 {
@@ -25,6 +26,9 @@ public enum TranscriptValue
     Transcript,
     Answer,
     Sentence,
+
+    /// <summary>Whether a reasoning manipulation edited this unit's reasoning.</summary>
+    EditApplied,
 }
 
 public sealed record BoundParam(string Name, SchemeType Type, SyntaxNode Syntax) : BoundExpression(Type, Syntax);

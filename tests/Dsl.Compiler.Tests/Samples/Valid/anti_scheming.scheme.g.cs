@@ -336,9 +336,9 @@ model merely follows instructions about a task it calls a "test" because the use
         Preregistration = new PreregistrationDigest(
         [
             new("spec AntiScheming", "ae8538b09c935fc3846094e625e62f31c33647a20f0f37a70cb1d81d46ba6e6d"),
-            new("checkpoint o3", "19d1183f3b35e945fbf2b067aecb6872d2fbefc6c4563fcd801409133eb03575"),
+            new("checkpoint o3", "056ae8b3484b3ca4093e1b797a4ac3c377e5ea44bcae2752343b5c0fdac3e222"),
             new("checkpoint o3_as", "d386cf8079ad55f0f51cfc4f652b92e85fc3def642cdea29c086e20f50764e17"),
-            new("checkpoint gpt_oss", "5c5b01f63bcfe215fdd5b7c4837c18cd1056db3bdaa62ae978053db037b9ea80"),
+            new("checkpoint gpt_oss", "997d8b4dd1bcfe3caf00693a6b4436b752926773301d643b215886f3bf6641d6"),
             new("checkpoint judge", "27ad3431937a82295e2cedfdb9890bcc69abeec809d5f4ab5efb709d3d353ad7"),
             new("environment SandbaggingQA", "4583bc5466a200f4d71346571998c704243111df4cb915e2f9aa7388badd254c"),
             new("environment OversightSubversion", "a23aaeb31087a9e7f29671ce545cd70dc75a0dc31fb0cfb51b371ea29ee1db1e"),

@@ -31,29 +31,29 @@ public static partial class SpecScheme
         ]);
 #line default
 
-    /// <summary>Checkpoint o3, declared at spec.scheme line 16.</summary>
-#line 16 "Valid/lib/spec.scheme"
+    /// <summary>Checkpoint o3, declared at spec.scheme line 18.</summary>
+#line 18 "Valid/lib/spec.scheme"
     public static readonly CheckpointDefinition o3 = new(
         "o3",
         "openai",
         "o3-2025-04-16",
         ReasoningEffort: "high",
-        Capabilities: ["tools"]);
+        Capabilities: ["tools", "reasoning"]);
 #line default
 
-    /// <summary>Checkpoint o3_as, declared at spec.scheme line 24.</summary>
-#line 24 "Valid/lib/spec.scheme"
+    /// <summary>Checkpoint o3_as, declared at spec.scheme line 26.</summary>
+#line 26 "Valid/lib/spec.scheme"
     public static readonly CheckpointDefinition o3_as = new(
         "o3_as",
         "openai",
         "o3-antischeming",
         Extends: "o3",
         ReasoningEffort: "high",
-        Capabilities: ["tools"]);
+        Capabilities: ["tools", "reasoning"]);
 #line default
 
-    /// <summary>Checkpoint gpt_oss, declared at spec.scheme line 29.</summary>
-#line 29 "Valid/lib/spec.scheme"
+    /// <summary>Checkpoint gpt_oss, declared at spec.scheme line 32.</summary>
+#line 32 "Valid/lib/spec.scheme"
     public static readonly CheckpointDefinition gpt_oss = new(
         "gpt_oss",
         "openai",
@@ -61,11 +61,12 @@ public static partial class SpecScheme
         Extends: "o3",
         BaseUrl: "http://localhost:8000/v1",
         ReasoningEffort: "high",
-        Capabilities: ["tools", "reasoning", "reasoning_prefill"]);
+        Capabilities: ["tools", "reasoning", "raw_completions"],
+        ReasoningFormat: "harmony");
 #line default
 
-    /// <summary>Checkpoint judge, declared at spec.scheme line 35.</summary>
-#line 35 "Valid/lib/spec.scheme"
+    /// <summary>Checkpoint judge, declared at spec.scheme line 39.</summary>
+#line 39 "Valid/lib/spec.scheme"
     public static readonly CheckpointDefinition judge = new(
         "judge",
         "openai",
