@@ -55,6 +55,11 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
     public static readonly DiagnosticDescriptor ToolNotListed = new("SCH0135", Error, "Tool not in the environment's tools");
 
+    // Sandboxes (the feature/sandbox branch's ranges)
+    public static readonly DiagnosticDescriptor UnknownSandbox = new("SCH0140", Error, "Unknown sandbox");
+    public static readonly DiagnosticDescriptor ToolNeedsSandbox = new("SCH0141", Error, "Tool needs a sandbox");
+    public static readonly DiagnosticDescriptor HomeWithoutSandbox = new("SCH0142", Error, "Home folder without a sandbox");
+
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
     public static readonly DiagnosticDescriptor ArgumentCount = new("SCH0202", Error, "Wrong number of arguments");
@@ -84,6 +89,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidApiKeyVariable = new("SCH0309", Error, "Invalid API key variable name");
     public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
     public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
+    public static readonly DiagnosticDescriptor InvalidSandboxFolder = new("SCH0320", Error, "Invalid sandbox folder");
+    public static readonly DiagnosticDescriptor FileOutsideMounts = new("SCH0321", Error, "File outside the workspace and its mounts");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");
