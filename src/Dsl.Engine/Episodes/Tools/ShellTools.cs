@@ -20,7 +20,7 @@ public static class ShellTools
         var (kind, argument) = call.Tool == BuiltinToolCatalog.Bash ? (CommandKind.Bash, "command") : (CommandKind.Python, "code");
         if (invocation.Shell is not { } shell)
         {
-            // The compiler refuses this pairing (SCH0142); a hand-built environment may still make it.
+            // The compiler refuses this pairing (SCH0141); a hand-built environment may still make it.
             return new ToolResult($"{call.Tool} cannot run here: this environment has no sandbox.");
         }
         if (!call.Arguments.TryGetValue(argument, out var text))
