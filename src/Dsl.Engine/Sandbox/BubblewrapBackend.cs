@@ -25,10 +25,12 @@ public sealed class BubblewrapBackend : ISandboxBackend
 
     /// <param name="parent">Where runners keep their sandboxes (default: {temp}/scheme-sandboxes); trees of killed runners
     /// there are removed when the first episode opens.</param>
-    public BubblewrapBackend(string? parent = null)
+    /// <param name="program">Where bwrap is (default: found on PATH or in /usr/bin); a path that does not exist means it
+    /// is not installed.</param>
+    public BubblewrapBackend(string? parent = null, string? program = null)
     {
         _root = new Lazy<SandboxRoot>(() => SandboxRoot.Create(parent));
-        _bubblewrap = Find("bwrap");
+        _bubblewrap = program is null ? Find("bwrap") : File.Exists(program) ? program : null;
     }
 
     public string Name => SandboxKinds.Bubblewrap;

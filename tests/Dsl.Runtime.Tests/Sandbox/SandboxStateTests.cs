@@ -81,3 +81,26 @@ public sealed class SandboxStateTests : IDisposable
         Assert.False(SandboxFixture.IsMounted(session.Folder));
     }
 }
+
+/// <summary>A machine without bwrap is told what to install before any unit runs, and nothing is opened.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class MissingBubblewrapTests
+{
+    [Fact]
+    public async Task Without_bwrap_the_check_says_what_to_install_and_no_sandbox_opens()
+    {
+        using var parent = new TempDirectory();
+        using var backend = new BubblewrapBackend(parent.Path, program: Path.Combine(parent.Path, "no-such-bwrap"));
+        var environment = new EnvironmentDefinition("Successor", null, [], [], null, "Go.", [], 5, [], [],
+            Sandbox: new SandboxDefinition("bubblewrap"));
+
+        var problem = Assert.Single(backend.Check([environment]));
+
+        Assert.Equal(SandboxCodes.NotInstalled, problem.Code);
+        Assert.Contains("Successor", problem.Message);
+        Assert.Contains("apt-get install bubblewrap", problem.Message);
+        var refused = await Assert.ThrowsAsync<SandboxUnavailableException>(() =>
+            backend.OpenAsync(new SandboxSpec("/home/user", [], [], EnvironmentLimits.Default), CancellationToken.None));
+        Assert.Contains("apt-get install bubblewrap", refused.Message);
+    }
+}
