@@ -73,6 +73,18 @@ public sealed class CatalogTests
             (described["submit"].Description, described["submit"].Parameters.Single().Description));
     }
 
+    [Fact]
+    public void Hostile_descriptions_reach_the_model_as_written_and_never_as_code()
+    {
+        // Text that would end a C# string, comment or raw literal, a #line directive, and a Scriban tag.
+        const string Hostile = "\"); System.Environment.Exit(3); /* */ //\n#line 1 \"x.cs\"\n\"\"{{ tools }} \u2028 */";
+        var tools = $"bash(\"\"\"{Hostile}\"\"\", command: \"\"\"{Hostile}\"\"\")";
+
+        var bash = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill", sandbox: "sandbox: bubblewrap"))).Environment("Q").Tools.Single();
+
+        Assert.Equal((Hostile, Hostile), (bash.Description, bash.Parameters.Single().Description));
+    }
+
     public static TheoryData<string, string> TestsAndHypotheses()
     {
         var data = new TheoryData<string, string>();
