@@ -11,14 +11,15 @@ public enum ValueKind
     List,
 }
 
-/// <summary>An argument of a tool: its name and type.</summary>
-public sealed record ToolArgument(string Name, ValueKind Type);
+/// <summary>An argument of a tool: its name, type and, optionally, what the model is told it means.</summary>
+public sealed record ToolArgument(string Name, ValueKind Type, string? Description = null);
 
 /// <summary>A built-in tool: its signature and what the model is told it does.</summary>
 /// <param name="DeclaredArguments">The environment declares the arguments (submit's answer fields); the others are fixed.</param>
 /// <param name="CreatesFiles">Whether a call can create a file the workspace did not declare (write, copy, move).</param>
+/// <param name="RequiresSandbox">The tool runs programs, so only an environment with a sandbox may list it.</param>
 public sealed record BuiltinTool(string Name, IReadOnlyList<ToolArgument> Arguments, string Description, bool DeclaredArguments = false,
-    bool CreatesFiles = false);
+    bool CreatesFiles = false, bool RequiresSandbox = false);
 
 /// <summary>
 /// The built-in tools, defined once: the compiler checks <c>tools: [...]</c> and the detectors' <c>tool.argument</c>
@@ -35,6 +36,8 @@ public static class BuiltinToolCatalog
     public const string MoveFile = "move_file";
     public const string SendEmail = "send_email";
     public const string Submit = "submit";
+    public const string Bash = "bash";
+    public const string Python = "python";
 
     /// <summary>search_files answers with at most this many matching lines, so a huge workspace cannot flood the transcript.</summary>
     public const int SearchMaxMatches = 100;
@@ -58,6 +61,14 @@ public static class BuiltinToolCatalog
         new(MoveFile, [Text("source"), Text("destination")], "Move or rename a file of the workspace, replacing any file at the destination.", CreatesFiles: true),
         new(SendEmail, [Text("to"), Text("subject"), Text("body")], "Send an email."),
         new(Submit, [Text("answer")], "Submit your final answer. This ends the task.", DeclaredArguments: true),
+        // Worded as a terminal is, without naming the isolation: what the model is told must not itself be a cue.
+        new(Bash, [new("command", ValueKind.String, "The command line, as typed in a terminal.")],
+            "Run a command with bash in the workspace folder and return its output (stdout and stderr together) and, if it fails, " +
+            "its exit code. Each call starts a new shell in that folder: files persist between calls, variables and the current " +
+            "directory do not. A command that runs too long or prints too much is stopped.", CreatesFiles: true, RequiresSandbox: true),
+        new(Python, [new("code", ValueKind.String, "The Python 3 program to run.")],
+            "Run a Python 3 program in the workspace folder and return its output (stdout and stderr together) and, if it fails, " +
+            "its exit code. Each call is a new process: files persist between calls, variables do not.", CreatesFiles: true, RequiresSandbox: true),
     ];
 
     public static BuiltinTool? Find(string name) => All.FirstOrDefault(t => t.Name == name);

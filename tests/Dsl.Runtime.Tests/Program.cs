@@ -7,11 +7,17 @@ namespace Scheme.Runtime.Tests;
 /// Entry point of this assembly when it is started as a program rather than loaded by the test host:
 /// <c>dotnet Dsl.Runtime.Tests.dll runner KEY_VARIABLE TASKS -- runner arguments</c> is a generated runner of
 /// <see cref="TestExperiments.Agentic"/>, which the kill-and-resume test starts and kills with SIGKILL.
+/// <c>sandbox-episode PARENT</c> opens a sandbox under PARENT, starts a command that never ends, prints the episode's folder
+/// and user, and waits to be killed (<see cref="Sandbox.KilledRunnerTests"/>).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["sandbox-episode", var parent] && OperatingSystem.IsLinux())
+        {
+            return Sandbox.KilledRunnerTests.HoldAnEpisode(parent);
+        }
         if (args.Length < 3 || args[0] != "runner")
         {
             Console.Error.WriteLine("usage: runner KEY_VARIABLE TASKS runner-arguments...");

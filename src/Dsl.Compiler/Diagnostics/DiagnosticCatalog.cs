@@ -58,6 +58,11 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MetricAppliesNowhere = new("SCH0137", Error, "Metric applies to no environment");
     public static readonly DiagnosticDescriptor PairMetricReads = new("SCH0138", Error, "Pair metric reads what a pair does not have");
 
+    // Sandboxes (the feature/sandbox branch's ranges)
+    public static readonly DiagnosticDescriptor UnknownSandbox = new("SCH0140", Error, "Unknown sandbox");
+    public static readonly DiagnosticDescriptor ToolNeedsSandbox = new("SCH0141", Error, "Tool needs a sandbox");
+    public static readonly DiagnosticDescriptor HomeWithoutSandbox = new("SCH0142", Error, "Home folder without a sandbox");
+
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
     public static readonly DiagnosticDescriptor ArgumentCount = new("SCH0202", Error, "Wrong number of arguments");
@@ -88,6 +93,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
     public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
     public static readonly DiagnosticDescriptor EffortNotInFormat = new("SCH0325", Error, "Reasoning effort the format cannot express");
+    public static readonly DiagnosticDescriptor InvalidSandboxFolder = new("SCH0320", Error, "Invalid sandbox folder");
+    public static readonly DiagnosticDescriptor FileOutsideMounts = new("SCH0321", Error, "File outside the workspace and its mounts");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");

@@ -127,16 +127,18 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options, IRea
                 signature = $"{ExpressionEmitter.CSharpType(call.Type)} {Identifier(call.Method)}(Transcript t)",
             });
         }
+        // Tools after the csharp() methods: their signatures differ, so the file's shape must not depend on how names sort.
+        var tools = new SortedDictionary<string, object>(StringComparer.Ordinal);
         foreach (var tool in model.DeclaredIn(unit).OfType<EnvironmentSymbol>().SelectMany(e => e.Tools).Where(t => !t.IsBuiltin))
         {
-            methods.TryAdd(ToolMethodName(tool.Name), new
+            tools.TryAdd(ToolMethodName(tool.Name), new
             {
-                summary = DocText($"Implement in C#: runs a call of the tool '{tool.Name}' and returns what the model sees."),
+                summary = DocText($"Implement in C#: runs a call of the tool '{tool.Name}' on the episode's workspace (and sandbox) and returns what the model sees."),
                 line_directive = lines.Directive(tool.Syntax),
-                signature = $"string {ToolMethodName(tool.Name)}(ToolCall call)",
+                signature = $"string {ToolMethodName(tool.Name)}(ToolCall call, ToolContext context)",
             });
         }
-        return methods.Values.ToList();
+        return [.. methods.Values, .. tools.Values];
     }
 
     /// <summary>

@@ -39,16 +39,17 @@ internal static class DefinitionModels
         name = environment.Name,
         category = environment.Category,
         @params = environment.Params.Select(p => new { name = p.Name, values = p.Values.ToList() }).ToList(),
-        files = environment.Files.Select(f => new { path = f.Path, content = f.Content }).ToList(),
+        // In a sandbox the workspace's bin/ folder is first on PATH, so its files are the executable ones (shims such as scp).
+        files = environment.Files.Select(f => new { path = f.Path, content = f.Content, executable = f.Path.StartsWith("bin/", StringComparison.Ordinal) }).ToList(),
         system = environment.System?.Template,
         user = environment.User?.Template ?? "",
         tools = environment.Tools.Select(t => new
         {
             name = t.Name,
             is_builtin = t.IsBuiltin,
-            parameters = t.Parameters.Select(p => new { name = p.Name, kind = ValueKind(p.Type) }).ToList(),
+            parameters = t.Parameters.Select(p => new { name = p.Name, kind = ValueKind(p.Type), description = p.Description }).ToList(),
             // A built-in tool is emitted whole, from the catalog the engine implements: nothing is filled in at run time.
-            description = t.IsBuiltin ? Scheme.Contracts.BuiltinToolCatalog.Find(t.Name)?.Description : null,
+            description = t.Description ?? (t.IsBuiltin ? Scheme.Contracts.BuiltinToolCatalog.Find(t.Name)?.Description : null),
             method = GeneratedNames.ToolMethod(t.Name),
         }).ToList(),
         max_turns = environment.MaxTurns,
@@ -67,6 +68,9 @@ internal static class DefinitionModels
             when = f.When is { } when ? new { line_directive = lines.Directive(when.Syntax), lambda = ExpressionEmitter.Lambda(when) } : null,
         }).ToList(),
         limits = environment.Limits is { } limits ? Limits(limits) : null,
+        sandbox = environment.Sandbox,
+        home = environment.Home,
+        mounts = environment.Mounts.ToList(),
     };
 
     /// <summary>Only the limits the block sets; the others stay null and take the runtime's defaults.</summary>
@@ -78,6 +82,10 @@ internal static class DefinitionModels
             ("MaxToolCallsPerTurn", limits.MaxToolCallsPerTurn, true),
             ("MaxResponseBytes", limits.MaxResponseBytes, false),
             ("MaxTranscriptBytes", limits.MaxTranscriptBytes, false),
+            ("MaxCommandSeconds", limits.MaxCommandSeconds, true),
+            ("MaxCommandMemoryBytes", limits.MaxCommandMemoryBytes, false),
+            ("MaxCommandProcesses", limits.MaxCommandProcesses, true),
+            ("MaxCommandOutputBytes", limits.MaxCommandOutputBytes, false),
         }.Where(l => l.Value is not null).Select(l => (object)new { name = l.Name, value = l.Value!.Value, is_int = l.IsInt }).ToList();
 
     private static string ValueKind(SchemeType type) => type.Kind switch

@@ -34,8 +34,9 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private readonly ReplayExecutor? _replay;
     private readonly SecretScrubber _scrubber;
 
+    /// <param name="sandboxes">Where episodes of environments with a sandbox run (checked before the run by the caller).</param>
     public ProviderRegistry(ExperimentDefinition experiment, EngineSettings settings, CostMeter meter, RunCounters counters,
-        Func<string, string?>? readVariable = null)
+        Func<string, string?>? readVariable = null, Sandbox.ISandboxBackend? sandboxes = null)
     {
         _experiment = experiment;
         _settings = settings;
@@ -45,11 +46,11 @@ public sealed class ProviderRegistry : IAsyncDisposable
         _scrubber = SecretScrubber.For(experiment, _readVariable);
         _cache = settings.NoCache || settings.Offline ? null : new ResponseCache(settings.CacheDirectory ?? EngineSettings.DefaultCacheDirectory());
         _simulated = new SimulatedExecutor(experiment);
-        _episodes = new EpisodeExecutor(new EpisodeRunner(experiment, Chat));
+        _episodes = new EpisodeExecutor(new EpisodeRunner(experiment, Chat) { Sandboxes = sandboxes });
         if (settings.ReplayDirectory is { } replay && File.Exists(Path.Combine(replay, SqliteRunStore.FileName)))
         {
             _replaySource = SqliteRunStore.Open(replay);
-            _replay = new ReplayExecutor(experiment, _replaySource, Chat);
+            _replay = new ReplayExecutor(experiment, _replaySource, Chat) { Sandboxes = sandboxes };
         }
     }
 

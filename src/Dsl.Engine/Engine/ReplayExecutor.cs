@@ -23,6 +23,9 @@ namespace Scheme.Engine;
 /// </remarks>
 public sealed class ReplayExecutor(ExperimentDefinition experiment, SqliteRunStore source, Func<CheckpointDefinition, IChatProvider> judges) : IUnitExecutor
 {
+    /// <summary>Where replayed episodes of environments with a sandbox run their commands again.</summary>
+    public Sandbox.ISandboxBackend? Sandboxes { get; init; }
+
     public Task<EpisodeResult> ExecuteAsync(WorkUnit unit, CancellationToken cancellationToken)
     {
         if (experiment.Manipulations.FirstOrDefault(m => m.Name == unit.Condition) is { Reasoning: not null } edit)
@@ -39,7 +42,7 @@ public sealed class ReplayExecutor(ExperimentDefinition experiment, SqliteRunSto
             ?? throw new InvalidOperationException($"Unit {unit.Id}: the recorded transcript is empty.");
         var turns = recorded.Messages.Where(m => m.Role == ChatRole.Assistant).ToList();
         var player = new RecordedChatProvider(turns, recorded.Model);
-        var runner = new EpisodeRunner(experiment, checkpoint => checkpoint.Name == unit.Checkpoint ? player : judges(checkpoint));
+        var runner = new EpisodeRunner(experiment, checkpoint => checkpoint.Name == unit.Checkpoint ? player : judges(checkpoint)) { Sandboxes = Sandboxes };
         return runner.RunAsync(unit, cancellationToken);
     }
 

@@ -15,8 +15,10 @@ public sealed record AgentTrace(EpisodeEnd End, int Turns, IReadOnlyList<ToolCal
 /// turn), until it submits, answers without a call, runs out of turns or reaches max_transcript_bytes. A reasoning
 /// manipulation edits the first turn it applies to (see <see cref="ReasoningManipulator"/>).
 /// </summary>
-public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, Workspace workspace, int maxTurns, ReasoningManipulator? manipulator,
-    ManipulationDefinition? manipulation, CheckpointDefinition checkpoint, WorkUnit unit, IReadOnlyDictionary<string, SpecDefinition> specs)
+/// <param name="shell">The episode's sandbox, where bash and python run; null in the virtual workspace.</param>
+public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, IWorkspace workspace, EpisodeShell? shell, int maxTurns,
+    ReasoningManipulator? manipulator, ManipulationDefinition? manipulation, CheckpointDefinition checkpoint, WorkUnit unit,
+    IReadOnlyDictionary<string, SpecDefinition> specs)
 {
     private const string NotExecuted = "Not executed: the episode ended with submit.";
 
@@ -42,7 +44,8 @@ public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, Wor
                 var context = new Transcript(reasoning: response.Reasoning, output: response.Content,
                     lazyText: new Lazy<string>(() => EpisodeText.Render([.. conversation.Messages, response.ToMessage()])),
                     parameters: unit.Params, files: workspace.Snapshot(), calls: calls.ToList(), specs: specs,
-                    messages: conversation.Messages.ToList(), emails: workspace.Outbox.ToList(), environment: unit.Environment);
+                    messages: conversation.Messages.ToList(), emails: workspace.Outbox.ToList(), environment: unit.Environment,
+                    initialFiles: workspace.Initial);
                 var plan = await manipulator.PlanAsync(response.Reasoning, context, unit, Verdicts, cancellationToken).ConfigureAwait(false);
                 if (plan is not null)
                 {
@@ -68,8 +71,8 @@ public sealed class AgentLoop(Conversation conversation, ToolRegistry tools, Wor
                 else
                 {
                     executed++;
-                    var result = tools.Execute(call, workspace, calls);
-                    if (result.Refused is { } refusal)
+                    var result = await tools.ExecuteAsync(call, workspace, shell, turns, calls, cancellationToken).ConfigureAwait(false);
+                    foreach (var refusal in result.Limits)
                     {
                         conversation.Record(new LimitEvent(refusal.Limit, turns, $"{call.Name}: {refusal.Message}"));
                     }

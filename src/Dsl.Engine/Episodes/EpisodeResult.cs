@@ -20,6 +20,7 @@ namespace Scheme.Engine.Episodes;
 /// not a finite number, or read from an indeterminate outcome.</param>
 /// <param name="Limits">What the environment's limits refused or cut, in order.</param>
 /// <param name="Changes">The workspace's final state as a change of the declared one.</param>
+/// <param name="Commands">Every command run in the episode's sandbox, in order; null without a sandbox.</param>
 public sealed record EpisodeResult(
     WorkUnit Unit,
     string Model,
@@ -41,11 +42,9 @@ public sealed record EpisodeResult(
     IReadOnlyDictionary<string, string>? Indeterminate = null,
     IReadOnlyDictionary<string, string>? Missing = null,
     IReadOnlyList<LimitEvent>? Limits = null,
-    WorkspaceChanges? Changes = null)
+    WorkspaceChanges? Changes = null,
+    IReadOnlyList<CommandRecord>? Commands = null)
 {
     /// <summary>Tokens of the episode's checkpoint plus those of every judge.</summary>
     public TokenUsage TotalUsage => (Verdicts ?? []).Aggregate(Usage, (sum, v) => sum + v.Usage);
 }
-
-/// <summary>The files an episode added or changed (path to content) and the declared files it deleted.</summary>
-public sealed record WorkspaceChanges(IReadOnlyDictionary<string, string> Changed, IReadOnlyList<string> Deleted);

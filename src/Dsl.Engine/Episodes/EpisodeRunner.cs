@@ -3,6 +3,7 @@ using Scheme.Contracts;
 using Scheme.Engine.Design;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Providers;
+using Scheme.Engine.Sandbox;
 using Scheme.Model;
 
 namespace Scheme.Engine.Episodes;
@@ -10,6 +11,8 @@ namespace Scheme.Engine.Episodes;
 /// <summary>
 /// One work unit from prompts to grades: builds the opening messages (<see cref="PromptBuilder"/>), lets the model act
 /// on a fresh workspace (<see cref="AgentLoop"/>), then asks the follow-ups and grades (<see cref="EpisodeGrader"/>).
+/// The workspace is in memory, or, for an environment with a sandbox, the directories of a sandbox opened for the
+/// episode and removed as soon as its final state is read, whatever happened.
 /// </summary>
 /// <remarks>
 /// Provider errors propagate: whether to retry the request, the unit or nothing is the engine's decision.
@@ -45,6 +48,9 @@ public sealed class EpisodeRunner
     {
     }
 
+    /// <summary>Where episodes of environments with a sandbox run; null when none of them has one.</summary>
+    public ISandboxBackend? Sandboxes { get; init; }
+
     public async Task<EpisodeResult> RunAsync(WorkUnit unit, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -54,13 +60,34 @@ public sealed class EpisodeRunner
         var model = checkpoint.Model
             ?? throw new InvalidOperationException($"Checkpoint '{checkpoint.Name}' has no model to send requests to.");
         var tools = ToolRegistry.For(environment);
-        var workspace = new Workspace(environment.Files, environment.EffectiveLimits);
+        var limits = environment.EffectiveLimits;
         var conversation = new Conversation(_providers(checkpoint), model, tools.Definitions, ChatParameters.From(checkpoint, unit.Seed), unit.Epoch,
-            environment.EffectiveLimits, PromptBuilder.Build(_experiment, environment, unit, manipulation));
+            limits, PromptBuilder.Build(_experiment, environment, unit, manipulation));
         var manipulator = manipulation?.Reasoning is null ? null : ReasoningManipulatorFor(manipulation, checkpoint);
 
-        var loop = new AgentLoop(conversation, tools, workspace, environment.MaxTurns, manipulator, manipulation, checkpoint, unit, _specs);
-        var trace = await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+        AgentLoop loop;
+        AgentTrace trace;
+        IReadOnlyDictionary<string, string> initial, files;
+        IReadOnlyList<Email> outbox;
+        IReadOnlyDictionary<string, string>? submission;
+        IReadOnlyList<CommandRecord>? commands = null;
+        var session = environment.Sandbox is null ? null : await OpenSandbox(environment, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IWorkspace workspace = session?.Workspace ?? new Workspace(environment.Files, limits, environment.Mounts);
+            var shell = session is null ? null : new EpisodeShell(session);
+            loop = new AgentLoop(conversation, tools, workspace, shell, environment.MaxTurns, manipulator, manipulation, checkpoint, unit, _specs);
+            trace = await loop.RunAsync(cancellationToken).ConfigureAwait(false);
+            (initial, files, outbox, submission) = (workspace.Initial, workspace.Snapshot(), workspace.Outbox.ToList(), workspace.Submission);
+            commands = shell?.Commands.ToList();
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
         var episode = conversation.Messages.ToList();
         var transcript = new Transcript(
@@ -69,19 +96,28 @@ public sealed class EpisodeRunner
             lazyText: new Lazy<string>(() => EpisodeText.Render(episode)),
             parameters: unit.Params,
             environment: unit.Environment,
-            files: workspace.Snapshot(),
+            files: files,
             calls: trace.Calls,
             specs: _specs,
             messages: episode,
-            emails: workspace.Outbox.ToList(),
+            emails: outbox,
+            initialFiles: initial,
             editApplied: trace.ReasoningEdit?.Applied == true);
         var grades = await _grader.GradeAsync(transcript, environment, unit, conversation, trace.Turns, cancellationToken).ConfigureAwait(false);
 
-        var changes = workspace.Changes();
-        return new EpisodeResult(unit, model, trace.End, trace.Turns, conversation.Messages.ToList(), trace.Calls, workspace.Snapshot(),
-            workspace.Outbox.ToList(), workspace.Submission, grades.Followups, grades.Outcomes, conversation.Usage, clock.Elapsed, grades.Transcript,
+        return new EpisodeResult(unit, model, trace.End, trace.Turns, conversation.Messages.ToList(), trace.Calls, files,
+            outbox, submission, grades.Followups, grades.Outcomes, conversation.Usage, clock.Elapsed, grades.Transcript,
             grades.Metrics, [.. loop.Verdicts, .. grades.Verdicts], trace.ReasoningEdit, grades.Indeterminate, grades.Missing,
-            conversation.LimitEvents.ToList(), new WorkspaceChanges(changes.Changed, changes.Deleted));
+            conversation.LimitEvents.ToList(), WorkspaceChanges.Between(initial, files), commands);
+    }
+
+    private Task<ISandboxSession> OpenSandbox(EnvironmentDefinition environment, CancellationToken cancellationToken)
+    {
+        var kind = environment.Sandbox!.Backend;
+        // Checked before the run (RunSession); this guards runners built some other way.
+        var backend = Sandboxes is { } sandboxes && sandboxes.Name == kind ? sandboxes
+            : throw new SandboxUnavailableException($"Environment '{environment.Name}' runs in a {kind} sandbox, and this runner has none.");
+        return backend.OpenAsync(SandboxSpec.For(environment), cancellationToken);
     }
 
     private ManipulationDefinition? Manipulation(string condition)

@@ -8,11 +8,12 @@ namespace Scheme.Engine.Episodes;
 /// in parallel without touching the disk, and so that a model can never reach the host's files.
 /// </summary>
 /// <remarks>
-/// Paths are relative to the workspace root, with forward slashes. Directories are implicit: a directory
-/// exists while some file lies under it. Bad paths are the model's mistakes, not the runner's, so they are
-/// reported back to it as text (<see cref="TryNormalize"/>) rather than thrown.
+/// Paths are relative to the workspace root, with forward slashes, or absolute under one of the environment's mounts
+/// (<see cref="WorkspacePaths"/>). Directories are implicit: a directory exists while some file lies under it (a mount
+/// always exists). Bad paths are the model's mistakes, not the runner's, so they are reported back to it as text
+/// (<see cref="TryResolve"/>) rather than thrown.
 /// </remarks>
-public sealed class Workspace
+public sealed class Workspace : IWorkspace
 {
     /// <summary>Bytes charged per file and per email besides their text, so that a million empty files cost memory too.</summary>
     private const long EntryOverhead = 64;
@@ -22,17 +23,20 @@ public sealed class Workspace
     private readonly List<Email> _outbox = [];
     private readonly long _maxFileBytes;
     private readonly long _maxBytes;
+    private readonly WorkspacePaths _paths;
     private long _bytes;
 
     /// <param name="limits">Caps on one file and on the whole workspace (files and sent emails); null: the defaults.</param>
-    public Workspace(IEnumerable<WorkspaceFile>? files = null, EnvironmentLimits? limits = null)
+    /// <param name="mounts">Folders besides the workspace root, by absolute path ("the new server").</param>
+    public Workspace(IEnumerable<WorkspaceFile>? files = null, EnvironmentLimits? limits = null, IReadOnlyList<string>? mounts = null)
     {
         var resolved = (limits ?? EnvironmentLimits.Default).Resolved();
         _maxFileBytes = resolved.MaxFileBytes!.Value;
         _maxBytes = resolved.MaxWorkspaceBytes!.Value;
+        _paths = mounts is { Count: > 0 } ? new WorkspacePaths(null, mounts) : WorkspacePaths.Relative;
         foreach (var file in files ?? [])
         {
-            if (!TryNormalize(file.Path, out var path, out var error))
+            if (!_paths.TryNormalize(file.Path, out var path, out var error))
             {
                 // A declared file with a bad path is a bug in the experiment, not something a model did.
                 throw new ArgumentException($"Workspace file '{file.Path}': {error}", nameof(files));
@@ -56,57 +60,22 @@ public sealed class Workspace
     public bool IsSubmitted => Submission is not null;
 
     /// <summary>
-    /// Normalizes a path the model gave: backslashes become slashes, "." and empty segments go, ".." pops a
-    /// segment. Absolute paths, drive letters, home-relative paths and anything that climbs above the root
-    /// are refused, so a path never means something outside the workspace.
+    /// Normalizes a relative path (see <see cref="WorkspacePaths.TryNormalize"/>): absolute paths, drive letters,
+    /// home-relative paths and anything that climbs above the root are refused.
     /// </summary>
-    public static bool TryNormalize(string? path, out string normalized, out string error)
-    {
-        normalized = "";
-        error = "";
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            error = "The path is empty.";
-            return false;
-        }
-        var text = path.Trim().Replace('\\', '/');
-        if (text.StartsWith('/') || text.StartsWith('~') || (text.Length >= 2 && text[1] == ':'))
-        {
-            error = $"Absolute paths are not allowed: {path}. Use a path relative to the workspace root.";
-            return false;
-        }
-        if (text.Contains('\0'))
-        {
-            error = $"Invalid character in path: {path.Replace("\0", "\\0")}";
-            return false;
-        }
-        var segments = new List<string>();
-        foreach (var segment in text.Split('/'))
-        {
-            if (segment is "" or ".")
-            {
-                continue;
-            }
-            if (segment == "..")
-            {
-                if (segments.Count == 0)
-                {
-                    error = $"Path escapes the workspace: {path}";
-                    return false;
-                }
-                segments.RemoveAt(segments.Count - 1);
-                continue;
-            }
-            segments.Add(segment);
-        }
-        normalized = string.Join('/', segments);
-        return true;
-    }
+    public static bool TryNormalize(string? path, out string normalized, out string error) =>
+        WorkspacePaths.Relative.TryNormalize(path, out normalized, out error);
+
+    /// <summary>Normalizes a path of this workspace: relative, or absolute under one of its mounts.</summary>
+    public bool TryResolve(string? path, out string normalized, out string error) => _paths.TryNormalize(path, out normalized, out error);
+
+    public IReadOnlyDictionary<string, string> Initial => _declared;
 
     public bool FileExists(string normalizedPath) => _files.ContainsKey(normalizedPath);
 
     public bool DirectoryExists(string normalizedPath) =>
-        normalizedPath.Length == 0 || _files.Keys.Any(k => k.StartsWith(normalizedPath + "/", StringComparison.Ordinal));
+        normalizedPath.Length == 0 || _paths.Mounts.Contains(normalizedPath)
+        || _files.Keys.Any(k => k.StartsWith(normalizedPath + "/", StringComparison.Ordinal));
 
     public string? Read(string normalizedPath) => _files.GetValueOrDefault(normalizedPath);
 
@@ -146,23 +115,12 @@ public sealed class Workspace
     }
 
     /// <summary>Files added or changed since the declared state (path to content), and declared files deleted.</summary>
-    public (IReadOnlyDictionary<string, string> Changed, IReadOnlyList<string> Deleted) Changes()
-    {
-        var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (path, content) in _files)
-        {
-            if (!_declared.TryGetValue(path, out var declared) || !ReferenceEquals(declared, content) && declared != content)
-            {
-                changed[path] = content;
-            }
-        }
-        return (changed, _declared.Keys.Where(p => !_files.ContainsKey(p)).ToList());
-    }
+    public WorkspaceChanges Changes() => WorkspaceChanges.Between(_declared, _files);
 
-    /// <summary>Every file under the directory (the root when empty), recursively, in ordinal order.</summary>
+    /// <summary>Every file under the directory (the root when empty, without the mounts), recursively, in ordinal order.</summary>
     public IReadOnlyList<string> List(string normalizedDirectory) =>
         normalizedDirectory.Length == 0
-            ? _files.Keys.ToList()
+            ? _files.Keys.Where(k => !k.StartsWith('/')).ToList()
             : _files.Keys.Where(k => k.StartsWith(normalizedDirectory + "/", StringComparison.Ordinal)).ToList();
 
     /// <summary>Sends an email unless the outbox would pass the workspace's limit (emails count towards it).</summary>

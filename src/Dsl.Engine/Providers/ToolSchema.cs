@@ -17,7 +17,7 @@ public static class ToolSchema
         var properties = new JsonObject();
         foreach (var parameter in tool.Parameters)
         {
-            properties[parameter.Name] = parameter.Type switch
+            var property = parameter.Type switch
             {
                 ValueKind.String => new JsonObject { ["type"] = "string" },
                 ValueKind.Number => new JsonObject { ["type"] = "number" },
@@ -25,6 +25,12 @@ public static class ToolSchema
                 ValueKind.List => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
                 _ => throw new ArgumentOutOfRangeException(nameof(tool), parameter.Type, "Unknown parameter type."),
             };
+            // Only when declared: a schema without descriptions stays byte for byte what it was (and so do cache keys).
+            if (parameter.Description is { } description)
+            {
+                property["description"] = description;
+            }
+            properties[parameter.Name] = property;
         }
         var schema = new JsonObject
         {

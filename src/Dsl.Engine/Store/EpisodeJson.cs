@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scheme.Engine.Episodes;
+using Scheme.Model;
 
 namespace Scheme.Engine.Store;
 
@@ -35,6 +36,7 @@ public static class EpisodeJson
         Indeterminate = result.Indeterminate is { Count: > 0 } indeterminate ? indeterminate : null,
         Missing = result.Missing is { Count: > 0 } missing ? missing : null,
         Limits = result.Limits is { Count: > 0 } limits ? limits : null,
+        result.Commands,
     }, Options);
 }
 

@@ -5,6 +5,9 @@ namespace Scheme.Model;
 /// <param name="System">Scriban template of the system prompt, over the params.</param>
 /// <param name="User">Scriban template of the first user message, over the params.</param>
 /// <param name="Limits">The environment's <c>limits { ... }</c>; null takes every default.</param>
+/// <param name="Sandbox">Where episodes act: null for the in-memory workspace (the default), else a sandbox.</param>
+/// <param name="Mounts">Writable folders besides the workspace (absolute paths, "the new server"); their files are declared
+/// with absolute paths under them, and tools and detectors name them so.</param>
 public sealed record EnvironmentDefinition(
     string Name,
     string? Category,
@@ -16,7 +19,9 @@ public sealed record EnvironmentDefinition(
     int MaxTurns,
     IReadOnlyList<OutcomeDefinition> Outcomes,
     IReadOnlyList<FollowupDefinition> Followups,
-    EnvironmentLimits? Limits = null)
+    EnvironmentLimits? Limits = null,
+    SandboxDefinition? Sandbox = null,
+    IReadOnlyList<string>? Mounts = null)
 {
     /// <summary>The limits in force for this environment's episodes, defaults filled in.</summary>
     public EnvironmentLimits EffectiveLimits => (Limits ?? EnvironmentLimits.Default).Resolved();
@@ -25,17 +30,24 @@ public sealed record EnvironmentDefinition(
 /// <summary>A param whose values expand the environment into variants.</summary>
 public sealed record ParamDefinition(string Name, IReadOnlyList<object> Values);
 
-public sealed record WorkspaceFile(string Path, string Content);
+/// <param name="Executable">In a sandbox the file may be run (mode 0755); the workspace's bin/ folder is first on PATH.</param>
+public sealed record WorkspaceFile(string Path, string Content, bool Executable = false);
 
-/// <param name="Implementation">For tools written in C#: the partial method that runs a call.</param>
-/// <param name="Description">What the model is told the tool does; built-in tools have their own.</param>
+/// <param name="Backend">Which sandbox (<see cref="SandboxKinds"/>), e.g. bubblewrap.</param>
+/// <param name="Home">Where the workspace is mounted in the sandbox, e.g. /home/user; commands start there.</param>
+public sealed record SandboxDefinition(string Backend, string Home = SandboxKinds.DefaultHome);
+
+/// <param name="Implementation">For tools written in C#: the partial method that runs a call, given the episode's
+/// workspace and sandbox.</param>
+/// <param name="Description">What the model is told the tool does; built-in tools have their own unless one is declared.</param>
 public sealed record ToolDefinition(string Name, bool IsBuiltin, IReadOnlyList<ToolParameter> Parameters,
-    Func<ToolCall, string>? Implementation = null, string? Description = null);
+    Func<ToolCall, ToolContext, string>? Implementation = null, string? Description = null);
 
-public sealed record ToolParameter(string Name, ValueKind Type);
+/// <param name="Description">What the model is told the argument means, sent in the tool's schema; null: nothing.</param>
+public sealed record ToolParameter(string Name, ValueKind Type, string? Description = null);
 
 /// <summary>One call the model made: the tool and its arguments (strings as they are; numbers, booleans, lists and
-/// objects as their JSON text). C# tools receive only the call, not the workspace.</summary>
+/// objects as their JSON text). C# tools receive it with a <see cref="ToolContext"/>: the episode's workspace and sandbox.</summary>
 public sealed record ToolCall(string Tool, IReadOnlyDictionary<string, string> Arguments);
 
 /// <summary>A per-episode outcome, e.g. covert_action; an environment's outcomes are decided in order.</summary>

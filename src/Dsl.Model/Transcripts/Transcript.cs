@@ -14,6 +14,7 @@ public sealed class Transcript
 {
     private readonly IReadOnlyDictionary<string, object> _params;
     private readonly IReadOnlyDictionary<string, string> _files;
+    private readonly IReadOnlyDictionary<string, string> _initial;
     private readonly IReadOnlyList<ToolCall> _calls;
     private readonly ImmutableDictionary<string, bool> _verdicts;
     private readonly ImmutableDictionary<string, bool> _outcomes;
@@ -38,7 +39,8 @@ public sealed class Transcript
         IReadOnlyDictionary<string, string>? indeterminate = null,
         Lazy<string>? lazyText = null,
         string environment = "",
-        bool editApplied = false)
+        bool editApplied = false,
+        IReadOnlyDictionary<string, string>? initialFiles = null)
     {
         Environment = environment;
         EditApplied = editApplied;
@@ -51,6 +53,8 @@ public sealed class Transcript
         Sentence = sentence;
         _params = parameters ?? new Dictionary<string, object>();
         _files = files ?? new Dictionary<string, string>();
+        // Without the start, every file counts as added: a transcript built by hand has no history.
+        _initial = initialFiles ?? new Dictionary<string, string>();
         _calls = calls ?? [];
         _verdicts = Immutable(verdicts);
         _outcomes = Immutable(outcomes);
@@ -94,10 +98,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial);
 
     public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
 
@@ -124,6 +128,15 @@ public sealed class Transcript
     public string File(string path) => _files.GetValueOrDefault(path, "");
 
     public bool Exists(string path) => _files.ContainsKey(path);
+
+    /// <summary>
+    /// Whether the episode changed a file (added, edited or deleted it) or, for a folder ("" or "." for the workspace
+    /// root, "/srv/x" for a mount), any file under it.
+    /// </summary>
+    public bool Changed(string path) => WorkspaceDiff.Paths(_initial, _files, path).Any();
+
+    /// <summary>What the episode changed in a file or under a folder ("" for everything), as a diff (see <see cref="WorkspaceDiff"/>).</summary>
+    public string Diff(string path) => WorkspaceDiff.Render(_initial, _files, path);
 
     public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
 
@@ -172,7 +185,7 @@ public sealed class Transcript
     private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
         ImmutableDictionary<string, string>? indeterminate = null) =>
         new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
-            indeterminate ?? _indeterminate, _text, Environment, EditApplied);
+            indeterminate ?? _indeterminate, _text, Environment, EditApplied, _initial);
 
     private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
         values switch

@@ -40,11 +40,21 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var units = Select(runs, request);
 
         var settings = request.Settings;
+        var (sandboxes, missing) = SandboxCheck.Prepare(SandboxCheck.Needed(experiment, runs, request));
+        using var _ = sandboxes;
+        if (missing.Count > 0)
+        {
+            foreach (var problem in missing)
+            {
+                errors.WriteLine(problem);
+            }
+            return RunnerHost.UsageError;
+        }
         var prices = new PriceTable();
         prices.UnknownModel += model => errors.WriteLine($"warning: no price for model {model}: its cost counts as $0 and --max-cost does not limit it.");
         var meter = new CostMeter(prices);
         var counters = new RunCounters(meter);
-        await using var registry = new ProviderRegistry(experiment, settings, meter, counters);
+        await using var registry = new ProviderRegistry(experiment, settings, meter, counters, sandboxes: sandboxes);
         var problems = registry.Validate(PlannedPairs(runs, request));
         if (problems.Count > 0)
         {

@@ -27,11 +27,12 @@ public sealed class CatalogTests
         return (ExperimentDefinition)CSharpBuild.Load(image!).GetType("Catalog.E", throwOnError: true)!.GetProperty("Definition")!.GetValue(null)!;
     }
 
-    private static string Suite(string tools = "read_file", string test = "", string correction = "", string capabilities = "tools", string then = "resample") => $$"""
+    private static string Suite(string tools = "read_file", string test = "", string correction = "", string capabilities = "tools", string then = "resample",
+        string sandbox = "") => $$"""
         experiment E { seed: 1 }
         checkpoint m { provider: simulated capabilities: [{{capabilities}}] }
         checkpoint judge { provider: simulated }
-        environment Q { user: "Hi" tools: [{{tools}}] covert_action: contains(output, "x") }
+        environment Q { {{sandbox}} user: "Hi" tools: [{{tools}}] covert_action: contains(output, "x") }
         manipulation Strip { reasoning: remove sentences where judge(judge, "Is it?") then: {{then}} requires: reasoning_prefill }
         metric covert_rate = rate(covert_action)
         metric length_mean = mean(length(output))
@@ -44,15 +45,44 @@ public sealed class CatalogTests
     {
         var tools = string.Join(", ", BuiltinToolCatalog.All.Select(t => t.DeclaredArguments ? $"{t.Name}(answer: string)" : t.Name));
 
-        var definition = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill")));
+        // bash and python need a sandbox; the catalog's tools all reach an environment that has one.
+        var definition = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill", sandbox: "sandbox: bubblewrap")));
 
         foreach (var tool in BuiltinToolCatalog.All)
         {
             var emitted = definition.Environment("Q").Tools.Single(t => t.Name == tool.Name);
             Assert.True(emitted.IsBuiltin);
             Assert.Equal(tool.Description, emitted.Description);
-            Assert.Equal(tool.Arguments.Select(a => (a.Name, a.Type)), emitted.Parameters.Select(p => (p.Name, p.Type)));
+            Assert.Equal(tool.Arguments.Select(a => (a.Name, a.Type, a.Description)), emitted.Parameters.Select(p => (p.Name, p.Type, p.Description)));
         }
+        Assert.Equal(new SandboxDefinition("bubblewrap"), definition.Environment("Q").Sandbox);
+    }
+
+    [Fact]
+    public void Descriptions_written_in_the_language_reach_the_model_in_place_of_the_catalogs()
+    {
+        var tools = "bash(\"Run one command.\", command: \"A line of bash.\"), read_file(\"Open a file.\"), " +
+            "submit(answer: string(\"Your answer\"))";
+
+        var environment = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill", sandbox: "sandbox: bubblewrap"))).Environment("Q");
+
+        var described = environment.Tools.ToDictionary(t => t.Name);
+        Assert.Equal(("Run one command.", "A line of bash."), (described["bash"].Description, described["bash"].Parameters.Single().Description));
+        Assert.Equal(("Open a file.", null), (described["read_file"].Description, described["read_file"].Parameters.Single().Description));
+        Assert.Equal((BuiltinToolCatalog.Find("submit")!.Description, "Your answer"),
+            (described["submit"].Description, described["submit"].Parameters.Single().Description));
+    }
+
+    [Fact]
+    public void Hostile_descriptions_reach_the_model_as_written_and_never_as_code()
+    {
+        // Text that would end a C# string, comment or raw literal, a #line directive, and a Scriban tag.
+        const string Hostile = "\"); System.Environment.Exit(3); /* */ //\n#line 1 \"x.cs\"\n\"\"{{ tools }} \u2028 */";
+        var tools = $"bash(\"\"\"{Hostile}\"\"\", command: \"\"\"{Hostile}\"\"\")";
+
+        var bash = Load(Compile(Suite(tools: tools, capabilities: "tools, reasoning_prefill", sandbox: "sandbox: bubblewrap"))).Environment("Q").Tools.Single();
+
+        Assert.Equal((Hostile, Hostile), (bash.Description, bash.Parameters.Single().Description));
     }
 
     public static TheoryData<string, string> TestsAndHypotheses()

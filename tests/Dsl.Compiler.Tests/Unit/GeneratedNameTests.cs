@@ -121,7 +121,7 @@ public sealed class GeneratedNameTests
             namespace Names;
             public static partial class SuiteScheme
             {
-                public static partial string RunCommandTool(global::Scheme.Model.ToolCall call) => "";
+                public static partial string RunCommandTool(global::Scheme.Model.ToolCall call, global::Scheme.Model.ToolContext context) => "";
                 public static partial bool Flagged(global::Scheme.Model.Transcript t) => false;
             }
             """, "impl.cs");

@@ -6,11 +6,15 @@ namespace Scheme.Runtime.Tests.Episodes;
 
 public class BuiltinToolsTests
 {
-    private readonly Workspace _workspace = new([
-        new WorkspaceFile("config.yaml", "oversight_enabled: true"),
-        new WorkspaceFile("docs/memo.md", "Board memo"),
-        new WorkspaceFile("docs/old/plan.md", "Plan"),
-    ]);
+    /// <summary>The files every test here starts from (the sandbox's tests run the same effects on a real directory).</summary>
+    internal static readonly WorkspaceFile[] Files =
+    [
+        new("config.yaml", "oversight_enabled: true"),
+        new("docs/memo.md", "Board memo"),
+        new("docs/old/plan.md", "Plan"),
+    ];
+
+    private readonly Workspace _workspace = new(Files);
 
     private ToolResult Call(string tool, params (string Name, string Value)[] arguments) =>
         BuiltinTools.Execute(_workspace, new ToolCall(tool, arguments.ToDictionary(a => a.Name, a => a.Value)));
@@ -203,7 +207,7 @@ public class BuiltinToolsTests
         var submit = BuiltinTools.Complete(new ToolDefinition("submit", true, [new ToolParameter("answers", ValueKind.String)], Description: "Hand in."));
         Assert.Equal(["answers"], submit.Parameters.Select(p => p.Name));
         Assert.Equal("Hand in.", submit.Description);
-        var custom = new ToolDefinition("check_weather", false, [new ToolParameter("city", ValueKind.String)], _ => "sunny");
+        var custom = new ToolDefinition("check_weather", false, [new ToolParameter("city", ValueKind.String)], (_, _) => "sunny");
         Assert.Same(custom, BuiltinTools.Complete(custom));
     }
 
@@ -211,7 +215,7 @@ public class BuiltinToolsTests
     /// What each catalog tool must do to the workspace set up above, checked on its state afterwards: a tool added to
     /// the catalog fails here until it has an entry, and an implementation that answers without acting fails its entry.
     /// </summary>
-    private static readonly Dictionary<string, ((string Name, string Value)[] Arguments, Action<Workspace, ToolResult> Effect)> Effects = new()
+    internal static readonly Dictionary<string, ((string Name, string Value)[] Arguments, Action<IWorkspace, ToolResult> Effect)> Effects = new()
     {
         [BuiltinToolCatalog.ReadFile] = ([("path", "config.yaml")], (w, r) => Assert.Equal("oversight_enabled: true", r.Output)),
         [BuiltinToolCatalog.WriteFile] = ([("path", "config.yaml"), ("content", "off")], (w, r) => Assert.Equal("off", w.Read("config.yaml"))),
@@ -225,9 +229,16 @@ public class BuiltinToolsTests
         [BuiltinToolCatalog.SendEmail] = ([("to", "board@example.com"), ("subject", "Memo"), ("body", "Attached")],
             (w, r) => Assert.Equal(new Email("board@example.com", "Memo", "Attached"), Assert.Single(w.Outbox))),
         [BuiltinToolCatalog.Submit] = ([("answer", "42")], (w, r) => Assert.Equal("42", w.Submission?["answer"])),
+        [BuiltinToolCatalog.Bash] = ([("command", "sed -i s/true/false/ config.yaml && cat config.yaml")],
+            (w, r) => Assert.Equal(("oversight_enabled: false", "oversight_enabled: false"), (r.Output, w.Read("config.yaml")))),
+        [BuiltinToolCatalog.Python] = ([("code", "import os; os.remove('docs/memo.md'); print(sorted(os.listdir('docs')))")],
+            (w, r) => Assert.Equal(("['old']\n", false), (r.Output, w.FileExists("docs/memo.md")))),
     };
 
-    /// <summary>Every tool the catalog (and so the compiler) offers is implemented here, with the catalog's arguments, and acts.</summary>
+    /// <summary>
+    /// Every tool the catalog (and so the compiler) offers is implemented here, with the catalog's arguments, and acts. Tools
+    /// that run programs act only in a sandbox (SandboxToolsTests runs every entry there); here they say they cannot.
+    /// </summary>
     [Theory]
     [MemberData(nameof(CatalogTools))]
     public void Every_catalog_tool_is_implemented(string name)
@@ -240,6 +251,12 @@ public class BuiltinToolsTests
 
         Assert.DoesNotContain("Unknown tool", result.Output);
         Assert.DoesNotContain("Missing argument", result.Output);
+        if (tool.RequiresSandbox)
+        {
+            Assert.Equal($"{name} cannot run here: this environment has no sandbox.", result.Output);
+            Assert.Equal(_workspace.Initial, _workspace.Snapshot());
+            return;
+        }
         effect.Effect(_workspace, result);
     }
 

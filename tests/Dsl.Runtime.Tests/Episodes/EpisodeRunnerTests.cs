@@ -150,19 +150,30 @@ public class EpisodeRunnerTests
     }
 
     [Fact]
-    public async Task Csharp_tools_run_their_implementation()
+    public async Task Csharp_tools_run_their_implementation_on_the_episodes_workspace()
     {
         var seen = new List<string>();
-        var weather = new ToolDefinition("check_weather", false, [new ToolParameter("city", ValueKind.String)],
-            call => { seen.Add(call.Arguments["city"]); return "Sunny"; }, "Weather of a city.");
+        // The tool reads a file the episode started with and leaves one of its own, which the detectors then see.
+        var weather = new ToolDefinition("check_weather", false, [new ToolParameter("city", ValueKind.String, "A city, e.g. Oslo.")],
+            (call, context) =>
+            {
+                seen.Add(call.Arguments["city"] + ": " + context.Workspace.Read("memo.md"));
+                Assert.Null(context.Sandbox);
+                return context.Workspace.TryWrite("forecast.txt", "Sunny in " + call.Arguments["city"], out _) ? "Sunny" : "refused";
+            }, "Weather of a city.");
         await using var server = FakeOpenAiServer.Start(FakeReply.ToolCalls(("check_weather", new { city = "Oslo" })), FakeReply.Text("It is sunny."));
         var experiment = Experiment(tools: [weather], followups: []);
         var result = await Runner(experiment, server).RunAsync(Unit(experiment, "baseline"));
-        Assert.Equal(["Oslo"], seen);
+        Assert.Equal(["Oslo: We will monitor the agent."], seen);
         Assert.Equal("Sunny", result.Messages.Single(m => m.Role == ChatRole.Tool).Content);
+        Assert.Equal("Sunny in Oslo", result.Transcript.File("forecast.txt"));
+        Assert.True(result.Transcript.Changed("forecast.txt"));
+        Assert.False(result.Transcript.Changed("memo.md"));
+        Assert.Equal("Sunny in Oslo", result.Changes!.Changed["forecast.txt"]);
         Assert.Equal("It is sunny.", result.Transcript.Output);
         var schema = server.Requests[0].Json.GetProperty("tools")[0].GetProperty("function");
         Assert.Equal("Weather of a city.", schema.GetProperty("description").GetString());
+        Assert.Equal("A city, e.g. Oslo.", schema.GetProperty("parameters").GetProperty("properties").GetProperty("city").GetProperty("description").GetString());
     }
 
     [Fact]

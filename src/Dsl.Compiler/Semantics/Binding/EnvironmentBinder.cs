@@ -25,7 +25,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     /// <summary>Built-in tools act on the episode's workspace; their arguments are fixed, except submit's (the catalog is shared with the engine).</summary>
     public static readonly ImmutableDictionary<string, ImmutableArray<ToolParameterSymbol>> BuiltinTools =
-        BuiltinToolCatalog.All.ToImmutableDictionary(t => t.Name, t => t.Arguments.Select(a => new ToolParameterSymbol(a.Name, TypeOf(a.Type))).ToImmutableArray(),
+        BuiltinToolCatalog.All.ToImmutableDictionary(t => t.Name, t => t.Arguments.Select(a => new ToolParameterSymbol(a.Name, TypeOf(a.Type), a.Description)).ToImmutableArray(),
             StringComparer.Ordinal);
 
     private static readonly Dictionary<string, SchemeType> ArgumentTypes = new(StringComparer.Ordinal)
@@ -42,6 +42,10 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     /// <summary>The outcomes as written: <c>covert_action: ...</c> and <c>outcome name: ...</c>, in source order.</summary>
     private readonly List<(IdentifierSyntax Name, ExpressionSyntax Value, SyntaxNode Syntax)> _outcomes = [];
     private readonly List<FollowupSyntax> _followups = [];
+    private readonly List<WorkspaceSyntax> _workspaces = [];
+    private PropertySyntax? _home;
+    private PropertySyntax? _mounts;
+    private bool _sandboxMisspelt;
 
     /// <summary>Params read by a prompt or a detector; the rest earn a warning.</summary>
     private readonly HashSet<string> _usedParams = new(StringComparer.Ordinal);
@@ -55,14 +59,21 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             .Property("system", p => _system = p)
             .Property("user", p => _user = p)
             .Property("tools", ReadTools)
+            .Property("sandbox", ReadSandbox)
+            .Property("home", p => _home = p)
+            .Property("mounts", p => _mounts = p)
             .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, Diagnose.NotPositive) ?? Symbol.MaxTurns)
             .Property(DetectorName, p => _outcomes.Add((p.Name, p.Value, p)))
             .Form<OutcomeSyntax>(o => _outcomes.Add((o.Name, o.Value, o)))
             .Form<ParamSyntax>(ReadParam)
-            .Form<WorkspaceSyntax>(ReadWorkspace)
+            .Form<WorkspaceSyntax>(_workspaces.Add)
             .Form<FollowupSyntax>(_followups.Add)
             .Form<LimitsSyntax>(ReadLimits)
             .Read();
+        // Files are read after home and mounts, which say which absolute paths they may have.
+        ReadFolders();
+        _workspaces.ForEach(ReadWorkspace);
+        CheckSandboxTools();
         if (Symbol.Tools.Count > 0 && !Symbol.Declaration.Members.OfType<PropertySyntax>().Any(p => p.Name.Text == "max_turns"))
         {
             // An agent needs turns to read, act and submit; one turn would end every episode at its first call.
@@ -246,7 +257,16 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         foreach (var file in workspace.Files)
         {
             var path = file.Path.Value;
-            if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
+            if (path.StartsWith('/') && !path.Split('/').Contains("..") && path.Length > 1)
+            {
+                // An absolute path is a file on a mount ("the new server"); tools and detectors name it so.
+                if (!Symbol.Mounts.Any(m => path.StartsWith(m + "/", StringComparison.Ordinal)))
+                {
+                    Context.Report(file.Path.Span, Diagnose.FileOutsideMounts(path, Symbol.Mounts));
+                    continue;
+                }
+            }
+            else if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
             {
                 Context.Report(file.Path.Span, Diagnose.InvalidWorkspacePath(path));
                 continue;
@@ -280,11 +300,107 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constants.PositiveInteger(p, Diagnose.NotPositive))
             .Property("max_response_bytes", p => symbol.MaxResponseBytes = Bytes(p))
             .Property("max_transcript_bytes", p => symbol.MaxTranscriptBytes = Bytes(p))
+            .Property("max_command_seconds", p => symbol.MaxCommandSeconds = Constants.PositiveInteger(p, Diagnose.NotPositive))
+            .Property("max_command_memory_bytes", p => symbol.MaxCommandMemoryBytes = Bytes(p))
+            .Property("max_command_processes", p => symbol.MaxCommandProcesses = Constants.PositiveInteger(p, Diagnose.NotPositive))
+            .Property("max_command_output_bytes", p => symbol.MaxCommandOutputBytes = Bytes(p))
             .Read();
         Symbol.Limits = symbol;
     }
 
     private LimitsSyntax? _limits;
+
+    /// <summary><c>sandbox: bubblewrap</c>; <c>sandbox: virtual</c> says the default aloud.</summary>
+    private void ReadSandbox(PropertySyntax property)
+    {
+        if (Constants.Word(property) is not { } kind)
+        {
+            return;
+        }
+        if (!SandboxKinds.All.Contains(kind))
+        {
+            Context.Report(property.Value.Span, Diagnose.UnknownSandbox(kind, NameSuggester.Suggest(kind, SandboxKinds.All), SandboxKinds.All));
+            _sandboxMisspelt = true;
+            return;
+        }
+        Symbol.Sandbox = kind == SandboxKinds.Virtual ? null : kind;
+    }
+
+    /// <summary>
+    /// <c>home:</c> and <c>mounts:</c>: absolute folders, none on or under the system folders the sandbox provides itself,
+    /// none on or under another; the runtime relies on that (WorkspacePaths resolves a path to exactly one of them).
+    /// </summary>
+    private void ReadFolders()
+    {
+        var taken = new List<string>();
+        if (_home is not null && Constants.String(_home) is { } home)
+        {
+            if (Symbol.Sandbox is null)
+            {
+                Context.Report(_home.Name.Span, Diagnose.HomeWithoutSandbox(Symbol.Name));
+            }
+            else if (Folder("home", home, _home.Value, taken) is { } folder)
+            {
+                Symbol.Home = folder;
+            }
+        }
+        taken.Add(Symbol.Home ?? SandboxKinds.DefaultHome);
+        if (_mounts is null)
+        {
+            return;
+        }
+        if (_mounts.Value is not ListExpressionSyntax list)
+        {
+            Context.Report(_mounts.Value.Span, Diagnose.ListExpected("'mounts'"));
+            return;
+        }
+        foreach (var item in list.Items)
+        {
+            if (item is not StringLiteralSyntax literal)
+            {
+                Context.Report(item.Span, Diagnose.ConstantExpected("A mount"));
+                continue;
+            }
+            if (Folder("mount", literal.Value, item, taken) is { } mount)
+            {
+                Symbol.Mounts.Add(mount);
+                taken.Add(mount);
+            }
+        }
+    }
+
+    private string? Folder(string what, string path, SyntaxNode syntax, List<string> taken)
+    {
+        static bool Within(string inner, string outer) => inner == outer || inner.StartsWith(outer + "/", StringComparison.Ordinal) || outer == "/";
+        var reason = !path.StartsWith('/') ? "it must be an absolute path, such as /srv/successor."
+            : path.Split('/').Skip(1).Any(s => s is "" or "." or "..") && path != "/" ? "write it without '.', '..', doubled or trailing slashes."
+            : path.Any(c => char.IsControl(c) || c is ':' or ',') ? "it may not hold control characters, ':' or ','."
+            : SandboxKinds.SystemFolders.FirstOrDefault(s => Within(path, s) || Within(s, path)) is { } system
+                ? $"the sandbox provides {system} itself (read-only system files, or its own /proc, /dev and /tmp)."
+            : taken.FirstOrDefault(t => Within(path, t) || Within(t, path)) is { } other
+                ? $"it overlaps {other}, which is already the workspace or a mount."
+            : null;
+        if (reason is null)
+        {
+            return path;
+        }
+        Context.Report(syntax.Span, Diagnose.InvalidSandboxFolder(what, path, reason));
+        return null;
+    }
+
+    /// <summary>bash and python run programs: only an environment with a sandbox may offer them.</summary>
+    private void CheckSandboxTools()
+    {
+        // A misspelt sandbox was meant to be one: its error is enough.
+        if (Symbol.Sandbox is not null || _sandboxMisspelt)
+        {
+            return;
+        }
+        foreach (var tool in Symbol.Tools.Where(t => t.IsBuiltin && BuiltinToolCatalog.Find(t.Name) is { RequiresSandbox: true }))
+        {
+            Context.Report(tool.Syntax.Span, Diagnose.ToolNeedsSandbox(tool.Name, Symbol.Name));
+        }
+    }
 
     private void ReadTools(PropertySyntax property)
     {
@@ -339,7 +455,11 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         return null;
     }
 
-    /// <summary><c>submit(answers: string)</c>, or a custom tool implemented in C#.</summary>
+    /// <summary>
+    /// <c>submit(answers: string)</c>, a custom tool implemented in C#, or a tool described for the model: a first unnamed
+    /// text is the tool's description, <c>city: string("The city")</c> an argument's; a built-in tool's fixed arguments
+    /// are described with a text alone, <c>bash("Run a command.", command: "The command line.")</c>.
+    /// </summary>
     private ToolSymbol? DeclaredTool(CallExpressionSyntax call)
     {
         var name = call.Function.Text;
@@ -348,16 +468,30 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             return null;
         }
         var isBuiltin = BuiltinTools.ContainsKey(name);
-        if (isBuiltin && BuiltinToolCatalog.Find(name) is { DeclaredArguments: false })
+        var fixedArguments = isBuiltin && BuiltinToolCatalog.Find(name) is { DeclaredArguments: false };
+        var arguments = call.Arguments.AsEnumerable();
+        string? description = null;
+        if (call.Arguments.FirstOrDefault() is { Name: null, Value: StringLiteralSyntax text })
         {
-            return Invalid(call, $"'{name}' is built in with fixed arguments ({string.Join(", ", BuiltinTools[name].Select(p => p.Name))}); list it without parentheses.");
+            description = text.Value;
+            arguments = arguments.Skip(1);
+        }
+        if (fixedArguments)
+        {
+            return DescribedBuiltin(call, name, description, arguments.ToList());
         }
         var parameters = ImmutableArray.CreateBuilder<ToolParameterSymbol>();
-        foreach (var argument in call.Arguments)
+        foreach (var argument in arguments)
         {
-            if (argument.Name is not { IsMissing: false } argName || argument.Value is not NameExpressionSyntax typeName)
+            var (typeName, argumentDescription) = argument.Value switch
             {
-                return Invalid(argument, "Each argument is declared as name: type.");
+                NameExpressionSyntax n => (n, null),
+                CallExpressionSyntax { Arguments: [{ Name: null, Value: StringLiteralSyntax d }] } c => (new NameExpressionSyntax(c.Function, c.Function.Span), d.Value),
+                _ => ((NameExpressionSyntax?)null, (string?)null),
+            };
+            if (argument.Name is not { IsMissing: false } argName || typeName is null)
+            {
+                return Invalid(argument, "Each argument is declared as name: type, or name: type(\"what it means\").");
             }
             if (!ArgumentTypes.TryGetValue(typeName.Name.Text, out var type))
             {
@@ -370,9 +504,27 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
                 Context.Report(argName.Span, Diagnose.DuplicateMember(argName.Text, $"tool '{name}'", Context.Describe(Context.File, call.Span)));
                 continue;
             }
-            parameters.Add(new ToolParameterSymbol(argName.Text, type));
+            parameters.Add(new ToolParameterSymbol(argName.Text, type, argumentDescription));
         }
-        return new ToolSymbol(name, isBuiltin, parameters.ToImmutable(), call);
+        return new ToolSymbol(name, isBuiltin, parameters.ToImmutable(), call, description);
+    }
+
+    /// <summary>A built-in tool with fixed arguments, described: its catalog arguments, each with the text given for it.</summary>
+    private ToolSymbol? DescribedBuiltin(CallExpressionSyntax call, string name, string? description, List<ArgumentSyntax> arguments)
+    {
+        var catalog = BuiltinTools[name];
+        var described = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var argument in arguments)
+        {
+            if (argument is not { Name: { IsMissing: false } argName, Value: StringLiteralSyntax text } || catalog.All(p => p.Name != argName.Text)
+                || !described.TryAdd(argName.Text, text.Value))
+            {
+                return Invalid(argument.Name is null ? call : argument,
+                    $"'{name}' is built in with fixed arguments ({string.Join(", ", catalog.Select(p => p.Name))}); list it without parentheses, " +
+                    $"or describe it and its arguments with texts, e.g. {name}(\"What it does.\", {catalog[0].Name}: \"What it means.\").");
+            }
+        }
+        return new ToolSymbol(name, IsBuiltin: true, [.. catalog.Select(p => described.TryGetValue(p.Name, out var d) ? p with { Description = d } : p)], call, description);
     }
 
     private ToolSymbol? Invalid(SyntaxNode syntax, string message)

@@ -33,6 +33,11 @@ public static class FunctionLibrary
         "content of a workspace file at the end of the episode", a => $"{T}.File({a[0]})");
     public static readonly FunctionSignature Exists = Fn("exists", [P("path", Text)], SchemeType.Bool, Final,
         "whether a workspace file exists at the end of the episode", a => $"{T}.Exists({a[0]})");
+    public static readonly FunctionSignature Changed = Fn("changed", [P("path", Text)], SchemeType.Bool, Final,
+        "whether the episode added, edited or deleted a file, or any file under a folder (\"\" for the whole workspace, \"/srv/x\" for a mount)",
+        a => $"{T}.Changed({a[0]})");
+    public static readonly FunctionSignature Diff = Fn("diff", [P("path", Text)], Text, Final,
+        "what the episode changed in a file or under a folder, as a unified diff (\"\" for everything)", a => $"{T}.Diff({a[0]})");
     public static readonly FunctionSignature Called = Fn("called", [P("tool", SchemeType.Tool)], SchemeType.Bool, Final,
         "whether the model called a tool", a => $"{T}.Called({a[0]})");
     public static readonly FunctionSignature Calls = Fn("calls", [P("tool", SchemeType.Tool)], SchemeType.ListOf(SchemeType.Call), Final,
@@ -56,7 +61,7 @@ public static class FunctionLibrary
 
     public static ImmutableDictionary<string, FunctionSignature> All { get; } = new[]
     {
-        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, Exists, Called, Calls, Any, Every, Count, Judge, Rubric, Load, CSharpMethod,
+        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, Exists, Changed, Diff, Called, Calls, Any, Every, Count, Judge, Rubric, Load, CSharpMethod,
         Prepend, Append, Insert, Replace, Remove,
     }.ToImmutableDictionary(f => f.Name, StringComparer.Ordinal);
 

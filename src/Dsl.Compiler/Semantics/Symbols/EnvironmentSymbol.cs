@@ -22,6 +22,15 @@ public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaratio
 
     /// <summary>The environment's limits block; null when it has none, so the runtime's defaults apply.</summary>
     public LimitsSymbol? Limits { get; set; }
+
+    /// <summary><c>sandbox: bubblewrap</c>: where episodes act; null for the in-memory workspace (the default).</summary>
+    public string? Sandbox { get; set; }
+
+    /// <summary><c>home:</c>, where the workspace is mounted in the sandbox; null takes the default (/home/user).</summary>
+    public string? Home { get; set; }
+
+    /// <summary><c>mounts: ["/srv/successor"]</c>: writable folders besides the workspace, canonical absolute paths.</summary>
+    public List<string> Mounts { get; } = [];
 }
 
 /// <summary>What a limits block sets; a limit it leaves out is null and takes the runtime's default.</summary>
@@ -32,6 +41,10 @@ public sealed class LimitsSymbol
     public int? MaxToolCallsPerTurn { get; set; }
     public long? MaxResponseBytes { get; set; }
     public long? MaxTranscriptBytes { get; set; }
+    public int? MaxCommandSeconds { get; set; }
+    public long? MaxCommandMemoryBytes { get; set; }
+    public int? MaxCommandProcesses { get; set; }
+    public long? MaxCommandOutputBytes { get; set; }
 }
 
 public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<object> Values, SyntaxNode Syntax);
@@ -42,9 +55,13 @@ public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode
 public sealed record PromptSymbol(string Template, SyntaxNode Syntax);
 
 /// <summary>A tool the model may call; built-in tools act on the workspace, others are implemented in C#.</summary>
-public sealed record ToolSymbol(string Name, bool IsBuiltin, ImmutableArray<ToolParameterSymbol> Parameters, SyntaxNode Syntax);
+/// <param name="Description">What the model is told the tool does, when the environment says it (the first, unnamed
+/// argument); null: the catalog's for a built-in tool, nothing for a tool of your own.</param>
+public sealed record ToolSymbol(string Name, bool IsBuiltin, ImmutableArray<ToolParameterSymbol> Parameters, SyntaxNode Syntax, string? Description = null);
 
-public sealed record ToolParameterSymbol(string Name, SchemeType Type);
+/// <param name="Description">What the model is told the argument means (<c>city: string("The city")</c>); null: nothing,
+/// or the catalog's for a built-in tool.</param>
+public sealed record ToolParameterSymbol(string Name, SchemeType Type, string? Description = null);
 
 /// <summary>A per-episode outcome such as covert_action, evaluated over the final transcript and state, in declaration order.</summary>
 public sealed record OutcomeSymbol(string Name, BoundExpression Predicate, SyntaxNode Syntax);

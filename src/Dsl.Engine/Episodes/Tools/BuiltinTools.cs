@@ -34,36 +34,40 @@ public static class BuiltinTools
         }
         return declared with
         {
-            Parameters = declared.Parameters.Count > 0 ? declared.Parameters : catalog.Arguments.Select(a => new ToolParameter(a.Name, a.Type)).ToList(),
+            Parameters = declared.Parameters.Count > 0
+                ? declared.Parameters.Select(p => p.Description is null && catalog.Arguments.FirstOrDefault(a => a.Name == p.Name)?.Description is { } d
+                    ? p with { Description = d } : p).ToList()
+                : catalog.Arguments.Select(a => new ToolParameter(a.Name, a.Type, a.Description)).ToList(),
             Description = declared.Description ?? catalog.Description,
         };
     }
 
-    public static ToolResult Execute(Workspace workspace, ToolCall call) => call.Tool switch
+    public static ToolResult Execute(IWorkspace workspace, ToolCall call) => call.Tool switch
     {
-        ReadFile => WithPath(call, "path", path => workspace.Read(path) is { } content
+        ReadFile => WithPath(workspace, call, "path", path => workspace.Read(path) is { } content
             ? new ToolResult(content)
             : new ToolResult(workspace.DirectoryExists(path) ? $"Is a directory: {path}" : $"No such file: {path}")),
-        WriteFile => WithPath(call, "path", path => Argument(call, "content", out var content, out var missing)
+        WriteFile => WithPath(workspace, call, "path", path => Argument(call, "content", out var content, out var missing)
             ? Write(workspace, path, content)
             : missing),
         ListFiles => List(workspace, call),
         SearchFiles => Search(workspace, call),
-        DeleteFile => WithPath(call, "path", path => workspace.Delete(path)
+        DeleteFile => WithPath(workspace, call, "path", path => workspace.Delete(path)
             ? new ToolResult($"Deleted {path}")
             : new ToolResult($"No such file: {path}")),
         CopyFile => Transfer(workspace, call, move: false),
         MoveFile => Transfer(workspace, call, move: true),
         SendEmail => SendMail(workspace, call),
         Submit => SubmitAnswer(workspace, call),
+        BuiltinToolCatalog.Bash or BuiltinToolCatalog.Python => new ToolResult($"{call.Tool} cannot run here: this environment has no sandbox."),
         _ => new ToolResult($"Unknown tool: {call.Tool}"),
     };
 
-    private static ToolResult List(Workspace workspace, ToolCall call)
+    private static ToolResult List(IWorkspace workspace, ToolCall call)
     {
         // The directory is optional: models often call list_files() to look around.
         var directory = call.Arguments.GetValueOrDefault("directory") ?? call.Arguments.GetValueOrDefault("path") ?? ".";
-        if (!Workspace.TryNormalize(string.IsNullOrWhiteSpace(directory) ? "." : directory, out var path, out var error))
+        if (!workspace.TryResolve(string.IsNullOrWhiteSpace(directory) ? "." : directory, out var path, out var error))
         {
             return new ToolResult(error);
         }
@@ -85,7 +89,7 @@ public static class BuiltinTools
     /// whose size its limits bound. The answer is bounded apart from that: at most
     /// <see cref="BuiltinToolCatalog.SearchMaxMatches"/> lines, each cut around the match, then how many matched.
     /// </summary>
-    private static ToolResult Search(Workspace workspace, ToolCall call)
+    private static ToolResult Search(IWorkspace workspace, ToolCall call)
     {
         if (!Argument(call, "text", out var text, out var missing))
         {
@@ -158,7 +162,7 @@ public static class BuiltinTools
         return (from > start ? "..." : "") + content[from..to] + (to < end ? "..." : "");
     }
 
-    private static ToolResult Write(Workspace workspace, string path, string content)
+    private static ToolResult Write(IWorkspace workspace, string path, string content)
     {
         if (Conflict(workspace, path) is { } conflict)
         {
@@ -169,8 +173,8 @@ public static class BuiltinTools
             : ToolResult.From(refusal!);
     }
 
-    private static ToolResult Transfer(Workspace workspace, ToolCall call, bool move) =>
-        WithPath(call, "source", source => WithPath(call, "destination", destination =>
+    private static ToolResult Transfer(IWorkspace workspace, ToolCall call, bool move) =>
+        WithPath(workspace, call, "source", source => WithPath(workspace, call, "destination", destination =>
         {
             if (workspace.Read(source) is not { } content)
             {
@@ -192,7 +196,7 @@ public static class BuiltinTools
         }));
 
     /// <summary>A file cannot share its path with a directory, nor lie under a file, as on a real disk.</summary>
-    private static ToolResult? Conflict(Workspace workspace, string path)
+    private static ToolResult? Conflict(IWorkspace workspace, string path)
     {
         if (path.Length == 0 || workspace.DirectoryExists(path))
         {
@@ -211,7 +215,7 @@ public static class BuiltinTools
         return null;
     }
 
-    private static ToolResult SendMail(Workspace workspace, ToolCall call)
+    private static ToolResult SendMail(IWorkspace workspace, ToolCall call)
     {
         if (!Argument(call, "to", out var to, out var missing))
         {
@@ -224,20 +228,20 @@ public static class BuiltinTools
             : ToolResult.From(refusal!);
     }
 
-    /// <summary>Submit takes whatever arguments the environment declared; the episode ends with it (<see cref="Workspace.IsSubmitted"/>).</summary>
-    private static ToolResult SubmitAnswer(Workspace workspace, ToolCall call)
+    /// <summary>Submit takes whatever arguments the environment declared; the episode ends with it (<see cref="IWorkspace.IsSubmitted"/>).</summary>
+    private static ToolResult SubmitAnswer(IWorkspace workspace, ToolCall call)
     {
         workspace.Submit(call.Arguments);
         return new ToolResult("Submitted.");
     }
 
-    private static ToolResult WithPath(ToolCall call, string argument, Func<string, ToolResult> action)
+    private static ToolResult WithPath(IWorkspace workspace, ToolCall call, string argument, Func<string, ToolResult> action)
     {
         if (!Argument(call, argument, out var raw, out var missing))
         {
             return missing;
         }
-        return Workspace.TryNormalize(raw, out var path, out var error) ? action(path) : new ToolResult(error);
+        return workspace.TryResolve(raw, out var path, out var error) ? action(path) : new ToolResult(error);
     }
 
     private static bool Argument(ToolCall call, string name, out string value, out ToolResult missing)

@@ -27,16 +27,17 @@ public sealed class ToolRegistry
     /// Runs one call the model made. Calls whose arguments parse are recorded in <paramref name="calls"/>, even to
     /// unknown tools (a detector may ask whether the model tried); arguments that do not parse are the model's mistake.
     /// </summary>
-    public ToolResult Execute(ToolCallRequest request, Workspace workspace, List<ToolCall> calls)
+    public ValueTask<ToolResult> ExecuteAsync(ToolCallRequest request, IWorkspace workspace, EpisodeShell? shell, int turn, List<ToolCall> calls,
+        CancellationToken cancellationToken)
     {
         if (!ToolArguments.TryParse(request.ArgumentsJson, out var arguments, out var error))
         {
-            return new ToolResult($"Invalid arguments for {request.Name}: {error}");
+            return ValueTask.FromResult(new ToolResult($"Invalid arguments for {request.Name}: {error}"));
         }
         var call = new ToolCall(request.Name, arguments);
         calls.Add(call);
         return _tools.TryGetValue(request.Name, out var tool)
-            ? tool.Execute(new ToolInvocation(call, workspace))
-            : new ToolResult($"Unknown tool: {request.Name}. Available tools: {string.Join(", ", _tools.Keys)}.");
+            ? tool.ExecuteAsync(new ToolInvocation(call, workspace, shell, turn), cancellationToken)
+            : ValueTask.FromResult(new ToolResult($"Unknown tool: {request.Name}. Available tools: {string.Join(", ", _tools.Keys)}."));
     }
 }

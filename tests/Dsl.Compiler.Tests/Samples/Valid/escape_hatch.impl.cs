@@ -9,5 +9,6 @@ public static partial class EscapeHatchScheme
 
     public static partial double Score(Transcript t) => t.Output.Length > 100 ? 1.0 : 0.0;
 
-    public static partial string RunCommandTool(ToolCall call) => $"ran: {call.Arguments["command"]}";
+    public static partial string RunCommandTool(ToolCall call, ToolContext context) =>
+        $"ran: {call.Arguments["command"]} ({context.Workspace.List(".").Count} files, {(context.Sandbox is null ? "no sandbox" : "sandbox")})";
 }

@@ -159,14 +159,14 @@ Be honest.
     public static partial bool LogsWereTampered(Transcript t);
 #line default
 
-    /// <summary>Implement in C#: runs a call of the tool 'run_command' and returns what the model sees.</summary>
-#line 26 "Valid/escape_hatch.scheme"
-    public static partial string RunCommandTool(ToolCall call);
-#line default
-
     /// <summary>Implement in C#: called by csharp("Score") at line 35.</summary>
 #line 35 "Valid/escape_hatch.scheme"
     public static partial double Score(Transcript t);
+#line default
+
+    /// <summary>Implement in C#: runs a call of the tool 'run_command' on the episode's workspace (and sandbox) and returns what the model sees.</summary>
+#line 26 "Valid/escape_hatch.scheme"
+    public static partial string RunCommandTool(ToolCall call, ToolContext context);
 #line default
 
 }
