@@ -54,6 +54,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingExperiment = new("SCH0133", Error, "Runs without an experiment");
     public static readonly DiagnosticDescriptor DeclarationNamedLikeMethod = new("SCH0134", Error, "Declaration and C# method with one name");
     public static readonly DiagnosticDescriptor ToolNotListed = new("SCH0135", Error, "Tool not in the environment's tools");
+    public static readonly DiagnosticDescriptor UnknownGraderFile = new("SCH0150", Error, "Unknown grader file");
+    public static readonly DiagnosticDescriptor InheritedMemberInvalid = new("SCH0151", Error, "Inherited member does not hold");
+    public static readonly DiagnosticDescriptor GraderFileInWorkspace = new("SCH0152", Error, "Grader file also in the workspace");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
@@ -84,6 +87,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidApiKeyVariable = new("SCH0309", Error, "Invalid API key variable name");
     public static readonly DiagnosticDescriptor InvalidWorkspacePath = new("SCH0310", Error, "Invalid workspace path");
     public static readonly DiagnosticDescriptor InvalidMethodName = new("SCH0311", Error, "Invalid C# method name");
+    public static readonly DiagnosticDescriptor InvalidRenderedPath = new("SCH0330", Error, "Rendered workspace path invalid");
+    public static readonly DiagnosticDescriptor ImpossibleRate = new("SCH0331", Error, "Rate compared with a constant it cannot reach");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");
@@ -97,6 +102,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ReasoningEditWithoutRequirement = new("SCH0409", Error, "Reasoning edit without its requirement");
     public static readonly DiagnosticDescriptor TestDoesNotFit = new("SCH0411", Error, "Test does not fit the comparison");
     public static readonly DiagnosticDescriptor BaselineRedeclared = new("SCH0410", Error, "'baseline' is reserved");
+    public static readonly DiagnosticDescriptor EditTargetAbsent = new("SCH0430", Error, "Edit target not in the prompt");
+    public static readonly DiagnosticDescriptor FileEditMismatch = new("SCH0431", Error, "File edit does not fit the workspace");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");

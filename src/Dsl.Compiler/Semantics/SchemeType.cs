@@ -15,6 +15,7 @@ public enum TypeKind
     Checkpoint,
     PromptEdit,
     ReasoningEdit,
+    FileEdit,
     Metric,
 }
 
@@ -31,6 +32,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
     public static readonly SchemeType Checkpoint = new(TypeKind.Checkpoint);
     public static readonly SchemeType PromptEdit = new(TypeKind.PromptEdit);
     public static readonly SchemeType ReasoningEdit = new(TypeKind.ReasoningEdit);
+    public static readonly SchemeType FileEdit = new(TypeKind.FileEdit);
     public static readonly SchemeType Metric = new(TypeKind.Metric);
 
     public static SchemeType ListOf(SchemeType element) => new(TypeKind.List, element);
@@ -56,6 +58,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
         TypeKind.Checkpoint => "a checkpoint",
         TypeKind.PromptEdit => "a prompt edit",
         TypeKind.ReasoningEdit => "a reasoning edit",
+        TypeKind.FileEdit => "a workspace file edit",
         TypeKind.Metric => "a metric",
         _ => Kind.ToString(),
     };

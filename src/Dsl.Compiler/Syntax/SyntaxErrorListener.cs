@@ -114,7 +114,7 @@ internal sealed class SyntaxErrorListener(SourceFile file, DiagnosticBag diagnos
 
     /// <summary>Tokens the grammar's <c>name</c> rule accepts: identifiers and the soft keywords.</summary>
     private static bool IsNameToken(int type) => type is SchemeLexer.ID or SchemeLexer.FILE or SchemeLexer.PARAM
-        or SchemeLexer.WORKSPACE or SchemeLexer.LIMITS or SchemeLexer.SENTENCES or SchemeLexer.WHERE or SchemeLexer.REMOVE or SchemeLexer.INJECT
+        or SchemeLexer.WORKSPACE or SchemeLexer.GRADER_FILES or SchemeLexer.LIMITS or SchemeLexer.SENTENCES or SchemeLexer.WHERE or SchemeLexer.REMOVE or SchemeLexer.INJECT
         or SchemeLexer.EXPECT or SchemeLexer.RUN or SchemeLexer.METRIC or SchemeLexer.SPEC or SchemeLexer.CHECKPOINT
         or SchemeLexer.ENVIRONMENT or SchemeLexer.EXPERIMENT or SchemeLexer.MANIPULATION or SchemeLexer.SIMULATE
         or SchemeLexer.HYPOTHESIS or SchemeLexer.FOLLOWUP or SchemeLexer.IMPORT or SchemeLexer.EXTENDS;

@@ -54,7 +54,9 @@ public sealed class EpisodeRunner
         var model = checkpoint.Model
             ?? throw new InvalidOperationException($"Checkpoint '{checkpoint.Name}' has no model to send requests to.");
         var tools = ToolRegistry.For(environment);
-        var workspace = new Workspace(environment.Files, environment.EffectiveLimits);
+        // Both before the first request: a unit whose files cannot be made fails with the reason and costs nothing.
+        var graderFiles = WorkspaceFiles.GraderOnly(environment, unit.Params);
+        var workspace = new Workspace(WorkspaceFiles.Start(environment, unit.Params, manipulation), environment.EffectiveLimits);
         var conversation = new Conversation(_providers(checkpoint), model, tools.Definitions, ChatParameters.From(checkpoint, unit.Seed), unit.Epoch,
             environment.EffectiveLimits, PromptBuilder.Build(_experiment, environment, unit, manipulation));
         var manipulator = manipulation?.Reasoning is null ? null : ReasoningManipulatorFor(manipulation, checkpoint);
@@ -72,7 +74,8 @@ public sealed class EpisodeRunner
             calls: trace.Calls,
             specs: _specs,
             messages: episode,
-            emails: workspace.Outbox.ToList());
+            emails: workspace.Outbox.ToList(),
+            graderFiles: graderFiles);
         var grades = await _grader.GradeAsync(transcript, environment, unit, conversation, trace.Turns, cancellationToken).ConfigureAwait(false);
 
         var changes = workspace.Changes();

@@ -41,6 +41,14 @@ public static class ExperimentHash
             Judges = experiment.Judges.Select(j => new { j.Id, j.Checkpoint, j.Question, j.Rubric }),
         };
         var json = JsonSerializer.Serialize(data);
+        // Grader-only files and workspace edits came later: hashed only where a suite has them, so the hash of a suite
+        // without them (and resuming its run directories) is what it was.
+        var graderFiles = experiment.Environments.Where(e => e.GraderFiles is { Count: > 0 }).Select(e => new { e.Name, e.GraderFiles }).ToList();
+        var fileEdits = experiment.Manipulations.Where(m => m.Workspace is { Count: > 0 }).Select(m => new { m.Name, m.Workspace }).ToList();
+        if (graderFiles.Count > 0 || fileEdits.Count > 0)
+        {
+            json += JsonSerializer.Serialize(new { GraderFiles = graderFiles, FileEdits = fileEdits });
+        }
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
     }
 }

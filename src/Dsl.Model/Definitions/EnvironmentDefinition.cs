@@ -4,7 +4,10 @@ namespace Scheme.Model;
 
 /// <param name="System">Scriban template of the system prompt, over the params.</param>
 /// <param name="User">Scriban template of the first user message, over the params.</param>
+/// <param name="Files">The model's workspace: each path and content a Scriban template over the params.</param>
 /// <param name="Limits">The environment's <c>limits { ... }</c>; null takes every default.</param>
+/// <param name="GraderFiles">Files only detectors and follow-up graders read (<c>grader_file(path)</c>), templates like
+/// <paramref name="Files"/>; never put in the model's workspace.</param>
 public sealed record EnvironmentDefinition(
     string Name,
     string? Category,
@@ -16,7 +19,8 @@ public sealed record EnvironmentDefinition(
     int MaxTurns,
     IReadOnlyList<OutcomeDefinition> Outcomes,
     IReadOnlyList<FollowupDefinition> Followups,
-    EnvironmentLimits? Limits = null)
+    EnvironmentLimits? Limits = null,
+    IReadOnlyList<WorkspaceFile>? GraderFiles = null)
 {
     /// <summary>The limits in force for this environment's episodes, defaults filled in.</summary>
     public EnvironmentLimits EffectiveLimits => (Limits ?? EnvironmentLimits.Default).Resolved();
@@ -25,7 +29,10 @@ public sealed record EnvironmentDefinition(
 /// <summary>A param whose values expand the environment into variants.</summary>
 public sealed record ParamDefinition(string Name, IReadOnlyList<object> Values);
 
-public sealed record WorkspaceFile(string Path, string Content);
+/// <summary>A file of a workspace. As declared, its path and content are templates over the params, unless
+/// <paramref name="Verbatim"/> (written verbatim(...)) says the content is to be taken as it is; as given to a workspace
+/// (<c>WorkspaceFiles.Start</c>), both are final.</summary>
+public sealed record WorkspaceFile(string Path, string Content, bool Verbatim = false);
 
 /// <param name="Implementation">For tools written in C#: the partial method that runs a call.</param>
 /// <param name="Description">What the model is told the tool does; built-in tools have their own.</param>

@@ -20,6 +20,7 @@ public sealed class Transcript
     private readonly ImmutableDictionary<string, string> _indeterminate;
     private readonly Lazy<string> _text;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
+    private readonly IReadOnlyDictionary<string, string> _graderFiles;
 
     public Transcript(
         string reasoning = "",
@@ -36,7 +37,8 @@ public sealed class Transcript
         IReadOnlyList<ChatMessage>? messages = null,
         IReadOnlyList<Email>? emails = null,
         IReadOnlyDictionary<string, string>? indeterminate = null,
-        Lazy<string>? lazyText = null)
+        Lazy<string>? lazyText = null,
+        IReadOnlyDictionary<string, string>? graderFiles = null)
     {
         Reasoning = reasoning;
         Output = output;
@@ -54,6 +56,7 @@ public sealed class Transcript
         _specs = specs ?? new Dictionary<string, SpecDefinition>();
         Messages = messages ?? [];
         Emails = emails ?? [];
+        _graderFiles = graderFiles ?? new Dictionary<string, string>();
     }
 
     /// <summary>The model's reasoning, where the endpoint exposes it.</summary>
@@ -81,10 +84,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, _graderFiles);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, _graderFiles);
 
     public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
 
@@ -111,6 +114,13 @@ public sealed class Transcript
     public string File(string path) => _files.GetValueOrDefault(path, "");
 
     public bool Exists(string path) => _files.ContainsKey(path);
+
+    /// <summary>
+    /// Content of a file only graders see (<c>grader_files</c>: answer keys, expected states), rendered for this unit's
+    /// params; empty when the unit has no such file. These files are never in the model's workspace, so nothing the
+    /// model did can change them.
+    /// </summary>
+    public string GraderFile(string path) => _graderFiles.GetValueOrDefault(path, "");
 
     public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
 
@@ -156,7 +166,7 @@ public sealed class Transcript
     private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
         ImmutableDictionary<string, string>? indeterminate = null) =>
         new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
-            indeterminate ?? _indeterminate, _text);
+            indeterminate ?? _indeterminate, _text, _graderFiles);
 
     private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
         values switch

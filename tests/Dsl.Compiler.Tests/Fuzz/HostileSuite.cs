@@ -72,6 +72,14 @@ internal sealed class HostileSuite
         }
         var (system, user, detector, pattern, question0, question1, appended, replaced, replacement, removed, injected, hypothesisTitle, family) =
             (V(), V(), V(), Regex.Escape(V()), V(), V(), V(), V(), V(), V(), V(), V(), V());
+        // replace() and remove() must find their text in the user prompt (SCH0430): put both there, drawn again until the
+        // remove still finds its text after the replace, as the runner applies them.
+        while (replaced.Length == 0 || removed.Length == 0
+               || !(user + "\n" + replaced + "\n" + removed).Replace(replaced, replacement, StringComparison.Ordinal).Contains(removed, StringComparison.Ordinal))
+        {
+            (replaced, removed) = (V(), V());
+        }
+        user = user + "\n" + replaced + "\n" + removed;
         var (load0, load1, rubric) = (Data(0), Data(1), Data(2));
         var suite = new StringBuilder();
         suite.Append("import ").Append(SchemeString(folder.ImportName)).Append('\n');

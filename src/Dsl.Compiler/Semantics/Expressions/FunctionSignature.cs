@@ -17,6 +17,14 @@ public enum PromptEditKind
     Remove,
 }
 
+/// <summary>How a workspace edit function changes the files a unit starts with.</summary>
+public enum FileEditKind
+{
+    Add,
+    Replace,
+    Remove,
+}
+
 /// <summary>
 /// A function of the fixed library, with the contexts it may appear in and what it becomes: a C# call over the
 /// transcript (<see cref="CSharp"/>), a prompt edit (<see cref="Edit"/>), a metric's aggregation, or a node of its own
@@ -24,6 +32,7 @@ public enum PromptEditKind
 /// </summary>
 /// <param name="CSharp">The C# expression of a call, given its arguments' C#; null for functions that are not evaluated per unit.</param>
 /// <param name="Edit">For prepend, append, insert, replace and remove: the edit it makes.</param>
+/// <param name="FileEdit">For add_file, replace_file and remove_file: the workspace edit it makes.</param>
 public sealed record FunctionSignature(
     string Name,
     ImmutableArray<ParameterSignature> Parameters,
@@ -32,6 +41,7 @@ public sealed record FunctionSignature(
     string Purpose,
     Func<IReadOnlyList<string>, string>? CSharp = null,
     PromptEditKind? Edit = null,
+    FileEditKind? FileEdit = null,
     bool IsAggregation = false,
     bool RequiresLiteralArguments = false)
 {
