@@ -297,7 +297,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
                 {
                     var second = clash.Skip(1).First().File;
                     _fileContexts[second].Report(((WorkspaceFileSyntax)second.Syntax).Path.Span, Diagnose.InvalidRenderedPath(second.Path, clash.Key, variant.Label,
-                        $"\"{clash.First().File.Path}\" renders to the same path in {what} of environment '{Symbol.Name}'."));
+                        $"\"{clash.First().File.Path}\" renders to the same path in the {what} of environment '{Symbol.Name}'."));
                     break;
                 }
             }
@@ -426,7 +426,6 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             {
                 // One path, two meanings: the model would read one file and the graders another.
                 Here.Report(file.Path.Span, Diagnose.GraderFileInWorkspace(path, Symbol.Name, Here.Describe(Here.File, other.Syntax.Span)));
-                continue;
             }
             var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
             var content = new ExpressionBinder(Here, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string text } ? text : "";
