@@ -28,9 +28,24 @@ public static class WorkspaceFiles
         return files.Select(f => new WorkspaceFile(f.Key, f.Value)).ToList();
     }
 
-    /// <summary>The files only graders read, by normalized path, rendered for the unit's params.</summary>
-    public static IReadOnlyDictionary<string, string> GraderOnly(EnvironmentDefinition environment, IReadOnlyDictionary<string, object> parameters) =>
-        Rendered(environment, environment.GraderFiles ?? [], parameters, "grader file");
+    /// <summary>
+    /// The files only graders read, rendered for the unit's params: by normalized rendered path, and also by the path as
+    /// declared, so <c>grader_file("{{ lang }}/key.json")</c> reads the unit's own variant of the file.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> GraderOnly(EnvironmentDefinition environment, IReadOnlyDictionary<string, object> parameters)
+    {
+        var declared = environment.GraderFiles ?? [];
+        var files = new Dictionary<string, string>(Rendered(environment, declared, parameters, "grader file"), StringComparer.Ordinal);
+        foreach (var file in declared)
+        {
+            var path = Workspace.TryNormalize(PromptRenderer.Render(file.Path, parameters), out var normalized, out _) ? normalized : null;
+            if (path is not null && files.TryGetValue(path, out var content))
+            {
+                files.TryAdd(file.Path, content);
+            }
+        }
+        return files;
+    }
 
     /// <summary>Renders each path and content; a path that renders to nothing valid, or to another file's path, is an error.</summary>
     private static SortedDictionary<string, string> Rendered(EnvironmentDefinition environment, IReadOnlyList<WorkspaceFile> declared,

@@ -120,7 +120,10 @@ public sealed class Transcript
     /// params; empty when the unit has no such file. These files are never in the model's workspace, so nothing the
     /// model did can change them.
     /// </summary>
-    public string GraderFile(string path) => _graderFiles.GetValueOrDefault(path, "");
+    public string GraderFile(string path) =>
+        _graderFiles.TryGetValue(path, out var content) ? content
+        // Written as the compiler accepts it ("./key.json", "dir\\key.json"), keyed as the workspace normalizes it.
+        : _graderFiles.GetValueOrDefault(string.Join('/', path.Trim().Replace('\\', '/').Split('/').Where(s => s is not ("" or "."))), "");
 
     public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
 

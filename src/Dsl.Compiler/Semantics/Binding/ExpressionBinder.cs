@@ -574,7 +574,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     /// <summary>
     /// <c>grader_file("key.json")</c>: a literal path must be a grader file of the environment in every variant (paths are
-    /// templates), or every unit of the variants without it would grade against an empty text.
+    /// templates), or every unit of the variants without it would grade against an empty text. A declared path written
+    /// as declared (<c>grader_file("{{ lang }}/key.json")</c>) is the variant's own file.
     /// </summary>
     private BoundExpression CheckGraderFile(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
     {
@@ -602,7 +603,9 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     /// <returns>Null when the path is a file in every variant; else "" when it is in none, or " in variant X" for the first without it.</returns>
     private static string? MissingIn(EnvironmentSymbol env, List<WorkspaceFileSymbol> files, string path)
     {
-        if (files.Any(f => f.Path == path && !f.Path.Contains("{{", StringComparison.Ordinal)))
+        // A path as declared, template included, names that file in every variant: grader_file("{{ lang }}/key.json")
+        // reads the key of the unit's own variant (the runner keys each grader file by its declared path too).
+        if (files.Any(f => f.Path == path))
         {
             return null;
         }
