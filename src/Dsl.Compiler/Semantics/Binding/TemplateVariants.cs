@@ -48,7 +48,7 @@ public static class TemplateVariants
         }
         try
         {
-            var parsed = Template.Parse(template);
+            var parsed = Parsed(template);
             if (parsed.HasErrors)
             {
                 return null;
@@ -66,6 +66,25 @@ public static class TemplateVariants
         {
             return null;
         }
+    }
+
+    /// <summary>Parsed templates of this thread, so a template rendered for each of thousands of variants is parsed once.
+    /// Per thread because suites compile in parallel (tests, the build server); bounded because a process compiles many.</summary>
+    [ThreadStatic]
+    private static Dictionary<string, Template>? _parsed;
+
+    private static Template Parsed(string template)
+    {
+        var cache = _parsed ??= new Dictionary<string, Template>(StringComparer.Ordinal);
+        if (cache.TryGetValue(template, out var parsed))
+        {
+            return parsed;
+        }
+        if (cache.Count >= 256)
+        {
+            cache.Clear();
+        }
+        return cache[template] = Template.Parse(template);
     }
 
     private static string Format(object value) => value switch
