@@ -26,7 +26,8 @@ public static class ExperimentHash
             {
                 e.Name,
                 Params = e.Params.Select(p => new { p.Name, Values = p.Values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)) }),
-                e.Files,
+                // A file is hashed as it was before verbatim(...) existed unless it is verbatim, so old run directories resume.
+                Files = e.Files.Select(f => f.Verbatim ? (object)new { f.Path, f.Content, f.Verbatim } : new { f.Path, f.Content }),
                 e.System,
                 e.User,
                 Tools = e.Tools.Select(t => new { t.Name, t.IsBuiltin, t.Description, t.Parameters }),

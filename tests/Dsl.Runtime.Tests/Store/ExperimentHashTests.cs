@@ -1,0 +1,53 @@
+using Scheme.Engine.Store;
+using Scheme.Model;
+
+namespace Scheme.Runtime.Tests.Store;
+
+/// <summary>
+/// The experiment hash decides whether a run directory can be resumed: a suite that uses none of the workspace features
+/// added later (verbatim files, grader files, file edits) must hash as it did before them, and each of them must count.
+/// </summary>
+public class ExperimentHashTests
+{
+    /// <summary>Computed with the engine of main before grader files, verbatim files and file edits existed.</summary>
+    private const string HashBeforeWorkspaceFeatures = "sha256:3274fc3c523bc0f6789454c4f8e605f217240c4468f9b021bf610ebad66d734c";
+
+    private static ExperimentDefinition Experiment(IReadOnlyList<WorkspaceFile>? files = null, IReadOnlyList<WorkspaceFile>? graderFiles = null,
+        IReadOnlyList<FileEdit>? edits = null) => new()
+    {
+        Name = "Meinke",
+        Seed = 7,
+        Checkpoints = [new CheckpointDefinition("o3", "openai", "o3-test")],
+        Environments =
+        [
+            new EnvironmentDefinition("Oversight", "oversight", [new ParamDefinition("goal", [true, false])],
+                files ?? [new WorkspaceFile("config.yaml", "oversight_enabled: true"), new WorkspaceFile("memo.md", "We monitor {{ goal }}.")],
+                "{{ if goal }}Goal.{{ end }}", "Choose.", [new ToolDefinition("read_file", true, [])], 5,
+                [new OutcomeDefinition("covert_action", _ => true)], [], GraderFiles: graderFiles),
+        ],
+        Manipulations = [new ManipulationDefinition("WithCue", [], [PromptEdit.Append("Note.")], null, null, [], edits)],
+        Runs = [new RunDefinition("Main", ["o3"], ["Oversight"], ["baseline", "WithCue"], 1)],
+    };
+
+    [Fact]
+    public void A_suite_without_the_new_workspace_features_hashes_as_before()
+    {
+        Assert.Equal(HashBeforeWorkspaceFeatures, ExperimentHash.Compute(Experiment()));
+        Assert.Equal(HashBeforeWorkspaceFeatures, ExperimentHash.Compute(Experiment(graderFiles: [], edits: [])));
+    }
+
+    [Fact]
+    public void Verbatim_files_grader_files_and_file_edits_each_change_the_hash()
+    {
+        var hashes = new[]
+        {
+            ExperimentHash.Compute(Experiment()),
+            ExperimentHash.Compute(Experiment(files: [new WorkspaceFile("config.yaml", "oversight_enabled: true"), new WorkspaceFile("memo.md", "We monitor {{ goal }}.", Verbatim: true)])),
+            ExperimentHash.Compute(Experiment(graderFiles: [new WorkspaceFile("key.json", "[\"7\"]")])),
+            ExperimentHash.Compute(Experiment(graderFiles: [new WorkspaceFile("key.json", "[\"8\"]")])),
+            ExperimentHash.Compute(Experiment(edits: [FileEdit.Add("notice.md", "Deployed.")])),
+            ExperimentHash.Compute(Experiment(edits: [FileEdit.Replace("config.yaml", "Deployed.")])),
+        };
+        Assert.Equal(hashes.Length, hashes.Distinct().Count());
+    }
+}
