@@ -25,10 +25,11 @@ public static partial class Diagnose
             $"\"{path}\" is both a workspace file and a grader file of environment '{environment}' (the other is at {other}). A path is either the model's or the graders'; give the grader file another path.");
 
     /// <param name="template">The path as written.</param>
-    /// <param name="rendered">What it renders to in the variant.</param>
+    /// <param name="rendered">What the path renders to in the variant; null when rendering it fails (then <paramref name="why"/> says how).</param>
     /// <param name="why">What is wrong with it there.</param>
-    public static DiagnosticMessage InvalidRenderedPath(string template, string rendered, string variant, string why) =>
-        Make(DiagnosticCatalog.InvalidRenderedPath,
+    public static DiagnosticMessage InvalidRenderedPath(string template, string? rendered, string variant, string why) => rendered is null
+        ? Make(DiagnosticCatalog.InvalidRenderedPath, $"The file path \"{template}\" cannot be rendered in variant {variant}: {why}")
+        : Make(DiagnosticCatalog.InvalidRenderedPath,
             $"The file path \"{template}\" renders to \"{rendered}\" in variant {variant}, which is not a valid workspace path there. {why}");
 
     /// <param name="comparison">The expect clause's operator and constant, e.g. "> 5".</param>

@@ -258,11 +258,17 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     private void CheckFileTemplates()
     {
         var parameters = Symbol.Params.Select(p => p.Name).ToList();
+        var pathsWithErrors = new HashSet<WorkspaceFileSymbol>(ReferenceEqualityComparer.Instance);
         foreach (var file in Symbol.Files.Concat(Symbol.GraderFiles))
         {
             var syntax = (WorkspaceFileSyntax)file.Syntax;
             _current = _fileContexts[file];
+            var errors = Here.Diagnostics.ErrorCount;
             _usedParams.UnionWith(TemplateChecker.Check(syntax.Path, parameters, Symbol.Name, Here));
+            if (Here.Diagnostics.ErrorCount > errors)
+            {
+                pathsWithErrors.Add(file);
+            }
             if (!file.Verbatim && file.Content.Contains('{', StringComparison.Ordinal))
             {
                 _usedParams.UnionWith(TemplateChecker.Check(syntax.Content, file.Content, parameters, Symbol.Name, Here));
@@ -280,7 +286,13 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
                 var context = _fileContexts[file];
                 foreach (var variant in variants)
                 {
-                    var rendered = TemplateVariants.Render(file.Path, variant.Params);
+                    var rendered = TemplateVariants.TryRender(file.Path, variant.Params, out var error);
+                    if (rendered is null && error is not null && !pathsWithErrors.Contains(file))
+                    {
+                        // A template that parses and reads only params, yet fails when run (a string too large to build).
+                        context.Report(((WorkspaceFileSyntax)file.Syntax).Path.Span, Diagnose.InvalidRenderedPath(file.Path, null, variant.Label, error));
+                        break;
+                    }
                     if (rendered is not null && WorkspacePaths.Normalize(rendered) is null)
                     {
                         context.Report(((WorkspaceFileSyntax)file.Syntax).Path.Span,

@@ -40,8 +40,13 @@ public static class TemplateVariants
     }
 
     /// <summary>The template rendered for a variant; null when it cannot be (its errors are the template checker's to report).</summary>
-    public static string? Render(string template, IReadOnlyDictionary<string, object> parameters)
+    public static string? Render(string template, IReadOnlyDictionary<string, object> parameters) => TryRender(template, parameters, out _);
+
+    /// <summary>As <see cref="Render"/>; <paramref name="error"/> says why rendering failed when the template parses
+    /// (a runtime error such as a string too large), null otherwise.</summary>
+    public static string? TryRender(string template, IReadOnlyDictionary<string, object> parameters, out string? error)
     {
+        error = null;
         if (!template.Contains('{', StringComparison.Ordinal))
         {
             return template;
@@ -62,8 +67,10 @@ public static class TemplateVariants
             context.PushGlobal(globals);
             return parsed.Render(context);
         }
-        catch (Exception e) when (e is ScriptRuntimeException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (e is ScriptRuntimeException or InvalidOperationException or ArgumentException or IndexOutOfRangeException
+                                       or OverflowException or OutOfMemoryException)
         {
+            error = e.Message;
             return null;
         }
     }
