@@ -67,12 +67,12 @@ internal sealed class HostileSuite
             value1 += "1";
         }
         // Paths as the runner reads them (trimmed, slashes either way) must be valid and two files, not one.
-        while (Scheme.Compiler.Semantics.Binding.WorkspacePaths.Normalize(workspacePath) is null)
+        while (Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath) is null)
         {
             workspacePath = "w" + V();
         }
-        while (Scheme.Compiler.Semantics.Binding.WorkspacePaths.Normalize(workspacePath2) is not { } second
-               || second == Scheme.Compiler.Semantics.Binding.WorkspacePaths.Normalize(workspacePath))
+        while (Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath2) is not { } second
+               || second == Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath))
         {
             workspacePath2 = "w" + V() + "2";
         }
@@ -83,7 +83,7 @@ internal sealed class HostileSuite
         // The prompt is a template, rendered as the runner renders it (Scriban reads a NUL as the end of the text).
         bool Fits(string r, string m)
         {
-            var rendered = Scheme.Compiler.Semantics.Binding.TemplateVariants.Render(user + "\n" + r + "\n" + m, new Dictionary<string, object>());
+            var rendered = Scheme.Compiler.Semantics.Symbols.TemplateVariants.Render(user + "\n" + r + "\n" + m, new Dictionary<string, object>());
             return r.Length > 0 && m.Length > 0 && rendered is not null && rendered.Contains(r, StringComparison.Ordinal)
                 && rendered.Replace(r, replacement, StringComparison.Ordinal).Contains(m, StringComparison.Ordinal);
         }

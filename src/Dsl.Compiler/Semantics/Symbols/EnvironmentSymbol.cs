@@ -21,7 +21,7 @@ public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaratio
     public EnvironmentSymbol? Base { get; set; }
 
     /// <summary>Every variant its params expand to; null when there are too many to check one by one, or a param is invalid.</summary>
-    public IReadOnlyList<Binding.EnvironmentVariant>? Variants { get; set; }
+    public IReadOnlyList<EnvironmentVariant>? Variants { get; set; }
     public PromptSymbol? System { get; set; }
     public PromptSymbol? User { get; set; }
     public List<ToolSymbol> Tools { get; } = [];
@@ -51,8 +51,8 @@ public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<ob
 public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode Syntax, SourceFile? File = null, bool Verbatim = false)
 {
     /// <summary>The normalized path in a variant; null when it does not render to a valid one (reported by the binder).</summary>
-    public string? PathIn(Binding.EnvironmentVariant variant) =>
-        Binding.TemplateVariants.Render(Path, variant.Params) is { } rendered ? Binding.WorkspacePaths.Normalize(rendered) : null;
+    public string? PathIn(EnvironmentVariant variant) =>
+        TemplateVariants.Render(Path, variant.Params) is { } rendered ? WorkspacePaths.Normalize(rendered) : null;
 }
 
 /// <summary>A system or user prompt: Scriban template text over the environment's params.</summary>

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Scheme.Compiler.Semantics.Symbols;
 using Scriban;
 using Scriban.Runtime;
 using Scriban.Syntax;
 
-namespace Scheme.Compiler.Semantics.Binding;
+namespace Scheme.Compiler.Semantics.Symbols;
 
 /// <summary>One variant of an environment: its param values, labelled as the runner labels it ("goal=true,lang=en").</summary>
 public sealed record EnvironmentVariant(string Label, IReadOnlyDictionary<string, object> Params);
