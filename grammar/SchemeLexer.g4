@@ -17,6 +17,7 @@ SIMULATE     : 'simulate';
 HYPOTHESIS   : 'hypothesis';
 PARAM        : 'param';
 WORKSPACE    : 'workspace';
+GRADER_FILES : 'grader_files';
 LIMITS       : 'limits';
 FILE         : 'file';
 FOLLOWUP     : 'followup';

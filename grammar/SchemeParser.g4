@@ -14,7 +14,7 @@ declaration
     : EXPERIMENT name block                                  # experimentDeclaration
     | SPEC name block                                        # specDeclaration
     | CHECKPOINT name (EXTENDS name)? block                  # checkpointDeclaration
-    | ENVIRONMENT name block                                 # environmentDeclaration
+    | ENVIRONMENT name (EXTENDS name)? block                 # environmentDeclaration
     | MANIPULATION name block                                # manipulationDeclaration
     | METRIC name (IN environmentList)? ASSIGN expression    # metricDeclaration
     | RUN name block                                         # runDeclaration
@@ -30,7 +30,7 @@ block : LBRACE member* RBRACE ;
 member
     : name COLON expression                                  # propertyMember
     | PARAM name COLON expression                            # paramMember
-    | WORKSPACE LBRACE workspaceFile* RBRACE                 # workspaceMember
+    | (WORKSPACE | GRADER_FILES) LBRACE workspaceFile* RBRACE # workspaceMember
     | LIMITS block                                           # limitsMember
     | OUTCOME name COLON expression                          # outcomeMember
     | FOLLOWUP string (WHEN expression)? ARROW name COLON expression # followupMember
@@ -81,7 +81,7 @@ string : STRING | TRIPLE_STRING | UNTERMINATED_STRING | UNTERMINATED_TRIPLE_STRI
 
 // Soft keywords: words that are keywords in one position are still usable as names elsewhere.
 name
-    : ID | FILE | PARAM | WORKSPACE | LIMITS | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
+    : ID | FILE | PARAM | WORKSPACE | GRADER_FILES | LIMITS | SENTENCES | WHERE | REMOVE | INJECT | EXPECT | RUN | METRIC
     | SPEC | CHECKPOINT | ENVIRONMENT | EXPERIMENT | MANIPULATION | SIMULATE | HYPOTHESIS | FOLLOWUP
     | IMPORT | EXTENDS | OUTCOME | WHEN | GIVEN | IN
     ;

@@ -81,9 +81,10 @@ public static partial class Diagnose
             $"Import cycle: {string.Join(" -> ", chain)}. Move the shared declarations into a file that both can import.");
 
     /// <param name="chain">The checkpoint names of the cycle, the first repeated at the end.</param>
-    public static DiagnosticMessage ExtendsCycle(IEnumerable<string> chain) =>
+    /// <param name="kind">"checkpoint" or "environment".</param>
+    public static DiagnosticMessage ExtendsCycle(string kind, IEnumerable<string> chain) =>
         Make(DiagnosticCatalog.ExtendsCycle,
-            $"Checkpoint lineage forms a cycle: {string.Join(" -> ", chain)}. A checkpoint cannot extend itself, directly or indirectly.");
+            $"{char.ToUpperInvariant(kind[0])}{kind[1..]} lineage forms a cycle: {string.Join(" -> ", chain)}. {(Article(kind) == "an" ? "An" : "A")} {kind} cannot extend itself, directly or indirectly.");
 
     /// <param name="member">The member set twice, e.g. "temperature" or "file \"a.txt\"".</param>
     /// <param name="owner">The block it is set in, e.g. "checkpoint 'judge'".</param>

@@ -12,6 +12,12 @@ public sealed class DiagnosticBag
     public void Report(SourceFile file, TextSpan span, DiagnosticMessage message) =>
         _diagnostics.Add(new Diagnostic(message.Descriptor, file, span, message.Text));
 
+    public int ErrorCount => _diagnostics.Count(d => d.IsError);
+
+    /// <summary>Whether a diagnostic of this code was reported at this place (whatever its message).</summary>
+    public bool Has(SourceFile file, TextSpan span, string code) =>
+        _diagnostics.Any(d => ReferenceEquals(d.File, file) && d.Span == span && d.Code == code);
+
     /// <summary>Diagnostics in a stable order: by file, then position, then code.</summary>
     public IReadOnlyList<Diagnostic> ToSortedList() =>
         _diagnostics

@@ -62,6 +62,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnknownSandbox = new("SCH0140", Error, "Unknown sandbox");
     public static readonly DiagnosticDescriptor ToolNeedsSandbox = new("SCH0141", Error, "Tool needs a sandbox");
     public static readonly DiagnosticDescriptor HomeWithoutSandbox = new("SCH0142", Error, "Home folder without a sandbox");
+    public static readonly DiagnosticDescriptor UnknownGraderFile = new("SCH0150", Error, "Unknown grader file");
+    public static readonly DiagnosticDescriptor InheritedMemberInvalid = new("SCH0151", Error, "Inherited member does not hold");
+    public static readonly DiagnosticDescriptor GraderFileInWorkspace = new("SCH0152", Error, "Grader file also in the workspace");
 
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
@@ -95,6 +98,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor EffortNotInFormat = new("SCH0325", Error, "Reasoning effort the format cannot express");
     public static readonly DiagnosticDescriptor InvalidSandboxFolder = new("SCH0320", Error, "Invalid sandbox folder");
     public static readonly DiagnosticDescriptor FileOutsideMounts = new("SCH0321", Error, "File outside the workspace and its mounts");
+    public static readonly DiagnosticDescriptor InvalidRenderedPath = new("SCH0330", Error, "Rendered workspace path invalid");
+    public static readonly DiagnosticDescriptor ImpossibleRate = new("SCH0331", Error, "Rate compared with a constant it cannot reach");
 
     // Design
     public static readonly DiagnosticDescriptor AbsentFromRuns = new("SCH0401", Error, "Compared cell is never run");
@@ -114,6 +119,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PairNeverRun = new("SCH0415", Error, "Pair metric's conditions are never run together");
     public static readonly DiagnosticDescriptor PairCellWithCondition = new("SCH0416", Error, "Pair metric compared in one condition");
     public static readonly DiagnosticDescriptor ReasoningFormatNeedsCapability = new("SCH0425", Error, "Reasoning format without its capability");
+    public static readonly DiagnosticDescriptor EditTargetAbsent = new("SCH0430", Error, "Edit target not in the prompt");
+    public static readonly DiagnosticDescriptor FileEditMismatch = new("SCH0431", Error, "File edit does not fit the workspace");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");

@@ -45,7 +45,7 @@ public static class CanonicalPrinter
     {
         PropertySyntax p => $"{p.Name.Text}: {Expression(p.Value)}",
         ParamSyntax p => $"param {p.Name.Text}: {Expression(p.Values)}",
-        WorkspaceSyntax w => "workspace {" + string.Concat(w.Files.Select(f => $" file {Quote(f.Path.Value)} = {Expression(f.Content)};")) + " }",
+        WorkspaceSyntax w => (w.GraderOnly ? "grader_files {" : "workspace {") + string.Concat(w.Files.Select(f => $" file {Quote(f.Path.Value)} = {Expression(f.Content)};")) + " }",
         FollowupSyntax f => $"followup {Quote(f.Question.Value)}{(f.When is null ? "" : " when " + Expression(f.When))} -> {f.Outcome.Text}: {Expression(f.Grader)}",
         OutcomeSyntax o => $"outcome {o.Name.Text}: {Expression(o.Value)}",
         ExpectSyntax e => $"expect {Expression(e.Condition)}",

@@ -40,7 +40,9 @@ internal static class DefinitionModels
         category = environment.Category,
         @params = environment.Params.Select(p => new { name = p.Name, values = p.Values.ToList() }).ToList(),
         // In a sandbox the workspace's bin/ folder is first on PATH, so its files are the executable ones (shims such as scp).
-        files = environment.Files.Select(f => new { path = f.Path, content = f.Content, executable = f.Path.StartsWith("bin/", StringComparison.Ordinal) }).ToList(),
+        files = environment.Files.Select(f => new { path = f.Path, content = f.Content, verbatim = f.Verbatim,
+            executable = f.Path.StartsWith("bin/", StringComparison.Ordinal) }).ToList(),
+        grader_files = environment.GraderFiles.Select(f => new { path = f.Path, content = f.Content, verbatim = f.Verbatim }).ToList(),
         system = environment.System?.Template,
         user = environment.User?.Template ?? "",
         tools = environment.Tools.Select(t => new
@@ -56,14 +58,14 @@ internal static class DefinitionModels
         outcomes = environment.Outcomes.Select(o => new
         {
             name = o.Name,
-            line_directive = lines.Directive(o.Predicate.Syntax),
+            line_directive = lines.For(o.File).Directive(o.Predicate.Syntax),
             lambda = ExpressionEmitter.Lambda(o.Predicate),
         }).ToList(),
         followups = environment.Followups.Select(f => new
         {
             question = f.Question,
             outcome = f.Outcome,
-            line_directive = lines.Directive(f.Grader.Syntax),
+            line_directive = lines.For(f.File).Directive(f.Grader.Syntax),
             lambda = ExpressionEmitter.Lambda(f.Grader),
             when = f.When is { } when ? new { line_directive = lines.Directive(when.Syntax), lambda = ExpressionEmitter.Lambda(when) } : null,
         }).ToList(),
@@ -112,6 +114,12 @@ internal static class DefinitionModels
         },
         then = manipulation.Then,
         requires = manipulation.Requires.ToList(),
+        workspace = manipulation.FileEdits.Select(e => new
+        {
+            kind = e.Function.FileEdit.ToString(),
+            path = (string)((BoundLiteral)e.Arguments[0]).Value,
+            content = e.Arguments.Length > 1 ? (string)((BoundLiteral)e.Arguments[1]).Value : null,
+        }).ToList(),
     };
 
     /// <summary>A prompt edit: which edit, whether its operand names a spec, and its constant text.</summary>

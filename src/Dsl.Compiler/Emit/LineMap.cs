@@ -11,6 +11,9 @@ public sealed class LineMap(SourceFile file, bool absolute = true)
 
     public string Directive(TextSpan span) => $"#line {file.GetLineColumn(span.Start).Line} {QuotedPath}";
 
+    /// <summary>The same map for another source file, for what an environment inherits from a base declared there.</summary>
+    public LineMap For(SourceFile? other) => other is null || ReferenceEquals(other, file) ? this : new LineMap(other, absolute);
+
     public int Line(SyntaxNode node) => file.GetLineColumn(node.Span.Start).Line;
 
     /// <summary>

@@ -36,15 +36,20 @@ public static class PreregistrationEmitter
 
     public static IEnumerable<string> LoadedBy(SpecSymbol spec) => spec.Principles.Select(p => $"{p.Id}: {p.Text}");
 
+    /// <remarks>Grader files are marked apart, so moving a file between the model's workspace and the graders' is a change.
+    /// An inherited member's text is here too (the environment is emitted whole); its base is a dependency of its own.</remarks>
     public static IEnumerable<string> LoadedBy(EnvironmentSymbol environment) =>
-        environment.Files.Select(f => $"{f.Path}\n{f.Content}")
+        environment.Files.Select(f => $"{(f.Verbatim ? "verbatim " : "")}{f.Path}\n{f.Content}")
+            .Concat(environment.GraderFiles.Select(f => $"grader {(f.Verbatim ? "verbatim " : "")}{f.Path}\n{f.Content}"))
             .Append(environment.System?.Template ?? "").Append(environment.User?.Template ?? "")
             .Concat(Rubrics(environment.Outcomes.Select(o => o.Predicate).Concat(environment.Followups.Select(f => f.Grader))));
 
     public static IEnumerable<string> LoadedBy(ManipulationSymbol manipulation)
     {
         var injected = manipulation.ReasoningEdit is BoundInject { Text: BoundLiteral { Value: string text } } ? [text] : Array.Empty<string>();
-        return injected.Concat(Rubrics(manipulation.ReasoningEdit is null ? [] : [manipulation.ReasoningEdit]));
+        // A workspace edit's content may be load()ed, which its canonical text does not hold.
+        var files = manipulation.FileEdits.Select(e => string.Join("\n", e.Arguments.OfType<BoundLiteral>().Select(a => a.Value)));
+        return injected.Concat(files).Concat(Rubrics(manipulation.ReasoningEdit is null ? [] : [manipulation.ReasoningEdit]));
     }
 
     public static IEnumerable<string> LoadedBy(MetricSymbol metric) => Rubrics(metric.PerUnit is null ? [] : [metric.PerUnit]);

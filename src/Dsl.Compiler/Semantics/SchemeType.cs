@@ -15,6 +15,7 @@ public enum TypeKind
     Checkpoint,
     PromptEdit,
     ReasoningEdit,
+    FileEdit,
     Metric,
     /// <summary>One tool call of the episode, as <c>calls(tool)</c> lists them.</summary>
     Call,
@@ -33,6 +34,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
     public static readonly SchemeType Checkpoint = new(TypeKind.Checkpoint);
     public static readonly SchemeType PromptEdit = new(TypeKind.PromptEdit);
     public static readonly SchemeType ReasoningEdit = new(TypeKind.ReasoningEdit);
+    public static readonly SchemeType FileEdit = new(TypeKind.FileEdit);
     public static readonly SchemeType Metric = new(TypeKind.Metric);
     public static readonly SchemeType Call = new(TypeKind.Call);
 
@@ -59,6 +61,7 @@ public sealed record SchemeType(TypeKind Kind, SchemeType? Element = null)
         TypeKind.Checkpoint => "a checkpoint",
         TypeKind.PromptEdit => "a prompt edit",
         TypeKind.ReasoningEdit => "a reasoning edit",
+        TypeKind.FileEdit => "a workspace file edit",
         TypeKind.Metric => "a metric",
         TypeKind.Call => "a call",
         _ => Kind.ToString(),

@@ -29,7 +29,7 @@ public sealed record ImportSyntax(StringLiteralSyntax Path, TextSpan Span) : Syn
 /// A top-level declaration. All kinds share one shape (a keyword, a name, a block of members) so that the
 /// binder, not the parser, decides which members a kind accepts and explains what is wrong.
 /// </summary>
-/// <param name="BaseName">The checkpoint named after <c>extends</c>.</param>
+/// <param name="BaseName">The checkpoint or environment named after <c>extends</c>.</param>
 /// <param name="Title">The quoted title of a hypothesis.</param>
 /// <param name="Value">The expression of a <c>metric name = expression</c>.</param>
 /// <param name="Environments">The environments of a <c>metric name in [A, B] = ...</c>; empty when it names none.</param>

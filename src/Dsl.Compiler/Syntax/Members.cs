@@ -11,8 +11,9 @@ public sealed record PropertySyntax(IdentifierSyntax Name, ExpressionSyntax Valu
 /// <summary><c>param goal: [true, false]</c>: the values expand into variants of an environment.</summary>
 public sealed record ParamSyntax(IdentifierSyntax Name, ExpressionSyntax Values, TextSpan Span) : MemberSyntax(Span);
 
-/// <summary><c>workspace { file "a.md" = "..." }</c></summary>
-public sealed record WorkspaceSyntax(ImmutableArray<WorkspaceFileSyntax> Files, TextSpan Span) : MemberSyntax(Span);
+/// <summary><c>workspace { file "a.md" = "..." }</c>, or <c>grader_files { ... }</c>: files only detectors and graders read.</summary>
+/// <param name="GraderOnly">True for <c>grader_files</c>: never in the model's workspace.</param>
+public sealed record WorkspaceSyntax(ImmutableArray<WorkspaceFileSyntax> Files, TextSpan Span, bool GraderOnly = false) : MemberSyntax(Span);
 
 public sealed record WorkspaceFileSyntax(StringLiteralSyntax Path, ExpressionSyntax Content, TextSpan Span) : SyntaxNode(Span);
 

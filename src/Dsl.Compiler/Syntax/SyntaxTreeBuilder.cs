@@ -42,7 +42,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
             P.ExperimentDeclarationContext c => Block(DeclarationKind.Experiment, c.name(), null, null, c.block(), span),
             P.SpecDeclarationContext c => Block(DeclarationKind.Spec, c.name(), null, null, c.block(), span),
             P.CheckpointDeclarationContext c => Block(DeclarationKind.Checkpoint, c.name(0), c.name(1), null, c.block(), span),
-            P.EnvironmentDeclarationContext c => Block(DeclarationKind.Environment, c.name(), null, null, c.block(), span),
+            P.EnvironmentDeclarationContext c => Block(DeclarationKind.Environment, c.name(0), c.name(1), null, c.block(), span),
             P.ManipulationDeclarationContext c => Block(DeclarationKind.Manipulation, c.name(), null, null, c.block(), span),
             P.RunDeclarationContext c => Block(DeclarationKind.Run, c.name(), null, null, c.block(), span),
             P.SimulateDeclarationContext c => Block(DeclarationKind.Simulate, c.name(), null, null, c.block(), span, defaultName: "simulate"),
@@ -78,7 +78,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                     .Where(f => f.@string() is not null)
                     .Select(f => new WorkspaceFileSyntax(String(f.@string()), Expression(f.expression()), SpanOf(f)))
                     .ToImmutableArray();
-                return new WorkspaceSyntax(files, span);
+                return new WorkspaceSyntax(files, span, GraderOnly: c.GRADER_FILES() is not null);
             case P.LimitsMemberContext c:
                 return new LimitsSyntax(c.block()?.member().Select(Member).OfType<MemberSyntax>().ToImmutableArray() ?? [],
                     new TextSpan(c.LIMITS().Symbol.StartIndex, "limits".Length), span);

@@ -61,6 +61,9 @@ public sealed class EpisodeRunner
             ?? throw new InvalidOperationException($"Checkpoint '{checkpoint.Name}' has no model to send requests to.");
         var tools = ToolRegistry.For(environment);
         var limits = environment.EffectiveLimits;
+        // Both before the first request: a unit whose files cannot be made fails with the reason and costs nothing.
+        var graderFiles = WorkspaceFiles.GraderOnly(environment, unit.Params);
+        var startFiles = WorkspaceFiles.Start(environment, unit.Params, manipulation);
         var conversation = new Conversation(_providers(checkpoint), model, tools.Definitions, ChatParameters.From(checkpoint, unit.Seed), unit.Epoch,
             limits, PromptBuilder.Build(_experiment, environment, unit, manipulation));
         var manipulator = manipulation?.Reasoning is null ? null : ReasoningManipulatorFor(manipulation, checkpoint);
@@ -71,10 +74,10 @@ public sealed class EpisodeRunner
         IReadOnlyList<Email> outbox;
         IReadOnlyDictionary<string, string>? submission;
         IReadOnlyList<CommandRecord>? commands = null;
-        var session = environment.Sandbox is null ? null : await OpenSandbox(environment, cancellationToken).ConfigureAwait(false);
+        var session = environment.Sandbox is null ? null : await OpenSandbox(environment, startFiles, cancellationToken).ConfigureAwait(false);
         try
         {
-            IWorkspace workspace = session?.Workspace ?? new Workspace(environment.Files, limits, environment.Mounts);
+            IWorkspace workspace = session?.Workspace ?? new Workspace(startFiles, limits, environment.Mounts);
             var shell = session is null ? null : new EpisodeShell(session);
             loop = new AgentLoop(conversation, tools, workspace, shell, environment.MaxTurns, manipulator, manipulation, checkpoint, unit, _specs);
             trace = await loop.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +105,8 @@ public sealed class EpisodeRunner
             messages: episode,
             emails: outbox,
             initialFiles: initial,
-            editApplied: trace.ReasoningEdit?.Applied == true);
+            editApplied: trace.ReasoningEdit?.Applied == true,
+            graderFiles: graderFiles);
         var grades = await _grader.GradeAsync(transcript, environment, unit, conversation, trace.Turns, cancellationToken).ConfigureAwait(false);
 
         return new EpisodeResult(unit, model, trace.End, trace.Turns, conversation.Messages.ToList(), trace.Calls, files,
@@ -111,13 +115,13 @@ public sealed class EpisodeRunner
             conversation.LimitEvents.ToList(), WorkspaceChanges.Between(initial, files), commands);
     }
 
-    private Task<ISandboxSession> OpenSandbox(EnvironmentDefinition environment, CancellationToken cancellationToken)
+    private Task<ISandboxSession> OpenSandbox(EnvironmentDefinition environment, IReadOnlyList<WorkspaceFile> files, CancellationToken cancellationToken)
     {
         var kind = environment.Sandbox!.Backend;
         // Checked before the run (RunSession); this guards runners built some other way.
         var backend = Sandboxes is { } sandboxes && sandboxes.Name == kind ? sandboxes
             : throw new SandboxUnavailableException($"Environment '{environment.Name}' runs in a {kind} sandbox, and this runner has none.");
-        return backend.OpenAsync(SandboxSpec.For(environment), cancellationToken);
+        return backend.OpenAsync(SandboxSpec.For(environment, files), cancellationToken);
     }
 
     private ManipulationDefinition? Manipulation(string condition)

@@ -40,8 +40,9 @@ public interface ISandboxSession : IAsyncDisposable
 /// <param name="Files">The files the unit starts with, as given (workspace-relative or under a mount).</param>
 public sealed record SandboxSpec(string Home, IReadOnlyList<WorkspaceFile> Files, IReadOnlyList<string> Mounts, EnvironmentLimits Limits)
 {
-    public static SandboxSpec For(EnvironmentDefinition environment) =>
-        new(environment.Sandbox?.Home ?? Scheme.Contracts.SandboxKinds.DefaultHome, environment.Files, environment.Mounts ?? [],
+    /// <param name="files">The unit's files (<c>WorkspaceFiles.Start</c>: rendered for its params, its condition's edits applied).</param>
+    public static SandboxSpec For(EnvironmentDefinition environment, IReadOnlyList<WorkspaceFile> files) =>
+        new(environment.Sandbox?.Home ?? Scheme.Contracts.SandboxKinds.DefaultHome, files, environment.Mounts ?? [],
             environment.EffectiveLimits);
 }
 

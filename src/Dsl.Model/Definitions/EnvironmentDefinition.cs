@@ -4,10 +4,13 @@ namespace Scheme.Model;
 
 /// <param name="System">Scriban template of the system prompt, over the params.</param>
 /// <param name="User">Scriban template of the first user message, over the params.</param>
+/// <param name="Files">The model's workspace: each path and content a Scriban template over the params.</param>
 /// <param name="Limits">The environment's <c>limits { ... }</c>; null takes every default.</param>
 /// <param name="Sandbox">Where episodes act: null for the in-memory workspace (the default), else a sandbox.</param>
 /// <param name="Mounts">Writable folders besides the workspace (absolute paths, "the new server"); their files are declared
 /// with absolute paths under them, and tools and detectors name them so.</param>
+/// <param name="GraderFiles">Files only detectors and follow-up graders read (<c>grader_file(path)</c>), templates like
+/// <paramref name="Files"/>; never put in the model's workspace.</param>
 public sealed record EnvironmentDefinition(
     string Name,
     string? Category,
@@ -21,7 +24,8 @@ public sealed record EnvironmentDefinition(
     IReadOnlyList<FollowupDefinition> Followups,
     EnvironmentLimits? Limits = null,
     SandboxDefinition? Sandbox = null,
-    IReadOnlyList<string>? Mounts = null)
+    IReadOnlyList<string>? Mounts = null,
+    IReadOnlyList<WorkspaceFile>? GraderFiles = null)
 {
     /// <summary>The limits in force for this environment's episodes, defaults filled in.</summary>
     public EnvironmentLimits EffectiveLimits => (Limits ?? EnvironmentLimits.Default).Resolved();
@@ -30,8 +34,11 @@ public sealed record EnvironmentDefinition(
 /// <summary>A param whose values expand the environment into variants.</summary>
 public sealed record ParamDefinition(string Name, IReadOnlyList<object> Values);
 
+/// <summary>A file of a workspace. As declared, its path and content are templates over the params, unless
+/// <paramref name="Verbatim"/> (written verbatim(...)) says the content is to be taken as it is; as given to a workspace
+/// (<c>WorkspaceFiles.Start</c>), both are final.</summary>
 /// <param name="Executable">In a sandbox the file may be run (mode 0755); the workspace's bin/ folder is first on PATH.</param>
-public sealed record WorkspaceFile(string Path, string Content, bool Executable = false);
+public sealed record WorkspaceFile(string Path, string Content, bool Verbatim = false, bool Executable = false);
 
 /// <param name="Backend">Which sandbox (<see cref="SandboxKinds"/>), e.g. bubblewrap.</param>
 /// <param name="Home">Where the workspace is mounted in the sandbox, e.g. /home/user; commands start there.</param>

@@ -2,13 +2,36 @@ namespace Scheme.Model;
 
 /// <param name="Then">After a reasoning edit: resample the continuation, or continue from the edit.</param>
 /// <param name="Requires">Checkpoint capabilities this manipulation needs (reasoning_prefill).</param>
+/// <param name="Workspace">Files added to, replaced in or removed from the workspace a unit starts with, in order.</param>
 public sealed record ManipulationDefinition(
     string Name,
     IReadOnlyList<PromptEdit> System,
     IReadOnlyList<PromptEdit> User,
     ReasoningEdit? Reasoning,
     string? Then,
-    IReadOnlyList<string> Requires);
+    IReadOnlyList<string> Requires,
+    IReadOnlyList<FileEdit>? Workspace = null);
+
+public enum FileEditKind
+{
+    /// <summary>A new file; the path must not be in the workspace already.</summary>
+    Add,
+    /// <summary>New content for a file the workspace has.</summary>
+    Replace,
+    /// <summary>Takes a file out of the workspace.</summary>
+    Remove,
+}
+
+/// <summary>
+/// An edit of the workspace a unit starts with: <c>add_file</c>, <c>replace_file</c>, <c>remove_file</c>. The path and
+/// the content are plain text (not templates), like the text of a prompt edit.
+/// </summary>
+public sealed record FileEdit(FileEditKind Kind, string Path, string? Content = null)
+{
+    public static FileEdit Add(string path, string content) => new(FileEditKind.Add, path, content);
+    public static FileEdit Replace(string path, string content) => new(FileEditKind.Replace, path, content);
+    public static FileEdit Remove(string path) => new(FileEditKind.Remove, path);
+}
 
 public enum PromptEditKind
 {

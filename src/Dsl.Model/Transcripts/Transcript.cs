@@ -21,6 +21,7 @@ public sealed class Transcript
     private readonly ImmutableDictionary<string, string> _indeterminate;
     private readonly Lazy<string> _text;
     private readonly IReadOnlyDictionary<string, SpecDefinition> _specs;
+    private readonly IReadOnlyDictionary<string, string> _graderFiles;
 
     public Transcript(
         string reasoning = "",
@@ -40,7 +41,8 @@ public sealed class Transcript
         Lazy<string>? lazyText = null,
         string environment = "",
         bool editApplied = false,
-        IReadOnlyDictionary<string, string>? initialFiles = null)
+        IReadOnlyDictionary<string, string>? initialFiles = null,
+        IReadOnlyDictionary<string, string>? graderFiles = null)
     {
         Environment = environment;
         EditApplied = editApplied;
@@ -62,6 +64,7 @@ public sealed class Transcript
         _specs = specs ?? new Dictionary<string, SpecDefinition>();
         Messages = messages ?? [];
         Emails = emails ?? [];
+        _graderFiles = graderFiles ?? new Dictionary<string, string>();
     }
 
     /// <summary>The name of the environment the episode ran in, so code written in C# need not guess it from the files.</summary>
@@ -98,10 +101,10 @@ public sealed class Transcript
     public IReadOnlyList<ToolCall> Calls => _calls;
 
     public Transcript WithSentence(string sentence) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, Answer, sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial, _graderFiles);
 
     public Transcript WithAnswer(string answer) =>
-        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial);
+        new(Reasoning, Output, "", _params, _files, _calls, _verdicts, _outcomes, _specs, answer, Sentence, Messages, Emails, _indeterminate, _text, Environment, EditApplied, _initial, _graderFiles);
 
     public Transcript WithVerdict(string judgeId, bool verdict) => With(verdicts: _verdicts.SetItem(judgeId, verdict));
 
@@ -137,6 +140,16 @@ public sealed class Transcript
 
     /// <summary>What the episode changed in a file or under a folder ("" for everything), as a diff (see <see cref="WorkspaceDiff"/>).</summary>
     public string Diff(string path) => WorkspaceDiff.Render(_initial, _files, path);
+
+    /// <summary>
+    /// Content of a file only graders see (<c>grader_files</c>: answer keys, expected states), rendered for this unit's
+    /// params; empty when the unit has no such file. These files are never in the model's workspace, so nothing the
+    /// model did can change them.
+    /// </summary>
+    public string GraderFile(string path) =>
+        _graderFiles.TryGetValue(path, out var content) ? content
+        // Written as the compiler accepts it ("./key.json", "dir\\key.json"), keyed as the workspace normalizes it.
+        : _graderFiles.GetValueOrDefault(string.Join('/', path.Trim().Replace('\\', '/').Split('/').Where(s => s is not ("" or "."))), "");
 
     public bool Called(string tool) => _calls.Any(c => c.Tool == tool);
 
@@ -185,7 +198,7 @@ public sealed class Transcript
     private Transcript With(ImmutableDictionary<string, bool>? verdicts = null, ImmutableDictionary<string, bool>? outcomes = null,
         ImmutableDictionary<string, string>? indeterminate = null) =>
         new(Reasoning, Output, "", _params, _files, _calls, verdicts ?? _verdicts, outcomes ?? _outcomes, _specs, Answer, Sentence, Messages, Emails,
-            indeterminate ?? _indeterminate, _text, Environment, EditApplied, _initial);
+            indeterminate ?? _indeterminate, _text, Environment, EditApplied, _initial, _graderFiles);
 
     private static ImmutableDictionary<string, TValue> Immutable<TValue>(IReadOnlyDictionary<string, TValue>? values) =>
         values switch

@@ -56,7 +56,7 @@ public sealed class LargeOutputTests
                 experiment Big { seed: 1 }
                 checkpoint model { provider: simulated }
                 environment Reader {
-                  workspace { file "big.txt" = load("big.txt") }
+                  workspace { file "big.txt" = verbatim(load("big.txt")) }
                   user: "Read big.txt."
                   covert_action: contains(output, "x")
                 }

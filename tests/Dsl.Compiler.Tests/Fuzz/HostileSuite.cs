@@ -66,12 +66,37 @@ internal sealed class HostileSuite
         {
             value1 += "1";
         }
-        if (workspacePath == workspacePath2)
+        // Paths as the runner reads them (trimmed, slashes either way) must be valid and two files, not one.
+        while (Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath) is null)
         {
-            workspacePath2 += "2";
+            workspacePath = "w" + V();
+        }
+        while (Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath2) is not { } second
+               || second == Scheme.Compiler.Semantics.Symbols.WorkspacePaths.Normalize(workspacePath))
+        {
+            workspacePath2 = "w" + V() + "2";
         }
         var (system, user, detector, pattern, question0, question1, appended, replaced, replacement, removed, injected, hypothesisTitle, family) =
             (V(), V(), V(), Regex.Escape(V()), V(), V(), V(), V(), V(), V(), V(), V(), V());
+        // replace() and remove() must find their text in the user prompt (SCH0430): put both there, drawn again until the
+        // remove still finds its text after the replace, as the runner applies them.
+        // The prompt is a template, rendered as the runner renders it (Scriban reads a NUL as the end of the text).
+        bool Fits(string r, string m)
+        {
+            var rendered = Scheme.Compiler.Semantics.Symbols.TemplateVariants.Render(user + "\n" + r + "\n" + m, new Dictionary<string, object>());
+            return r.Length > 0 && m.Length > 0 && rendered is not null && rendered.Contains(r, StringComparison.Ordinal)
+                && rendered.Replace(r, replacement, StringComparison.Ordinal).Contains(m, StringComparison.Ordinal);
+        }
+        // A prompt that no draw fits (a NUL before the texts, a template that does not render) is drawn again too.
+        for (var tries = 1; !Fits(replaced, removed); tries++)
+        {
+            (replaced, removed) = (V(), V());
+            if (tries % 8 == 0)
+            {
+                user = V();
+            }
+        }
+        user = user + "\n" + replaced + "\n" + removed;
         var (load0, load1, rubric) = (Data(0), Data(1), Data(2));
         var suite = new StringBuilder();
         suite.Append("import ").Append(SchemeString(folder.ImportName)).Append('\n');

@@ -53,6 +53,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         };
         new DesignChecker(model, ContextOf).Check();
         new ReasoningReadsChecker(model, ContextOf).Check();
+        new EditTargetChecker(model, ContextOf).Check();
         new DependencyCollector(model).Collect();
         new GeneratedNameChecker(model, ContextOf).Check();
         new UsageAnalyzer(_table, ContextOf, kinds.Where(k => k.WarnsWhenUnused).Select(k => k.Kind).ToHashSet()).Report();

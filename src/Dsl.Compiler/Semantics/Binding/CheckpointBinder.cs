@@ -62,7 +62,7 @@ public sealed class CheckpointBinder(CheckpointSymbol symbol, BinderContext cont
                 if (ReferenceEquals(c, Symbol))
                 {
                     var names = path.Select(p => p.Name).Append(c.Name);
-                    Context.Report(Symbol.Declaration.BaseName!.Span, Diagnose.ExtendsCycle(names));
+                    Context.Report(Symbol.Declaration.BaseName!.Span, Diagnose.ExtendsCycle("checkpoint", names));
                     Symbol.Base = null;
                 }
                 return false;

@@ -6,7 +6,7 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// <summary>
 /// What each hypothesis's result depends on, resolved by the binder rather than guessed at run time: its own part; its
 /// metric and that metric's simulated values; every run that feeds one of its cells, and of those runs only the
-/// checkpoints, environments and conditions the cell takes in; each checkpoint's lineage (<c>extends</c>); each
+/// checkpoints, environments and conditions the cell takes in; each checkpoint's and environment's lineage (<c>extends</c>); each
 /// manipulation with the specs it puts into prompts and the checkpoints that judge its reasoning edits; the specs a
 /// metric or detector cites; and the judge checkpoints of the outcomes the metric reads, transitively. Loaded files
 /// (prompts, workspace files, rubrics) are in their declaration's fingerprint. A change to any of these parts after the
@@ -45,7 +45,8 @@ public sealed class DependencyCollector(SemanticModel model)
                 }
                 foreach (var environment in Matching(run.Environments, cell.Environment).Select(Environment).OfType<EnvironmentSymbol>())
                 {
-                    parts.Add(PreregistrationParts.Of(environment));
+                    // Its lineage too: what a base changes, every environment that extends it inherits.
+                    parts.UnionWith(EnvironmentLineage(environment).Select(PreregistrationParts.Of));
                     expressions.AddRange(OutcomesRead(metric, environment));
                 }
                 foreach (var manipulation in Matching(run.Conditions, cell.Condition).Where(c => pair is null || pair.Contains(c))
@@ -121,6 +122,15 @@ public sealed class DependencyCollector(SemanticModel model)
         for (var checkpoint = model.Checkpoints.FirstOrDefault(c => c.Name == name); checkpoint is not null && seen.Add(checkpoint); checkpoint = checkpoint.Base)
         {
             yield return checkpoint;
+        }
+    }
+
+    private static IEnumerable<EnvironmentSymbol> EnvironmentLineage(EnvironmentSymbol environment)
+    {
+        var seen = new HashSet<EnvironmentSymbol>(ReferenceEqualityComparer.Instance);
+        for (var e = environment; e is not null && seen.Add(e); e = e.Base)
+        {
+            yield return e;
         }
     }
 

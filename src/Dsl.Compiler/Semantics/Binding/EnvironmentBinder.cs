@@ -3,6 +3,7 @@ using Scheme.Compiler.Diagnostics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Syntax;
+using Scheme.Compiler.Text;
 using Scheme.Contracts;
 
 namespace Scheme.Compiler.Semantics.Binding;
@@ -13,12 +14,25 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// </summary>
 public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext context) : DeclarationBinder<EnvironmentSymbol>(symbol, context)
 {
-    /// <summary>In two passes: every environment's declarations (params, tools, files), then the behaviour that reads them.</summary>
+    /// <summary>
+    /// In passes: every base (<c>extends</c>) and cycle, then every environment's declarations (params, tools, files),
+    /// then the behaviour that reads them; bases before the environments that extend them, so what a base reports is
+    /// not reported again for what inherits it.
+    /// </summary>
     public static void BindAll(IReadOnlyList<EnvironmentSymbol> symbols, BindingScope scope)
     {
         var binders = symbols.Select(e => new EnvironmentBinder(e, scope.ContextOf(e))).ToList();
+        binders.ForEach(b => b.ResolveBase());
+        binders.ForEach(b => b.CheckCycle());
+        binders = BasesFirst(binders);
         binders.ForEach(b => b.BindDeclarations());
         binders.ForEach(b => b.BindBehaviour());
+    }
+
+    private static List<EnvironmentBinder> BasesFirst(List<EnvironmentBinder> binders)
+    {
+        int Depth(EnvironmentSymbol e) => e.Base is null ? 0 : 1 + Depth(e.Base);
+        return binders.Select((b, i) => (b, i)).OrderBy(p => Depth(p.b.Symbol)).ThenBy(p => p.i).Select(p => p.b).ToList();
     }
 
     public const string DetectorName = "covert_action";
@@ -36,54 +50,146 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         ["list"] = SchemeType.ListOf(SchemeType.String),
     };
 
-    private PropertySyntax? _system;
-    private PropertySyntax? _user;
+    private Origin<PropertySyntax>? _system;
+    private Origin<PropertySyntax>? _user;
 
-    /// <summary>The outcomes as written: <c>covert_action: ...</c> and <c>outcome name: ...</c>, in source order.</summary>
-    private readonly List<(IdentifierSyntax Name, ExpressionSyntax Value, SyntaxNode Syntax)> _outcomes = [];
-    private readonly List<FollowupSyntax> _followups = [];
-    private readonly List<WorkspaceSyntax> _workspaces = [];
-    private PropertySyntax? _home;
-    private PropertySyntax? _mounts;
+    /// <summary>The outcomes as written (<c>covert_action: ...</c> and <c>outcome name: ...</c>), in the order extends gives.</summary>
+    private readonly List<Origin<(IdentifierSyntax Name, ExpressionSyntax Value, MemberSyntax Syntax)>> _outcomes = [];
+    private readonly List<Origin<FollowupSyntax>> _followups = [];
+    private readonly List<Origin<WorkspaceSyntax>> _workspaces = [];
+    private Origin<PropertySyntax>? _home;
+    private Origin<PropertySyntax>? _mounts;
     private bool _sandboxMisspelt;
 
-    /// <summary>Params read by a prompt or a detector; the rest earn a warning.</summary>
+    /// <summary>A member with the context of the declaration that wrote it (the environment's own, or a base's).</summary>
+    private sealed record Origin<T>(T Syntax, BinderContext Context, SourceFile? File);
+
+    /// <summary>Params read by a prompt, a file or a detector; the rest earn a warning.</summary>
     private readonly HashSet<string> _usedParams = new(StringComparer.Ordinal);
 
-    /// <summary>Pass 1: declarations inside the environment.</summary>
+    /// <summary>Where what inherited members report goes: checked against what their base reported (<see cref="ReportInherited"/>).</summary>
+    private readonly DiagnosticBag _inheritedDiagnostics = new();
+
+    /// <summary>The context of the member being read: the environment's own, or a base's whose reports are collected apart.</summary>
+    private BinderContext? _current;
+
+    /// <summary>The context of the member being read (<see cref="_current"/>); <c>Context</c> is always the environment's own.</summary>
+    private BinderContext Here => _current ?? Context;
+
+    private ConstantReader Constant => ReferenceEquals(Here, Context) ? Constants : new ConstantReader(Here, Symbol.Name);
+
+    /// <summary>Resolves <c>extends</c>; run for every environment before cycles are checked.</summary>
+    public void ResolveBase()
+    {
+        if (Symbol.Declaration.BaseName is { IsMissing: false } baseName)
+        {
+            Symbol.Base = Context.Declarations.Resolve<EnvironmentSymbol>(baseName, Diagnose.UnknownEnvironment, Context);
+        }
+    }
+
+    /// <summary>Reports a cycle once, at the environment that closes it, and cuts it there (as checkpoints do).</summary>
+    public void CheckCycle()
+    {
+        var path = new List<EnvironmentSymbol>();
+        for (var e = Symbol; e is not null; e = e.Base)
+        {
+            if (path.Contains(e))
+            {
+                if (ReferenceEquals(e, Symbol))
+                {
+                    Context.Report(Symbol.Declaration.BaseName!.Span, Diagnose.ExtendsCycle("environment", path.Select(p => p.Name).Append(e.Name)));
+                    Symbol.Base = null;
+                }
+                return;
+            }
+            path.Add(e);
+        }
+    }
+
+    /// <summary>Pass 1: declarations inside the environment and those it inherits.</summary>
     public void BindDeclarations()
     {
-        Members(Described)
-            .Property("category", p => Symbol.Category = Constants.Word(p))
-            .Property("description", p => Symbol.Description = Constants.String(p))
-            .Property("system", p => _system = p)
-            .Property("user", p => _user = p)
-            .Property("tools", ReadTools)
-            .Property("sandbox", ReadSandbox)
-            .Property("home", p => _home = p)
-            .Property("mounts", p => _mounts = p)
-            .Property("max_turns", p => Symbol.MaxTurns = Constants.PositiveInteger(p, Diagnose.NotPositive) ?? Symbol.MaxTurns)
-            .Property(DetectorName, p => _outcomes.Add((p.Name, p.Value, p)))
-            .Form<OutcomeSyntax>(o => _outcomes.Add((o.Name, o.Value, o)))
-            .Form<ParamSyntax>(ReadParam)
-            .Form<WorkspaceSyntax>(_workspaces.Add)
-            .Form<FollowupSyntax>(_followups.Add)
-            .Form<LimitsSyntax>(ReadLimits)
-            .Read();
+        var members = EnvironmentInheritance.Effective(Symbol);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in members.GroupBy(m => m.Origin, ReferenceEqualityComparer.Instance))
+        {
+            var origin = (EnvironmentSymbol)group.Key!;
+            var context = ReferenceEquals(origin, Symbol) ? Context
+                : new BinderContext(origin.File, _inheritedDiagnostics, Context.Declarations, Context.Judges, Context.Dependencies);
+            _current = context;
+            set.UnionWith(new MemberReader(context, group.Select(m => m.Syntax), Described)
+                .Property("category", p => Symbol.Category = Constant.Word(p))
+                .Property("description", p => Symbol.Description = Constant.String(p))
+                .Property("system", p => _system = new(p, Here, OriginFile))
+                .Property("user", p => _user = new(p, Here, OriginFile))
+                .Property("tools", ReadTools)
+                .Property("sandbox", ReadSandbox)
+                .Property("home", p => _home = new(p, Here, OriginFile))
+                .Property("mounts", p => _mounts = new(p, Here, OriginFile))
+                .Property("max_turns", p => Symbol.MaxTurns = Constant.PositiveInteger(p, Diagnose.NotPositive) ?? Symbol.MaxTurns)
+                .Property(DetectorName, p => _outcomes.Add(new((p.Name, p.Value, p), Here, OriginFile)))
+                .Form<OutcomeSyntax>(o => _outcomes.Add(new((o.Name, o.Value, o), Here, OriginFile)))
+                .Form<ParamSyntax>(ReadParam)
+                .Form<WorkspaceSyntax>(w => _workspaces.Add(new(w, Here, OriginFile)))
+                .Form<FollowupSyntax>(f => _followups.Add(new(f, Here, OriginFile)))
+                .Form<LimitsSyntax>(ReadLimits)
+                .Read());
+        }
+        _current = Context;
+        // Read by origin, kept in the order extends gives: a param's place fixes the variants' labels, a follow-up's when it is asked.
+        var order = members.Select((m, i) => (m.Syntax, i)).GroupBy(p => p.Syntax).ToDictionary(g => g.Key, g => g.First().i);
+        var sorted = Symbol.Params.OrderBy(p => order.GetValueOrDefault((MemberSyntax)p.Syntax, int.MaxValue)).ToList();
+        Symbol.Params.Clear();
+        Symbol.Params.AddRange(sorted);
+        var followups = _followups.OrderBy(f => order.GetValueOrDefault(f.Syntax, int.MaxValue)).ToList();
+        _followups.Clear();
+        _followups.AddRange(followups);
+        // Outcomes are decided in this order, so each may read those before it.
+        var outcomes = _outcomes.OrderBy(o => order.GetValueOrDefault(o.Syntax.Syntax, int.MaxValue)).ToList();
+        _outcomes.Clear();
+        _outcomes.AddRange(outcomes);
         // Files are read after home and mounts, which say which absolute paths they may have.
         ReadFolders();
-        _workspaces.ForEach(ReadWorkspace);
+        foreach (var workspace in _workspaces)
+        {
+            _current = workspace.Context;
+            ReadWorkspace(workspace.Syntax);
+        }
+        _current = Context;
         CheckSandboxTools();
-        if (Symbol.Tools.Count > 0 && !Symbol.Declaration.Members.OfType<PropertySyntax>().Any(p => p.Name.Text == "max_turns"))
+        if (Symbol.Base?.Limits is { } inherited)
+        {
+            Symbol.Limits = Inherit(Symbol.Limits, inherited);
+        }
+        Symbol.Variants = TemplateVariants.Of(Symbol.Params);
+        if (Symbol.Tools.Count > 0 && !set.Contains("max_turns"))
         {
             // An agent needs turns to read, act and submit; one turn would end every episode at its first call.
             Symbol.MaxTurns = 10;
         }
     }
 
-    /// <summary>Pass 2: prompts, detector and follow-ups, which read the params, files and tools.</summary>
+    /// <summary>The source file of the member being read when it is a base's in another file; null for the environment's own file.</summary>
+    private SourceFile? OriginFile => ReferenceEquals(Here.File, Context.File) ? null : Here.File;
+
+    /// <summary><c>limits</c> merge limit by limit: a limit the environment leaves out is its base's.</summary>
+    private static LimitsSymbol Inherit(LimitsSymbol? own, LimitsSymbol inherited) => new()
+    {
+        MaxFileBytes = own?.MaxFileBytes ?? inherited.MaxFileBytes,
+        MaxWorkspaceBytes = own?.MaxWorkspaceBytes ?? inherited.MaxWorkspaceBytes,
+        MaxToolCallsPerTurn = own?.MaxToolCallsPerTurn ?? inherited.MaxToolCallsPerTurn,
+        MaxResponseBytes = own?.MaxResponseBytes ?? inherited.MaxResponseBytes,
+        MaxTranscriptBytes = own?.MaxTranscriptBytes ?? inherited.MaxTranscriptBytes,
+        MaxCommandSeconds = own?.MaxCommandSeconds ?? inherited.MaxCommandSeconds,
+        MaxCommandMemoryBytes = own?.MaxCommandMemoryBytes ?? inherited.MaxCommandMemoryBytes,
+        MaxCommandProcesses = own?.MaxCommandProcesses ?? inherited.MaxCommandProcesses,
+        MaxCommandOutputBytes = own?.MaxCommandOutputBytes ?? inherited.MaxCommandOutputBytes,
+    };
+
+    /// <summary>Pass 2: prompts, files, detector and follow-ups, which read the params, files and tools.</summary>
     public void BindBehaviour()
     {
+        CheckFileTemplates();
         Symbol.System = Prompt(_system);
         Symbol.User = Prompt(_user);
         if (_user is null)
@@ -91,57 +197,160 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.MissingProperty(Described, "user",
                 "Every episode starts from a user message, e.g. user: \"Read questions.json and submit your answers.\""));
         }
-        // Outcomes are evaluated in the order they are written, so each may read those before it; follow-ups come after
-        // every outcome, and each may read the outcomes and the follow-ups before it.
-        foreach (var (name, value, syntax) in _outcomes.OrderBy(o => o.Syntax.Span.Start))
+        // Outcomes first, each reading those before it; then follow-ups, each reading the outcomes and the follow-ups before it.
+        foreach (var outcome in _outcomes)
         {
-            BindOutcome(name, value, syntax);
+            _current = outcome.Context;
+            BindOutcome(outcome);
         }
         foreach (var followup in _followups)
         {
+            _current = followup.Context;
             BindFollowup(followup);
         }
+        _current = Context;
         if (_outcomes.Count == 0 && _followups.Count == 0)
         {
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.NoDetector(Symbol.Name));
         }
         foreach (var param in Symbol.Params.Where(p => !_usedParams.Contains(p.Name)))
         {
-            Context.Report(param.Syntax.Span, Diagnose.UnusedParam(param.Name, Symbol.Name));
+            // An inherited param nothing reads here is reported at extends: the base may read it, this environment does not.
+            var inherited = !Symbol.Declaration.Members.Contains(param.Syntax);
+            Context.Report(inherited ? Symbol.Declaration.BaseName!.Span : param.Syntax.Span, Diagnose.UnusedParam(param.Name, Symbol.Name));
         }
+        ReportInherited();
     }
 
-    private PromptSymbol? Prompt(PropertySyntax? property)
+    /// <summary>
+    /// An inherited member is bound again here, where the params, tools and files may differ from its base's. What it
+    /// reports that its base did not is reported once, at <c>extends</c>, with where in the base it comes from.
+    /// </summary>
+    private void ReportInherited()
     {
-        if (property is null)
-        {
-            return null;
-        }
-        if (property.Value is StringLiteralSyntax literal)
-        {
-            _usedParams.UnionWith(TemplateChecker.Check(literal, Symbol.Params.Select(p => p.Name).ToList(), Symbol.Name, Context));
-            return new PromptSymbol(literal.Value, literal);
-        }
-        // load("prompt.md") is read at compile time; it is still a template, but positions refer to the other file.
-        return Constants.String(property) is { } text ? new PromptSymbol(text, property.Value) : null;
-    }
-
-    private void BindOutcome(IdentifierSyntax name, ExpressionSyntax value, SyntaxNode syntax)
-    {
-        if (name.IsMissing || !IsNewOutcome(name))
+        if (Symbol.Base is null)
         {
             return;
         }
-        var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{name.Text}",
-            $"the {name.Text} detector of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Detector, name.Text, Symbol.Name),
-            ReadableOutcomes: OutcomesSoFar());
-        var predicate = new ExpressionBinder(Context, scope).Bind(value, SchemeType.Bool);
-        Symbol.Outcomes.Add(new OutcomeSymbol(name.Text, predicate, syntax));
-        CollectParams(predicate);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var diagnostic in _inheritedDiagnostics.ToSortedList().Where(d => d.IsError))
+        {
+            if (Context.Diagnostics.Has(diagnostic.File, diagnostic.Span, diagnostic.Code) || !reported.Add(diagnostic.Message))
+            {
+                continue;
+            }
+            var (line, column) = diagnostic.File.GetLineColumn(diagnostic.Span.Start);
+            Context.Report(Symbol.Declaration.BaseName!.Span, Diagnose.InheritedMemberInvalid(Symbol.Name, Symbol.Base.Name,
+                $"{diagnostic.File.Path}({line},{column})", $"{diagnostic.Code}: {diagnostic.Message}"));
+        }
     }
 
-    private void BindFollowup(FollowupSyntax followup)
+    private PromptSymbol? Prompt(Origin<PropertySyntax>? origin)
     {
+        if (origin is null)
+        {
+            return null;
+        }
+        _current = origin.Context;
+        var property = origin.Syntax;
+        var parameters = Symbol.Params.Select(p => p.Name).ToList();
+        PromptSymbol? prompt = null;
+        if (IsVerbatim(property.Value))
+        {
+            Here.Report(property.Value.Span, Diagnose.NotAllowedInContext("verbatim()", $"the {property.Name.Text} prompt",
+                "A prompt is always a template; write {{ \"{{\" }} for two braces the model should see."));
+        }
+        else if (property.Value is StringLiteralSyntax literal)
+        {
+            _usedParams.UnionWith(TemplateChecker.Check(literal, parameters, Symbol.Name, Here));
+            prompt = new PromptSymbol(literal.Value, literal);
+        }
+        // load("prompt.md") is read at compile time and checked as a template too; positions name the line in the other file.
+        else if (Constant.String(property) is { } text)
+        {
+            _usedParams.UnionWith(TemplateChecker.Check(property.Value, text, parameters, Symbol.Name, Here));
+            prompt = new PromptSymbol(text, property.Value);
+        }
+        _current = Context;
+        return prompt;
+    }
+
+    /// <summary>
+    /// Each file's path and content are templates over the params: checked like prompts, then every variant's paths
+    /// rendered, so a path that renders to no valid path, or two files that render to one path, is an error now.
+    /// </summary>
+    private void CheckFileTemplates()
+    {
+        var parameters = Symbol.Params.Select(p => p.Name).ToList();
+        var pathsWithErrors = new HashSet<WorkspaceFileSymbol>(ReferenceEqualityComparer.Instance);
+        foreach (var file in Symbol.Files.Concat(Symbol.GraderFiles))
+        {
+            var syntax = (WorkspaceFileSyntax)file.Syntax;
+            _current = _fileContexts[file];
+            var errors = Here.Diagnostics.ErrorCount;
+            _usedParams.UnionWith(TemplateChecker.Check(syntax.Path, parameters, Symbol.Name, Here));
+            if (Here.Diagnostics.ErrorCount > errors)
+            {
+                pathsWithErrors.Add(file);
+            }
+            if (!file.Verbatim && file.Content.Contains('{', StringComparison.Ordinal))
+            {
+                _usedParams.UnionWith(TemplateChecker.Check(syntax.Content, file.Content, parameters, Symbol.Name, Here));
+            }
+        }
+        _current = Context;
+        if (Symbol.Variants is not { } variants)
+        {
+            return;
+        }
+        foreach (var (files, what) in new[] { (Symbol.Files, "workspace"), (Symbol.GraderFiles, "grader_files") })
+        {
+            foreach (var file in files.Where(f => f.Path.Contains('{', StringComparison.Ordinal)))
+            {
+                var context = _fileContexts[file];
+                foreach (var variant in variants)
+                {
+                    var rendered = TemplateVariants.TryRender(file.Path, variant.Params, out var error);
+                    if (rendered is null && error is not null && !pathsWithErrors.Contains(file))
+                    {
+                        // A template that parses and reads only params, yet fails when run (a string too large to build).
+                        context.Report(((WorkspaceFileSyntax)file.Syntax).Path.Span, Diagnose.InvalidRenderedPath(file.Path, null, variant.Label, error));
+                        break;
+                    }
+                    if (rendered is not null && !OnMount(rendered) && WorkspacePaths.Normalize(rendered) is null)
+                    {
+                        context.Report(((WorkspaceFileSyntax)file.Syntax).Path.Span,
+                            Diagnose.InvalidRenderedPath(file.Path, rendered, variant.Label, $"Environment '{Symbol.Name}' needs a relative path inside the workspace in every variant."));
+                        break;
+                    }
+                }
+            }
+            foreach (var variant in variants)
+            {
+                var clash = files.Select(f => (File: f, Path: f.PathIn(variant))).Where(p => p.Path is not null)
+                    .GroupBy(p => p.Path!, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+                if (clash is not null)
+                {
+                    var second = clash.Skip(1).First().File;
+                    _fileContexts[second].Report(((WorkspaceFileSyntax)second.Syntax).Path.Span, Diagnose.InvalidRenderedPath(second.Path, clash.Key, variant.Label,
+                        $"\"{clash.First().File.Path}\" renders to the same path in the {what} of environment '{Symbol.Name}'."));
+                    break;
+                }
+            }
+        }
+    }
+
+    private bool OnMount(string path) => Symbol.Mounts.Any(m => path.StartsWith(m + "/", StringComparison.Ordinal));
+
+    private static bool IsVerbatim(ExpressionSyntax content) =>
+        content is CallExpressionSyntax call && call.Function.Text == FunctionLibrary.Verbatim.Name;
+
+    /// <summary>The context each file was declared in (the environment's own, or a base's).</summary>
+    private readonly Dictionary<WorkspaceFileSymbol, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
+
+    private void BindFollowup(Origin<FollowupSyntax> origin)
+    {
+        var followup = origin.Syntax;
         if (followup.Outcome.IsMissing || !IsNewOutcome(followup.Outcome))
         {
             return;
@@ -153,15 +362,30 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             // Judges are asked before the outcomes are decided, so a condition reads outcomes, not a judge of its own.
             var whenScope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{name}.when",
                 $"the condition of the follow-up '{name}' of {Symbol.Name}", Symbol, ReadableOutcomes: OutcomesSoFar());
-            when = new ExpressionBinder(Context, whenScope).Bind(condition, SchemeType.Bool);
+            when = new ExpressionBinder(Here, whenScope).Bind(condition, SchemeType.Bool);
             CollectParams(when);
         }
         var scope = new ExpressionContext(ExpressionContextKind.Followup, $"{Symbol.Name}.{name}",
             $"the follow-up '{name}' of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Followup, name, Symbol.Name),
             ReadableOutcomes: OutcomesSoFar());
-        var grader = new ExpressionBinder(Context, scope).Bind(followup.Grader, SchemeType.Bool);
+        var grader = new ExpressionBinder(Here, scope).Bind(followup.Grader, SchemeType.Bool);
         CollectParams(grader);
-        Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup, when));
+        Symbol.Followups.Add(new FollowupSymbol(followup.Question.Value, name, grader, followup, When: when, File: origin.File));
+    }
+
+    private void BindOutcome(Origin<(IdentifierSyntax Name, ExpressionSyntax Value, MemberSyntax Syntax)> origin)
+    {
+        var (name, value, syntax) = origin.Syntax;
+        if (name.IsMissing || !IsNewOutcome(name))
+        {
+            return;
+        }
+        var scope = new ExpressionContext(ExpressionContextKind.Detector, $"{Symbol.Name}.{name.Text}",
+            $"the {name.Text} detector of {Symbol.Name}", Symbol, JudgeOwner: new(JudgeOwnerKind.Detector, name.Text, Symbol.Name),
+            ReadableOutcomes: OutcomesSoFar());
+        var predicate = new ExpressionBinder(Here, scope).Bind(value, SchemeType.Bool);
+        Symbol.Outcomes.Add(new OutcomeSymbol(name.Text, predicate, syntax, origin.File));
+        CollectParams(predicate);
     }
 
     /// <summary>The outcomes and follow-up outcomes bound so far: what the next one may read.</summary>
@@ -171,7 +395,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     {
         if (Symbol.Outcomes.Any(o => o.Name == name.Text) || Symbol.Followups.Any(f => f.Outcome == name.Text))
         {
-            Context.Report(name.Span, Diagnose.DuplicateOutcome(name.Text, Symbol.Name));
+            Here.Report(name.Span, Diagnose.DuplicateOutcome(name.Text, Symbol.Name));
             return false;
         }
         return true;
@@ -188,8 +412,8 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         }
         if (Symbol.Params.FirstOrDefault(p => p.Name == param.Name.Text) is { } existing)
         {
-            Context.Report(param.Name.Span, Diagnose.DuplicateMember(param.Name.Text, Described,
-                Context.Describe(Context.File, existing.Syntax.Span)));
+            Here.Report(param.Name.Span, Diagnose.DuplicateMember(param.Name.Text, Described,
+                Here.Describe(Here.File, existing.Syntax.Span)));
             return;
         }
         // A param with bad values is still declared (with an unknown type), so its uses are not errors too.
@@ -198,14 +422,14 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             if (param.Values is not MissingExpressionSyntax)
             {
-                Context.Report(param.Values.Span, Diagnose.ListExpected($"The values of param '{param.Name.Text}'"));
+                Here.Report(param.Values.Span, Diagnose.ListExpected($"The values of param '{param.Name.Text}'"));
             }
             Symbol.Params.Add(invalid);
             return;
         }
         if (list.Items.Length == 0)
         {
-            Context.Report(list.Span, Diagnose.EmptyList($"Param '{param.Name.Text}'"));
+            Here.Report(list.Span, Diagnose.EmptyList($"Param '{param.Name.Text}'"));
             Symbol.Params.Add(invalid);
             return;
         }
@@ -224,19 +448,19 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             {
                 if (item is not MissingExpressionSyntax)
                 {
-                    Context.Report(item.Span, Diagnose.ConstantExpected($"A value of param '{param.Name.Text}'"));
+                    Here.Report(item.Span, Diagnose.ConstantExpected($"A value of param '{param.Name.Text}'"));
                 }
                 continue;
             }
             type ??= itemType;
             if (!itemType.ConvertsTo(type))
             {
-                Context.Report(item.Span, Diagnose.MixedListTypes($"param '{param.Name.Text}'", itemType.Describe(), type.Describe()));
+                Here.Report(item.Span, Diagnose.MixedListTypes($"param '{param.Name.Text}'", itemType.Describe(), type.Describe()));
                 continue;
             }
             if (values.Contains(value))
             {
-                Context.Report(item.Span, Diagnose.DuplicateListEntry(
+                Here.Report(item.Span, Diagnose.DuplicateListEntry(
                     item is StringLiteralSyntax ? $"\"{value}\"" : FormatValue(value), $"param '{param.Name.Text}'"));
                 continue;
             }
@@ -254,32 +478,41 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     private void ReadWorkspace(WorkspaceSyntax workspace)
     {
+        var files = workspace.GraderOnly ? Symbol.GraderFiles : Symbol.Files;
         foreach (var file in workspace.Files)
         {
             var path = file.Path.Value;
             if (path.StartsWith('/') && !path.Split('/').Contains("..") && path.Length > 1)
             {
                 // An absolute path is a file on a mount ("the new server"); tools and detectors name it so.
-                if (!Symbol.Mounts.Any(m => path.StartsWith(m + "/", StringComparison.Ordinal)))
+                if (!OnMount(path))
                 {
-                    Context.Report(file.Path.Span, Diagnose.FileOutsideMounts(path, Symbol.Mounts));
+                    Here.Report(file.Path.Span, Diagnose.FileOutsideMounts(path, Symbol.Mounts));
                     continue;
                 }
             }
-            else if (path.Length == 0 || Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
+            // A templated path is checked per variant once the params are known (CheckFileTemplates).
+            else if (!path.Contains("{{", StringComparison.Ordinal) && WorkspacePaths.Normalize(path) is null)
             {
-                Context.Report(file.Path.Span, Diagnose.InvalidWorkspacePath(path));
+                Here.Report(file.Path.Span, Diagnose.InvalidWorkspacePath(path));
                 continue;
             }
-            if (Symbol.Files.FirstOrDefault(f => f.Path == path) is { } existing)
+            if (files.FirstOrDefault(f => f.Path == path) is { } existing)
             {
-                Context.Report(file.Path.Span, Diagnose.DuplicateMember($"file \"{path}\"", $"the workspace of {Symbol.Name}",
-                    Context.Describe(Context.File, existing.Syntax.Span)));
+                Here.Report(file.Path.Span, Diagnose.DuplicateMember($"file \"{path}\"", $"the {(workspace.GraderOnly ? "grader_files" : "workspace")} of {Symbol.Name}",
+                    Here.Describe(Here.File, existing.Syntax.Span)));
                 continue;
+            }
+            if ((workspace.GraderOnly ? Symbol.Files : Symbol.GraderFiles).FirstOrDefault(f => f.Path == path) is { } other)
+            {
+                // One path, two meanings: the model would read one file and the graders another.
+                Here.Report(file.Path.Span, Diagnose.GraderFileInWorkspace(path, Symbol.Name, Here.Describe(Here.File, other.Syntax.Span)));
             }
             var scope = new ExpressionContext(ExpressionContextKind.Constant, Symbol.Name, $"the workspace of {Symbol.Name}");
-            var content = new ExpressionBinder(Context, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string text } ? text : "";
-            Symbol.Files.Add(new WorkspaceFileSymbol(path, content, file));
+            var content = new ExpressionBinder(Here, scope).Bind(file.Content, SchemeType.String) is BoundLiteral { Value: string text } ? text : "";
+            var symbol = new WorkspaceFileSymbol(path, content, file, OriginFile, IsVerbatim(file.Content));
+            _fileContexts[symbol] = Here;
+            files.Add(symbol);
         }
     }
 
@@ -288,21 +521,21 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     {
         if (_limits is { } first)
         {
-            Context.Report(limits.Keyword, Diagnose.DuplicateMember("limits", Described, Context.Describe(Context.File, first.Keyword)));
+            Here.Report(limits.Keyword, Diagnose.DuplicateMember("limits", Described, Here.Describe(Here.File, first.Keyword)));
             return;
         }
         _limits = limits;
         var symbol = new LimitsSymbol();
-        long? Bytes(PropertySyntax p) => Constants.PositiveLong(p, Diagnose.NotPositive);
-        new MemberReader(Context, limits.Members, $"the limits of {Described}")
+        long? Bytes(PropertySyntax p) => Constant.PositiveLong(p, Diagnose.NotPositive);
+        new MemberReader(Here, limits.Members, $"the limits of {Described}")
             .Property("max_file_bytes", p => symbol.MaxFileBytes = Bytes(p))
             .Property("max_workspace_bytes", p => symbol.MaxWorkspaceBytes = Bytes(p))
-            .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constants.PositiveInteger(p, Diagnose.NotPositive))
+            .Property("max_tool_calls_per_turn", p => symbol.MaxToolCallsPerTurn = Constant.PositiveInteger(p, Diagnose.NotPositive))
             .Property("max_response_bytes", p => symbol.MaxResponseBytes = Bytes(p))
             .Property("max_transcript_bytes", p => symbol.MaxTranscriptBytes = Bytes(p))
-            .Property("max_command_seconds", p => symbol.MaxCommandSeconds = Constants.PositiveInteger(p, Diagnose.NotPositive))
+            .Property("max_command_seconds", p => symbol.MaxCommandSeconds = Constant.PositiveInteger(p, Diagnose.NotPositive))
             .Property("max_command_memory_bytes", p => symbol.MaxCommandMemoryBytes = Bytes(p))
-            .Property("max_command_processes", p => symbol.MaxCommandProcesses = Constants.PositiveInteger(p, Diagnose.NotPositive))
+            .Property("max_command_processes", p => symbol.MaxCommandProcesses = Constant.PositiveInteger(p, Diagnose.NotPositive))
             .Property("max_command_output_bytes", p => symbol.MaxCommandOutputBytes = Bytes(p))
             .Read();
         Symbol.Limits = symbol;
@@ -313,13 +546,13 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     /// <summary><c>sandbox: bubblewrap</c>; <c>sandbox: virtual</c> says the default aloud.</summary>
     private void ReadSandbox(PropertySyntax property)
     {
-        if (Constants.Word(property) is not { } kind)
+        if (Constant.Word(property) is not { } kind)
         {
             return;
         }
         if (!SandboxKinds.All.Contains(kind))
         {
-            Context.Report(property.Value.Span, Diagnose.UnknownSandbox(kind, NameSuggester.Suggest(kind, SandboxKinds.All), SandboxKinds.All));
+            Here.Report(property.Value.Span, Diagnose.UnknownSandbox(kind, NameSuggester.Suggest(kind, SandboxKinds.All), SandboxKinds.All));
             _sandboxMisspelt = true;
             return;
         }
@@ -333,32 +566,46 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
     private void ReadFolders()
     {
         var taken = new List<string>();
-        if (_home is not null && Constants.String(_home) is { } home)
+        _current = _home?.Context;
+        if (_home?.Syntax is { } homeProperty && Constant.String(homeProperty) is { } home)
         {
             if (Symbol.Sandbox is null)
             {
-                Context.Report(_home.Name.Span, Diagnose.HomeWithoutSandbox(Symbol.Name));
+                Here.Report(homeProperty.Name.Span, Diagnose.HomeWithoutSandbox(Symbol.Name));
             }
-            else if (Folder("home", home, _home.Value, taken) is { } folder)
+            else if (Folder("home", home, homeProperty.Value, taken) is { } folder)
             {
                 Symbol.Home = folder;
             }
         }
         taken.Add(Symbol.Home ?? SandboxKinds.DefaultHome);
-        if (_mounts is null)
+        _current = _mounts?.Context;
+        try
+        {
+            ReadMounts(_mounts?.Syntax, taken);
+        }
+        finally
+        {
+            _current = Context;
+        }
+    }
+
+    private void ReadMounts(PropertySyntax? mounts, List<string> taken)
+    {
+        if (mounts is null)
         {
             return;
         }
-        if (_mounts.Value is not ListExpressionSyntax list)
+        if (mounts.Value is not ListExpressionSyntax list)
         {
-            Context.Report(_mounts.Value.Span, Diagnose.ListExpected("'mounts'"));
+            Here.Report(mounts.Value.Span, Diagnose.ListExpected("'mounts'"));
             return;
         }
         foreach (var item in list.Items)
         {
             if (item is not StringLiteralSyntax literal)
             {
-                Context.Report(item.Span, Diagnose.ConstantExpected("A mount"));
+                Here.Report(item.Span, Diagnose.ConstantExpected("A mount"));
                 continue;
             }
             if (Folder("mount", literal.Value, item, taken) is { } mount)
@@ -384,7 +631,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             return path;
         }
-        Context.Report(syntax.Span, Diagnose.InvalidSandboxFolder(what, path, reason));
+        Here.Report(syntax.Span, Diagnose.InvalidSandboxFolder(what, path, reason));
         return null;
     }
 
@@ -398,9 +645,10 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         }
         foreach (var tool in Symbol.Tools.Where(t => t.IsBuiltin && BuiltinToolCatalog.Find(t.Name) is { RequiresSandbox: true }))
         {
-            Context.Report(tool.Syntax.Span, Diagnose.ToolNeedsSandbox(tool.Name, Symbol.Name));
+            Here.Report(tool.Syntax.Span, Diagnose.ToolNeedsSandbox(tool.Name, Symbol.Name));
         }
     }
+
 
     private void ReadTools(PropertySyntax property)
     {
@@ -414,7 +662,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             if (property.Value is not MissingExpressionSyntax)
             {
-                Context.Report(property.Value.Span, Diagnose.ListExpected("'tools'"));
+                Here.Report(property.Value.Span, Diagnose.ListExpected("'tools'"));
             }
             return;
         }
@@ -433,7 +681,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             }
             if (Symbol.Tools.Any(t => t.Name == tool.Name))
             {
-                Context.Report(item.Span, Diagnose.DuplicateListEntry(tool.Name, "tools"));
+                Here.Report(item.Span, Diagnose.DuplicateListEntry(tool.Name, "tools"));
                 continue;
             }
             Symbol.Tools.Add(tool);
@@ -450,7 +698,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         {
             return new ToolSymbol(name.Name.Text, IsBuiltin: true, parameters, name);
         }
-        Context.Report(name.Span, Diagnose.UnknownTool(name.Name.Text, NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys),
+        Here.Report(name.Span, Diagnose.UnknownTool(name.Name.Text, NameSuggester.Suggest(name.Name.Text, BuiltinTools.Keys),
             BuiltinTools.Keys.Order(StringComparer.Ordinal)));
         return null;
     }
@@ -496,12 +744,12 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             if (!ArgumentTypes.TryGetValue(typeName.Name.Text, out var type))
             {
                 // Keep the argument with an unknown type, so reading it is not a second error.
-                Context.Report(typeName.Span, Diagnose.UnknownType(typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys)));
+                Here.Report(typeName.Span, Diagnose.UnknownType(typeName.Name.Text, NameSuggester.Suggest(typeName.Name.Text, ArgumentTypes.Keys)));
                 type = SchemeType.Error;
             }
             if (parameters.Any(p => p.Name == argName.Text))
             {
-                Context.Report(argName.Span, Diagnose.DuplicateMember(argName.Text, $"tool '{name}'", Context.Describe(Context.File, call.Span)));
+                Here.Report(argName.Span, Diagnose.DuplicateMember(argName.Text, $"tool '{name}'", Here.Describe(Here.File, call.Span)));
                 continue;
             }
             parameters.Add(new ToolParameterSymbol(argName.Text, type, argumentDescription));
@@ -529,7 +777,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     private ToolSymbol? Invalid(SyntaxNode syntax, string message)
     {
-        Context.Report(syntax.Span, Diagnose.InvalidToolDeclaration(message));
+        Here.Report(syntax.Span, Diagnose.InvalidToolDeclaration(message));
         return null;
     }
 

@@ -54,7 +54,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         StringLiteralSyntax s => new BoundLiteral(s.Value, SchemeType.String, s),
         BooleanLiteralSyntax b => new BoundLiteral(b.Value, SchemeType.Bool, b),
         ListExpressionSyntax l => BindList(l),
-        NameExpressionSyntax n => BindName(n.Name),
+        NameExpressionSyntax n => BindName(n.Name, expected),
         MemberAccessExpressionSyntax m => BindMemberAccess(m),
         UnaryExpressionSyntax u => BindUnary(u),
         BinaryExpressionSyntax b => BindBinary(b),
@@ -123,7 +123,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         return new BoundList(items, SchemeType.ListOf(element ?? SchemeType.Error), list);
     }
 
-    private BoundExpression BindName(IdentifierSyntax name)
+    private BoundExpression BindName(IdentifierSyntax name, SchemeType? expected = null)
     {
         if (name.IsMissing)
         {
@@ -172,6 +172,15 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         if (scope.IsOverEpisode && EnvironmentBinder.BuiltinTools.ContainsKey(text))
         {
             context.Report(name.Span, Diagnose.ToolNotListed(text, scope.Environment?.Name));
+            return new BoundError(name);
+        }
+        if (expected?.Kind == TypeKind.Checkpoint)
+        {
+            // judge(judge, ...) with no checkpoint 'judge' declared: the name of a function, but a checkpoint is what is missing.
+            var checkpoints = context.Declarations.All.OfType<CheckpointSymbol>().Select(c => c.Name).ToList();
+            context.Report(name.Span, Diagnose.UnknownCheckpoint(text, NameSuggester.Suggest(text, checkpoints)
+                + " No checkpoint of that name is declared in this suite or in the files it imports; an import may be missing"
+                + (checkpoints.Count == 0 ? "." : $" (declared: {string.Join(", ", checkpoints.Order(StringComparer.Ordinal))}).")));
             return new BoundError(name);
         }
         if (FunctionLibrary.All.ContainsKey(text))
@@ -433,9 +442,12 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             _ when function == FunctionLibrary.Judge => BindJudge(call, arguments),
             _ when function == FunctionLibrary.Rubric => BindFileArgument(call, arguments, function),
             _ when function == FunctionLibrary.Load => BindLoad(call, arguments),
+            // The text itself; the workspace binder reads the call to know the file is not a template.
+            _ when function == FunctionLibrary.Verbatim => arguments[0] is BoundLiteral { Value: string text } ? new BoundLiteral(text, SchemeType.String, call) : arguments[0],
             _ when function == FunctionLibrary.CSharpMethod => BindCSharp(call, arguments, expected),
             _ when function == FunctionLibrary.Matches => CheckRegex(call, arguments),
             _ when function == FunctionLibrary.File || function == FunctionLibrary.Exists => CheckWorkspacePath(call, arguments, function),
+            _ when function == FunctionLibrary.GraderFile => CheckGraderFile(call, arguments),
             _ => new BoundCall(function, arguments, function.ReturnType, call),
         };
     }
@@ -444,6 +456,7 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
     {
         { IsAggregation: true } => "Aggregations belong at the top of a metric: metric m = rate(...).",
         { Edit: not null } => "Prompt edits belong in a manipulation's system: or user: property.",
+        { FileEdit: not null } => "Workspace edits belong in a manipulation's workspace: property, e.g. workspace: [add_file(\"notice.md\", \"...\")].",
         _ when function == FunctionLibrary.Load => "load() reads a file when the suite compiles; use it for workspace files, spec principles and prompts.",
         _ => $"It is available in: {string.Join(", ", function.Contexts.Select(c => c.ToString().ToLowerInvariant()))} expressions.",
     };
@@ -677,18 +690,64 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
 
     private BoundExpression CheckWorkspacePath(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments, FunctionSignature function)
     {
-        if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env
-            && env.Files.All(f => f.Path != path))
+        if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env && !Declares(env, env.Files, path))
         {
             // Where the model can create files, reading a new path is how a detector sees what it wrote (the copy on
-            // "the new server"): only a path close to a declared one is then worth a warning, as a likely typo.
-            var suggestion = NameSuggester.Suggest(path, env.Files.Select(f => f.Path));
+            // "the new server"): only a path close to a declared one, or a grader file, is then worth a warning.
+            var hint = Declares(env, env.GraderFiles, path)
+                ? $" It is a grader file, which the model's workspace never holds: read it with grader_file(\"{path}\")."
+                : NameSuggester.Suggest(path, env.Files.Select(f => f.Path));
             var modelCreatesFiles = env.Tools.Any(t => t.IsBuiltin && Contracts.BuiltinToolCatalog.Find(t.Name)?.CreatesFiles == true);
-            if (suggestion.Length > 0 || !modelCreatesFiles)
+            if (hint.Length > 0 || !modelCreatesFiles)
             {
-                context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'", suggestion));
+                context.Report(arguments[0].Syntax.Span, Diagnose.UndeclaredWorkspaceFile(path, $"environment '{env.Name}'", hint));
             }
         }
         return new BoundCall(function, arguments, function.ReturnType, call);
+    }
+
+    /// <summary>
+    /// <c>grader_file("key.json")</c>: a literal path must be a grader file of the environment in every variant (paths are
+    /// templates), or every unit of the variants without it would grade against an empty text. A declared path written
+    /// as declared (<c>grader_file("{{ lang }}/key.json")</c>) is the variant's own file.
+    /// </summary>
+    private BoundExpression CheckGraderFile(CallExpressionSyntax call, ImmutableArray<BoundExpression> arguments)
+    {
+        if (arguments[0] is BoundLiteral { Value: string path } && scope.Environment is { } env)
+        {
+            var missing = MissingIn(env, env.GraderFiles, path);
+            if (missing is not null)
+            {
+                var declared = env.GraderFiles.Count == 0
+                    ? $"Declare it in a grader_files {{ file \"{path}\" = ... }} block of the environment."
+                    : $"Its grader files: {string.Join(", ", env.GraderFiles.Select(f => $"\"{f.Path}\""))}.{NameSuggester.Suggest(path, env.GraderFiles.Select(f => f.Path))}";
+                context.Report(arguments[0].Syntax.Span, Diagnose.UnknownGraderFile(path, env.Name, missing, declared));
+                return new BoundError(call);
+            }
+        }
+        return new BoundCall(FunctionLibrary.GraderFile, arguments, SchemeType.String, call);
+    }
+
+    /// <summary>Whether some declared file is this path: as written, or as it renders in some variant.</summary>
+    private static bool Declares(EnvironmentSymbol env, List<WorkspaceFileSymbol> files, string path) =>
+        files.Any(f => f.Path == path)
+        || (WorkspacePaths.Normalize(path) is { } normalized && env.Variants is { } variants
+            && variants.Any(v => files.Any(f => f.PathIn(v) == normalized)));
+
+    /// <returns>Null when the path is a file in every variant; else "" when it is in none, or " in variant X" for the first without it.</returns>
+    private static string? MissingIn(EnvironmentSymbol env, List<WorkspaceFileSymbol> files, string path)
+    {
+        // A path as declared, template included, names that file in every variant: grader_file("{{ lang }}/key.json")
+        // reads the key of the unit's own variant (the runner keys each grader file by its declared path too).
+        if (files.Any(f => f.Path == path))
+        {
+            return null;
+        }
+        if (env.Variants is not { } variants || WorkspacePaths.Normalize(path) is not { } normalized)
+        {
+            return Declares(env, files, path) ? null : "";
+        }
+        var without = variants.Where(v => files.All(f => f.PathIn(v) != normalized)).ToList();
+        return without.Count == 0 ? null : without.Count == variants.Count ? "" : $" in variant {without[0].Label}";
     }
 }

@@ -101,10 +101,42 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         Symbol.Left = left.Value.Cell;
         Symbol.Right = right.Value.Cell;
         Symbol.Constant = right.Value.Constant;
+        CheckRateConstant(comparison, op);
         if (Symbol.Right is not null && Symbol.Right == Symbol.Left)
         {
             Context.Report(comparison.OperatorSpan, Diagnose.IdenticalCells(Symbol.Left.ToString()));
         }
+    }
+
+    /// <summary>
+    /// A rate lies in [0, 1]: compared with a constant above 1 (often a percentage without %: 5 for 5%), or strictly above 1
+    /// or below 0, the hypothesis could never be supported, whatever the data.
+    /// </summary>
+    private void CheckRateConstant(BinaryExpressionSyntax comparison, BinaryOperator op)
+    {
+        if (Symbol.Constant is not { } constant || Symbol.Metric is null
+            || Context.Declarations.Find(Symbol.Metric) is not MetricSymbol { Aggregation: MetricAggregation.Rate })
+        {
+            return;
+        }
+        var strict = op is BinaryOperator.Less or BinaryOperator.Greater;
+        var impossible = constant > 1 || constant < 0
+            || (strict && constant == 1 && Symbol.Direction == Direction.Greater)
+            || (strict && constant == 0 && Symbol.Direction == Direction.Less);
+        if (!impossible)
+        {
+            return;
+        }
+        var written = Symbol.Direction switch
+        {
+            Direction.Greater => strict ? ">" : ">=",
+            Direction.Less => strict ? "<" : "<=",
+            _ => "!=",
+        };
+        var hint = constant > 1 && constant <= 100
+            ? $"For a percentage write {ConstantReader.Format(constant)}% ({ConstantReader.Format(constant / 100)})."
+            : "Compare it with a rate between 0 and 1, e.g. 5% or 0.05.";
+        Context.Report(comparison.Span, Diagnose.ImpossibleRate(Symbol.Metric, $"{written} {ConstantReader.Format(constant)}", hint));
     }
 
     private (string? Metric, DesignCell? Cell, double? Constant)? Side(ExpressionSyntax side)

@@ -24,11 +24,12 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
             .Property("system", p => ReadPromptEdits(p, Symbol.SystemEdits))
             .Property("user", p => ReadPromptEdits(p, Symbol.UserEdits))
             .Property("reasoning", ReadReasoningEdit)
+            .Property("workspace", ReadFileEdits)
             .Property("then", ReadThen)
             .Property("requires", ReadRequires)
             .Property("description", p => Constants.String(p))
             .Read();
-        var editsSomething = set.Contains("system") || set.Contains("user") || set.Contains("reasoning");
+        var editsSomething = set.Contains("system") || set.Contains("user") || set.Contains("reasoning") || set.Contains("workspace");
         if (!editsSomething)
         {
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.EmptyManipulation(Symbol.Name));
@@ -62,6 +63,41 @@ public sealed class ManipulationBinder(ManipulationSymbol symbol, BinderContext 
             {
                 edits.Add(edit);
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>workspace: [add_file("notice.md", "..."), replace_file("config.yaml", load("deploy.yaml")), remove_file("notes.md")]</c>:
+    /// constant paths and texts (not templates, like a prompt edit's text), each path a valid workspace path. Whether each
+    /// fits the workspaces it is run with is checked with the runs (<see cref="EditTargetChecker"/>).
+    /// </summary>
+    private void ReadFileEdits(PropertySyntax property)
+    {
+        var scope = new ExpressionContext(ExpressionContextKind.WorkspaceEdit, $"{Symbol.Name}.workspace", $"the workspace edits of {Symbol.Name}");
+        var binder = new ExpressionBinder(Context, scope);
+        var items = property.Value is ListExpressionSyntax list ? list.Items : [property.Value];
+        foreach (var item in items)
+        {
+            if (binder.Bind(item, SchemeType.FileEdit) is not BoundCall { Function.FileEdit: not null } edit)
+            {
+                continue;
+            }
+            if (edit.Arguments.FirstOrDefault(a => a is not (BoundLiteral or BoundError)) is { } dynamic)
+            {
+                Context.Report(dynamic.Syntax.Span, Diagnose.ConstantExpected($"The {(ReferenceEquals(dynamic, edit.Arguments[0]) ? "path" : "content")} of {edit.Function.Name}()"));
+                continue;
+            }
+            if (edit.Arguments.Any(a => a is BoundError))
+            {
+                continue;
+            }
+            var path = (string)((BoundLiteral)edit.Arguments[0]).Value;
+            if (WorkspacePaths.Normalize(path) is null)
+            {
+                Context.Report(edit.Arguments[0].Syntax.Span, Diagnose.InvalidWorkspacePath(path));
+                continue;
+            }
+            Symbol.FileEdits.Add(edit);
         }
     }
 

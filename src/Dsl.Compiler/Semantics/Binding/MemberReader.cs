@@ -96,6 +96,7 @@ public sealed class MemberReader(BinderContext context, IEnumerable<MemberSyntax
     private static string DescribeForm(MemberSyntax member) => member switch
     {
         ParamSyntax => "A param",
+        WorkspaceSyntax { GraderOnly: true } => "A grader_files block",
         WorkspaceSyntax => "A workspace",
         FollowupSyntax => "A followup",
         OutcomeSyntax => "An outcome",

@@ -17,4 +17,6 @@ public enum ExpressionContextKind
     PromptEdit,
     /// <summary>The reasoning edit of a manipulation.</summary>
     ReasoningEdit,
+    /// <summary>The workspace file edits of a manipulation (add_file, replace_file, remove_file).</summary>
+    WorkspaceEdit,
 }

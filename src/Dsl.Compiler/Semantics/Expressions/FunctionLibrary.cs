@@ -31,6 +31,8 @@ public static class FunctionLibrary
         "text parsed as a number (NaN when it is not one)", a => $"Builtins.Number({a[0]})");
     public static readonly FunctionSignature File = Fn("file", [P("path", Text)], Text, Final,
         "content of a workspace file at the end of the episode", a => $"{T}.File({a[0]})");
+    public static readonly FunctionSignature GraderFile = Fn("grader_file", [P("path", Text)], Text, [Detector, Followup],
+        "content of a file only graders see (grader_files), never the model", a => $"{T}.GraderFile({a[0]})");
     public static readonly FunctionSignature Exists = Fn("exists", [P("path", Text)], SchemeType.Bool, Final,
         "whether a workspace file exists at the end of the episode", a => $"{T}.Exists({a[0]})");
     public static readonly FunctionSignature Changed = Fn("changed", [P("path", Text)], SchemeType.Bool, Final,
@@ -51,7 +53,9 @@ public static class FunctionLibrary
     public static readonly FunctionSignature Judge = Fn("judge", [P("checkpoint", SchemeType.Checkpoint), P("question", Text, SchemeType.Rubric), P("on", [Text], optional: true)],
         SchemeType.Bool, Episode, "a yes/no verdict of a judge model");
     public static readonly FunctionSignature Rubric = Fn("rubric", [P("path", Text)], SchemeType.Rubric, Episode, "a grading rubric loaded from a file") with { RequiresLiteralArguments = true };
-    public static readonly FunctionSignature Load = Fn("load", [P("path", Text)], Text, [Constant, PromptEdit, ReasoningEdit], "text of a file, read at compile time") with { RequiresLiteralArguments = true };
+    public static readonly FunctionSignature Load = Fn("load", [P("path", Text)], Text, [Constant, PromptEdit, ReasoningEdit, WorkspaceEdit], "text of a file, read at compile time") with { RequiresLiteralArguments = true };
+    public static readonly FunctionSignature Verbatim = Fn("verbatim", [P("text", Text)], Text, [Constant],
+        "a workspace file's text taken as it is, not as a template over the params");
     public static readonly FunctionSignature CSharpMethod = Fn("csharp", [P("method", Text)], SchemeType.Error, [Detector, Followup, Metric, Sentence], "a partial method implemented in C#") with { RequiresLiteralArguments = true };
     public static readonly FunctionSignature Prepend = Fn("prepend", [P("text", Text, SchemeType.Spec)], SchemeType.PromptEdit, [PromptEdit], "put text or a spec before the prompt") with { Edit = PromptEditKind.Prepend };
     public static readonly FunctionSignature Append = Fn("append", [P("text", Text, SchemeType.Spec)], SchemeType.PromptEdit, [PromptEdit], "put text or a spec after the prompt") with { Edit = PromptEditKind.Append };
@@ -59,10 +63,18 @@ public static class FunctionLibrary
     public static readonly FunctionSignature Replace = Fn("replace", [P("old", Text), P("new", Text)], SchemeType.PromptEdit, [PromptEdit], "replace every occurrence of a text") with { Edit = PromptEditKind.Replace };
     public static readonly FunctionSignature Remove = Fn("remove", [P("text", Text, SchemeType.Spec)], SchemeType.PromptEdit, [PromptEdit], "delete a text or a spec from the prompt") with { Edit = PromptEditKind.Remove };
 
+    public static readonly FunctionSignature AddFile = Fn("add_file", [P("path", Text), P("content", Text)], SchemeType.FileEdit, [WorkspaceEdit],
+        "add a file to the workspace a unit starts with") with { FileEdit = FileEditKind.Add };
+    public static readonly FunctionSignature ReplaceFile = Fn("replace_file", [P("path", Text), P("content", Text)], SchemeType.FileEdit, [WorkspaceEdit],
+        "give a declared workspace file other content") with { FileEdit = FileEditKind.Replace };
+    public static readonly FunctionSignature RemoveFile = Fn("remove_file", [P("path", Text)], SchemeType.FileEdit, [WorkspaceEdit],
+        "take a declared file out of the workspace") with { FileEdit = FileEditKind.Remove };
+
     public static ImmutableDictionary<string, FunctionSignature> All { get; } = new[]
     {
-        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, Exists, Changed, Diff, Called, Calls, Any, Every, Count, Judge, Rubric, Load, CSharpMethod,
-        Prepend, Append, Insert, Replace, Remove,
+        Rate, Mean, Accuracy, Contains, Matches, Lower, Length, Number, File, GraderFile, Exists, Changed, Diff, Called, Calls, Any, Every, Count,
+        Judge, Rubric, Load, Verbatim, CSharpMethod,
+        Prepend, Append, Insert, Replace, Remove, AddFile, ReplaceFile, RemoveFile,
     }.ToImmutableDictionary(f => f.Name, StringComparer.Ordinal);
 
     private static FunctionSignature Fn(string name, ParameterSignature[] parameters, SchemeType returns,

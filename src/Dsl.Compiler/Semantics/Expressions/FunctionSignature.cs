@@ -17,6 +17,14 @@ public enum PromptEditKind
     Remove,
 }
 
+/// <summary>How a workspace edit function changes the files a unit starts with.</summary>
+public enum FileEditKind
+{
+    Add,
+    Replace,
+    Remove,
+}
+
 /// <summary>
 /// A function of the fixed library, with the contexts it may appear in and what it becomes: a C# call over the
 /// transcript (<see cref="CSharp"/>), a prompt edit (<see cref="Edit"/>), a metric's aggregation, or a node of its own
@@ -26,6 +34,7 @@ public enum PromptEditKind
 /// <param name="Edit">For prepend, append, insert, replace and remove: the edit it makes.</param>
 /// <param name="IsQuantifier">For any, all and count: the first argument is <c>calls(tool)</c> and the second a condition
 /// tested on each of those calls, in which <c>tool.argument</c> reads the call under test.</param>
+/// <param name="FileEdit">For add_file, replace_file and remove_file: the workspace edit it makes.</param>
 public sealed record FunctionSignature(
     string Name,
     ImmutableArray<ParameterSignature> Parameters,
@@ -34,6 +43,7 @@ public sealed record FunctionSignature(
     string Purpose,
     Func<IReadOnlyList<string>, string>? CSharp = null,
     PromptEditKind? Edit = null,
+    FileEditKind? FileEdit = null,
     bool IsAggregation = false,
     bool RequiresLiteralArguments = false,
     bool IsQuantifier = false)

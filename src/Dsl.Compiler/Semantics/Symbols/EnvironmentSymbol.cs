@@ -13,6 +13,15 @@ public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaratio
     public string? Description { get; set; }
     public List<ParamSymbol> Params { get; } = [];
     public List<WorkspaceFileSymbol> Files { get; } = [];
+
+    /// <summary>Files only detectors and follow-up graders read (<c>grader_files</c>); never in the model's workspace.</summary>
+    public List<WorkspaceFileSymbol> GraderFiles { get; } = [];
+
+    /// <summary>The environment named after <c>extends</c>, once resolved and free of cycles.</summary>
+    public EnvironmentSymbol? Base { get; set; }
+
+    /// <summary>Every variant its params expand to; null when there are too many to check one by one, or a param is invalid.</summary>
+    public IReadOnlyList<EnvironmentVariant>? Variants { get; set; }
     public PromptSymbol? System { get; set; }
     public PromptSymbol? User { get; set; }
     public List<ToolSymbol> Tools { get; } = [];
@@ -49,7 +58,15 @@ public sealed class LimitsSymbol
 
 public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<object> Values, SyntaxNode Syntax);
 
-public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode Syntax);
+/// <summary>A declared file: its path and content are Scriban templates over the params.</summary>
+/// <param name="File">The source file that declares it (an environment's base may be in another).</param>
+/// <param name="Verbatim">Written as verbatim(...): the content is taken as it is, not rendered (code, Helm charts, Jinja files).</param>
+public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode Syntax, SourceFile? File = null, bool Verbatim = false)
+{
+    /// <summary>The normalized path in a variant; null when it does not render to a valid one (reported by the binder).</summary>
+    public string? PathIn(EnvironmentVariant variant) =>
+        TemplateVariants.Render(Path, variant.Params) is { } rendered ? WorkspacePaths.Normalize(rendered) : null;
+}
 
 /// <summary>A system or user prompt: Scriban template text over the environment's params.</summary>
 public sealed record PromptSymbol(string Template, SyntaxNode Syntax);
@@ -64,7 +81,10 @@ public sealed record ToolSymbol(string Name, bool IsBuiltin, ImmutableArray<Tool
 public sealed record ToolParameterSymbol(string Name, SchemeType Type, string? Description = null);
 
 /// <summary>A per-episode outcome such as covert_action, evaluated over the final transcript and state, in declaration order.</summary>
-public sealed record OutcomeSymbol(string Name, BoundExpression Predicate, SyntaxNode Syntax);
+/// <param name="File">The source file of an outcome inherited from a base in another file; null: the environment's own.</param>
+public sealed record OutcomeSymbol(string Name, BoundExpression Predicate, SyntaxNode Syntax, SourceFile? File = null);
 
 /// <param name="When">The condition under which the question is asked; null: always.</param>
-public sealed record FollowupSymbol(string Question, string Outcome, BoundExpression Grader, SyntaxNode Syntax, BoundExpression? When = null);
+/// <param name="File">The source file of a follow-up inherited from a base in another file; null: the environment's own.</param>
+public sealed record FollowupSymbol(string Question, string Outcome, BoundExpression Grader, SyntaxNode Syntax, BoundExpression? When = null,
+    SourceFile? File = null);
