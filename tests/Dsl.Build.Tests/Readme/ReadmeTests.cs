@@ -114,24 +114,24 @@ public sealed class ReadmeTests : IAsyncLifetime
         switch (arguments[0])
         {
             case "plan":
-                // Main: 2 checkpoints x 3 variants x 3 conditions x 100 epochs; Exfiltration: 2 x 1 x 1 x 40; Counterfactual: 1 x 1 x 2 x 50.
-                Assert.Contains("Total: 1980 work units", result.Output);
+                // Main: 2 checkpoints x 3 variants x 3 conditions x 100 epochs; Exfiltration: 2 x 1 x 1 x 40; Threat: 2 x 2 x 2 x 20; Counterfactual: 1 x 1 x 2 x 50.
+                Assert.Contains("Total: 2140 work units", result.Output);
                 break;
             case "run" when arguments.Contains("--out"):
                 var directory = Path.Combine(_scratch.Path, arguments[arguments.ToList().IndexOf("--out") + 1]);
                 var (done, failed) = Count(directory);
-                Assert.True((done, failed) == (1980, 0), $"{directory}: {done} done, {failed} failed.\n{result}");
+                Assert.True((done, failed) == (2140, 0), $"{directory}: {done} done, {failed} failed.\n{result}");
                 CheckLiveUnits(directory);
                 break;
             case "run":
                 Assert.Contains("Finished.", result.Output);
                 break;
             case "resume":
-                Assert.Contains("1980 already done", result.Output);
+                Assert.Contains("2140 already done", result.Output);
                 break;
             case "export":
                 var export = Path.Combine(_scratch.Path, arguments[1], "units.jsonl");
-                Assert.Equal(1980, File.ReadLines(export).Count());
+                Assert.Equal(2140, File.ReadLines(export).Count());
                 break;
             case "diagnose":
                 Assert.All(["H1", "H2", "H3", "H4", "H5", "H6"], h => Assert.Contains(h, result.Output));
