@@ -85,14 +85,9 @@ public sealed class OpenAiChatProvider : IChatProvider
         {
             throw;
         }
-        catch (Exception ex) when (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        catch (Exception ex) when (TransportFailure.Classify(ex, Endpoint, _timeout, _ownKey) is { } failure)
         {
-            // Permanent: the same request would bring the same flood again.
-            throw new ChatProviderException($"{Endpoint} answered a body larger than {tooLarge.Limit} bytes; it was refused unread.", 200, false);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw new ChatProviderException($"The request to {Endpoint} timed out after {_timeout.TotalSeconds:0.#} s.", null, true, null, ex);
+            throw failure;
         }
         catch (ClientResultException ex) when (ex.Status == 0)
         {
@@ -103,10 +98,6 @@ public sealed class OpenAiChatProvider : IChatProvider
             throw new ChatProviderException(
                 $"{Endpoint} answered HTTP {ex.Status}: {Truncate(_ownKey.Scrub(ex.GetRawResponse()?.Content?.ToString()))}",
                 ex.Status, ChatProviderException.IsTransientStatus(ex.Status), RetryAfter(ex.GetRawResponse()));
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw new ChatProviderException($"No response from {Endpoint}: {_ownKey.Scrub(ex.Message)}", null, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -136,18 +127,6 @@ public sealed class OpenAiChatProvider : IChatProvider
         {
             throw new ChatProviderException($"{Endpoint} answered a completion that cannot be read ({ex.GetType().Name}: {_ownKey.Scrub(ex.Message)})", 200, true);
         }
-    }
-
-    private static T? Find<T>(Exception? exception) where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-        return null;
     }
 
 #pragma warning disable OPENAI001, SCME0001 // Seed, ReasoningEffortLevel and Patch are marked experimental in the SDK.

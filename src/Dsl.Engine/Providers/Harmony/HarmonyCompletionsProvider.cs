@@ -104,17 +104,9 @@ public sealed class HarmonyCompletionsProvider : IChatProvider
         {
             throw;
         }
-        catch (Exception ex) when (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        catch (Exception ex) when (TransportFailure.Classify(ex, Endpoint, _timeout, _ownKey) is { } failure)
         {
-            throw new ChatProviderException($"{Endpoint} answered a body larger than {tooLarge.Limit} bytes; it was refused unread.", 200, false);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw new ChatProviderException($"The request to {Endpoint} timed out after {_timeout.TotalSeconds:0.#} s.", null, true, null, ex);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw new ChatProviderException($"No response from {Endpoint}: {_ownKey.Scrub(ex.Message)}", null, true);
+            throw failure;
         }
         using (response)
         {
@@ -170,17 +162,5 @@ public sealed class HarmonyCompletionsProvider : IChatProvider
         static int Count(JsonElement usage, string name) =>
             usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? n : 0;
         return new TokenUsage(Count(usage, "prompt_tokens"), Count(usage, "completion_tokens"));
-    }
-
-    private static T? Find<T>(Exception? exception) where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-        return null;
     }
 }
