@@ -66,7 +66,8 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
         {
             why = "'given' conditions units, and a pair metric counts pairs";
         }
-        else if (Symbol.PerUnit is null || Symbol.PerUnit.Type.IsError)
+        // A part already reported (a misspelt condition) says enough: no second error about the same pair.
+        else if (Symbol.PerUnit is null || Symbol.PerUnit.Type.IsError || BoundTreeWalker.Descendants(Symbol.PerUnit).Any(e => e is BoundError))
         {
             return false;
         }
