@@ -74,9 +74,10 @@ public static partial class Diagnose
         Make(DiagnosticCatalog.PairNeverRun,
             $"Pair metric '{metric}' pairs conditions '{first}' and '{second}', but no run has both, so it has no pairs. Add both to one run's conditions.");
 
-    public static DiagnosticMessage PairCellWithCondition(string metric, string condition) =>
+    /// <param name="fixedCell">The cell without its condition, e.g. "[o3]".</param>
+    public static DiagnosticMessage PairCellWithCondition(string metric, string condition, string fixedCell) =>
         Make(DiagnosticCatalog.PairCellWithCondition,
-            $"Metric '{metric}' is a pair metric: each value spans its two conditions, so a cell cannot select condition '{condition}'. Leave the condition out, e.g. {metric}[o3].");
+            $"Metric '{metric}' is a pair metric: each value spans its two conditions, so a cell cannot select condition '{condition}'. Leave the condition out: {metric}{fixedCell}.");
 
     /// <param name="capability">The capability the format needs, e.g. "raw_completions".</param>
     public static DiagnosticMessage ReasoningFormatNeedsCapability(string checkpoint, string format, string capability) =>

@@ -59,11 +59,9 @@ public static partial class Diagnose
 
     /// <param name="tool">A built-in tool an expression reads.</param>
     /// <param name="environment">The environment whose tools list lacks it; null for a metric, which reads every environment.</param>
-    public static DiagnosticMessage ToolNotListed(string tool, string? environment)
-    {
-        var owner = environment is null ? "any environment" : $"environment '{environment}'";
-        return Make(DiagnosticCatalog.ToolNotListed, $"'{tool}' is not a tool of {owner}. Add it to the environment's tools list.");
-    }
+    /// <param name="owner">Whose tools were searched: "environment 'A'", "environments 'A', 'B'"; null: any environment.</param>
+    public static DiagnosticMessage ToolNotListed(string tool, string? owner) =>
+        Make(DiagnosticCatalog.ToolNotListed, $"'{tool}' is not a tool of {owner ?? "any environment"}. Add it to the environment's tools list.");
 
     public static DiagnosticMessage UnknownToolArgument(string tool, string argument, string suggestion) =>
         Make(DiagnosticCatalog.UnknownToolArgument, $"Tool '{tool}' has no argument '{argument}'.{suggestion}");

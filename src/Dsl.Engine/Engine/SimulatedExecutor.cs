@@ -55,6 +55,11 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         {
             DrawMetric(metric, value);
         }
+        // Pairs after the unit's own draws (which they keep) and before the conditional ones (which may read them).
+        foreach (var (pair, value) in plan.Pairs)
+        {
+            DrawPairSide(pair, value);
+        }
         // In the order of the follow-ups they read, so a follow-up asked only after another's answer sees that answer drawn.
         var order = environment.Followups.Select((f, i) => (f.Outcome, i)).ToDictionary(x => x.Outcome, x => x.i, StringComparer.Ordinal);
         var asked = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -82,6 +87,28 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             outcomes, TokenUsage.Zero, TimeSpan.Zero, transcript, metrics, []);
 
         Transcript Transcript() => new(parameters: unit.Params, outcomes: outcomes, environment: unit.Environment);
+
+        // A pair metric's simulated rate is the share of pairs where its rule holds: the pair (one epoch of this checkpoint and
+        // variant under both conditions) is drawn once, keyed so both of its units see the same draw, and each unit takes
+        // its side of one assignment of the rule's outcomes that gives that result. Outcomes another metric's draw already
+        // set are kept: then the pair's value follows from those draws.
+        void DrawPairSide(MetricDefinition metric, double value)
+        {
+            var pair = metric.Pair!;
+            var key = $"{unit.Run}\u0001{unit.Checkpoint}\u0001{unit.Environment}\u0001{unit.Variant}\u0001{unit.Epoch}";
+            var hit = StableRandom.Uniform(key, metric.Name) < value;
+            var assignments = PairAssignments.For(pair, hit);
+            if (assignments.Count == 0)
+            {
+                return;
+            }
+            var (first, second) = assignments[(int)(StableRandom.Uniform(key, metric.Name + "\u0001assignment") * assignments.Count) % assignments.Count];
+            var (names, chosen) = unit.Condition == pair.First ? (pair.FirstOutcomes, first) : (pair.SecondOutcomes, second);
+            foreach (var name in names)
+            {
+                outcomes.TryAdd(name, chosen.Contains(name));
+            }
+        }
 
         void DrawMetric(MetricDefinition metric, double value)
         {
@@ -121,6 +148,23 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
     {
         var environment = experiment.Environment(environmentName);
         var metrics = new List<(MetricDefinition, double)>();
+        var pairs = new List<(MetricDefinition, double)>();
+        foreach (var metric in experiment.Metrics.Where(m => m.Pair is { } p && (p.First == condition || p.Second == condition)
+                     && (m.AppliesTo?.Contains(environmentName) ?? true)))
+        {
+            // A pair's value is reported, and simulated, under the condition "First & Second".
+            var label = metric.Pair!.Label;
+            var best = experiment.Simulation
+                .Where(v => v.Metric == metric.Name && v.Cell.Contains(checkpoint, environmentName, label, parameters))
+                .OrderByDescending(v => v.Cell.Specificity)
+                .FirstOrDefault();
+            if (best is null)
+            {
+                _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {label}]", 0);
+                continue;
+            }
+            pairs.Add((metric, best.Value));
+        }
         foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
         {
             var best = experiment.Simulation
@@ -135,8 +179,8 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
             metrics.Add((metric, best.Value.Value));
         }
-        return new Plan(metrics);
+        return new Plan(metrics, pairs);
     }
 
-    private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics);
+    private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics, IReadOnlyList<(MetricDefinition Metric, double Value)> Pairs);
 }

@@ -74,4 +74,32 @@ public class PairMetricTests
         Assert.Equal((97L, 34.0, 1L, 1L), (row.N, row.Successes, row.Missing, row.Indeterminate));
         Assert.DoesNotContain(ExperimentAnalyzer.Analyze(Design(), units).Metrics, r => r.Metric == "faking" && r.Condition is "Testing" or "Deployment");
     }
+
+    [Fact]
+    public void Offline_the_simulated_pair_rate_is_the_share_of_pairs_where_the_rule_holds()
+    {
+        // aligned and own_goal have no simulated rate of their own: only the pair metric's 35% decides them.
+        var environment = new EnvironmentDefinition("A", null, [], [], null, "Do the task.", [], 1,
+            [new OutcomeDefinition("aligned", _ => false), new OutcomeDefinition("own_goal", _ => false), new OutcomeDefinition("covert_action", _ => false)], []);
+        var experiment = Design() with
+        {
+            Environments = [environment],
+            Runs = [new RunDefinition("Main", ["o3"], ["A"], ["Testing", "Deployment"], 2000)],
+            Simulation = [new SimulatedValue("simulate", "faking", new Cell(), 0.35), new SimulatedValue("simulate", "covert_rate", new Cell(), 0.1)],
+        };
+        var executor = new Scheme.Engine.SimulatedExecutor(experiment);
+        var units = Scheme.Engine.Design.DesignExpander.Expand(experiment, experiment.Runs[0])
+            .Select(u => UnitRecord.Done(executor.Draw(u), DateTimeOffset.UnixEpoch)).ToList();
+        Assert.DoesNotContain(units, u => u.Metrics.ContainsKey("faking"));
+
+        var row = Assert.Single(ExperimentAnalyzer.Analyze(experiment, units).Metrics, r => r.Metric == "faking" && r.IsFullCell);
+        Assert.Equal(2000, row.N);
+        // Binomial(2000, 0.35): sd 0.0107, so 0.35 +- 0.04 fails by chance with probability below 1e-4.
+        Assert.InRange(row.Estimate!.Value, 0.31, 0.39);
+        // Each side's outcomes are one assignment: the rule's value is what the pair drew, not two independent draws.
+        var testing = units.Where(u => u.Condition == "Testing").ToDictionary(u => u.Epoch);
+        var deployment = units.Where(u => u.Condition == "Deployment").ToDictionary(u => u.Epoch);
+        var holds = testing.Keys.Count(e => testing[e].Outcomes["aligned"] && deployment[e].Outcomes["own_goal"]);
+        Assert.Equal(row.Successes, holds);
+    }
 }

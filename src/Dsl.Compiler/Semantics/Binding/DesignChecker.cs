@@ -37,7 +37,7 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
                 foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>().Where(c => c.Condition is not null))
                 {
                     var span = hypothesis.Declaration.Members.OfType<Syntax.ExpectSyntax>().FirstOrDefault()?.Condition.Span ?? hypothesis.Declaration.Name.Span;
-                    contextOf(hypothesis).Report(span, Diagnose.PairCellWithCondition(metric.Name, cell.Condition!));
+                    contextOf(hypothesis).Report(span, Diagnose.PairCellWithCondition(metric.Name, cell.Condition!, (cell with { Condition = null }).ToString()));
                 }
             }
         }

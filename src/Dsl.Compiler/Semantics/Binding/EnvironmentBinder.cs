@@ -441,6 +441,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
             {
                 BooleanLiteralSyntax b => ((object?)b.Value, SchemeType.Bool),
                 NumberLiteralSyntax n => (n.Value, SchemeType.Number),
+                UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } => (-n.Value, SchemeType.Number),
                 StringLiteralSyntax s => (s.Value, SchemeType.String),
                 _ => (null, SchemeType.Error),
             };

@@ -171,7 +171,12 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         }
         if (scope.IsOverEpisode && EnvironmentBinder.BuiltinTools.ContainsKey(text))
         {
-            context.Report(name.Span, Diagnose.ToolNotListed(text, scope.Environment?.Name));
+            // A metric declared over some environments searched only theirs: name them, not "any environment".
+            var owner = scope.Environment is { } environment ? $"environment '{environment.Name}'"
+                : scope.Environments is { Count: > 0 } searched
+                    ? $"environment{(searched.Count == 1 ? "" : "s")} {string.Join(", ", searched.Select(e => $"'{e.Name}'"))}"
+                    : null;
+            context.Report(name.Span, Diagnose.ToolNotListed(text, owner));
             return new BoundError(name);
         }
         if (expected?.Kind == TypeKind.Checkpoint)
@@ -236,8 +241,9 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         return names.Count == 0 ? "literal values" : string.Join(", ", names);
     }
 
+    /// <summary>Whether the environment declares the outcome, itself or through <c>extends</c>.</summary>
     private static bool IsOutcomeOf(EnvironmentSymbol environment, string name) =>
-        environment.Declaration.Members.Any(m => m switch
+        EnvironmentInheritance.Effective(environment).Any(m => m.Syntax switch
         {
             PropertySyntax p => p.Name.Text == EnvironmentBinder.DetectorName && name == EnvironmentBinder.DetectorName,
             OutcomeSyntax o => o.Name.Text == name,
@@ -546,7 +552,8 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         var list = BindCore(call.Arguments[0].Value, null);
         if (list is not BoundCall { Arguments: [BoundTool tool] } calls || calls.Function != FunctionLibrary.Calls)
         {
-            if (!list.Type.IsError)
+            // calls(bogus) has reported its own error: a second one about the list would contradict it.
+            if (!list.Type.IsError && !BoundTreeWalker.Descendants(list).Any(e => e is BoundError))
             {
                 context.Report(call.Arguments[0].Value.Span, Diagnose.TypeMismatch("the calls of a tool, calls(tool)", list.Type.Describe(),
                     $" ({function.Name}'s parameter 'calls')"));

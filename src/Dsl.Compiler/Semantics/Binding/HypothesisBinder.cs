@@ -148,6 +148,8 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
                 return null;
             case NumberLiteralSyntax number:
                 return (null, null, number.Value);
+            case UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax number } when !double.IsInfinity(number.Value):
+                return (null, null, -number.Value);
             case NameExpressionSyntax name:
                 var pooled = Context.Declarations.Resolve<MetricSymbol>(name.Name, Diagnose.UnknownMetric, Context);
                 return pooled is null ? null : (pooled.Name, new DesignCell(null, null, null), null);

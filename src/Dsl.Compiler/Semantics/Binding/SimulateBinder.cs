@@ -48,6 +48,7 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
         {
             NumberLiteralSyntax n when double.IsInfinity(n.Value) => TooLarge(n),
             NumberLiteralSyntax n => n.Value,
+            UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } when !double.IsInfinity(n.Value) => -n.Value,
             MissingExpressionSyntax => (double?)null,
             _ => Report(assignment.Value),
         };
@@ -58,7 +59,12 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
         if (metric.Aggregation == MetricAggregation.Rate && value is < 0 or > 1)
         {
             context.Report(assignment.Value.Span, Diagnose.ProbabilityOutOfRange($"{metric.Name}{cell}",
-                ((NumberLiteralSyntax)assignment.Value).Text));
+                assignment.Value switch
+                {
+                    NumberLiteralSyntax n => n.Text,
+                    UnaryExpressionSyntax { Operand: NumberLiteralSyntax n } => "-" + n.Text,
+                    _ => ConstantReader.Format(value.Value),
+                }));
             return null;
         }
         return new SimulatedValueSymbol(scenario, metric.Name, cell, value.Value, assignment);
