@@ -78,29 +78,30 @@ public static class ExperimentAnalyzer
     private static List<MetricRow> MetricTable(ExperimentDefinition experiment, List<MetricValueSource> sources, ResultAccumulator accumulator)
     {
         var rows = new List<MetricRow>();
+        var checkpointRank = Ranks(experiment.Checkpoints.Select(x => x.Name));
+        var environmentRank = Ranks(experiment.Environments.Select(x => x.Name));
+        var conditionRank = Ranks(experiment.Runs.SelectMany(r => r.Conditions));
         for (var m = 0; m < sources.Count; m++)
         {
             var metric = sources[m].Metric;
             var cells = accumulator.Cells(m).ToList();
             // Full cells pooled over an environment's variants: the table read first, one row per checkpoint, environment
-            // and condition.
-            var full = cells.GroupBy(c => (c.Checkpoint, c.Environment, c.Condition))
-                .Select(g => (g.Key.Checkpoint, g.Key.Environment, g.Key.Condition, Tally: Pool(g.Select(c => c.Tally))))
-                .OrderBy(c => Order(experiment.Checkpoints.Select(x => x.Name), c.Checkpoint)).ThenBy(c => c.Checkpoint, StringComparer.Ordinal)
-                .ThenBy(c => Order(experiment.Environments.Select(x => x.Name), c.Environment)).ThenBy(c => c.Environment, StringComparer.Ordinal)
-                .ThenBy(c => Order(experiment.Runs.SelectMany(r => r.Conditions), c.Condition)).ThenBy(c => c.Condition, StringComparer.Ordinal)
-                .ToList();
-            foreach (var (checkpoint, environment, condition, tally) in full)
+            // and condition, in the order the experiment declares them.
+            var groups = cells.GroupBy(c => (c.Checkpoint, c.Environment, c.Condition))
+                .OrderBy(g => checkpointRank.GetValueOrDefault(g.Key.Checkpoint, int.MaxValue)).ThenBy(g => g.Key.Checkpoint, StringComparer.Ordinal)
+                .ThenBy(g => environmentRank.GetValueOrDefault(g.Key.Environment, int.MaxValue)).ThenBy(g => g.Key.Environment, StringComparer.Ordinal)
+                .ThenBy(g => conditionRank.GetValueOrDefault(g.Key.Condition, int.MaxValue)).ThenBy(g => g.Key.Condition, StringComparer.Ordinal);
+            foreach (var group in groups)
             {
-                rows.Add(Row(metric, new Cell(checkpoint, environment, condition), tally, accumulator));
+                var (checkpoint, environment, condition) = group.Key;
+                rows.Add(Row(metric, new Cell(checkpoint, environment, condition), Pool(group.Select(c => c.Tally)), accumulator));
                 // Params are design factors too: an environment with variants also gets a row per variant, as the papers'
                 // per-variant tables have them.
-                var variants = cells.Where(c => c.Checkpoint == checkpoint && c.Environment == environment && c.Condition == condition).ToList();
-                if (variants.Count < 2 && (variants.Count == 0 || variants[0].Variant == "default"))
+                if (group.Count() < 2 && group.First().Variant == "default")
                 {
                     continue;
                 }
-                foreach (var variant in variants.OrderBy(c => c.Variant, StringComparer.Ordinal))
+                foreach (var variant in group.OrderBy(c => c.Variant, StringComparer.Ordinal))
                 {
                     var parameters = accumulator.ParamsOf(environment, variant.Variant).Select(p => new CellParam(p.Key, p.Value)).ToList();
                     rows.Add(Row(metric, new Cell(checkpoint, environment, condition, parameters), variant.Tally, accumulator));
@@ -134,10 +135,15 @@ public static class ExperimentAnalyzer
         return pooled;
     }
 
-    private static int Order(IEnumerable<string> declared, string name)
+    /// <summary>Each name's place in declaration order (first occurrence), for sorting rows as the experiment lists them.</summary>
+    private static Dictionary<string, int> Ranks(IEnumerable<string> declared)
     {
-        var index = declared.Distinct().ToList().IndexOf(name);
-        return index < 0 ? int.MaxValue : index;
+        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in declared)
+        {
+            ranks.TryAdd(name, ranks.Count);
+        }
+        return ranks;
     }
 
     private static MetricRow Row(MetricDefinition metric, Cell cell, ResultAccumulator.CellTally tally, ResultAccumulator accumulator)
@@ -261,6 +267,9 @@ public static class ExperimentAnalyzer
     private static List<BeforeAfterView> BeforeAfter(ExperimentDefinition experiment, List<MetricValueSource> sources, ResultAccumulator accumulator, int draws)
     {
         var views = new List<BeforeAfterView>();
+        var checkpointRank = Ranks(experiment.Checkpoints.Select(x => x.Name));
+        var environmentRank = Ranks(experiment.Environments.Select(x => x.Name));
+        var conditionRank = Ranks(experiment.Runs.SelectMany(r => r.Conditions));
         for (var m = 0; m < sources.Count; m++)
         {
             var metric = sources[m].Metric;
@@ -275,18 +284,18 @@ public static class ExperimentAnalyzer
                 .Select(c => (Before: c.Extends!, After: c.Name)).ToList();
             if (pairs.Count == 0 && present.Count == 2)
             {
-                var ordered = present.OrderBy(c => Order(experiment.Checkpoints.Select(x => x.Name), c)).ThenBy(c => c, StringComparer.Ordinal).ToList();
+                var ordered = present.OrderBy(c => checkpointRank.GetValueOrDefault(c, int.MaxValue)).ThenBy(c => c, StringComparer.Ordinal).ToList();
                 pairs.Add((ordered[0], ordered[1]));
             }
             var conditions = cells.Select(c => c.Condition).Distinct()
-                .OrderBy(c => Order(experiment.Runs.SelectMany(r => r.Conditions), c)).ThenBy(c => c, StringComparer.Ordinal).ToList();
+                .OrderBy(c => conditionRank.GetValueOrDefault(c, int.MaxValue)).ThenBy(c => c, StringComparer.Ordinal).ToList();
             foreach (var (before, after) in pairs)
             {
                 foreach (var condition in conditions)
                 {
                     var environments = cells.Where(c => c.Condition == condition && (c.Checkpoint == before || c.Checkpoint == after))
                         .Select(c => c.Environment).Distinct()
-                        .OrderBy(e => Order(experiment.Environments.Select(x => x.Name), e)).ThenBy(e => e, StringComparer.Ordinal).ToList();
+                        .OrderBy(e => environmentRank.GetValueOrDefault(e, int.MaxValue)).ThenBy(e => e, StringComparer.Ordinal).ToList();
                     if (environments.Count == 0)
                     {
                         continue;

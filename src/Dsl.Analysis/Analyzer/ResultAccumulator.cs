@@ -384,25 +384,18 @@ internal sealed class ResultAccumulator
                     yield return (key, sides.Indeterminate != 0 ? MetricValue.Indeterminate : MetricValue.Missing);
                     continue;
                 }
-                var holds = pair.Holds(Reader(pair.FirstOutcomes, sides.First), Reader(pair.SecondOutcomes, sides.Second));
+                var holds = pair.Holds(Reader(_firstIndex, sides.First), Reader(_secondIndex, sides.Second));
                 yield return (key, MetricValue.Of(holds ? 1.0 : 0.0));
             }
         }
 
-        private static Func<string, bool> Reader(IReadOnlyList<string> names, ulong bits) => name =>
-        {
-            var index = IndexOf(names, name);
-            return index is >= 0 and < 64 && (bits & (1UL << index)) != 0;
-        };
+        private readonly Dictionary<string, int> _firstIndex = Indexes(pair.FirstOutcomes), _secondIndex = Indexes(pair.SecondOutcomes);
 
-        private static int IndexOf(IReadOnlyList<string> names, string name)
-        {
-            for (var i = 0; i < names.Count; i++)
-            {
-                if (names[i] == name) return i;
-            }
-            return -1;
-        }
+        private static Dictionary<string, int> Indexes(IReadOnlyList<string> names) =>
+            names.Select((name, i) => (name, i)).Where(p => p.i < 64).DistinctBy(p => p.name).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+
+        private static Func<string, bool> Reader(Dictionary<string, int> indexes, ulong bits) =>
+            name => indexes.TryGetValue(name, out var index) && (bits & (1UL << index)) != 0;
 
         private struct Sides
         {
