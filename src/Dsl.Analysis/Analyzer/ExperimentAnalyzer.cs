@@ -97,7 +97,7 @@ public static class ExperimentAnalyzer
                 rows.Add(Row(metric, new Cell(checkpoint, environment, condition), Pool(group.Select(c => c.Tally)), accumulator));
                 // Params are design factors too: an environment with variants also gets a row per variant, as the papers'
                 // per-variant tables have them.
-                if (group.Count() < 2 && group.First().Variant == "default")
+                if (group.Count() < 2 && group.First().Variant == Scheme.Engine.Design.DesignExpander.DefaultVariant)
                 {
                     continue;
                 }

@@ -222,7 +222,7 @@ public static class PowerSimulator
                         // One group per variant, so a cell that selects param values takes only the variants it names.
                         var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env
                             ? DesignExpander.Variants(env).ToList()
-                            : [("default", new Dictionary<string, object>())];
+                            : [(DesignExpander.DefaultVariant, new Dictionary<string, object>())];
                         foreach (var (label, parameters) in variants)
                         {
                             double? Truth(string condition) => TruthOf(h.Metric, checkpoint, environment, condition, parameters);
@@ -263,7 +263,7 @@ public static class PowerSimulator
             return design;
         }
 
-        private static string Label(string variant) => variant == "default" ? "" : $" ({variant})";
+        private static string Label(string variant) => variant == DesignExpander.DefaultVariant ? "" : $" ({variant})";
 
         /// <summary>
         /// Units of a group when the largest run has <paramref name="epochs"/> epochs: its own run's epochs scaled in

@@ -41,8 +41,11 @@ public static class DesignExpander
     public static long VariantCount(EnvironmentDefinition environment) =>
         environment.Params.Aggregate(1L, (n, p) => n * p.Values.Count);
 
+    /// <summary>The label of the one variant of an environment without params.</summary>
+    public const string DefaultVariant = "default";
+
     /// <summary>
-    /// The cartesian product of param values, in declaration order; "default" when there are no params.
+    /// The cartesian product of param values, in declaration order; <see cref="DefaultVariant"/> when there are no params.
     /// </summary>
     public static IEnumerable<(string Label, IReadOnlyDictionary<string, object> Params)> Variants(EnvironmentDefinition environment)
     {
@@ -53,7 +56,7 @@ public static class DesignExpander
         }
         foreach (var combo in combos)
         {
-            var label = combo.Count == 0 ? "default" : string.Join(",", combo.Select(p => $"{p.Name}={Format(p.Value)}"));
+            var label = combo.Count == 0 ? DefaultVariant : string.Join(",", combo.Select(p => $"{p.Name}={Format(p.Value)}"));
             yield return (label, combo.ToDictionary(p => p.Name, p => p.Value));
         }
     }

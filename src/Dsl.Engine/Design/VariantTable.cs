@@ -17,11 +17,5 @@ public sealed class VariantTable(ExperimentDefinition experiment)
     public IReadOnlyDictionary<string, object> Params(string environment, string label) =>
         _params.TryGetValue((environment, label), out var values) ? values : Empty;
 
-    /// <summary>The variants of an environment that lie in the cell's param selection.</summary>
-    public IEnumerable<(string Label, IReadOnlyDictionary<string, object> Params)> Variants(string environment, Cell cell) =>
-        experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } definition
-            ? DesignExpander.Variants(definition).Where(v => cell.Params.All(p => v.Params.TryGetValue(p.Name, out var value) && Equals(value, p.Value)))
-            : [];
-
     private static readonly IReadOnlyDictionary<string, object> Empty = new Dictionary<string, object>();
 }

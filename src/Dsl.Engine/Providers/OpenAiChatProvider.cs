@@ -89,10 +89,6 @@ public sealed class OpenAiChatProvider : IChatProvider
         {
             throw failure;
         }
-        catch (ClientResultException ex) when (ex.Status == 0)
-        {
-            throw new ChatProviderException($"No response from {Endpoint}: {_ownKey.Scrub(ex.InnerException?.Message ?? ex.Message)}", null, true);
-        }
         catch (ClientResultException ex)
         {
             throw new ChatProviderException(
@@ -256,13 +252,17 @@ public sealed class OpenAiChatProvider : IChatProvider
     internal static TimeSpan? RetryAfter(PipelineResponse? response) =>
         response is null ? null : RetryAfter(name => response.Headers.TryGetValue(name, out var value) ? value : null);
 
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
     /// <summary>Retry-After in seconds or as an HTTP date, or OpenAI's retry-after-ms, from headers read by name.</summary>
     internal static TimeSpan? RetryAfter(Func<string, string?> header)
     {
+        // A server may say anything: "Infinity" or 1e300 is a wait past what TimeSpan holds; an hour is as long as any retry waits.
+        static TimeSpan Capped(double seconds) => seconds >= MaxRetryAfter.TotalSeconds ? MaxRetryAfter : TimeSpan.FromSeconds(seconds);
         if (header("retry-after-ms") is { } ms
             && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
         {
-            return TimeSpan.FromMilliseconds(milliseconds);
+            return Capped(milliseconds / 1000);
         }
         if (header("Retry-After") is not { } value)
         {
@@ -270,7 +270,7 @@ public sealed class OpenAiChatProvider : IChatProvider
         }
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
         {
-            return TimeSpan.FromSeconds(seconds);
+            return Capped(seconds);
         }
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
             ? (date - DateTimeOffset.UtcNow) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero

@@ -16,8 +16,9 @@ internal static class TransportFailure
             new ChatProviderException($"{endpoint} answered a body larger than {tooLarge.Limit} bytes; it was refused unread.", 200, false),
         OperationCanceledException =>
             new ChatProviderException($"The request to {endpoint} timed out after {timeout.TotalSeconds:0.#} s.", null, true, null, exception),
-        HttpRequestException or IOException =>
-            new ChatProviderException($"No response from {endpoint}: {ownKey.Scrub(exception.Message)}", null, true),
+        // The SDK wraps a connection failure in its own exception (status 0): found anywhere in the chain.
+        _ when ((Exception?)Find<HttpRequestException>(exception) ?? Find<IOException>(exception)) is { } transport =>
+            new ChatProviderException($"No response from {endpoint}: {ownKey.Scrub(transport.Message)}", null, true),
         _ => null,
     };
 

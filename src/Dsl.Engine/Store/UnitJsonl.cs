@@ -207,7 +207,7 @@ public static class UnitJsonl
                 return null;
             }
             error = null;
-            return new UnitRecord(unitId!, run!, checkpoint!, environment!, variant ?? "default", condition!, epoch!.Value, seed,
+            return new UnitRecord(unitId!, run!, checkpoint!, environment!, variant ?? Design.DesignExpander.DefaultVariant, condition!, epoch!.Value, seed,
                 parsedStatus, outcomes, metrics, tokensIn, tokensOut, cost, latency, unitError, finished)
             {
                 Missing = missingMetrics,

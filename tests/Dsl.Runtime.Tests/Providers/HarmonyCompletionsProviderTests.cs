@@ -87,6 +87,8 @@ public class HarmonyCompletionsProviderTests
     [InlineData("{\"choices\":[]}")]
     [InlineData("{\"choices\":[{\"text\":42}]}")]
     [InlineData("[1,2]")]
+    // Valid JSON whose text is a lone surrogate: it parses, but cannot be read as a string.
+    [InlineData("{\"choices\":[{\"text\":\"\\ud800\"}]}")]
     public async Task A_200_that_is_not_a_completion_is_a_transient_provider_error(string body)
     {
         await using var server = FakeOpenAiServer.Start(new FakeReply(200, body));
@@ -105,5 +107,17 @@ public class HarmonyCompletionsProviderTests
 
         Assert.True(error.IsTransient);
         Assert.Null(error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("1e300")]
+    public async Task A_retry_after_past_what_a_wait_can_be_is_an_hour(string retryAfter)
+    {
+        await using var server = FakeOpenAiServer.Start(FakeReply.Error(429, retryAfter));
+
+        var error = await Assert.ThrowsAsync<ChatProviderException>(() => Provider(server).CompleteAsync(Request()));
+
+        Assert.Equal((429, TimeSpan.FromHours(1)), (error.StatusCode, error.RetryAfter));
     }
 }

@@ -135,6 +135,16 @@ public class OpenAiChatProviderTests
     }
 
     [Theory]
+    [InlineData("Infinity")]
+    [InlineData("1e300")]
+    public async Task A_retry_after_past_what_a_wait_can_be_is_an_hour(string retryAfter)
+    {
+        await using var server = FakeOpenAiServer.Start(FakeReply.Error(429, retryAfter));
+        var error = await Assert.ThrowsAsync<ChatProviderException>(() => Provider(server).CompleteAsync(Request()));
+        Assert.Equal((429, TimeSpan.FromHours(1)), (error.StatusCode, error.RetryAfter));
+    }
+
+    [Theory]
     [InlineData(500, true)]
     [InlineData(503, true)]
     [InlineData(400, false)]

@@ -124,7 +124,7 @@ public static class CellResolver
             if (argument.Value is not MissingExpressionSyntax && values.Count > 0)
             {
                 context.Report(argument.Value.Span, Diagnose.CellParamValueUndeclared(name.Text, Written(argument.Value, context),
-                    string.Join(", ", values.Select(v => new CellParamValue(name.Text, v).ToString()[(name.Text.Length + 2)..]))));
+                    string.Join(", ", values.Select(CellParamValue.Text))));
             }
             return null;
         }

@@ -34,11 +34,14 @@ public sealed record DesignCell(string? Checkpoint, string? Environment, string?
 /// <summary>A param value a cell selects, typed as the environment declares it (a bool, a double or a string).</summary>
 public sealed record CellParamValue(string Name, object Value)
 {
-    public override string ToString() => Value switch
+    public override string ToString() => $"{Name}: {Text(Value)}";
+
+    /// <summary>A param value as the language writes it: true, 2.5, "en".</summary>
+    public static string Text(object value) => value switch
     {
-        bool b => $"{Name}: {(b ? "true" : "false")}",
-        double d => $"{Name}: {d.ToString("R", CultureInfo.InvariantCulture)}",
-        string s => $"{Name}: \"{s}\"",
-        _ => $"{Name}: {Value}",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        string s => $"\"{s}\"",
+        _ => value.ToString() ?? "",
     };
 }

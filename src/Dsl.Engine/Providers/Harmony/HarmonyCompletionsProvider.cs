@@ -147,8 +147,9 @@ public sealed class HarmonyCompletionsProvider : IChatProvider
             var reasoning = request.ContinueFinalMessage ? output.Reasoning ?? "" : output.Reasoning;
             return new ChatResponse(output.Content, output.ToolCalls, reasoning, Usage(root), finish, model);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
+            // Not JSON, or text JSON cannot give as a string (a lone surrogate): most often a proxy's error page, worth a retry.
             throw new ChatProviderException($"{Endpoint} answered a body that is not a completion ({_ownKey.Scrub(ex.Message)})", 200, true);
         }
     }
