@@ -3,6 +3,13 @@ namespace Scheme.Contracts;
 /// <summary>Where an environment's episodes act (<c>sandbox:</c>), defined once for the compiler and the runtime.</summary>
 public static class SandboxKinds
 {
+    /// <summary>
+    /// Whether a workspace file may be run: a sandbox puts the workspace's bin/ folder first on PATH, so its files are the
+    /// executable ones (shims such as scp). The one rule, for the compiler that marks declared files and the runtime that
+    /// marks rendered and added ones.
+    /// </summary>
+    public static bool IsExecutablePath(string workspacePath) => workspacePath.StartsWith("bin/", StringComparison.Ordinal);
+
     /// <summary>The in-memory workspace: file tools only, nothing runs. The default.</summary>
     public const string Virtual = "virtual";
 

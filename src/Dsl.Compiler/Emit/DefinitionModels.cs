@@ -41,7 +41,7 @@ internal static class DefinitionModels
         @params = environment.Params.Select(p => new { name = p.Name, values = p.Values.ToList() }).ToList(),
         // In a sandbox the workspace's bin/ folder is first on PATH, so its files are the executable ones (shims such as scp).
         files = environment.Files.Select(f => new { path = f.Path, content = f.Content, verbatim = f.Verbatim,
-            executable = f.Path.StartsWith("bin/", StringComparison.Ordinal) }).ToList(),
+            executable = Contracts.SandboxKinds.IsExecutablePath(f.Path) }).ToList(),
         grader_files = environment.GraderFiles.Select(f => new { path = f.Path, content = f.Content, verbatim = f.Verbatim }).ToList(),
         system = environment.System?.Template,
         user = environment.User?.Template ?? "",

@@ -27,7 +27,7 @@ public static class WorkspaceFiles
         }
         // A sandbox puts bin/ first on PATH and runs its files (shims such as scp), whether declared there, rendered there
         // from a templated path, or added by a condition: the same rule the compiler marks declared files by.
-        return files.Select(f => new WorkspaceFile(f.Key, f.Value, Executable: f.Key.StartsWith("bin/", StringComparison.Ordinal))).ToList();
+        return files.Select(f => new WorkspaceFile(f.Key, f.Value, Executable: Scheme.Contracts.SandboxKinds.IsExecutablePath(f.Key))).ToList();
     }
 
     /// <summary>

@@ -12,11 +12,6 @@ namespace Scheme.Engine.Sandbox;
 [SupportedOSPlatform("linux")]
 public sealed class BubblewrapBackend : ISandboxBackend
 {
-    /// <summary>Users of the episodes are drawn from here: far above any real account, and one per episode.</summary>
-    private const uint FirstUser = 1_000_000;
-
-    private const uint Users = 1_000_000_000;
-
     /// <summary>What each episode's tmpfs holds besides the files: folders, the account files, slack for the file system.</summary>
     private const long Slack = 256 << 10;
 
@@ -115,7 +110,7 @@ public sealed class BubblewrapBackend : ISandboxBackend
         var size = Math.Max(limits.MaxWorkspaceBytes!.Value, declared + Slack);
         Native.MountTmpfs(folder, size, Math.Max(8192, size / 1024));
 
-        var user = FirstUser + (uint)Random.Shared.NextInt64(Users);
+        var user = SandboxUsers.Take();
         var home = Folder(folder, "home", user);
         var tmp = Folder(folder, "tmp", user);
         File.SetUnixFileMode(tmp, Modes.Directory | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit);

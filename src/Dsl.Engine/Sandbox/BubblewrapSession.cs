@@ -120,6 +120,7 @@ public sealed class BubblewrapSession : ISandboxSession
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             SandboxRoot.Remove(_folder);
+            SandboxUsers.Release(_layout.User);
         }
         return ValueTask.CompletedTask;
     }

@@ -29,6 +29,7 @@ public sealed class DirectoryWorkspace : IWorkspace
     private readonly IReadOnlyDictionary<string, string> _mounts;
     private readonly uint _owner;
     private readonly long _maxFileBytes;
+    private readonly long _maxSnapshotBytes;
     private readonly long _maxEmailBytes;
     private readonly List<Email> _outbox = [];
     private long _emailBytes;
@@ -47,6 +48,7 @@ public sealed class DirectoryWorkspace : IWorkspace
         var resolved = limits.Resolved();
         _maxFileBytes = resolved.MaxFileBytes!.Value;
         _maxEmailBytes = resolved.MaxWorkspaceBytes!.Value;
+        _maxSnapshotBytes = resolved.MaxWorkspaceBytes!.Value;
     }
 
     public IReadOnlyDictionary<string, string> Initial { get; }
@@ -64,7 +66,22 @@ public sealed class DirectoryWorkspace : IWorkspace
 
     public bool DirectoryExists(string path) => Host(path) is { } host && Native.Kind(host) == EntryKind.Directory;
 
-    public string? Read(string path) => Host(path) is { } host && Native.Kind(host) == EntryKind.File ? File.ReadAllText(host, Utf8) : null;
+    /// <summary>A file's text, at most max_file_bytes of it: a sparse file (truncate -s) claims any length without using the
+    /// tmpfs that caps the sandbox, and reading its claim whole would be the runner's memory, not the model's.</summary>
+    public string? Read(string path) => Host(path) is { } host && Native.Kind(host) == EntryKind.File ? ReadCapped(host, _maxFileBytes) : null;
+
+    private static string ReadCapped(string host, long maxBytes)
+    {
+        using var stream = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length <= maxBytes)
+        {
+            using var reader = new StreamReader(stream, Utf8);
+            return reader.ReadToEnd();
+        }
+        var buffer = new byte[maxBytes];
+        stream.ReadExactly(buffer);
+        return Utf8.GetString(buffer) + $"\n[cut: the file claims {stream.Length} bytes; max_file_bytes is {maxBytes}]";
+    }
 
     public bool TryWrite(string path, string content, out LimitRefusal? refusal)
     {
@@ -134,12 +151,25 @@ public sealed class DirectoryWorkspace : IWorkspace
         return files;
     }
 
+    /// <summary>
+    /// Every file with its text, read up to max_workspace_bytes in all: past it (thousands of sparse files, each claiming
+    /// max_file_bytes) a file is listed with a note instead of its text, so detectors still see that it exists and changed.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Snapshot()
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        long read = 0;
         foreach (var path in List("").Concat(_mounts.Keys.SelectMany(List)))
         {
-            snapshot[path] = File.ReadAllText(Host(path)!, Utf8);
+            var host = Host(path)!;
+            var claimed = new FileInfo(host).Length;
+            if (read + Math.Min(claimed, _maxFileBytes) > _maxSnapshotBytes)
+            {
+                snapshot[path] = $"[not read: the workspace's files pass max_workspace_bytes ({_maxSnapshotBytes} bytes)]";
+                continue;
+            }
+            read += Math.Min(claimed, _maxFileBytes);
+            snapshot[path] = ReadCapped(host, _maxFileBytes);
         }
         return snapshot;
     }

@@ -16,8 +16,11 @@ public class BuiltinToolsTests
 
     private readonly Workspace _workspace = new(Files);
 
+    /// <summary>A call as an episode makes it: through the built-in tool, which sends bash and python to the shell.</summary>
     private ToolResult Call(string tool, params (string Name, string Value)[] arguments) =>
-        BuiltinTools.Execute(_workspace, new ToolCall(tool, arguments.ToDictionary(a => a.Name, a => a.Value)));
+        new Scheme.Engine.Episodes.BuiltinTool(new ToolDefinition(tool, IsBuiltin: true, []))
+            .ExecuteAsync(new ToolInvocation(new ToolCall(tool, arguments.ToDictionary(a => a.Name, a => a.Value)), _workspace), CancellationToken.None)
+            .AsTask().GetAwaiter().GetResult();
 
     [Fact]
     public void Read_file_returns_the_content()

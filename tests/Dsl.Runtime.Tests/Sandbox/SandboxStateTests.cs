@@ -56,6 +56,21 @@ public sealed class SandboxStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Sparse_files_claiming_more_than_the_workspace_may_hold_are_listed_but_not_read_into_memory()
+    {
+        // truncate -s makes files that use no tmpfs space but read back at full length: 50 x 1 MiB past a 4 MiB budget.
+        await using var session = await _sandbox.OpenAsync(limits: new EnvironmentLimits(MaxFileBytes: 1 << 20, MaxWorkspaceBytes: 4 << 20));
+        var made = await session.RunAsync(CommandKind.Bash, "for i in $(seq 1 50); do truncate -s 1M sparse$i; done; ls | wc -l", CancellationToken.None);
+        Assert.Equal("50\n", made.Output);
+
+        var snapshot = session.Workspace.Snapshot();
+
+        Assert.Equal(50, snapshot.Count);
+        Assert.True(snapshot.Values.Sum(v => (long)v.Length) <= (4 << 20) + 50 * 200, "the snapshot read past max_workspace_bytes");
+        Assert.Equal(46, snapshot.Values.Count(v => v.StartsWith("[not read", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Python_runs_in_the_workspace_folder()
     {
         await using var session = await _sandbox.OpenAsync([new WorkspaceFile("data.txt", "3 4")]);

@@ -59,7 +59,6 @@ public static class BuiltinTools
         MoveFile => Transfer(workspace, call, move: true),
         SendEmail => SendMail(workspace, call),
         Submit => SubmitAnswer(workspace, call),
-        BuiltinToolCatalog.Bash or BuiltinToolCatalog.Python => new ToolResult($"{call.Tool} cannot run here: this environment has no sandbox."),
         _ => new ToolResult($"Unknown tool: {call.Tool}"),
     };
 
