@@ -34,7 +34,8 @@ internal sealed class ResultAccumulator
         {
             if (_sources[m].Metric.Pair is { } pair)
             {
-                _pairMetrics.Add(new PairMetricCollector(m, pair, _sources[m].Metric.AppliesTo));
+                var metric = _sources[m].Metric;
+                _pairMetrics.Add(new PairMetricCollector(m, pair, experiment.Environments.Where(metric.AppliesIn).Select(e => e.Name).ToHashSet(StringComparer.Ordinal)));
             }
         }
         foreach (var h in experiment.Hypotheses)
@@ -330,7 +331,7 @@ internal sealed class ResultAccumulator
     /// One pair metric's sides: per pair the outcomes its rule reads of the unit under each condition, as bits (at most 64
     /// per side, far more than a rule names), so memory grows with the pairs, not with the units' content.
     /// </summary>
-    private sealed class PairMetricCollector(int metric, PairDefinition pair, IReadOnlyList<string>? appliesTo)
+    private sealed class PairMetricCollector(int metric, PairDefinition pair, HashSet<string> appliesIn)
     {
         private readonly Dictionary<PairKey, Sides> _pairs = [];
 
@@ -341,7 +342,7 @@ internal sealed class ResultAccumulator
         {
             var side = unit.Condition == pair.First ? 0 : unit.Condition == pair.Second ? 1 : -1;
             // Environments without the outcomes the rule reads have no pairs (absent, never missing).
-            if (side < 0 || appliesTo?.Contains(unit.Environment) == false)
+            if (side < 0 || !appliesIn.Contains(unit.Environment))
             {
                 return;
             }

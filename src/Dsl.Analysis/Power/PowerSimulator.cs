@@ -184,11 +184,7 @@ public static class PowerSimulator
             // The most specific simulated value whose cell holds the unit (params count as factors too).
             double? TruthOf(string metricName, string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters)
             {
-                var match = experiment.Simulation
-                    .Where(v => v.Scenario == scenario && v.Metric == metricName && v.Cell.Contains(checkpoint, environment, condition, parameters))
-                    .OrderByDescending(v => v.Cell.Specificity)
-                    .FirstOrDefault();
-                return match?.Value;
+                return SimulatedValue.Best(experiment.Simulation, metricName, checkpoint, environment, condition, parameters, scenario)?.Value;
             }
             // A conditional metric counts only the units where its condition holds: the conditioning count is drawn from
             // the simulated rate of that outcome (the metric that is exactly rate(it)).
@@ -215,7 +211,7 @@ public static class PowerSimulator
                     {
                         // A metric absent from an environment (one it does not apply to) has no units there.
                         if (metric is not null && experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } definition
-                            && (metric.Pair is null ? !Scheme.Engine.Grading.JudgeRunner.MetricApplies(metric, definition) : metric.AppliesTo?.Contains(environment) == false))
+                            && !metric.AppliesIn(definition))
                         {
                             continue;
                         }
@@ -273,9 +269,11 @@ public static class PowerSimulator
             g.UnitsPerEpoch * (g.Epochs == Epochs ? epochs : Math.Max(1, (long)Math.Ceiling((double)g.Epochs * epochs / Epochs)));
 
         /// <summary>The units each side counts: all of them, or for a conditional metric the expected conditioning count.</summary>
+        /// <summary>The expected units per side: summed over the groups, then rounded (four variants counting a quarter
+        /// of one unit each expect one unit, not four times none).</summary>
         public (long Left, long Right) Units(int epochs) =>
-            (Groups.Where(g => g.Left is not null).Sum(g => (long)Math.Round(UnitsOf(g, epochs) * (g.LeftCounted ?? 1))),
-             Groups.Where(g => g.Right is not null).Sum(g => (long)Math.Round(UnitsOf(g, epochs) * (g.RightCounted ?? 1))));
+            ((long)Math.Round(Groups.Where(g => g.Left is not null).Sum(g => UnitsOf(g, epochs) * (g.LeftCounted ?? 1))),
+             (long)Math.Round(Groups.Where(g => g.Right is not null).Sum(g => UnitsOf(g, epochs) * (g.RightCounted ?? 1))));
 
         public double? TrueDifference(HypothesisDefinition h)
         {

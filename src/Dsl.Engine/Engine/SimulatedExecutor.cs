@@ -97,16 +97,15 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             var pair = metric.Pair!;
             var key = $"{unit.Run}\u0001{unit.Checkpoint}\u0001{unit.Environment}\u0001{unit.Variant}\u0001{unit.Epoch}";
             var hit = StableRandom.Uniform(key, metric.Name) < value;
-            var assignments = PairAssignments.For(pair, hit);
-            if (assignments.Count == 0)
+            if (PairAssignments.Pick(pair, hit, StableRandom.Uniform(key, metric.Name + "\u0001assignment")) is not { } assignment)
             {
                 return;
             }
-            var (first, second) = assignments[(int)(StableRandom.Uniform(key, metric.Name + "\u0001assignment") * assignments.Count) % assignments.Count];
+            var (first, second) = assignment;
             var (names, chosen) = unit.Condition == pair.First ? (pair.FirstOutcomes, first) : (pair.SecondOutcomes, second);
             foreach (var name in names)
             {
-                outcomes.TryAdd(name, chosen.Contains(name));
+                outcomes.TryAdd(name, chosen(name));
             }
         }
 
@@ -149,15 +148,11 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         var environment = experiment.Environment(environmentName);
         var metrics = new List<(MetricDefinition, double)>();
         var pairs = new List<(MetricDefinition, double)>();
-        foreach (var metric in experiment.Metrics.Where(m => m.Pair is { } p && (p.First == condition || p.Second == condition)
-                     && (m.AppliesTo?.Contains(environmentName) ?? true)))
+        foreach (var metric in experiment.Metrics.Where(m => m.Pair is { } p && (p.First == condition || p.Second == condition) && m.AppliesIn(environment)))
         {
             // A pair's value is reported, and simulated, under the condition "First & Second".
             var label = metric.Pair!.Label;
-            var best = experiment.Simulation
-                .Where(v => v.Metric == metric.Name && v.Cell.Contains(checkpoint, environmentName, label, parameters))
-                .OrderByDescending(v => v.Cell.Specificity)
-                .FirstOrDefault();
+            var best = SimulatedValue.Best(experiment.Simulation, metric.Name, checkpoint, environmentName, label, parameters);
             if (best is null)
             {
                 _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {label}]", 0);
@@ -165,19 +160,15 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
             pairs.Add((metric, best.Value));
         }
-        foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
+        foreach (var metric in experiment.Metrics.Where(m => m.HasUnitValuesIn(environment)))
         {
-            var best = experiment.Simulation
-                .Where(v => v.Metric == metric.Name && v.Cell.Contains(checkpoint, environmentName, condition, parameters))
-                .Select((v, index) => (Value: v, v.Cell.Specificity, Index: index))
-                .OrderByDescending(x => x.Specificity).ThenBy(x => x.Index)
-                .FirstOrDefault();
-            if (best.Value is null)
+            var best = SimulatedValue.Best(experiment.Simulation, metric.Name, checkpoint, environmentName, condition, parameters);
+            if (best is null)
             {
                 _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {condition}]", 0);
                 continue;
             }
-            metrics.Add((metric, best.Value.Value));
+            metrics.Add((metric, best.Value));
         }
         return new Plan(metrics, pairs);
     }

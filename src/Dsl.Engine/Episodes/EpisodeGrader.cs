@@ -70,7 +70,7 @@ public sealed class EpisodeGrader(ExperimentDefinition experiment, JudgeRunner j
 
         var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var metric in experiment.Metrics.Where(m => JudgeRunner.MetricApplies(m, environment)))
+        foreach (var metric in experiment.Metrics.Where(m => m.HasUnitValuesIn(environment)))
         {
             if (!Counts(metric, transcript, out var notCounted))
             {

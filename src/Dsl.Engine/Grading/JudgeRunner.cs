@@ -35,20 +35,9 @@ public sealed class JudgeRunner(ExperimentDefinition experiment, Func<Checkpoint
         { Kind: JudgeOwnerKind.Detector } o when o.Environment == unit.Environment => JudgeScope.Episode,
         { Kind: JudgeOwnerKind.Followup } o when o.Environment == unit.Environment => JudgeScope.AfterAnswer(o.Name),
         { Kind: JudgeOwnerKind.Metric } o when experiment.Metrics.FirstOrDefault(m => m.Name == o.Name) is { } metric
-            && MetricApplies(metric, experiment.Environment(unit.Environment)) => JudgeScope.Episode,
+            && metric.HasUnitValuesIn(experiment.Environment(unit.Environment)) => JudgeScope.Episode,
         _ => JudgeScope.None,
     };
-
-    /// <summary>
-    /// Whether a metric is computed in an environment's units: the compiler's list when it gave one, else whether the
-    /// environment has every outcome the metric requires. (A unit may still lack a conditional follow-up's outcome.) A pair
-    /// metric is computed per pair of units in analysis, never in a unit.
-    /// </summary>
-    public static bool MetricApplies(MetricDefinition metric, EnvironmentDefinition environment) =>
-        metric.Pair is null
-        && (metric.AppliesTo is { } environments
-            ? environments.Contains(environment.Name)
-            : metric.RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o)));
 
     public async Task<JudgeVerdict> JudgeAsync(JudgeDefinition judge, Transcript transcript, WorkUnit unit, CancellationToken cancellationToken)
     {

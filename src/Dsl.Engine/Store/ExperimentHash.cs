@@ -50,6 +50,20 @@ public static class ExperimentHash
         {
             json += JsonSerializer.Serialize(new { GraderFiles = graderFiles, FileEdits = fileEdits });
         }
+        // So are what scopes a metric: its pair, the outcome that conditions it, and environments other than those with its
+        // outcomes (a compiled metric always lists where it applies; only a list that narrows that is new meaning).
+        var scoped = experiment.Metrics.Where(m => m.Pair is not null || m.CountedWhen is not null || Narrowed(experiment, m))
+            .Select(m => new
+            {
+                m.Name,
+                Pair = m.Pair is { } p ? new { p.First, p.Second, p.FirstOutcomes, p.SecondOutcomes } : null,
+                m.CountedWhen,
+                m.AppliesTo,
+            }).ToList();
+        if (scoped.Count > 0)
+        {
+            json += JsonSerializer.Serialize(new { ScopedMetrics = scoped });
+        }
         // So are sandboxes: where episodes act is part of what a unit measured.
         var sandboxes = experiment.Environments.Where(e => e.Sandbox is not null || e.Mounts is { Count: > 0 })
             .Select(e => new { e.Name, e.Sandbox, e.Mounts, e.Limits }).ToList();
@@ -66,6 +80,10 @@ public static class ExperimentHash
     private static object Checkpoint(CheckpointDefinition c) => c.ReasoningFormat is null
         ? new { c.Name, c.Provider, c.Model, c.Extends, c.BaseUrl, c.ReasoningEffort, c.Temperature, c.TopP, c.MaxTokens, c.Seed, c.Capabilities, c.ApiKeyVariable }
         : new { c.Name, c.Provider, c.Model, c.Extends, c.BaseUrl, c.ReasoningEffort, c.Temperature, c.TopP, c.MaxTokens, c.Seed, c.Capabilities, c.ApiKeyVariable, c.ReasoningFormat };
+
+    private static bool Narrowed(ExperimentDefinition experiment, MetricDefinition metric) =>
+        metric.AppliesTo is { } listed
+        && !listed.ToHashSet(StringComparer.Ordinal).SetEquals(experiment.Environments.Where(e => (metric with { AppliesTo = null }).AppliesIn(e)).Select(e => e.Name));
 
     private static object Parameter(ToolParameter p) => p.Description is null ? new { p.Name, p.Type } : new { p.Name, p.Type, p.Description };
 

@@ -31,4 +31,17 @@ public sealed record Cell(string? Checkpoint = null, string? Environment = null,
 public sealed record CellParam(string Name, object Value);
 
 /// <summary>A hypothesized true value of a metric in a cell, from a simulate block.</summary>
-public sealed record SimulatedValue(string Scenario, string Metric, Cell Cell, double Value);
+public sealed record SimulatedValue(string Scenario, string Metric, Cell Cell, double Value)
+{
+    /// <summary>
+    /// The value that holds for a unit (or pair) with these coordinates: the most specific of those whose cell holds it
+    /// (params count as factors), the first declared among equals; null when none does.
+    /// </summary>
+    /// <param name="scenario">Only values of this simulate scenario; null: any.</param>
+    public static SimulatedValue? Best(IEnumerable<SimulatedValue> simulation, string metric, string checkpoint, string environment, string condition,
+        IReadOnlyDictionary<string, object> parameters, string? scenario = null) =>
+        simulation
+            .Where(v => (scenario is null || v.Scenario == scenario) && v.Metric == metric && v.Cell.Contains(checkpoint, environment, condition, parameters))
+            .OrderByDescending(v => v.Cell.Specificity) // stable: the first declared wins a tie
+            .FirstOrDefault();
+}

@@ -30,7 +30,21 @@ public sealed record MetricDefinition(
     Func<Transcript, bool>? Condition = null,
     IReadOnlyList<string>? AppliesTo = null,
     string? CountedWhen = null,
-    PairDefinition? Pair = null);
+    PairDefinition? Pair = null)
+{
+    /// <summary>
+    /// Whether the metric is computed over the environment's units (per unit, or per pair of them): the compiler's list when
+    /// it gave one, else whether the environment has every outcome the metric requires. (A unit may still lack a
+    /// conditional follow-up's outcome.)
+    /// </summary>
+    public bool AppliesIn(EnvironmentDefinition environment) =>
+        AppliesTo is { } environments
+            ? environments.Contains(environment.Name)
+            : RequiredOutcomes.All(o => environment.Outcomes.Any(x => x.Name == o) || environment.Followups.Any(f => f.Outcome == o));
+
+    /// <summary>Whether each unit of the environment gets a value: a pair metric's belongs to pairs, computed in analysis.</summary>
+    public bool HasUnitValuesIn(EnvironmentDefinition environment) => Pair is null && AppliesIn(environment);
+}
 
 /// <summary>
 /// What makes a metric a pair metric (Meinke et al.'s instrumental alignment faking): its value belongs to a pair, one epoch

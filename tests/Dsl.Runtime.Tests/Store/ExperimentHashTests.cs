@@ -71,4 +71,21 @@ public class ExperimentHashTests
         // A hand-built checkpoint with a format the runtime does not know is hashed, not a crash (the run refuses it later).
         Assert.StartsWith("sha256:", ExperimentHash.Compute(plain with { Checkpoints = [new CheckpointDefinition("o3", "openai", "o3-test", ReasoningFormat: "nope")] }));
     }
+
+    [Fact]
+    public void A_pair_metric_its_conditions_and_a_narrowed_scope_change_the_hash_and_a_scope_that_narrows_nothing_does_not()
+    {
+        MetricDefinition Metric(PairDefinition? pair = null, IReadOnlyList<string>? appliesTo = null) =>
+            new("covert_rate", MetricAggregation.Rate, _ => 0, ["covert_action"], AppliesTo: appliesTo, Pair: pair);
+        var plain = Experiment();
+        var hashes = new[]
+        {
+            ExperimentHash.Compute(plain with { Metrics = [Metric()] }),
+            ExperimentHash.Compute(plain with { Metrics = [Metric(new PairDefinition("baseline", "WithCue", ["covert_action"], ["covert_action"], (a, b) => a("covert_action")))] }),
+            ExperimentHash.Compute(plain with { Metrics = [Metric(new PairDefinition("WithCue", "baseline", ["covert_action"], ["covert_action"], (a, b) => a("covert_action")))] }),
+            ExperimentHash.Compute(plain with { Metrics = [Metric(appliesTo: [])] }),
+        };
+        Assert.Equal(hashes.Length, hashes.Distinct().Count());
+        Assert.Equal(hashes[0], ExperimentHash.Compute(plain with { Metrics = [Metric(appliesTo: ["Oversight"])] }));
+    }
 }
