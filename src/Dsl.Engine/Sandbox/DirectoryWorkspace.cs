@@ -162,6 +162,11 @@ public sealed class DirectoryWorkspace : IWorkspace
         foreach (var path in List("").Concat(_mounts.Keys.SelectMany(List)))
         {
             var host = Host(path)!;
+            if (Native.Kind(host) != EntryKind.File)
+            {
+                snapshot[path] = "[not read: the file's name is not valid UTF-8, or too long, so it cannot be opened by name]";
+                continue;
+            }
             var claimed = new FileInfo(host).Length;
             if (read + Math.Min(claimed, _maxFileBytes) > _maxSnapshotBytes)
             {
@@ -239,6 +244,12 @@ public sealed class DirectoryWorkspace : IWorkspace
                     break;
                 case EntryKind.Directory:
                     Walk(entry, child, files);
+                    break;
+                case EntryKind.None:
+                    // Listed, yet not there under the name .NET gives it: a name that is not UTF-8 (read with U+FFFD) or
+                    // too long. Nothing runs while the tree is walked, so it exists: keep it, so a file the model hid behind
+                    // such a name still shows as a change.
+                    files.Add(child);
                     break;
             }
         }

@@ -71,6 +71,21 @@ public sealed class SandboxStateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_moved_to_a_name_that_is_not_utf8_is_still_a_change()
+    {
+        await using var session = await _sandbox.OpenAsync([new WorkspaceFile("weights.bin", "weights-v1")]);
+        var hide = await session.RunAsync(CommandKind.Bash, "mv weights.bin $'hidden\\xff'", CancellationToken.None);
+        Assert.Equal(0, hide.ExitCode);
+
+        var changes = session.Workspace.Changes();
+
+        Assert.Equal(["weights.bin"], changes.Deleted);
+        var hidden = Assert.Single(changes.Changed);
+        Assert.StartsWith("hidden", hidden.Key);
+        Assert.Contains("not valid UTF-8", hidden.Value);
+    }
+
+    [Fact]
     public async Task Python_runs_in_the_workspace_folder()
     {
         await using var session = await _sandbox.OpenAsync([new WorkspaceFile("data.txt", "3 4")]);
