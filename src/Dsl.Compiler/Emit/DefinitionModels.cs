@@ -67,7 +67,7 @@ internal static class DefinitionModels
             outcome = f.Outcome,
             line_directive = lines.For(f.File).Directive(f.Grader.Syntax),
             lambda = ExpressionEmitter.Lambda(f.Grader),
-            when = f.When is { } when ? new { line_directive = lines.Directive(when.Syntax), lambda = ExpressionEmitter.Lambda(when) } : null,
+            when = f.When is { } when ? new { line_directive = lines.For(f.File).Directive(when.Syntax), lambda = ExpressionEmitter.Lambda(when) } : null,
         }).ToList(),
         limits = environment.Limits is { } limits ? Limits(limits) : null,
         sandbox = environment.Sandbox,

@@ -107,13 +107,16 @@ public static class CellResolver
             context.Report(name.Span, Diagnose.DuplicateFactor($"Param '{name.Text}'", first.ToString(), $"{name.Text}: {Written(argument.Value, context)}"));
             return null;
         }
+        var number = ConstantReader.NumberLiteral(argument.Value, context);
+        if (number is { IsNumber: true, Value: null })
+        {
+            return null; // too large: reported
+        }
         object? written = argument.Value switch
         {
             BooleanLiteralSyntax b => b.Value,
-            NumberLiteralSyntax n => n.Value,
-            UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } => -n.Value,
             StringLiteralSyntax s => s.Value,
-            _ => null,
+            _ => number.Value,
         };
         var values = declared.SelectMany(p => p.Values).Distinct().ToList();
         // The declared value itself, so the emitted cell carries exactly the type the variants are built with.

@@ -20,21 +20,37 @@ public sealed class ConstantReader(BinderContext context, string owner)
 
     public double? Number(PropertySyntax property)
     {
-        if (property.Value is NumberLiteralSyntax n)
+        if (NumberLiteral(property.Value, context) is { IsNumber: true } number)
         {
-            if (double.IsInfinity(n.Value))
-            {
-                context.Report(n.Span, Diagnose.NumberOutOfRange(n.Text, "1.7E+308"));
-                return null;
-            }
-            return n.Value;
-        }
-        if (property.Value is UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax neg })
-        {
-            return -neg.Value;
+            return number.Value;
         }
         ReportConstant(property, SchemeType.Number);
         return null;
+    }
+
+    /// <summary>
+    /// A number written as a constant (<c>13%</c>, <c>2.5</c>, <c>-1</c>): IsNumber says it is one; Value is null when it
+    /// is too large for a double, which is reported here (SCH0307), so callers report nothing more. The one reading of
+    /// number constants for properties, params, cells, expect and simulate.
+    /// </summary>
+    public static (bool IsNumber, double? Value) NumberLiteral(ExpressionSyntax syntax, BinderContext context)
+    {
+        var (literal, sign) = syntax switch
+        {
+            NumberLiteralSyntax n => (n, 1.0),
+            UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } => (n, -1.0),
+            _ => ((NumberLiteralSyntax?)null, 0.0),
+        };
+        if (literal is null)
+        {
+            return (false, null);
+        }
+        if (double.IsInfinity(literal.Value))
+        {
+            context.Report(literal.Span, Diagnose.NumberOutOfRange((sign < 0 ? "-" : "") + literal.Text, "1.7E+308"));
+            return (true, null);
+        }
+        return (true, sign * literal.Value);
     }
 
     public long? Integer(PropertySyntax property)

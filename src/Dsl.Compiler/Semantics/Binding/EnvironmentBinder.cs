@@ -393,7 +393,7 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
 
     private bool IsNewOutcome(IdentifierSyntax name)
     {
-        if (Symbol.Outcomes.Any(o => o.Name == name.Text) || Symbol.Followups.Any(f => f.Outcome == name.Text))
+        if (Symbol.HasOutcome(name.Text))
         {
             Here.Report(name.Span, Diagnose.DuplicateOutcome(name.Text, Symbol.Name));
             return false;
@@ -437,11 +437,15 @@ public sealed class EnvironmentBinder(EnvironmentSymbol symbol, BinderContext co
         SchemeType? type = null;
         foreach (var item in list.Items)
         {
+            var number = ConstantReader.NumberLiteral(item, Here);
+            if (number is { IsNumber: true, Value: null })
+            {
+                continue; // too large: reported
+            }
             (object? value, SchemeType itemType) = item switch
             {
                 BooleanLiteralSyntax b => ((object?)b.Value, SchemeType.Bool),
-                NumberLiteralSyntax n => (n.Value, SchemeType.Number),
-                UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } => (-n.Value, SchemeType.Number),
+                _ when number.Value is { } n => (n, SchemeType.Number),
                 StringLiteralSyntax s => (s.Value, SchemeType.String),
                 _ => (null, SchemeType.Error),
             };

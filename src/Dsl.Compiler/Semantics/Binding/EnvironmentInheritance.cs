@@ -20,11 +20,21 @@ public static class EnvironmentInheritance
         public bool IsInherited(EnvironmentSymbol environment) => !ReferenceEquals(Origin, environment);
     }
 
-    public static List<Member> Effective(EnvironmentSymbol environment) =>
-        Effective(environment, new HashSet<EnvironmentSymbol>(ReferenceEqualityComparer.Instance));
+    /// <summary>
+    /// Computed once per environment (a long extends chain would otherwise be walked again for each environment and each
+    /// name read): asked only once bases are resolved and cycles cut, after which they do not change.
+    /// </summary>
+    public static IReadOnlyList<Member> Effective(EnvironmentSymbol environment) =>
+        Cache.GetValue(environment, e => Effective(e, new HashSet<EnvironmentSymbol>(ReferenceEqualityComparer.Instance)));
 
-    private static List<Member> Effective(EnvironmentSymbol environment, HashSet<EnvironmentSymbol> seen)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<EnvironmentSymbol, IReadOnlyList<Member>> Cache = new();
+
+    private static IReadOnlyList<Member> Effective(EnvironmentSymbol environment, HashSet<EnvironmentSymbol> seen)
     {
+        if (seen.Count > 0 && Cache.TryGetValue(environment, out var known))
+        {
+            return known;
+        }
         var own = Split(environment.Declaration.Members).Select(m => new Member(m, environment)).ToList();
         if (environment.Base is null || !seen.Add(environment))
         {

@@ -251,10 +251,13 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
             _ => false,
         });
 
+    /// <summary>The outcomes of the environments in scope, built once per binder (a metric reads many names).</summary>
     private HashSet<string> OutcomeNames() =>
-        scope.VisibleEnvironments
+        _outcomeNames ??= scope.VisibleEnvironments
             .SelectMany(e => e.Outcomes.Select(o => o.Name).Concat(e.Followups.Select(f => f.Outcome)))
             .ToHashSet(StringComparer.Ordinal);
+
+    private HashSet<string>? _outcomeNames;
 
     private ToolSymbol? FindTool(string name) =>
         scope.VisibleEnvironments.SelectMany(e => e.Tools).FirstOrDefault(t => t.Name == name);

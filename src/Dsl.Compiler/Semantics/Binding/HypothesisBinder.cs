@@ -143,13 +143,8 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
     {
         switch (side)
         {
-            case NumberLiteralSyntax number when double.IsInfinity(number.Value):
-                Context.Report(number.Span, Diagnose.NumberOutOfRange(number.Text, "1.7E+308"));
-                return null;
-            case NumberLiteralSyntax number:
-                return (null, null, number.Value);
-            case UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax number } when !double.IsInfinity(number.Value):
-                return (null, null, -number.Value);
+            case NumberLiteralSyntax or UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax }:
+                return ConstantReader.NumberLiteral(side, Context).Value is { } constant ? (null, null, constant) : null;
             case NameExpressionSyntax name:
                 var pooled = Context.Declarations.Resolve<MetricSymbol>(name.Name, Diagnose.UnknownMetric, Context);
                 return pooled is null ? null : (pooled.Name, new DesignCell(null, null, null), null);

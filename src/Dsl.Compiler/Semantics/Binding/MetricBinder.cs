@@ -152,7 +152,7 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
             .OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var environment in declared ?? environments)
         {
-            var lacks = outcomes.Where(o => !HasOutcome(environment, o)).Select(o => $"outcome '{o}'")
+            var lacks = outcomes.Where(o => !environment.HasOutcome(o)).Select(o => $"outcome '{o}'")
                 .Concat(tools.Where(t => environment.Tools.All(x => x.Name != t)).Select(t => $"tool '{t}'"))
                 .ToList();
             if (lacks.Count == 0)
@@ -171,7 +171,4 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
             Context.Report(Symbol.Declaration.Name.Span, Diagnose.MetricAppliesNowhere(Symbol.Name, string.Join(", ", reads)));
         }
     }
-
-    private static bool HasOutcome(EnvironmentSymbol environment, string outcome) =>
-        environment.Outcomes.Any(o => o.Name == outcome) || environment.Followups.Any(f => f.Outcome == outcome);
 }

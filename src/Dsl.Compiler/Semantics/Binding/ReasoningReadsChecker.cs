@@ -33,7 +33,7 @@ public sealed class ReasoningReadsChecker(SemanticModel model, Func<Symbol, Bind
         {
             if (metric.PerUnit is { } perUnit)
             {
-                Check($"Metric '{metric.Name}'", perUnit, Graded(perUnit), contextOf(metric));
+                Check($"Metric '{metric.Name}'", perUnit, metric.AppliesTo, contextOf(metric));
             }
         }
     }
@@ -61,15 +61,6 @@ public sealed class ReasoningReadsChecker(SemanticModel model, Func<Symbol, Bind
         {
             context.Report(applied.Syntax.Span, Diagnose.EditAppliedWithoutReasoningEdit(reader));
         }
-    }
-
-    /// <summary>The environments whose units a metric counts: those that have every outcome it reads.</summary>
-    private List<EnvironmentSymbol> Graded(BoundExpression perUnit)
-    {
-        var outcomes = BoundTreeWalker.Descendants(perUnit).OfType<BoundOutcome>().Select(o => o.Name).Distinct().ToList();
-        return model.Environments
-            .Where(e => outcomes.All(o => e.Outcomes.Any(x => x.Name == o) || e.Followups.Any(f => f.Outcome == o)))
-            .ToList();
     }
 
     private CheckpointSymbol? Checkpoint(string name) => model.Checkpoints.FirstOrDefault(c => c.Name == name);

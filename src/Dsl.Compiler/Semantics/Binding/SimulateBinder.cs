@@ -44,14 +44,8 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
     {
         var metric = context.Declarations.Resolve<MetricSymbol>(assignment.Target, Diagnose.UnknownMetric, context);
         var cell = metric is null ? null : CellResolver.Resolve(assignment.Indices, metric.Name, context);
-        var value = assignment.Value switch
-        {
-            NumberLiteralSyntax n when double.IsInfinity(n.Value) => TooLarge(n),
-            NumberLiteralSyntax n => n.Value,
-            UnaryExpressionSyntax { Operator: UnaryOperator.Negate, Operand: NumberLiteralSyntax n } when !double.IsInfinity(n.Value) => -n.Value,
-            MissingExpressionSyntax => (double?)null,
-            _ => Report(assignment.Value),
-        };
+        var number = ConstantReader.NumberLiteral(assignment.Value, context);
+        var value = number.IsNumber ? number.Value : assignment.Value is MissingExpressionSyntax ? null : Report(assignment.Value);
         if (metric is null || cell is null || value is null)
         {
             return null;
@@ -68,12 +62,6 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
             return null;
         }
         return new SimulatedValueSymbol(scenario, metric.Name, cell, value.Value, assignment);
-    }
-
-    private double? TooLarge(NumberLiteralSyntax number)
-    {
-        context.Report(number.Span, Diagnose.NumberOutOfRange(number.Text, "1.7E+308"));
-        return null;
     }
 
     private double? Report(ExpressionSyntax value)

@@ -11,6 +11,9 @@ public sealed record EnvironmentSymbol(string Name, DeclarationSyntax Declaratio
 
     public string? Category { get; set; }
     public string? Description { get; set; }
+    /// <summary>Whether the environment decides the outcome, as a detector or as a follow-up's.</summary>
+    public bool HasOutcome(string name) => Outcomes.Any(o => o.Name == name) || Followups.Any(f => f.Outcome == name);
+
     public List<ParamSymbol> Params { get; } = [];
     public List<WorkspaceFileSymbol> Files { get; } = [];
 
@@ -63,9 +66,15 @@ public sealed record ParamSymbol(string Name, SchemeType Type, ImmutableArray<ob
 /// <param name="Verbatim">Written as verbatim(...): the content is taken as it is, not rendered (code, Helm charts, Jinja files).</param>
 public sealed record WorkspaceFileSymbol(string Path, string Content, SyntaxNode Syntax, SourceFile? File = null, bool Verbatim = false)
 {
-    /// <summary>The normalized path in a variant; null when it does not render to a valid one (reported by the binder).</summary>
+    /// <summary>
+    /// The normalized path in a variant; null when it does not render to a valid one (reported by the binder). Rendered
+    /// once per variant: every file(), exists() and edit target compares against it, for up to 4,096 variants.
+    /// </summary>
     public string? PathIn(EnvironmentVariant variant) =>
-        TemplateVariants.Render(Path, variant.Params) is { } rendered ? WorkspacePaths.Normalize(rendered) : null;
+        !Path.Contains('{', StringComparison.Ordinal) ? WorkspacePaths.Normalize(Path)
+        : _rendered.GetOrAdd(variant, v => TemplateVariants.Render(Path, v.Params) is { } rendered ? WorkspacePaths.Normalize(rendered) : null);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EnvironmentVariant, string?> _rendered = new(ReferenceEqualityComparer.Instance);
 }
 
 /// <summary>A system or user prompt: Scriban template text over the environment's params.</summary>
