@@ -24,7 +24,7 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
     public CompilationUnitSyntax Build(P.CompilationUnitContext context)
     {
         var imports = context.importDirective()
-            .Where(i => i.@string() is not null)
+            .Where(i => Present(i.@string()))
             .Select(i => new ImportSyntax(String(i.@string()), SpanOf(i)))
             .ToImmutableArray();
         var declarations = context.declaration()
@@ -75,14 +75,14 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
                 return new ParamSyntax(Name(c.name(), c.Start), Expression(c.expression()), span);
             case P.WorkspaceMemberContext c:
                 var files = c.workspaceFile()
-                    .Where(f => f.@string() is not null)
+                    .Where(f => Present(f.@string()))
                     .Select(f => new WorkspaceFileSyntax(String(f.@string()), Expression(f.expression()), SpanOf(f)))
                     .ToImmutableArray();
                 return new WorkspaceSyntax(files, span, GraderOnly: c.GRADER_FILES() is not null);
             case P.LimitsMemberContext c:
                 return new LimitsSyntax(c.block()?.member().Select(Member).OfType<MemberSyntax>().ToImmutableArray() ?? [],
                     new TextSpan(c.LIMITS().Symbol.StartIndex, "limits".Length), span);
-            case P.FollowupMemberContext c when c.@string() is not null:
+            case P.FollowupMemberContext c when Present(c.@string()):
                 // With `when`, the grader is the second expression; without, the only one.
                 var expressions = c.expression();
                 return new FollowupSyntax(String(c.@string()), Name(c.name(), c.Stop), Expression(expressions.LastOrDefault()), span,
@@ -239,9 +239,22 @@ internal sealed class SyntaxTreeBuilder(SourceFile file, DiagnosticBag diagnosti
         return new NumberLiteralSyntax(isPercent ? value / 100 : value, isPercent, text, span);
     }
 
+    /// <summary>
+    /// False for a string the parser's error recovery stood in for (at the end of the file, the context's first token is
+    /// EOF, whose text "&lt;EOF&gt;" is not in the file): the syntax error is already reported, and reading the stand-in
+    /// would import a file named "EOF" with a span past the end of the text.
+    /// </summary>
+    private static bool Present(P.StringContext? context) =>
+        context is not null && context.exception is null && context.Start.Type != TokenConstants.EOF;
+
     private StringLiteralSyntax String(P.StringContext context)
     {
         var token = context.Start;
+        if (!Present(context))
+        {
+            var at = token.Type == TokenConstants.EOF || token.StartIndex < 0 ? file.Text.Length : token.StartIndex;
+            return new StringLiteralSyntax("", at, [], new TextSpan(at, 0));
+        }
         var terminated = token.Type is not (SchemeLexer.UNTERMINATED_STRING or SchemeLexer.UNTERMINATED_TRIPLE_STRING);
         return StringLiteralDecoder.Decode(token.Text, token.StartIndex, terminated, file, diagnostics);
     }
