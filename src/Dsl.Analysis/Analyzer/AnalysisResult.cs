@@ -12,7 +12,18 @@ public sealed record AnalysisResult(
     IReadOnlyList<HypothesisResult> Hypotheses,
     IReadOnlyList<BeforeAfterView> BeforeAfter,
     PreregistrationSummary Preregistration,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The data are simulated (every done unit drawn from the simulate block): every output says so, and no
+    /// hypothesis is confirmatory (<see cref="DataStanding"/>).</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>"SIMULATED" on simulated data, else null: what titles, tables and plots carry.</summary>
+    public string? Label => Simulated ? DataStanding.SimulatedLabel : null;
+
+    /// <summary>The label of each of analysis.json's tables (metrics, hypotheses, before_after) on simulated data.</summary>
+    public IReadOnlyDictionary<string, string> TableLabels => DataStanding.TableLabels(Simulated);
+}
 
 /// <param name="MetricSources">How each metric's per-unit value was obtained ("metrics field", "outcome covert_action", "unavailable").</param>
 /// <param name="FirstErrors">The first malformed lines (at most 20); <see cref="Malformed"/> counts all.</param>
@@ -136,4 +147,11 @@ public sealed record PreregistrationSummary(
     DateTimeOffset? LockedAt,
     string? CurrentHash,
     bool Verified,
-    IReadOnlyList<string> Differences);
+    IReadOnlyList<string> Differences)
+{
+    /// <summary>The lock hash the run recorded when it started ("no lock" if none); null when the data do not say (a JSONL export, an older run).</summary>
+    public string? RunLockHash { get; init; }
+
+    /// <summary>How <see cref="RunLockHash"/> differs from the lock used, or null when they agree (or the data record none).</summary>
+    public string? RunLockMismatch { get; init; }
+}

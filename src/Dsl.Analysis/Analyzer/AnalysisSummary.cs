@@ -9,7 +9,12 @@ public static class AnalysisSummary
     public static void Print(AnalysisResult result, TextWriter output)
     {
         var data = result.Data;
-        output.WriteLine($"{result.Experiment}: {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines skipped" : "")} from {data.Source}");
+        var label = result.Label is { } simulated ? $"[{simulated}] " : "";
+        if (result.Simulated)
+        {
+            output.WriteLine($"{DataStanding.SimulatedLabel} DATA: these results were drawn from the simulate block, not produced by a model. Nothing here is evidence or confirmatory.");
+        }
+        output.WriteLine($"{label}{result.Experiment}: {data.Units} units ({data.Done} done, {data.Failed} failed){(data.Malformed > 0 ? $", {data.Malformed} malformed lines skipped" : "")} from {data.Source}");
         if (data.Dropped > 0)
         {
             output.WriteLine($"Dropped {data.Dropped} unit(s) that do not fit the design (--drop-invalid): {AnalysisText.Counts(data.DroppedByReason.Select(r => (r.Key, r.Value)))}.");
@@ -24,6 +29,7 @@ public static class AnalysisSummary
             // Columns as wide as their widest entry: variant cells ("o3, Env, baseline, goal: false") run long.
             var metricWidth = Math.Max(16, result.Metrics.Max(r => r.Metric.Length));
             var cellWidth = Math.Max(32, result.Metrics.Max(r => r.CellLabel.Length));
+            output.WriteLine($"{label}Metrics by cell");
             output.WriteLine($"{"metric".PadRight(metricWidth)} {"cell".PadRight(cellWidth)} {"n",8} {"missing",8} {"indet.",8} {"estimate",9} 95% interval");
             foreach (var r in result.Metrics)
             {
@@ -34,6 +40,7 @@ public static class AnalysisSummary
         if (result.Hypotheses.Count > 0)
         {
             output.WriteLine();
+            output.WriteLine($"{label}Hypotheses");
             output.WriteLine($"{"hypothesis",-12} {"test",-17} {"n L/R (excluded)",-22} {"estimate",9} {"95% interval",-20} {"p",9} {"p adj",9}  {"decision",-14} standing");
             foreach (var h in result.Hypotheses)
             {

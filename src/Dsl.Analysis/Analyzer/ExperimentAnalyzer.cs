@@ -16,6 +16,8 @@ namespace Scheme.Analysis;
 /// <param name="FirstUnitStartedAt">When the data's first unit started; overrides what the units record.</param>
 /// <param name="PosteriorDraws">Monte Carlo draws for the average-rate posterior (1e5 gives bounds to about 1e-3).</param>
 /// <param name="Dropped">Units left out because they do not fit the design (<c>--drop-invalid</c>); read after the units are consumed.</param>
+/// <param name="RunLockHash">The lock hash the run's manifest recorded when it started (<c>RunManifest.NoLock</c> for none);
+/// null when the data do not record it. A lock used that differs from it makes every hypothesis exploratory.</param>
 public sealed record AnalysisOptions(
     string Source = "",
     IReadOnlyCollection<UnitReadError>? ReadErrors = null,
@@ -24,7 +26,8 @@ public sealed record AnalysisOptions(
     DateTimeOffset? FirstUnitStartedAt = null,
     EvaluationSettings? Evaluation = null,
     int PosteriorDraws = 100_000,
-    IReadOnlyCollection<InvalidUnit>? Dropped = null);
+    IReadOnlyCollection<InvalidUnit>? Dropped = null,
+    string? RunLockHash = null);
 
 /// <summary>
 /// <c>analyze</c>: one streaming pass over unit results, then the metric table, every hypothesis with its declared
@@ -39,9 +42,14 @@ public static class ExperimentAnalyzer
         options ??= new AnalysisOptions();
         var sources = experiment.Metrics.Select(m => MetricValueSource.For(m)).ToList();
         var accumulator = new ResultAccumulator(experiment, sources);
-        foreach (var unit in units)
+        var provenance = new DataProvenance(experiment);
+        foreach (var unit in provenance.Watch(units))
         {
             accumulator.Add(unit);
+        }
+        if (provenance.MixedMessage(options.Source.Length > 0 ? options.Source : "The data") is { } mixed)
+        {
+            throw new InvalidDataException(mixed);
         }
         var errors = options.ReadErrors ?? [];
         var firstUnit = options.FirstUnitStartedAt ?? accumulator.FirstStartedAt;
@@ -52,9 +60,21 @@ public static class ExperimentAnalyzer
             dropped.Take(20).ToList());
 
         var metricRows = MetricTable(experiment, sources, accumulator);
-        var hypotheses = Hypotheses(experiment, sources, accumulator, options, firstUnit);
+        var lockMismatch = DataStanding.LockMismatch(options.RunLockHash, options.Lock, options.LockPath);
+        // Reasons in the data, not the definition, that no hypothesis is confirmatory (a mismatch with no lock used is only said).
+        string[] dataReasons = [.. provenance.Simulated ? [DataStanding.SimulatedReason] : Array.Empty<string>(),
+            .. lockMismatch is not null && options.Lock is not null ? [lockMismatch] : Array.Empty<string>()];
+        var hypotheses = DataStanding.Apply(Hypotheses(experiment, sources, accumulator, options, firstUnit), dataReasons);
         var beforeAfter = BeforeAfter(experiment, sources, accumulator, options.PosteriorDraws);
         var notes = new List<string>();
+        if (provenance.Simulated)
+        {
+            notes.Add($"SIMULATED data: all {provenance.SimulatedUnits} done units were drawn from the simulate block, not produced by a model; no hypothesis is confirmatory.");
+        }
+        if (lockMismatch is not null)
+        {
+            notes.Add(lockMismatch);
+        }
         if (accumulator.Done == 0)
         {
             notes.Add("No finished unit was found in the data.");
@@ -68,7 +88,10 @@ public static class ExperimentAnalyzer
                 : $"Metric {source.Metric.Name} has no value in any unit ({source.Describe()}): export per-unit metric values to analyze it.");
         }
         return new AnalysisResult(experiment.Name, experiment.Title, data, metricRows, hypotheses, beforeAfter,
-            PreregistrationStatus(experiment, options), notes);
+            PreregistrationStatus(experiment, options) with { RunLockHash = options.RunLockHash, RunLockMismatch = lockMismatch }, notes)
+        {
+            Simulated = provenance.Simulated,
+        };
     }
 
     /// <summary>A seed for one Monte Carlo computation, derived from the experiment's seed and a label.</summary>

@@ -11,8 +11,8 @@ public sealed record LockedPart(string Name, string Hash, string? Canonical = nu
 
 /// <summary>
 /// The contents of <c>prereg.lock</c>: the preregistration fingerprints of an experiment at the moment the
-/// researcher locked it. Researchers commit the file beside the experiment (the default <c>--dir</c> is the
-/// current directory, where the runner is usually run from), so the lock's history is in version control.
+/// researcher locked it. Researchers commit the file beside the experiment (every runner command finds it in the
+/// experiment's project folder by default, or where <c>--lock</c> says), so the lock's history is in version control.
 /// </summary>
 /// <param name="Overall">The digest's overall hash; what a run manifest records.</param>
 /// <param name="CompilerVersion">Version of the scheme toolchain (runtime and compiler ship together).</param>
@@ -49,10 +49,15 @@ public sealed record PreregistrationLock(
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
     /// <summary>Writes <c>prereg.lock</c> into <paramref name="directory"/> and returns its path.</summary>
-    public string Write(string directory)
+    public string Write(string directory) => WriteTo(PathIn(directory));
+
+    /// <summary>Writes the lock to the file <paramref name="path"/> (its folder created if needed), atomically, and returns the path.</summary>
+    public string WriteTo(string path)
     {
-        Directory.CreateDirectory(directory);
-        var path = PathIn(directory);
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(this, JsonOptions) + "\n");
         File.Move(temp, path, overwrite: true);

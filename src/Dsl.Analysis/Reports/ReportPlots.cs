@@ -20,7 +20,7 @@ public static class ReportPlots
         if (rows.Count == 0) return null;
         var aggregation = result.Metrics.First(r => r.Metric == metric).Aggregation;
         var rate = aggregation == MetricAggregation.Rate;
-        return IntervalChart.Svg($"{metric} by cell (95% {(rate ? "Beta posterior" : "t")} interval)", rate ? "rate" : "mean",
+        return IntervalChart.Svg($"{Prefix(result.Label)}{metric} by cell (95% {(rate ? "Beta posterior" : "t")} interval)", rate ? "rate" : "mean",
             rows.Select(r => r.CellLabel).ToList(),
             [new IntervalSeries(null, Blue, rows.Select(r => (Interval?)new Interval(r.Estimate!.Value, r.Lower ?? r.Estimate!.Value, r.Upper ?? r.Estimate!.Value)).ToList())],
             xMin: rate ? 0 : null);
@@ -31,14 +31,15 @@ public static class ReportPlots
     {
         var rows = result.Hypotheses.Where(h => h.Estimate is not null).ToList();
         if (rows.Count == 0) return null;
-        return IntervalChart.Svg("Hypotheses: difference (left - right) with 95% interval", "difference",
+        return IntervalChart.Svg(Prefix(result.Label) + "Hypotheses: difference (left - right) with 95% interval", "difference",
             rows.Select(h => $"{h.Name} ({(h.Confirmatory ? "conf." : "expl.")})").ToList(),
             [new IntervalSeries(null, Blue, rows.Select(h => (Interval?)new Interval(h.Estimate!.Value, h.Lower ?? h.Estimate!.Value, h.Upper ?? h.Estimate!.Value)).ToList())],
             zeroLine: true);
     }
 
     /// <summary>Checkpoint before vs after per environment, and the average over environments (last row).</summary>
-    public static string? BeforeAfter(BeforeAfterView view)
+    /// <param name="label">The data's label ("SIMULATED"), shown first in the title; null on live data.</param>
+    public static string? BeforeAfter(BeforeAfterView view, string? label = null)
     {
         var labels = view.Rows.Select(r => r.Environment).ToList();
         var before = view.Rows.Select(r => r.Before is { } c ? new Interval(c.Estimate, c.Lower, c.Upper) : null).ToList();
@@ -50,7 +51,10 @@ public static class ReportPlots
             after.Add(new Interval(aa.Mean, aa.Lower, aa.Upper));
         }
         if (labels.Count == 0) return null;
-        return IntervalChart.Svg($"{view.Metric}: {view.Before} vs {view.After} ({view.Condition}, 95% Beta posterior)", "rate", labels,
+        return IntervalChart.Svg($"{Prefix(label)}{view.Metric}: {view.Before} vs {view.After} ({view.Condition}, 95% Beta posterior)", "rate", labels,
             [new IntervalSeries(view.Before, Red, before), new IntervalSeries(view.After, Blue, after)], xMin: 0);
     }
+
+    /// <summary>"SIMULATED — " before a title on simulated data, so no plot can be cut out of the report without it.</summary>
+    public static string Prefix(string? label) => label is null ? "" : $"{label} — ";
 }

@@ -47,22 +47,22 @@ public static class ReportWriter
         var figures = new List<Figure>();
         if (ReportPlots.Forest(result) is { } forest)
         {
-            figures.Add(new Figure("hypotheses", "hypotheses_forest.svg", "Forest plot of the hypotheses", forest));
+            figures.Add(new Figure("hypotheses", "hypotheses_forest.svg", ReportPlots.Prefix(result.Label) + "Forest plot of the hypotheses", forest));
         }
         for (var i = 0; i < result.BeforeAfter.Count; i++)
         {
             var view = result.BeforeAfter[i];
-            if (ReportPlots.BeforeAfter(view) is { } svg)
+            if (ReportPlots.BeforeAfter(view, result.Label) is { } svg)
             {
                 figures.Add(new Figure($"before-after {i}", $"before_after_{Slug(view.Metric)}_{Slug(view.Condition)}_{i}.svg",
-                    $"{view.Metric}: {view.Before} vs {view.After} per environment ({view.Condition})", svg));
+                    $"{ReportPlots.Prefix(result.Label)}{view.Metric}: {view.Before} vs {view.After} per environment ({view.Condition})", svg));
             }
         }
         foreach (var metric in result.Metrics.Select(r => r.Metric).Distinct())
         {
             if (ReportPlots.Metric(result, metric) is { } svg)
             {
-                figures.Add(new Figure($"metric {metric}", $"metric_{Slug(metric)}.svg", $"{metric} by cell with 95% intervals", svg));
+                figures.Add(new Figure($"metric {metric}", $"metric_{Slug(metric)}.svg", $"{ReportPlots.Prefix(result.Label)}{metric} by cell with 95% intervals", svg));
             }
         }
         return figures;
@@ -71,8 +71,14 @@ public static class ReportWriter
     public static string Markdown(AnalysisResult result, IReadOnlyList<Figure> figures)
     {
         var md = new StringBuilder();
-        md.AppendLine($"# {result.Title ?? result.Experiment}");
+        var label = result.Label;
+        md.AppendLine($"# {ReportPlots.Prefix(label)}{result.Title ?? result.Experiment}");
         md.AppendLine();
+        if (label is not null)
+        {
+            md.AppendLine($"> **{SimulatedBanner}**");
+            md.AppendLine();
+        }
         md.AppendLine($"Analysis of experiment `{result.Experiment}`.");
         md.AppendLine();
         foreach (var line in ReportTables.Overview(result))
@@ -80,14 +86,14 @@ public static class ReportWriter
             md.AppendLine(line.StartsWith("  ", StringComparison.Ordinal) ? $"  - {line.Trim()}" : $"- {line}");
         }
         md.AppendLine();
-        Section(md, ReportTables.Hypotheses(result), figures.Where(f => f.Section == "hypotheses"));
+        Section(md, ReportTables.Hypotheses(result), figures.Where(f => f.Section == "hypotheses"), label);
         if (result.BeforeAfter.Count > 0)
         {
             md.AppendLine("## Before and after, per environment");
             md.AppendLine();
             for (var i = 0; i < result.BeforeAfter.Count; i++)
             {
-                Section(md, ReportTables.BeforeAfter(result.BeforeAfter[i]), figures.Where(f => f.Section == $"before-after {i}"), level: "###");
+                Section(md, ReportTables.BeforeAfter(result.BeforeAfter[i]), figures.Where(f => f.Section == $"before-after {i}"), label, level: "###");
             }
         }
         md.AppendLine("## Metrics by cell");
@@ -95,14 +101,14 @@ public static class ReportWriter
         foreach (var table in ReportTables.Metrics(result))
         {
             var metric = table.Title.Split(' ')[1];
-            Section(md, table, figures.Where(f => f.Section == $"metric {metric}"), level: "###");
+            Section(md, table, figures.Where(f => f.Section == $"metric {metric}"), label, level: "###");
         }
         return md.ToString();
     }
 
-    private static void Section(StringBuilder md, ReportTable table, IEnumerable<Figure> figures, string level = "##")
+    private static void Section(StringBuilder md, ReportTable table, IEnumerable<Figure> figures, string? label, string level = "##")
     {
-        md.AppendLine($"{level} {table.Title}");
+        md.AppendLine($"{level} {ReportPlots.Prefix(label)}{table.Title}");
         md.AppendLine();
         md.AppendLine("| " + string.Join(" | ", table.Headers.Select(EscapeMarkdown)) + " |");
         md.AppendLine("|" + string.Concat(table.Headers.Select(_ => " --- |")));
@@ -128,7 +134,8 @@ public static class ReportWriter
         var html = new StringBuilder();
         html.AppendLine("<!DOCTYPE html>");
         html.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        html.AppendLine($"<title>{E(result.Title ?? result.Experiment)}</title>");
+        var label = result.Label;
+        html.AppendLine($"<title>{E(ReportPlots.Prefix(label) + (result.Title ?? result.Experiment))}</title>");
         html.AppendLine("<style>");
         html.AppendLine("""
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
@@ -145,9 +152,16 @@ public static class ReportWriter
             figure { margin: 1rem 0; }
             figure svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
             figcaption { font-size: .85rem; color: #555; }
+            caption { text-align: left; font-weight: 600; padding: .2rem 0; }
+            .simulated { color: #fff; background: #b00020; font-weight: 700; padding: .1rem .4rem; letter-spacing: .05em; }
+            p.simulated { padding: .6rem .8rem; font-size: 1.05rem; }
             """);
         html.AppendLine("</style></head><body>");
-        html.AppendLine($"<h1>{E(result.Title ?? result.Experiment)}</h1>");
+        html.AppendLine($"<h1>{Badge(label)}{E(result.Title ?? result.Experiment)}</h1>");
+        if (label is not null)
+        {
+            html.AppendLine($"<p class=\"simulated\" id=\"simulated-banner\">{E(SimulatedBanner)}</p>");
+        }
         html.AppendLine($"<p>Analysis of experiment <code>{E(result.Experiment)}</code>.</p>");
         html.AppendLine("<ul class=\"overview\">");
         foreach (var line in ReportTables.Overview(result))
@@ -155,29 +169,31 @@ public static class ReportWriter
             html.AppendLine($"<li>{E(line.Trim())}</li>");
         }
         html.AppendLine("</ul>");
-        HtmlSection(html, ReportTables.Hypotheses(result), figures.Where(f => f.Section == "hypotheses"), "h2", "hypotheses");
+        HtmlSection(html, ReportTables.Hypotheses(result), figures.Where(f => f.Section == "hypotheses"), "h2", "hypotheses", label);
         if (result.BeforeAfter.Count > 0)
         {
             html.AppendLine("<h2>Before and after, per environment</h2>");
             for (var i = 0; i < result.BeforeAfter.Count; i++)
             {
-                HtmlSection(html, ReportTables.BeforeAfter(result.BeforeAfter[i]), figures.Where(f => f.Section == $"before-after {i}"), "h3", "before-after");
+                HtmlSection(html, ReportTables.BeforeAfter(result.BeforeAfter[i]), figures.Where(f => f.Section == $"before-after {i}"), "h3", "before-after", label);
             }
         }
         html.AppendLine("<h2>Metrics by cell</h2>");
         foreach (var table in ReportTables.Metrics(result))
         {
             var metric = table.Title.Split(' ')[1];
-            HtmlSection(html, table, figures.Where(f => f.Section == $"metric {metric}"), "h3", "metric");
+            HtmlSection(html, table, figures.Where(f => f.Section == $"metric {metric}"), "h3", "metric", label);
         }
         html.AppendLine("</body></html>");
         return html.ToString();
     }
 
-    private static void HtmlSection(StringBuilder html, ReportTable table, IEnumerable<Figure> figures, string heading, string kind)
+    private static void HtmlSection(StringBuilder html, ReportTable table, IEnumerable<Figure> figures, string heading, string kind, string? label)
     {
-        html.AppendLine($"<{heading}>{E(table.Title)}</{heading}>");
-        html.AppendLine($"<table class=\"{kind}\"><thead><tr>{string.Concat(table.Headers.Select(h => $"<th>{E(h)}</th>"))}</tr></thead><tbody>");
+        html.AppendLine($"<{heading}>{Badge(label)}{E(table.Title)}</{heading}>");
+        // On simulated data a caption travels with the table (copied, printed or screenshotted alone) and carries the label.
+        var caption = label is null ? "" : $"<caption>{Badge(label)}{E(table.Title)}</caption>";
+        html.AppendLine($"<table class=\"{kind}\">{caption}<thead><tr>{string.Concat(table.Headers.Select(h => $"<th>{E(h)}</th>"))}</tr></thead><tbody>");
         foreach (var row in table.Rows)
         {
             html.Append("<tr>");
@@ -204,6 +220,14 @@ public static class ReportWriter
             html.AppendLine($"<figure>{figure.Svg}<figcaption>{E(figure.Caption)}</figcaption></figure>");
         }
     }
+
+    /// <summary>What a report on simulated data says at its top.</summary>
+    public const string SimulatedBanner =
+        "SIMULATED DATA: every result below was drawn from the simulate block (run --offline or a simulated checkpoint), not produced by a model. " +
+        "It checks the pipeline and the power analysis; it is not evidence, and no hypothesis is confirmatory.";
+
+    /// <summary>The label as a badge before a heading's text ("SIMULATED — "); empty on live data.</summary>
+    private static string Badge(string? label) => label is null ? "" : $"<span class=\"simulated\">{E(label)}</span> — ";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

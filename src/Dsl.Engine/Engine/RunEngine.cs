@@ -106,7 +106,8 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         }
         catch (Exception ex)
         {
-            store.Record(UnitRecord.Failed(unit, scrubber.Scrub(Describe(ex))!, DateTimeOffset.UtcNow, clock.ElapsedMilliseconds));
+            store.Record(UnitRecord.Failed(unit, scrubber.Scrub(Describe(ex))!, DateTimeOffset.UtcNow, clock.ElapsedMilliseconds,
+                executor is SimulatedExecutor));
             counters.AddFinished(false, 0, 0);
             return;
         }
@@ -123,7 +124,7 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         {
             // Whatever the episode holds, turning it into a row must not stop the run: the unit fails with the reason.
             store.Record(UnitRecord.Failed(unit, scrubber.Scrub("The unit's result could not be stored: " + Describe(ex))!, DateTimeOffset.UtcNow,
-                clock.ElapsedMilliseconds));
+                clock.ElapsedMilliseconds, executor is SimulatedExecutor));
             counters.AddFinished(false, 0, 0);
             return;
         }

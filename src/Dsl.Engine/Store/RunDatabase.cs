@@ -34,6 +34,8 @@ public static class RunDatabase
         command.CommandText = $"SELECT {string.Join(", ", selected)} FROM units ORDER BY unit_id;";
         using var reader = Guarded(path, command.ExecuteReader);
         var at = selected.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        // Rows without a simulated mark (written before schema 5) take the run's: an offline run's units were all simulated.
+        bool? runSimulated = ReadManifest(connection, path) is { } manifest && manifest.IsSimulated ? true : null;
         long row = 0;
         while (Guarded(path, reader.Read))
         {
@@ -43,6 +45,10 @@ public static class RunDatabase
             try
             {
                 unit = ReadRow(reader, at) with { Line = row };
+                if (unit.Simulated is null && runSimulated is not null)
+                {
+                    unit = unit with { Simulated = runSimulated };
+                }
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or InvalidOperationException or OverflowException)
             {
@@ -79,6 +85,46 @@ public static class RunDatabase
             : throw Unreadable(path, $"its manifest's started_at '{text}' is not a time.");
     }
 
+    /// <summary>The run's manifest, read-only; null when the database has none.</summary>
+    public static RunManifest? ReadManifest(string path)
+    {
+        using var connection = Open(path);
+        return ReadManifest(connection, path);
+    }
+
+    /// <summary>The manifest row, with the columns of older schemas read as unknown (null).</summary>
+    internal static RunManifest? ReadManifest(SqliteConnection connection, string path)
+    {
+        var columns = Guarded(path, () => Columns(connection, "manifest"));
+        if (!columns.Contains("started_at"))
+        {
+            return null;
+        }
+        string[] optional = ["git_commit", "ended_at", "prereg_hash", "prereg_lock", "simulated"];
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT experiment, hash, compiler_version, arguments, started_at, " +
+            string.Join(", ", optional.Select(c => columns.Contains(c) ? c : "NULL")) + " FROM manifest WHERE id = 1;";
+        using var reader = Guarded(path, command.ExecuteReader);
+        if (!Guarded(path, reader.Read))
+        {
+            return null;
+        }
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+        try
+        {
+            return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(5),
+                JsonSerializer.Deserialize<List<string>>(reader.GetString(3)) ?? [],
+                Time(reader.GetString(4)), Text(6) is { } ended ? Time(ended) : null, Text(7), Text(8),
+                reader.IsDBNull(9) ? null : reader.GetInt64(9) != 0);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
+        {
+            throw Unreadable(path, $"its manifest cannot be read ({e.Message}).", e);
+        }
+    }
+
+    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
     /// <summary>One units row, by the names of the columns selected (<paramref name="at"/>: name to ordinal).</summary>
     public static UnitRecord ReadRow(SqliteDataReader reader, IReadOnlyDictionary<string, int> at)
     {
@@ -102,6 +148,7 @@ public static class RunDatabase
         {
             Missing = Reasons(Nullable(UnitColumns.Missing)),
             Indeterminate = Reasons(Nullable(UnitColumns.Indeterminate)),
+            Simulated = Has(UnitColumns.Simulated) ? reader.GetInt64(at[UnitColumns.Simulated]) != 0 : null,
             TranscriptJson = Has(UnitColumns.TranscriptGz) ? TranscriptCompression.Decompress((byte[])reader.GetValue(at[UnitColumns.TranscriptGz]))
                 : Nullable(UnitColumns.TranscriptText),
         };

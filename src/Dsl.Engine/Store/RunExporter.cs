@@ -107,6 +107,7 @@ public static class RunExporter
         public long latency_ms { get; set; }
         public string? error { get; set; }
         public string? finished_at { get; set; }
+        public bool? simulated { get; set; }
 
         public static Row From(UnitRecord u) => new()
         {
@@ -129,6 +130,7 @@ public static class RunExporter
             latency_ms = u.LatencyMs,
             error = u.Error,
             finished_at = u.FinishedAt?.ToString("O", CultureInfo.InvariantCulture),
+            simulated = u.Simulated,
         };
 
         /// <summary>The CSV cells, in column order.</summary>
@@ -136,7 +138,7 @@ public static class RunExporter
         [
             unit_id, run, checkpoint, environment, variant, condition, Invariant(epoch), Invariant(seed), status, outcomes, metrics, missing,
             indeterminate, Invariant(tokens_in), Invariant(tokens_out), cost_usd?.ToString("R", CultureInfo.InvariantCulture) ?? "",
-            Invariant(latency_ms), error ?? "", finished_at ?? "",
+            Invariant(latency_ms), error ?? "", finished_at ?? "", simulated is { } s ? (s ? "true" : "false") : "",
         ];
     }
 #pragma warning restore IDE1006, SA1300

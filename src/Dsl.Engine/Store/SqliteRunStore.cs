@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -70,7 +70,9 @@ public sealed class SqliteRunStore : IDisposable
                 arguments        TEXT NOT NULL,
                 started_at       TEXT NOT NULL,
                 ended_at         TEXT,
-                prereg_hash      TEXT
+                prereg_hash      TEXT,
+                prereg_lock      TEXT,
+                simulated        INTEGER
             );
             """);
         // Columns added after schema 1 (metrics in 2; missing, indeterminate and transcript_gz in 4): an older store
@@ -80,10 +82,15 @@ public sealed class SqliteRunStore : IDisposable
         {
             Execute($"ALTER TABLE units ADD COLUMN {column.Name} {column.SqlType};");
         }
-        // Schema 3 records the preregistration lock's hash in the manifest.
-        if (Scalar("SELECT COUNT(*) FROM pragma_table_info('manifest') WHERE name = 'prereg_hash';") is long and 0)
+        // Schema 3 records the preregistration lock's hash in the manifest; schema 5 where the lock was looked for and
+        // whether the run is simulated (and the units' simulated column above). Older rows read them as unknown.
+        var manifestColumns = RunDatabase.Columns(_connection, "manifest");
+        foreach (var (column, type) in new[] { ("prereg_hash", "TEXT"), ("prereg_lock", "TEXT"), ("simulated", "INTEGER") })
         {
-            Execute("ALTER TABLE manifest ADD COLUMN prereg_hash TEXT;");
+            if (!manifestColumns.Contains(column))
+            {
+                Execute($"ALTER TABLE manifest ADD COLUMN {column} {type};");
+            }
         }
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
@@ -127,6 +134,7 @@ public sealed class SqliteRunStore : IDisposable
             p["$" + UnitColumns.LatencyMs].Value = record.LatencyMs;
             p["$" + UnitColumns.Error].Value = (object?)record.Error ?? DBNull.Value;
             p["$" + UnitColumns.FinishedAt].Value = (record.FinishedAt ?? DateTimeOffset.UtcNow).ToString("O", CultureInfo.InvariantCulture);
+            p["$" + UnitColumns.Simulated].Value = record.Simulated is { } simulated ? (simulated ? 1 : 0) : DBNull.Value;
             p["$" + UnitColumns.TranscriptText].Value = DBNull.Value;
             p["$" + UnitColumns.TranscriptGz].Value = record.TranscriptJson is null ? DBNull.Value : TranscriptCompression.Compress(record.TranscriptJson);
             command.ExecuteNonQuery();
@@ -230,11 +238,12 @@ public sealed class SqliteRunStore : IDisposable
         {
             using var command = _connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash)
-                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg)
+                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash, prereg_lock, simulated)
+                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg, $lock, $simulated)
                 ON CONFLICT (id) DO UPDATE SET experiment = excluded.experiment, hash = excluded.hash,
                     compiler_version = excluded.compiler_version, git_commit = excluded.git_commit, arguments = excluded.arguments,
-                    started_at = excluded.started_at, ended_at = excluded.ended_at, prereg_hash = excluded.prereg_hash;
+                    started_at = excluded.started_at, ended_at = excluded.ended_at, prereg_hash = excluded.prereg_hash,
+                    prereg_lock = excluded.prereg_lock, simulated = excluded.simulated;
                 """;
             Add(command, "$experiment", manifest.Experiment);
             Add(command, "$hash", manifest.Hash);
@@ -244,6 +253,8 @@ public sealed class SqliteRunStore : IDisposable
             Add(command, "$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
             Add(command, "$ended", manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture));
             Add(command, "$prereg", manifest.PreregistrationHash);
+            Add(command, "$lock", manifest.PreregistrationLockPath);
+            Add(command, "$simulated", manifest.Simulated is { } simulated ? (simulated ? 1 : 0) : null);
             command.ExecuteNonQuery();
         }
     }
@@ -252,18 +263,7 @@ public sealed class SqliteRunStore : IDisposable
     {
         lock (_lock)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash FROM manifest WHERE id = 1;";
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-            return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                JsonSerializer.Deserialize<List<string>>(reader.GetString(4)) ?? [],
-                Time(reader.GetString(5)), reader.IsDBNull(6) ? null : Time(reader.GetString(6)),
-                reader.IsDBNull(7) ? null : reader.GetString(7));
+            return RunDatabase.ReadManifest(_connection, Path);
         }
     }
 

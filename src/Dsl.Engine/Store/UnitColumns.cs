@@ -27,6 +27,11 @@ public static class UnitColumns
     public const string Error = "error";
     public const string FinishedAt = "finished_at";
 
+    /// <summary>Whether the unit's outcomes were drawn from the simulate block (<c>run --offline</c>, or a checkpoint with
+    /// <c>provider: simulated</c>) rather than produced by a model: 1 or 0 in run.db, true or false in the exports,
+    /// empty (NULL) in rows written before schema 5, which readers resolve from the run's manifest.</summary>
+    public const string Simulated = "simulated";
+
     /// <summary>Only in run.db: the episode as gzip-compressed JSON (<see cref="TranscriptCompression"/>).</summary>
     public const string TranscriptGz = "transcript_gz";
 
@@ -42,7 +47,7 @@ public static class UnitColumns
         new(Status, "TEXT NOT NULL CHECK (status IN ('done', 'failed'))"), new(Outcomes, "TEXT NOT NULL"),
         new(Metrics, "TEXT", Optional: true), new(Missing, "TEXT", Optional: true), new(Indeterminate, "TEXT", Optional: true),
         new(TokensIn, "INTEGER NOT NULL"), new(TokensOut, "INTEGER NOT NULL"), new(CostUsd, "REAL"), new(LatencyMs, "INTEGER NOT NULL"),
-        new(Error, "TEXT"), new(FinishedAt, "TEXT NOT NULL"),
+        new(Error, "TEXT"), new(FinishedAt, "TEXT NOT NULL"), new(Simulated, "INTEGER CHECK (simulated IN (0, 1))", Optional: true),
     ];
 
     /// <summary>Every column of run.db's units table: the exported ones and the two transcript columns.</summary>

@@ -138,6 +138,7 @@ public static class UnitJsonl
             int? epoch = null;
             long seed = 0, tokensIn = 0, tokensOut = 0, latency = 0;
             double? cost = null;
+            bool? simulated = null;
             DateTimeOffset? finished = null;
             IReadOnlyDictionary<string, bool> outcomes = EmptyOutcomes;
             IReadOnlyDictionary<string, double?> metrics = EmptyMetrics;
@@ -172,6 +173,7 @@ public static class UnitJsonl
                     case Field.Metrics: metrics = ReadMetrics(ref reader); break;
                     case Field.Missing: missingMetrics = ReadReasons(ref reader, "missing"); break;
                     case Field.Indeterminate: indeterminate = ReadReasons(ref reader, "indeterminate"); break;
+                    case Field.Simulated: simulated = reader.TokenType == JsonTokenType.Null ? null : reader.GetBoolean(); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -212,13 +214,14 @@ public static class UnitJsonl
             {
                 Missing = missingMetrics,
                 Indeterminate = indeterminate,
+                Simulated = simulated,
             };
         }
 
         private enum Field
         {
             Unknown, UnitId, Run, Checkpoint, Environment, Variant, Condition, Epoch, Seed, Status, Outcomes, Metrics,
-            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt, Missing, Indeterminate,
+            TokensIn, TokensOut, CostUsd, LatencyMs, Error, FinishedAt, Missing, Indeterminate, Simulated,
         }
 
         private static Field FieldOf(string name) => FieldOf(System.Text.Encoding.UTF8.GetBytes(name));
@@ -244,6 +247,7 @@ public static class UnitJsonl
             _ when name.SequenceEqual("finished_at"u8) => Field.FinishedAt,
             _ when name.SequenceEqual("missing"u8) => Field.Missing,
             _ when name.SequenceEqual("indeterminate"u8) => Field.Indeterminate,
+            _ when name.SequenceEqual("simulated"u8) => Field.Simulated,
             _ => Field.Unknown,
         };
 
@@ -387,6 +391,7 @@ public static class UnitJsonl
             writer.WriteNumber("latency_ms"u8, unit.LatencyMs);
             if (unit.Error is { } e) writer.WriteString("error"u8, e); else writer.WriteNull("error"u8);
             if (unit.FinishedAt is { } f) writer.WriteString("finished_at"u8, f);
+            if (unit.Simulated is { } simulated) writer.WriteBoolean("simulated"u8, simulated); else writer.WriteNull("simulated"u8);
             writer.WriteEndObject();
             writer.Flush();
             writer.Reset();

@@ -39,6 +39,13 @@ public sealed record UnitRecord(
     /// <summary>Outcomes that could not be decided (a detector's regular expression timed out), with why; absent from <see cref="Outcomes"/>.</summary>
     public IReadOnlyDictionary<string, string> Indeterminate { get; init; } = NoReasons;
 
+    /// <summary>
+    /// True when the unit's outcomes were simulated (drawn from the simulate block), false when a model produced them,
+    /// null when the row carries no mark (an export or a run.db row from before the mark existed, whose run did not
+    /// say it was offline): the analysis then decides (<c>Scheme.Analysis.DataProvenance</c>).
+    /// </summary>
+    public bool? Simulated { get; init; }
+
     /// <summary>The episode as stored (<see cref="EpisodeJson"/>): in run.db only, and only when it was asked for.</summary>
     public string? TranscriptJson { get; init; }
 
@@ -58,14 +65,19 @@ public sealed record UnitRecord(
         {
             Missing = result.Missing ?? NoReasons,
             Indeterminate = result.Indeterminate ?? NoReasons,
+            Simulated = result.End == EpisodeEnd.Simulated,
             TranscriptJson = EpisodeJson.Serialize(result),
         };
     }
 
     /// <param name="error">What went wrong, already free of secrets (provider messages never carry the key).</param>
-    public static UnitRecord Failed(WorkUnit unit, string error, DateTimeOffset finishedAt, long latencyMs = 0) =>
+    /// <param name="simulated">Whether the unit ran on the simulated provider.</param>
+    public static UnitRecord Failed(WorkUnit unit, string error, DateTimeOffset finishedAt, long latencyMs = 0, bool? simulated = null) =>
         new(unit.Id, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition, unit.Epoch, unit.Seed,
-            UnitStatus.Failed, new Dictionary<string, bool>(), new Dictionary<string, double?>(), 0, 0, null, latencyMs, error, finishedAt);
+            UnitStatus.Failed, new Dictionary<string, bool>(), new Dictionary<string, double?>(), 0, 0, null, latencyMs, error, finishedAt)
+        {
+            Simulated = simulated,
+        };
 }
 
 /// <summary>A line or row that could not be read: where it is and what is wrong with it.</summary>

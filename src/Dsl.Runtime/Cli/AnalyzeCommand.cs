@@ -48,7 +48,7 @@ internal sealed class AnalysisInputOptions
     private readonly Option<string?> _data = new("--data") { Description = "A JSONL export of unit results (any run, old or new)." };
     private readonly Argument<string?> _dir = new("DIR") { Description = "A run directory (reads its run.db); the same as --run-dir.", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<string?> _runDir = new("--run-dir") { Description = "A run directory (reads its run.db)." };
-    private readonly Option<string?> _lock = new("--lock") { Description = "The preregistration lock (default: ./prereg.lock if present)." };
+    private readonly Option<string?> _lock = LockLocation.Option("to judge the hypotheses against");
     private readonly Option<string?> _firstUnit = new("--first-unit-time") { Description = "UTC time the first unit started (ISO 8601), when the data do not record it." };
     private readonly Option<string?> _out = new("--out") { Description = "Output directory (default: the run directory, else the current directory)." };
     private readonly Option<bool> _dropInvalid = new("--drop-invalid")
@@ -110,7 +110,13 @@ internal sealed class AnalysisInputOptions
             }
             firstUnit = parsed;
         }
-        var lockPath = parse.GetValue(_lock) ?? (File.Exists(PreregistrationLock.FileName) ? PreregistrationLock.FileName : null);
+        // The lock every command finds (beside the project, or --lock); a lock named explicitly must exist.
+        var given = parse.GetValue(_lock);
+        string? lockPath = LockLocation.Resolve(given);
+        if (given is null && !File.Exists(lockPath))
+        {
+            lockPath = null;
+        }
         PreregistrationLock? locked = null;
         if (lockPath is not null)
         {
@@ -135,10 +141,16 @@ internal sealed class AnalysisInputOptions
             {
                 firstUnit = ResultReader.ReadRunStart(runDir);
             }
+            // The lock the run recorded when it started, to compare with the one used (a JSONL export records none).
+            var runLock = runDir is null ? null : RunDatabase.ReadManifest(Path.Combine(runDir, SqliteRunStore.FileName))?.PreregistrationHash;
             var units = data is not null ? ResultReader.ReadJsonl(data, readErrors) : ResultReader.ReadRunDirectory(runDir!, readErrors);
             var valid = new UnitValidator(experiment).Filter(units, source, invalid);
             result = ExperimentAnalyzer.Analyze(experiment, valid,
-                new AnalysisOptions(data ?? runDir!, readErrors, locked, lockPath, firstUnit, Dropped: drop ? invalid : null));
+                new AnalysisOptions(data ?? runDir!, readErrors, locked, lockPath, firstUnit, Dropped: drop ? invalid : null, RunLockHash: runLock));
+            if (result.Preregistration.RunLockMismatch is { } mismatch)
+            {
+                errorWriter.WriteLine("warning: " + mismatch);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {

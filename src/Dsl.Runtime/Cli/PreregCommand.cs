@@ -21,28 +21,21 @@ public static class PreregCommand
         return command;
     }
 
-    private static Option<string> DirOption() => new("--dir")
-    {
-        Description = "Directory of prereg.lock (default: the current directory). Commit the lock beside the experiment.",
-        DefaultValueFactory = _ => ".",
-    };
-
     private static Command Lock(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
-        var dir = DirOption();
+        var dir = LockLocation.Option("to write");
         var force = new Option<bool>("--force") { Description = "Replace an existing lock that differs from the current definition." };
         var command = new Command("lock", "Write prereg.lock: the fingerprint of every preregistered part, the toolchain version, the git commit and the UTC time.");
         command.Options.Add(dir);
         command.Options.Add(force);
         command.SetAction(parse =>
         {
-            var directory = parse.GetValue(dir)!;
+            var path = LockLocation.Resolve(parse.GetValue(dir));
             if (experiment.Preregistration is null)
             {
                 errors.WriteLine($"Experiment {experiment.Name} has no preregistration fingerprints; rebuild it with a current compiler.");
                 return RunnerHost.UsageError;
             }
-            var path = PreregistrationLock.PathIn(directory);
             if (File.Exists(path) && !parse.GetValue(force))
             {
                 var existing = PreregistrationLock.Read(path);
@@ -54,8 +47,10 @@ public static class PreregCommand
                 errors.WriteLine($"{path} locks a different definition; 'prereg verify' shows how. Use --force to lock the current one (hypotheses then count as exploratory for data collected before).");
                 return Mismatch;
             }
-            var locked = PreregistrationLock.Create(experiment, DateTimeOffset.UtcNow, PreregistrationLock.GitCommitOf(Path.GetFullPath(directory)));
-            locked.Write(directory);
+            var folder = Path.GetDirectoryName(path)!;
+            Directory.CreateDirectory(folder);
+            var locked = PreregistrationLock.Create(experiment, DateTimeOffset.UtcNow, PreregistrationLock.GitCommitOf(folder));
+            locked.WriteTo(path);
             output.WriteLine($"Locked {locked.Parts.Count} parts of {experiment.Name} in {path}");
             output.WriteLine($"  overall {locked.Overall}");
             output.WriteLine($"  at {locked.LockedAt:u}, toolchain {locked.CompilerVersion}, commit {locked.GitCommit ?? "(not in a git repository)"}");
@@ -67,7 +62,7 @@ public static class PreregCommand
 
     private static Command Verify(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
-        var dir = DirOption();
+        var dir = LockLocation.Option("to verify against");
         var command = new Command("verify", "Compare the compiled definition with prereg.lock; exit 1 on any difference.");
         command.Options.Add(dir);
         command.SetAction(parse =>
@@ -75,7 +70,7 @@ public static class PreregCommand
             PreregistrationLock locked;
             try
             {
-                locked = PreregistrationLock.Read(parse.GetValue(dir)!);
+                locked = PreregistrationLock.Read(LockLocation.Resolve(parse.GetValue(dir)));
             }
             catch (InvalidDataException e)
             {

@@ -24,11 +24,12 @@ public sealed class RunOptions
     public Option<int> Retries { get; } = new("--retries") { Description = "Retries of a request after a transient failure (429, 5xx, timeout, dropped connection).", DefaultValueFactory = _ => 6 };
     public Option<double> RetryDelay { get; } = new("--retry-delay") { Description = "Base of the exponential backoff in seconds, when the server sends no Retry-After.", DefaultValueFactory = _ => 1 };
     public Option<string?> Replay { get; } = new("--replay") { Description = "Re-grade: replay the transcripts recorded in this run directory instead of asking the models (tools run again; judges are asked live)." };
+    public Option<string?> Lock { get; } = LockLocation.Option("whose hash the run records");
     public Option<double> ProgressInterval { get; } = new("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
 
     public IEnumerable<Option> All =>
         [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
-         Timeout, Retries, RetryDelay, Replay, ProgressInterval];
+         Timeout, Retries, RetryDelay, Replay, Lock, ProgressInterval];
 
     public Command AddTo(Command command)
     {
@@ -61,6 +62,7 @@ public sealed class RunOptions
         parse.GetValue(Environment) ?? [],
         parse.GetValue(Limit),
         TimeSpan.FromSeconds(parse.GetValue(ProgressInterval)),
+        parse.GetValue(Lock),
         new EngineSettings(
             Offline: parse.GetValue(Offline),
             Endpoint: parse.GetValue(Endpoint),
@@ -87,4 +89,5 @@ public sealed record RunRequest(
     IReadOnlyList<string> Environments,
     long? Limit,
     TimeSpan ProgressInterval,
+    string? Lock,
     EngineSettings Settings);

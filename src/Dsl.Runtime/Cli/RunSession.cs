@@ -81,14 +81,31 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             return Usage($"{directory} holds a run of {existing.Experiment} ({existing.Hash}), not of this runner's {experiment.Name} ({hash}). " +
                 "Use another --out directory.");
         }
-        var manifest = existing is not null && resuming
-            ? existing with { EndedAt = null }
-            : new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
+        // Resume looks where the run looked when it started (its manifest says), unless told otherwise.
+        var preregistration = RunLock.Read(experiment, request.Lock ?? (resuming ? existing?.PreregistrationLockPath : null), errors);
+        if (preregistration is null)
+        {
+            return RunnerHost.UsageError;
+        }
+        RunManifest manifest;
+        if (existing is not null && resuming)
+        {
+            // The lock in force when the run started stays its lock; a change since is said, not recorded.
+            manifest = existing with { EndedAt = null };
+            RunLock.WarnIfChanged(existing, preregistration, errors);
+        }
+        else
+        {
+            manifest = new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
                 arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow,
-                // The lock the researcher committed beside the suite (run from its folder), if any.
-                PreregistrationHash: PreregistrationLock.TryRead(Directory.GetCurrentDirectory()));
+                PreregistrationHash: preregistration.Hash, PreregistrationLockPath: preregistration.Path,
+                Simulated: settings.Offline || runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
+                    .All(c => experiment.Checkpoint(c).Provider == ProviderRegistry.Simulated));
+            RunLock.Announce(experiment, preregistration, output, errors);
+        }
         store.WriteManifest(manifest);
-        output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" + (settings.Offline ? " (offline: simulated outcomes)" : ""));
+        output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" +
+            (manifest.IsSimulated ? " (SIMULATED: outcomes drawn from the simulate block; never confirmatory)" : ""));
 
         var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
         {

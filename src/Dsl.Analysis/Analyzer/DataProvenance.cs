@@ -1,0 +1,82 @@
+using Scheme.Contracts;
+using Scheme.Engine.Store;
+using Scheme.Model;
+
+namespace Scheme.Analysis;
+
+/// <summary>
+/// Whether the analyzed units were simulated (drawn from the simulate block) or produced by models, watched as the
+/// units stream past. Simulated data are labeled everywhere and are never confirmatory; simulated and live units in
+/// one analysis are refused, since pooling them would make the drawn values look like evidence.
+/// </summary>
+/// <remarks>
+/// Each done unit's kind is its row's mark. A row without one (an export or run.db row from before the mark existed,
+/// whose run did not record that it was offline) is read as live only where that is provably right: the simulated
+/// provider never reports tokens, so a unit that used tokens came from a model. An unmarked unit of a checkpoint
+/// declared <c>provider: simulated</c>, or one that used no tokens, may have been simulated and is read as simulated
+/// (the safe side: it can cost a confirmatory standing, never grant one). Failed units hold no values and are not counted.
+/// </remarks>
+public sealed class DataProvenance(ExperimentDefinition experiment)
+{
+    private readonly HashSet<string> _simulatedCheckpoints =
+        experiment.Checkpoints.Where(c => c.Provider == ProviderKinds.Simulated).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+
+    public long SimulatedUnits { get; private set; }
+
+    public long LiveUnits { get; private set; }
+
+    /// <summary>The first simulated unit seen, with why it counts as simulated.</summary>
+    public string? FirstSimulated { get; private set; }
+
+    /// <summary>The first live unit seen, with why it counts as live.</summary>
+    public string? FirstLive { get; private set; }
+
+    /// <summary>Every done unit simulated (and at least one).</summary>
+    public bool Simulated => SimulatedUnits > 0 && LiveUnits == 0;
+
+    public bool Mixed => SimulatedUnits > 0 && LiveUnits > 0;
+
+    /// <summary>Passes the units through, noting each done unit's kind.</summary>
+    public IEnumerable<UnitRecord> Watch(IEnumerable<UnitRecord> units)
+    {
+        foreach (var unit in units)
+        {
+            if (unit.Status == UnitStatus.Done)
+            {
+                Note(unit);
+            }
+            yield return unit;
+        }
+    }
+
+    /// <summary>The refusal of mixed data, naming one unit of each kind; null when the data are of one kind.</summary>
+    public string? MixedMessage(string source) => Mixed
+        ? $"{source} mixes simulated and live units ({SimulatedUnits} simulated, {LiveUnits} live), which one analysis must not pool: " +
+          $"{FirstSimulated}; {FirstLive}. Analyze each run separately (simulated data are for checking the pipeline and power, never evidence)."
+        : null;
+
+    private void Note(UnitRecord unit)
+    {
+        var (simulated, why) = Kind(unit);
+        var where = unit.Line > 0 ? $"unit {unit.UnitId} (line {unit.Line})" : $"unit {unit.UnitId}";
+        if (simulated)
+        {
+            SimulatedUnits++;
+            FirstSimulated ??= $"{where} is simulated ({why})";
+        }
+        else
+        {
+            LiveUnits++;
+            FirstLive ??= $"{where} is live ({why})";
+        }
+    }
+
+    private (bool Simulated, string Why) Kind(UnitRecord unit) => unit.Simulated switch
+    {
+        true => (true, "marked simulated"),
+        false => (false, "marked live"),
+        null when _simulatedCheckpoints.Contains(unit.Checkpoint) => (true, $"no mark; checkpoint {unit.Checkpoint} is declared provider: simulated"),
+        null when unit.TokensIn + unit.TokensOut == 0 => (true, "no mark and no tokens used, so it may have been simulated"),
+        null => (false, "no mark, but it used tokens, which only a model does"),
+    };
+}
