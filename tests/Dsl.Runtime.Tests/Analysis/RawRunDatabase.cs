@@ -12,7 +12,8 @@ namespace Scheme.Runtime.Tests.Analysis;
 /// </summary>
 internal static class RawRunDatabase
 {
-    public static string Create(string directory, IEnumerable<UnitRecord> units, int schema = 4, DateTimeOffset? startedAt = null)
+    /// <param name="arguments">The manifest's command line (JSON), as the run stored it.</param>
+    public static string Create(string directory, IEnumerable<UnitRecord> units, int schema = 4, DateTimeOffset? startedAt = null, string arguments = "[\"run\"]")
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "run.db");
@@ -31,8 +32,9 @@ internal static class RawRunDatabase
         if (startedAt is { } started)
         {
             using var manifest = connection.CreateCommand();
-            manifest.CommandText = "INSERT INTO manifest VALUES (1, 'Test', 'hash', '0.0', NULL, '[\"run\"]', $started, NULL, NULL);";
+            manifest.CommandText = "INSERT INTO manifest VALUES (1, 'Test', 'hash', '0.0', NULL, $arguments, $started, NULL, NULL);";
             manifest.Parameters.AddWithValue("$started", started.ToString("O", CultureInfo.InvariantCulture));
+            manifest.Parameters.AddWithValue("$arguments", arguments);
             manifest.ExecuteNonQuery();
         }
         using var transaction = connection.BeginTransaction();
