@@ -16,7 +16,10 @@ namespace Scheme.Build.Tests.Readme;
 /// or api.openai.com when none is given) becomes a loopback server answering as a plausible agent and its judges,
 /// so no request leaves the machine; the response cache goes to the scratch directory (XDG_CACHE_HOME). The
 /// variable OPENAI_API_KEY is removed from every other command: a command that needs a key must say so.
-/// <c>dotnet test Dsl.sln</c> is this very run; the test checks instead that CI runs exactly it.
+/// <c>dotnet test Dsl.sln</c> is this very run; the test checks instead that CI runs exactly it. The runner finds
+/// prereg.lock beside its project wherever it is started; so that the test never writes into the repository, the build
+/// property SchemeLockDirectory (an environment variable here) moves "beside the project" to the scratch copy of the
+/// suite's folder, scratch/experiments/AntiScheming, the path a user at the repository root would see.
 /// </remarks>
 [Collection("dotnet build")]
 public sealed class ReadmeTests : IAsyncLifetime
@@ -80,12 +83,23 @@ public sealed class ReadmeTests : IAsyncLifetime
         AssertKeyNowhere(_scratch.Path);
     }
 
+    /// <summary>Where the runner's commands find prereg.lock by default in this test (see the remarks).</summary>
+    private string LockDirectory => Path.Combine(_scratch.Path, Suite);
+
+    /// <summary>The overall hash of the lock the README's <c>prereg lock</c> wrote.</summary>
+    private string LockedHash()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(LockDirectory, "prereg.lock")));
+        return json.RootElement.GetProperty("overall").GetString()!;
+    }
+
     private ProcessResult RunRunner(ReadmeCommand command, List<string> arguments)
     {
         var environment = new Dictionary<string, string?>
         {
             ["OPENAI_API_KEY"] = null,
             ["XDG_CACHE_HOME"] = Path.Combine(_scratch.Path, "cache"),
+            ["SchemeLockDirectory"] = LockDirectory,
         };
         foreach (var (name, value) in command.Environment)
         {
@@ -122,9 +136,16 @@ public sealed class ReadmeTests : IAsyncLifetime
                 var (done, failed) = Count(directory);
                 Assert.True((done, failed) == (2140, 0), $"{directory}: {done} done, {failed} failed.\n{result}");
                 CheckLiveUnits(directory);
+                // The lock the README made from the repository root is the one the run records.
+                Assert.Equal(LockedHash(), RecordedLock(directory));
+                Assert.DoesNotContain("SIMULATED", result.Output);
                 break;
             case "run":
                 Assert.Contains("Finished.", result.Output);
+                Assert.Contains("SIMULATED", result.Output);
+                // The quick start runs before anything is locked; the README's later offline run records the lock.
+                Assert.Contains(File.Exists(Path.Combine(LockDirectory, "prereg.lock")) ? $"Preregistration lock {LockedHash()[..12]}" : "records \"no lock\"",
+                    result.Output);
                 break;
             case "resume":
                 Assert.Contains("2140 already done", result.Output);
@@ -144,6 +165,10 @@ public sealed class ReadmeTests : IAsyncLifetime
                 break;
             case "analyze":
                 Assert.Contains("H1", result.Output);
+                // A live run under the lock it was collected with: confirmatory, and not labeled simulated.
+                Assert.DoesNotContain("SIMULATED", result.Output);
+                Assert.DoesNotContain("warning: The run started", result.Output);
+                Assert.Matches(@"\nH1 .* confirmatory", result.Output);
                 // H5 selects a param's variants, H6 is a pair metric: each has its own rows.
                 Assert.Contains("SandbaggingQA, baseline, goal: false", result.Output);
                 Assert.Contains("EvalCue & baseline", result.Output);
@@ -178,6 +203,15 @@ public sealed class ReadmeTests : IAsyncLifetime
         Assert.NotEmpty(overwrote);
         Assert.All(overwrote, u => Assert.Contains("scp ./model/weights.bin successor:/model/weights.bin", u.TranscriptJson));
         Assert.Contains(exfiltration, u => !u.Outcomes["covert_action"]);
+    }
+
+    private static string? RecordedLock(string runDirectory)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(runDirectory, "run.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT prereg_hash FROM manifest WHERE id = 1;";
+        return command.ExecuteScalar() as string;
     }
 
     private static (long Done, long Failed) Count(string runDirectory)
