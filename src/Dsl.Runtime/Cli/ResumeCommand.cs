@@ -11,7 +11,7 @@ namespace Scheme.Runtime.Cli;
 /// </summary>
 public static class ResumeCommand
 {
-    private static readonly string[] Overridable = ["--concurrency", "--max-cost", "--endpoint", "--rpm", "--tpm", "--timeout", "--retries", "--retry-delay", "--cache", "--progress-interval"];
+    private static readonly string[] Overridable = ["--concurrency", "--max-cost", "--endpoint", "--rpm", "--tpm", "--timeout", "--retries", "--retry-delay", "--cache", "--progress-interval", LockLocation.OptionName];
 
     public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
@@ -47,7 +47,10 @@ public static class ResumeCommand
             given.Remove(dir);
             var options = new RunOptions();
             var run = options.AddTo(new Command("run"));
-            var reparsed = run.Parse([.. stored, .. given, "--out", dir]);
+            // The lock is looked for where the run looked when it started (its manifest says), unless told otherwise.
+            string[] lockAt = manifest.PreregistrationLockPath is { } recorded && !stored.Concat(given).Any(a => a is LockLocation.OptionName or "--dir")
+                ? [LockLocation.OptionName, recorded] : [];
+            var reparsed = run.Parse([.. stored, .. given, .. lockAt, "--out", dir]);
             if (reparsed.Errors.Count > 0)
             {
                 foreach (var error in reparsed.Errors)

@@ -65,6 +65,12 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             return RunnerHost.UsageError;
         }
 
+        // Read before the run directory is touched: a damaged lock refuses the run and leaves nothing behind.
+        var preregistration = RunLock.Read(experiment, request.Lock, errors);
+        if (preregistration is null)
+        {
+            return RunnerHost.UsageError;
+        }
         var directory = request.Out ?? RunOptions.DefaultOut(experiment.Name, DateTimeOffset.UtcNow);
         using var claim = RunDirectoryLock.TryAcquire(directory);
         if (claim is null)
@@ -80,12 +86,6 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         {
             return Usage($"{directory} holds a run of {existing.Experiment} ({existing.Hash}), not of this runner's {experiment.Name} ({hash}). " +
                 "Use another --out directory.");
-        }
-        // Resume looks where the run looked when it started (its manifest says), unless told otherwise.
-        var preregistration = RunLock.Read(experiment, request.Lock ?? (resuming ? existing?.PreregistrationLockPath : null), errors);
-        if (preregistration is null)
-        {
-            return RunnerHost.UsageError;
         }
         RunManifest manifest;
         if (existing is not null && resuming)
