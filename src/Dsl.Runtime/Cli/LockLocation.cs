@@ -26,12 +26,13 @@ public static class LockLocation
             "(default: the experiment's project folder, wherever the runner is started).",
     };
 
-    /// <summary>The folder the build recorded, if it exists; else null.</summary>
+    /// <summary>The folder the build recorded, or null. It is used even when it does not exist (yet): <c>prereg lock</c>
+    /// creates it, and the other commands then report "no lock" there rather than look somewhere else.</summary>
     public static string? BuiltDirectory()
     {
         var recorded = Assembly.GetEntryAssembly()?.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == MetadataKey)?.Value;
-        return string.IsNullOrWhiteSpace(recorded) || !Directory.Exists(recorded) ? null : recorded;
+        return string.IsNullOrWhiteSpace(recorded) ? null : recorded;
     }
 
     /// <summary>The lock file's full path: <paramref name="given"/> (a file, or a folder to hold prereg.lock), else the default.</summary>

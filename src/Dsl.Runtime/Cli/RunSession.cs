@@ -96,12 +96,24 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         }
         else
         {
+            var simulated = settings.Offline || runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
+                .All(c => experiment.Checkpoint(c).Provider == ProviderRegistry.Simulated);
+            // A new run into a directory that already holds units continues it (done units are skipped): it keeps the
+            // lock the directory's run started under, and is simulated only if both runs are (its rows tell which is which).
+            var started = existing?.PreregistrationHash is not null ? existing : null;
             manifest = new RunManifest(experiment.Name, hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(),
                 arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow,
-                PreregistrationHash: preregistration.Hash, PreregistrationLockPath: preregistration.Path,
-                Simulated: settings.Offline || runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
-                    .All(c => experiment.Checkpoint(c).Provider == ProviderRegistry.Simulated));
-            RunLock.Announce(experiment, preregistration, output, errors);
+                PreregistrationHash: started?.PreregistrationHash ?? preregistration.Hash,
+                PreregistrationLockPath: started is null ? preregistration.Path : started.PreregistrationLockPath,
+                Simulated: simulated && (existing?.IsSimulated ?? true));
+            if (started is not null)
+            {
+                RunLock.WarnIfChanged(started, preregistration, errors);
+            }
+            else
+            {
+                RunLock.Announce(experiment, preregistration, output, errors);
+            }
         }
         store.WriteManifest(manifest);
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" +

@@ -92,6 +92,12 @@ public class LockLocationTests
         Assert.Equal(0, changed.Exit);
         Assert.Contains($"the preregistration lock changed since this run started: it started under lock {first[..12]}, and there is now lock {second[..12]}", changed.Errors);
         Assert.Equal(first, Manifest(run).PreregistrationHash);
+
+        // 'run' again into the directory continues the same run: it keeps its lock too.
+        var again = RunHost(Suite, "run", "--offline", "--lock", dir.Path, "--out", run);
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("the preregistration lock changed since this run started", again.Errors);
+        Assert.Equal(first, Manifest(run).PreregistrationHash);
     }
 
     /// <summary>Tamper: the run was collected under one lock (or none) and analyzed against another: never confirmatory, and said.</summary>
