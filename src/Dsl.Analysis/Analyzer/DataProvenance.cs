@@ -57,25 +57,27 @@ public sealed class DataProvenance(ExperimentDefinition experiment)
 
     private void Note(UnitRecord unit)
     {
+        // Text only for the first of each kind: a million-unit analysis must not build a string per unit.
         var (simulated, why) = Kind(unit);
-        var where = unit.Line > 0 ? $"unit {unit.UnitId} (line {unit.Line})" : $"unit {unit.UnitId}";
         if (simulated)
         {
             SimulatedUnits++;
-            FirstSimulated ??= $"{where} is simulated ({why})";
+            FirstSimulated ??= $"{Where(unit)} is simulated ({why})";
         }
         else
         {
             LiveUnits++;
-            FirstLive ??= $"{where} is live ({why})";
+            FirstLive ??= $"{Where(unit)} is live ({why})";
         }
     }
+
+    private static string Where(UnitRecord unit) => unit.Line > 0 ? $"unit {unit.UnitId} (line {unit.Line})" : $"unit {unit.UnitId}";
 
     private (bool Simulated, string Why) Kind(UnitRecord unit) => unit.Simulated switch
     {
         true => (true, "marked simulated"),
         false => (false, "marked live"),
-        null when _simulatedCheckpoints.Contains(unit.Checkpoint) => (true, $"no mark; checkpoint {unit.Checkpoint} is declared provider: simulated"),
+        null when _simulatedCheckpoints.Contains(unit.Checkpoint) => (true, "no mark, and its checkpoint is declared provider: simulated"),
         null when unit.TokensIn + unit.TokensOut == 0 => (true, "no mark and no tokens used, so it may have been simulated"),
         null => (false, "no mark, but it used tokens, which only a model does"),
     };

@@ -140,7 +140,7 @@ public class SimulatedDataTests
         // A checkpoint declared simulated: simulated, tokens or not.
         var declared = Watch(experiment, Units("o3_as", "A", "baseline", 5, 0));
         Assert.Equal((5L, 0L), Count(declared));
-        Assert.Contains("declared provider: simulated", declared.FirstSimulated);
+        Assert.Contains("unit Main-o3_as-A-default-baseline-0 is simulated (no mark, and its checkpoint is declared provider: simulated)", declared.FirstSimulated);
         // Failed units hold no values: not counted either way.
         Assert.Equal((0L, 0L), Count(Watch(experiment, Units("o3", "A", "baseline", 3, 0).Select(u => u with { Status = UnitStatus.Failed, TokensIn = 0, TokensOut = 0 }))));
 
