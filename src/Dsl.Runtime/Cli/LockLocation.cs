@@ -19,8 +19,9 @@ public static class LockLocation
 
     public const string OptionName = "--lock";
 
-    /// <summary>The one option, the same on every command. <c>--dir</c>, what <c>prereg</c> used to take, is kept as an alias.</summary>
-    public static Option<string?> Option(string role) => new(OptionName, "--dir")
+    /// <summary>The one option, the same on every command.</summary>
+    /// <param name="dirAlias">Also accept <c>--dir</c>, what <c>prereg lock|verify</c> took before (kept for their scripts).</param>
+    public static Option<string?> Option(string role, bool dirAlias = false) => new(OptionName, dirAlias ? ["--dir"] : [])
     {
         Description = $"The preregistration lock {role}: a prereg.lock file, or the folder holding it " +
             "(default: the experiment's project folder, wherever the runner is started).",

@@ -23,7 +23,7 @@ public static class PreregCommand
 
     private static Command Lock(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
-        var dir = LockLocation.Option("to write");
+        var dir = LockLocation.Option("to write", dirAlias: true);
         var force = new Option<bool>("--force") { Description = "Replace an existing lock that differs from the current definition." };
         var command = new Command("lock", "Write prereg.lock: the fingerprint of every preregistered part, the toolchain version, the git commit and the UTC time.");
         command.Options.Add(dir);
@@ -62,7 +62,7 @@ public static class PreregCommand
 
     private static Command Verify(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
     {
-        var dir = LockLocation.Option("to verify against");
+        var dir = LockLocation.Option("to verify against", dirAlias: true);
         var command = new Command("verify", "Compare the compiled definition with prereg.lock; exit 1 on any difference.");
         command.Options.Add(dir);
         command.SetAction(parse =>

@@ -48,7 +48,7 @@ public static class ResumeCommand
             var options = new RunOptions();
             var run = options.AddTo(new Command("run"));
             // The lock is looked for where the run looked when it started (its manifest says), unless told otherwise.
-            string[] lockAt = manifest.PreregistrationLockPath is { } recorded && !stored.Concat(given).Any(a => a is LockLocation.OptionName or "--dir")
+            string[] lockAt = manifest.PreregistrationLockPath is { } recorded && !stored.Concat(given).Contains(LockLocation.OptionName)
                 ? [LockLocation.OptionName, recorded] : [];
             var reparsed = run.Parse([.. stored, .. given, .. lockAt, "--out", dir]);
             if (reparsed.Errors.Count > 0)

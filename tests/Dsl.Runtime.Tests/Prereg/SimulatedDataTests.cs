@@ -147,6 +147,27 @@ public class SimulatedDataTests
         static (long, long) Count(DataProvenance p) => (p.SimulatedUnits, p.LiveUnits);
     }
 
+    /// <summary>Hostile marks ("no", 0, an object) are malformed lines, reported and left out, never read as live.</summary>
+    [Fact]
+    public void A_mark_that_is_not_a_boolean_is_a_malformed_line()
+    {
+        using var dir = new TempDirectory();
+        var data = Path.Combine(dir.Path, "units.jsonl");
+        using (var stream = File.Create(data))
+        {
+            UnitJsonl.Write(Data(true), stream);
+        }
+        var line = File.ReadLines(data).First();
+        File.AppendAllLines(data, new[] { "\"no\"", "0", "{\"live\":true}" }.Select((mark, i) =>
+            line.Replace("\"simulated\":true", $"\"simulated\":{mark}", StringComparison.Ordinal).Replace("-baseline-0\"", $"-baseline-{90 + i}\"", StringComparison.Ordinal)));
+
+        var (exit, output, errors) = RunHost(Experiment([H1]), "analyze", "--data", data, "--out", dir.Path);
+
+        Assert.Equal(AnalyzeCommand.MalformedData, exit);
+        Assert.Equal(3, Regex.Matches(errors, @"units\.jsonl\((81|82|83)\): Wrong type").Count);
+        Assert.StartsWith("SIMULATED DATA", output); // the 80 well-formed units are simulated, and nothing else counted
+    }
+
     /// <summary>A run.db of schema 4 has no mark: its manifest's --offline decides, and without it the rows stay unmarked.</summary>
     [Theory]
     [InlineData("[\"run\",\"--offline\",\"--out\",\"x\"]", true)]
