@@ -94,13 +94,14 @@ public static class LineDiff
                     x++;
                     y++;
                 }
-                else if (y < m && (x == n || lcs[x, y + 1] >= lcs[x + 1, y]))
+                // Removed lines before added ones, as `diff -u` writes a replaced run.
+                else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
                 {
-                    result.Add(new Line('+', b[prefix + y++]));
+                    result.Add(new Line('-', a[prefix + x++]));
                 }
                 else
                 {
-                    result.Add(new Line('-', a[prefix + x++]));
+                    result.Add(new Line('+', b[prefix + y++]));
                 }
             }
         }
