@@ -19,6 +19,7 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
 {
     private readonly List<string> _problems = [];
     private readonly HashSet<SyntaxTree> _reported = [];
+    private readonly Dictionary<SyntaxTree, SemanticModel> _models = [];
 
     /// <summary>Diagnostics in the canonical <c>file(line,col): error SCHnnnn: ...</c> form: files that could not be read or parsed.</summary>
     public IReadOnlyList<string> Problems => _problems;
@@ -30,11 +31,13 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
         {
             return result;
         }
+        _models.Clear();
         var compilation = Compile();
         var wanted = members.ToHashSet();
         var implementations = compilation.SyntaxTrees
             .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
-            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax)
+            // The implementing half of a partial method: `partial`, with a body, in the generated class's other half.
+            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Modifiers.Any(SyntaxKind.PartialKeyword) && m.Parent is TypeDeclarationSyntax)
             .Select(m => (Member: new CSharpMember(((TypeDeclarationSyntax)m.Parent!).Identifier.ValueText, m.Identifier.ValueText), Syntax: m))
             .Where(m => wanted.Contains(m.Member))
             .GroupBy(m => m.Member);
@@ -82,10 +85,14 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
             ReportSyntaxErrors(node.SyntaxTree, member);
             var shown = node is BaseTypeDeclarationSyntax type ? Header(type) : node;
             sections.Add((item.Header, Normalize(shown)));
-            var model = compilation.GetSemanticModel(node.SyntaxTree);
+            // One semantic model per file: each binds lazily and keeps what it bound, so helpers shared by many members are bound once.
+            if (!_models.TryGetValue(node.SyntaxTree, out var model))
+            {
+                _models[node.SyntaxTree] = model = compilation.GetSemanticModel(node.SyntaxTree);
+            }
             foreach (var symbol in shown.DescendantNodesAndSelf().SelectMany(n => Referenced(model, n)))
             {
-                foreach (var reference in symbol.DeclaringSyntaxReferences.Where(r => compilation.SyntaxTrees.Contains(r.SyntaxTree)))
+                foreach (var reference in symbol.DeclaringSyntaxReferences)
                 {
                     pending.Enqueue(($"// {symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", reference.GetSyntax()));
                 }

@@ -60,6 +60,10 @@ public sealed class PreregCSharpBuildTests
         var build = project.Build();
         Assert.True(build.ExitCode == 0, build.ToString());
 
+        // The project's C# goes to the compiler; what the SDK writes under obj/ and the generated files do not.
+        var settings = File.ReadAllLines(Path.Combine(project.GeneratedDirectory, "scheme.settings")).Where(l => l.StartsWith("csharp=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["csharp=" + Path.Combine(project.Directory, "Detectors.cs")], settings);
+
         var locked = project.RunRunner("prereg", "lock", "--dir", project.Directory);
         Assert.True(locked.ExitCode == 0, locked.ToString());
         var lockFile = Path.Combine(project.Directory, "prereg.lock");
