@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Scheme.Compiler.Emit;
+using CSharpMember = Scheme.Compiler.Semantics.Symbols.CSharpMember;
 
 namespace Scheme.Cli.CSharpSources;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Scheme.Compiler.Semantics;
 using Scheme.Compiler.Semantics.Expressions;
 using Scheme.Compiler.Semantics.Symbols;
 using static Scheme.Compiler.Emit.CSharpLiterals;

@@ -1,6 +1,7 @@
 using Scheme.Cli;
 using Scheme.Cli.CSharpSources;
 using Scheme.Compiler.Emit;
+using Scheme.Compiler.Semantics.Symbols;
 using Scheme.Compiler.Tests.Golden;
 
 namespace Scheme.Compiler.Tests.Cli;

@@ -11,5 +11,5 @@ public static class PreregistrationParts
 
     public static string Simulate(string metric) => $"simulate {metric}";
 
-    public static string CSharp(Emit.CSharpMember member) => $"csharp {member.Class}.{member.Method}";
+    public static string CSharp(CSharpMember member) => $"csharp {member.Class}.{member.Method}";
 }

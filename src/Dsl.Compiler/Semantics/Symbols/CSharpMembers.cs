@@ -1,8 +1,6 @@
-using Scheme.Compiler.Emit;
 using Scheme.Compiler.Semantics.Expressions;
-using Scheme.Compiler.Semantics.Symbols;
 
-namespace Scheme.Compiler.Semantics;
+namespace Scheme.Compiler.Semantics.Symbols;
 
 /// <summary>
 /// The C# a suite runs beyond its generated code: per declaration, the partial members its file's class declares for it
