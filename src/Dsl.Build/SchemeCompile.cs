@@ -17,6 +17,9 @@ public sealed class SchemeCompile : ToolTask
     [Required]
     public ITaskItem[] Sources { get; set; } = [];
 
+    /// <summary>The project's hand-written C# files, whose implementations of the suite's partial members the preregistration lock fingerprints.</summary>
+    public ITaskItem[] CSharpSources { get; set; } = [];
+
     /// <summary>Path of scheme.dll, the compiler's command line.</summary>
     [Required]
     public string CompilerPath { get; set; } = "";
@@ -62,6 +65,13 @@ public sealed class SchemeCompile : ToolTask
                 "This .scheme file cannot be given to the compiler: its path contains a quote or a line break, which a response file cannot carry. Rename the file or the folder that holds it.");
             ok = false;
         }
+        foreach (var source in CSharpSources.Select(s => s.ItemSpec).Where(s => !Passable(s)))
+        {
+            // Left out, the file's C# could change after the lock unseen; so it is an error, not a skip.
+            Log.LogError(null, "SCH9007", null, source, 0, 0, 0, 0,
+                "This C# file cannot be given to the .scheme compiler for the preregistration lock: its path contains a quote or a line break, which a response file cannot carry. Rename the file or the folder that holds it.");
+            ok = false;
+        }
         foreach (var (name, value) in new[] { ("SchemeOutputDirectory", OutputDirectory), ("the dependency file", DependencyFile ?? ""), ("the project directory", ProjectDirectory ?? "") })
         {
             if (!Passable(value))
@@ -105,6 +115,7 @@ public sealed class SchemeCompile : ToolTask
             // Files a suite imports or loads from outside the project are warned about (SCH0606).
             lines.Add("--project-dir=" + ProjectDirectory);
         }
+        lines.AddRange(CSharpSources.Select(s => "--csharp-source=" + s.ItemSpec));
         lines.AddRange(Sources.Select(s => s.ItemSpec));
         return string.Join("\n", lines.Select(l => "\"" + l + "\""));
     }

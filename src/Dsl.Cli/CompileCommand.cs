@@ -17,6 +17,11 @@ internal static class CompileCommand
         var ns = new Option<string>("--namespace") { Description = "Namespace of the generated types.", DefaultValueFactory = _ => EmitOptions.DefaultNamespace };
         var noEntryPoint = new Option<bool>("--no-entry-point") { Description = "Do not generate Main (for libraries or projects with their own)." };
         var dependencies = new Option<string?>("--dependencies") { Description = "Write every other file the compilation read (imports, load(), rubric()) to this file, one per line." };
+        var csharpSources = new Option<string[]>("--csharp-source")
+        {
+            Description = "A hand-written C# file of the project (repeat per file): the preregistration lock fingerprints the implementations of the suite's csharp() methods and tools, and the project code they use.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var projectDir = ProjectDirectoryOption();
         var command = new Command("compile", "Compile .scheme files to C#; exit 1 on errors (nothing is written then).");
         command.Arguments.Add(files);
@@ -25,22 +30,29 @@ internal static class CompileCommand
         command.Options.Add(noEntryPoint);
         command.Options.Add(dependencies);
         command.Options.Add(projectDir);
+        command.Options.Add(csharpSources);
         command.SetAction(parse =>
         {
-            var options = new EmitOptions(parse.GetValue(ns)!, !parse.GetValue(noEntryPoint));
+            var csharp = new CSharpSources.ProjectCSharp(parse.GetValue(csharpSources) ?? []);
+            var options = new EmitOptions(parse.GetValue(ns)!, !parse.GetValue(noEntryPoint)) { CSharpImplementations = csharp };
             var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, parse.GetValue(projectDir), error);
             if (result is null)
             {
                 return exitCode;
             }
             CompilerRunner.Print(result, output);
+            // C# the lock cannot read: nothing is written, as a lock that silently left it out would let it change unseen.
+            foreach (var problem in csharp.Problems)
+            {
+                output.WriteLine(problem);
+            }
             try
             {
                 if (parse.GetValue(dependencies) is { } dependencyFile)
                 {
                     WriteIfChanged(dependencyFile, string.Concat(result.Dependencies.Select(d => d + "\n")));
                 }
-                if (!result.Success)
+                if (!result.Success || csharp.Problems.Count > 0)
                 {
                     return CommandLine.CompileErrors;
                 }

@@ -83,7 +83,7 @@ public static class NoOpBuildBenchmark
                 <SchemeTaskAssembly>{Root}/src/Dsl.Build/bin/Release/netstandard2.0/Scheme.Build.dll</SchemeTaskAssembly>
               </PropertyGroup>
               <ItemGroup>
-                <Reference Include="{Root}/src/Dsl.Runtime/bin/Release/net10.0/Scheme.Runtime.dll" />
+                <Reference Include="{Root}/src/Dsl.Runtime/bin/Release/net10.0/Scheme.*.dll" />
               </ItemGroup>
               {schemeImports.Item2}
             </Project>

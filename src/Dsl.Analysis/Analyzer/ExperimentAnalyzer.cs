@@ -366,7 +366,7 @@ public static class ExperimentAnalyzer
         }
         if (experiment.Preregistration is { } digest)
         {
-            differences.AddRange(PreregistrationVerifier.Compare(locked, digest).Select(c => c.Describe()));
+            differences.AddRange(PreregistrationVerifier.Compare(locked, digest).Select(c => c.Summary()));
         }
         else
         {

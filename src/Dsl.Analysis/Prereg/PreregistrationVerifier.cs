@@ -17,16 +17,41 @@ public enum PartChangeKind
 public sealed record PartChange(string Name, PartChangeKind Kind, string? LockedHash, string? CurrentHash,
     string? LockedCanonical, string? CurrentCanonical)
 {
+    /// <summary>
+    /// What `prereg verify` prints: the part, and for a changed part a unified line diff of its locked and current
+    /// canonical text (which holds the loaded files' text too), several lines long; an added or removed part's text.
+    /// </summary>
     public string Describe() => Kind switch
     {
-        PartChangeKind.Added => $"{Name} was added after the lock" + (CurrentCanonical is null ? "." : $": {CurrentCanonical}"),
-        PartChangeKind.Removed => $"{Name} was removed after the lock" + (LockedCanonical is null ? "." : $" (locked: {LockedCanonical})"),
-        _ => LockedCanonical is null && CurrentCanonical is null
-            ? $"{Name} changed after the lock (hash {Short(LockedHash)} -> {Short(CurrentHash)})."
-            : $"{Name} changed after the lock: locked `{LockedCanonical ?? "(text not kept)"}`, now `{CurrentCanonical ?? "(text not kept)"}`.",
+        PartChangeKind.Added => $"{Name} was added after the lock" + (CurrentCanonical is null ? "." : ":\n" + Excerpt(CurrentCanonical, '+')),
+        PartChangeKind.Removed => $"{Name} was removed after the lock" + (LockedCanonical is null ? "." : "; it was:\n" + Excerpt(LockedCanonical, '-')),
+        _ => LockedCanonical is null || CurrentCanonical is null
+            ? $"{Name} changed after the lock (hash {Short(LockedHash)} -> {Short(CurrentHash)}); the lock keeps no text to compare."
+            : LineDiff.Unified(LockedCanonical, CurrentCanonical) is { Length: > 0 } diff
+                ? $"{Name} changed after the lock:\n{diff}"
+                : $"{Name} changed after the lock (hash {Short(LockedHash)} -> {Short(CurrentHash)}), though its text reads the same: the lock was written by a toolchain that kept less of the part's text.",
+    };
+
+    /// <summary>One line for a list beside an exploratory hypothesis (`analyze`, reports): the part and its first changed lines.</summary>
+    public string Summary() => Kind switch
+    {
+        PartChangeKind.Added => $"{Name} was added after the lock.",
+        PartChangeKind.Removed => $"{Name} was removed after the lock.",
+        _ when LockedCanonical is not null && CurrentCanonical is not null
+               && LineDiff.FirstChanges(LockedCanonical, CurrentCanonical) is { Count: > 0 } first
+            => $"{Name} changed after the lock: {string.Join(" ", first.Select(l => $"`{l}`"))}",
+        _ => $"{Name} changed after the lock (hash {Short(LockedHash)} -> {Short(CurrentHash)}).",
     };
 
     private static string Short(string? hash) => hash is null ? "none" : hash[..Math.Min(12, hash.Length)];
+
+    /// <summary>The first lines of a whole text, marked like a diff's.</summary>
+    private static string Excerpt(string text, char mark, int maxLines = 20)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var shown = lines.Take(maxLines).Select(l => mark + (l.Length <= 200 ? l : l[..200] + "..."));
+        return string.Join("\n", shown) + (lines.Length > maxLines ? $"\n... and {lines.Length - maxLines} more line(s)" : "");
+    }
 }
 
 /// <summary>Whether one hypothesis may be reported as confirmatory, and if not, why.</summary>
@@ -83,7 +108,7 @@ public static class PreregistrationVerifier
         {
             var dependencies = hypothesis.DependsOn.ToHashSet(StringComparer.Ordinal);
             relevant = Compare(locked, experiment.Preregistration).Where(c => dependencies.Contains(c.Name)).ToList();
-            deviations.AddRange(relevant.Select(c => c.Describe()));
+            deviations.AddRange(relevant.Select(c => c.Summary()));
         }
         var lockedAt = locked.LockedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         if (firstUnitStartedAt is not { } first)

@@ -35,11 +35,11 @@ public static class DeclarationKinds
         Row(DeclarationKind.Manipulation, (n, d, f) => new ManipulationSymbol(n, d, f), ManipulationBinder.BindAll, warnsWhenUnused: true,
             definition: ("ManipulationDefinition", "Manipulations", DefinitionModels.Manipulation), loads: PreregistrationEmitter.LoadedBy),
         Row(DeclarationKind.Metric, (n, d, f) => new MetricSymbol(n, d, f), MetricBinder.BindAll,
-            definition: ("MetricDefinition", "Metrics", DefinitionModels.Metric), loads: PreregistrationEmitter.LoadedBy, quotesCanonicalText: true),
+            definition: ("MetricDefinition", "Metrics", DefinitionModels.Metric), loads: PreregistrationEmitter.LoadedBy),
         Row(DeclarationKind.Run, (n, d, f) => new RunSymbol(n, d, f), RunBinder.BindAll,
-            definition: ("RunDefinition", "Runs", DefinitionModels.Run), quotesCanonicalText: true),
+            definition: ("RunDefinition", "Runs", DefinitionModels.Run)),
         Row(DeclarationKind.Hypothesis, (n, d, f) => new HypothesisSymbol(n, d, f), HypothesisBinder.BindAll,
-            definition: ("HypothesisDefinition", "Hypotheses", DefinitionModels.Hypothesis), quotesCanonicalText: true),
+            definition: ("HypothesisDefinition", "Hypotheses", DefinitionModels.Hypothesis)),
     ];
 
     public static IReadOnlyList<KindBinding> Bindings { get; } = All.Select(k => k.Binding).ToList();
@@ -48,14 +48,13 @@ public static class DeclarationKinds
 
     /// <param name="definition">The runtime type it becomes, the ExperimentDefinition list that holds it, and its template's values.</param>
     /// <param name="loads">Text the declaration loads or holds beyond its canonical form, fingerprinted with it.</param>
-    /// <param name="quotesCanonicalText">Whether the preregistration keeps its canonical text for deviation reports to quote.</param>
     private static DeclarationDescriptor Row<TSymbol>(DeclarationKind kind, Func<string, DeclarationSyntax, SourceFile, TSymbol> create,
         Action<IReadOnlyList<TSymbol>, BindingScope> bind, bool warnsWhenUnused = false,
         (string RuntimeType, string ExperimentList, Func<TSymbol, LineMap, object> Model)? definition = null,
-        Func<TSymbol, IEnumerable<string>>? loads = null, bool quotesCanonicalText = false) where TSymbol : Symbol =>
+        Func<TSymbol, IEnumerable<string>>? loads = null) where TSymbol : Symbol =>
         new(kind,
             KindBinding.Of(kind, create, bind, warnsWhenUnused),
-            definition is var (type, list, model) ? KindEmission.Of(kind, type, list, model, loads, quotesCanonicalText) : null);
+            definition is var (type, list, model) ? KindEmission.Of(kind, type, list, model, loads) : null);
 }
 
 /// <summary>One row of the table: a kind, how it binds, and how it is emitted (null for the experiment itself).</summary>

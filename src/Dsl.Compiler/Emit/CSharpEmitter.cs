@@ -109,7 +109,7 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options, IRea
                 ? $"static t => t.{judge.DefaultTarget switch { TranscriptValue.Answer => "Answer", TranscriptValue.Sentence => "Sentence", _ => "Text" }}"
                 : ExpressionEmitter.Lambda(judge.Target),
         }).ToList(),
-        preregistration = PreregistrationEmitter.Parts(model, kinds).Select(p => new { name = p.Name, hash = p.Hash, canonical = p.Canonical }).ToList(),
+        preregistration = PreregistrationEmitter.Parts(model, kinds, options.CSharpImplementations).Select(p => new { name = p.Name, hash = p.Hash, canonical = p.Canonical }).ToList(),
     };
 
     /// <summary>csharp("Method") declarations and C# tools of this file, each declared once.</summary>

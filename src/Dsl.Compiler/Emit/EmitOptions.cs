@@ -15,6 +15,10 @@ public sealed record EmitOptions(string Namespace = EmitOptions.DefaultNamespace
 
     public string CompilerVersion { get; init; } = CompilerVersion.Length > 0 ? CompilerVersion : CompilerInfo.Version;
 
+    /// <summary>The hand-written C# of the project (the build passes it), whose implementations of the suite's partial
+    /// members the preregistration fingerprints; null: none, as for `scheme check` or a test without sources.</summary>
+    public ICSharpImplementations? CSharpImplementations { get; init; }
+
     private static string SanitizeNamespace(string value)
     {
         var parts = value.Split('.', StringSplitOptions.RemoveEmptyEntries)

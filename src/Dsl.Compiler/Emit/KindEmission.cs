@@ -12,14 +12,13 @@ namespace Scheme.Compiler.Emit;
 public sealed class KindEmission
 {
     private KindEmission(DeclarationKind kind, string runtimeType, string experimentList, Func<Symbol, LineMap, object> model,
-        Func<Symbol, IEnumerable<string>>? loadedText, bool quotesCanonicalText)
+        Func<Symbol, IEnumerable<string>>? loadedText)
     {
         Kind = kind;
         RuntimeType = runtimeType;
         ExperimentList = experimentList;
         Model = model;
         LoadedText = loadedText;
-        QuotesCanonicalText = quotesCanonicalText;
     }
 
     public DeclarationKind Kind { get; }
@@ -37,19 +36,13 @@ public sealed class KindEmission
     public Func<Symbol, LineMap, object> Model { get; }
 
     /// <summary>
-    /// Whether the preregistration keeps the declaration's canonical text beside its hash, so a deviation report can
-    /// quote what was locked: worth it for the short declarations a reader compares (hypotheses, metrics, runs).
-    /// </summary>
-    public bool QuotesCanonicalText { get; }
-
-    /// <summary>
     /// Text a declaration loads or holds beyond its canonical form (files, prompts, rubrics), hashed with it; null for
     /// a kind that loads nothing, whose hash is its canonical text's alone.
     /// </summary>
     public Func<Symbol, IEnumerable<string>>? LoadedText { get; }
 
     public static KindEmission Of<TSymbol>(DeclarationKind kind, string runtimeType, string experimentList, Func<TSymbol, LineMap, object> model,
-        Func<TSymbol, IEnumerable<string>>? loadedText = null, bool quotesCanonicalText = false) where TSymbol : Symbol =>
+        Func<TSymbol, IEnumerable<string>>? loadedText = null) where TSymbol : Symbol =>
         new(kind, runtimeType, experimentList, (symbol, lines) => model((TSymbol)symbol, lines),
-            loadedText is null ? null : symbol => loadedText((TSymbol)symbol), quotesCanonicalText);
+            loadedText is null ? null : symbol => loadedText((TSymbol)symbol));
 }

@@ -12,10 +12,15 @@ namespace Scheme.Compiler.Emit;
 /// while reformatting or commenting is not; and one part per metric's simulated values. Paths never enter a hash,
 /// so it is the same on every machine. Which parts each hypothesis depends on is the binder's (DependencyCollector).
 /// What each kind loads is its KindEmission's.
+/// Every part keeps the exact text its hash is of (the canonical declaration followed by the loaded text), so that
+/// `prereg verify` can show a line diff of what changed, a rubric's or a data file's lines included.
 /// </summary>
 public static class PreregistrationEmitter
 {
-    public static IEnumerable<(string Name, string Hash, string? Canonical)> Parts(SemanticModel model, IReadOnlyList<KindEmission> kinds)
+    /// <param name="csharp">Reads the C# implementations of the suite's partial members; null when no C# sources were
+    /// given (then the suite has no C# parts, and a lock that had them reports them removed).</param>
+    public static IEnumerable<(string Name, string Hash, string? Canonical)> Parts(SemanticModel model, IReadOnlyList<KindEmission> kinds,
+        ICSharpImplementations? csharp = null)
     {
         foreach (var kind in kinds)
         {
@@ -23,7 +28,16 @@ public static class PreregistrationEmitter
             {
                 var canonical = CanonicalPrinter.Print(symbol.Declaration);
                 var hashed = kind.LoadedText is null ? canonical : canonical + "\n" + string.Join("\n", kind.LoadedText(symbol));
-                yield return (PreregistrationParts.Of(symbol), Hash(hashed), kind.QuotesCanonicalText ? canonical : null);
+                yield return (PreregistrationParts.Of(symbol), Hash(hashed), hashed);
+            }
+        }
+        // One part per partial member implemented in C#, of its normalized source and the project's code it uses.
+        if (csharp is not null)
+        {
+            var texts = csharp.CanonicalTexts(CSharpMembers.All(model));
+            foreach (var (member, text) in texts.OrderBy(t => t.Key.Class, StringComparer.Ordinal).ThenBy(t => t.Key.Method, StringComparer.Ordinal))
+            {
+                yield return (PreregistrationParts.CSharp(member), Hash(text), text);
             }
         }
         // One part per metric's simulated values, so that a new value for one metric does not touch another's hypotheses.

@@ -94,9 +94,15 @@ public static class PreregCommand
                 return RunnerHost.Success;
             }
             output.WriteLine($"{experiment.Name} differs from prereg.lock (locked {locked.LockedAt:u}) in {problems.Count} place(s):");
+            // A changed part's diff runs over several lines: each is indented under its part.
             foreach (var problem in problems)
             {
-                output.WriteLine("  " + problem);
+                var lines = problem.Split('\n');
+                output.WriteLine("  " + lines[0]);
+                foreach (var line in lines.Skip(1))
+                {
+                    output.WriteLine("      " + line);
+                }
             }
             return Mismatch;
         });

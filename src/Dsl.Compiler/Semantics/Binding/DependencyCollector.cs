@@ -9,11 +9,15 @@ namespace Scheme.Compiler.Semantics.Binding;
 /// checkpoints, environments and conditions the cell takes in; each checkpoint's and environment's lineage (<c>extends</c>); each
 /// manipulation with the specs it puts into prompts and the checkpoints that judge its reasoning edits; the specs a
 /// metric or detector cites; and the judge checkpoints of the outcomes the metric reads, transitively. Loaded files
-/// (prompts, workspace files, rubrics) are in their declaration's fingerprint. A change to any of these parts after the
-/// lock makes the hypothesis exploratory, and a change to anything else leaves it confirmatory.
+/// (prompts, workspace files, rubrics) are in their declaration's fingerprint. The hand-written C# the hypothesis's data
+/// run through is a part of its own per partial member (<see cref="CSharpMembers"/>): the csharp() methods of the
+/// detectors, graders, metric and reasoning edits read, and the tools of the environments taken in. A change to any of
+/// these parts after the lock makes the hypothesis exploratory, and a change to anything else leaves it confirmatory.
 /// </summary>
 public sealed class DependencyCollector(SemanticModel model)
 {
+    private readonly Dictionary<string, string> _classes = CSharpMembers.Classes(model);
+
     public void Collect()
     {
         foreach (var hypothesis in model.Hypotheses)
@@ -32,6 +36,8 @@ public sealed class DependencyCollector(SemanticModel model)
         parts.Add(PreregistrationParts.Of(metric));
         parts.Add(PreregistrationParts.Simulate(metric.Name));
         var expressions = new[] { metric.PerUnit, metric.Condition }.OfType<BoundExpression>().ToList();
+        // Each expression's csharp() calls are methods of the class of the file that holds it.
+        var csharp = expressions.SelectMany(e => CSharpMembers.Calls(e, metric, _classes)).ToList();
         // A pair metric's data are the units of its two conditions only, in runs that have both.
         var pair = metric.PairConditions;
         foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>())
@@ -47,7 +53,10 @@ public sealed class DependencyCollector(SemanticModel model)
                 {
                     // Its lineage too: what a base changes, every environment that extends it inherits.
                     parts.UnionWith(EnvironmentLineage(environment).Select(PreregistrationParts.Of));
-                    expressions.AddRange(OutcomesRead(metric, environment));
+                    var read = OutcomesRead(metric, environment).ToList();
+                    expressions.AddRange(read);
+                    csharp.AddRange(read.SelectMany(e => CSharpMembers.Calls(e, environment, _classes)));
+                    csharp.AddRange(EnvironmentLineage(environment).SelectMany(e => CSharpMembers.Tools(e, _classes)));
                 }
                 foreach (var manipulation in Matching(run.Conditions, cell.Condition).Where(c => pair is null || pair.Contains(c))
                              .Select(Manipulation).OfType<ManipulationSymbol>())
@@ -57,10 +66,12 @@ public sealed class DependencyCollector(SemanticModel model)
                     if (manipulation.ReasoningEdit is { } edit)
                     {
                         expressions.Add(edit);
+                        csharp.AddRange(CSharpMembers.Calls(edit, manipulation, _classes));
                     }
                 }
             }
         }
+        parts.UnionWith(csharp.Select(PreregistrationParts.CSharp));
         foreach (var node in expressions.SelectMany(BoundTreeWalker.Descendants))
         {
             switch (node)
