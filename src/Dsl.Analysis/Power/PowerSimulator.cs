@@ -26,7 +26,8 @@ public sealed record PowerOptions(
 /// cell = its variants x its run's epochs), and the 80%/90% search scales all runs in proportion to the largest.</param>
 /// <param name="EpochsFor80">Smallest epochs with simulated power of at least 80%; null if above MaxEpochs or not searched.</param>
 /// <param name="FalsePositiveRate">Rejection rate when both cells are at their pooled value (or the rate equals the constant).</param>
-/// <param name="Coverage">Share of replicates whose 95% interval holds the true difference.</param>
+/// <param name="Coverage">Share of replicates whose interval (the test's: 1 - alpha, one-sided in its direction) holds the
+/// true difference; null for an estimand other than the difference.</param>
 public sealed record HypothesisPower(
     string Name,
     string Comparison,
@@ -153,7 +154,7 @@ public static class PowerSimulator
             var data = design.Draw(rng, h, epochs, nullTruth ? (h.Constant ?? pooled) : null);
             var outcome = HypothesisEvaluator.Evaluate(h, MetricAggregation.Rate, data, seed + r, settings);
             if (outcome.PValue is { } p && p <= h.Alpha) rejections++;
-            if (outcome.Lower is { } lo && outcome.Upper is { } hi)
+            if (h.Estimand == Scheme.Contracts.Estimands.Difference && outcome.Lower is { } lo && outcome.Upper is { } hi)
             {
                 intervals++;
                 if (lo <= truth && truth <= hi) covered++;
