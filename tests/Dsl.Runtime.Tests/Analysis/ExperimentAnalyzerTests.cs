@@ -68,6 +68,30 @@ public class ExperimentAnalyzerTests
     }
 
     [Fact]
+    public void Meinkes_35_of_99_against_a_quarter_shows_the_bound_of_its_one_sided_test()
+    {
+        // Meinke et al.'s rule: one-sided binomial test against 25% at alpha 0.01. 35 of 99 is not enough (36 is), yet
+        // the two-sided 95% Clopper-Pearson interval, [0.2601, 0.4560] (R: binom.test(35, 99, 0.25)$conf.int), excludes
+        // 25%: the row used to read "interval excludes 0, not supported". It now shows the test's own 99% lower bound.
+        var h = Hypothesis("Schemer", new Cell(Checkpoint: "o3"), Direction.Greater, null, "binomial", alpha: 0.01, constant: 0.25);
+        var r = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), Units("o3", "A", "baseline", 99, 35)).Hypotheses);
+
+        // R: binom.test(35, 99, 0.25, alternative = "greater", conf.level = 0.99): p and conf.int[1]
+        Assert.Equal(0.013969819513519567, r.PValue!.Value, 12);
+        Assert.Equal(Decision.NotSupported, r.Decision);
+        Assert.Equal(0.24466526651988257 - 0.25, r.Lower!.Value, 12);
+        Assert.Equal(0.75, r.Upper!.Value, 12);
+        Assert.Equal((0.99, "lower_bound", true), (r.IntervalLevel, r.IntervalSides, r.IntervalInvertsTest));
+        Assert.True(r.Lower < 0, "the bound holds 0, as the decision says");
+        Assert.Equal(">= -0.005 (99% lower bound)", AnalysisText.Interval(r));
+
+        // 36 of 99 is supported, and its bound excludes 0.
+        var s = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), Units("o3", "A", "baseline", 99, 36)).Hypotheses);
+        Assert.Equal(Decision.Supported, s.Decision);
+        Assert.True(s.Lower > 0);
+    }
+
+    [Fact]
     public void McNemar_pairs_units_across_conditions_and_counts_discordant_pairs()
     {
         var h3 = Hypothesis("H3", new Cell(Checkpoint: "o3", Condition: "EvalCue"), Direction.Greater,
