@@ -14,10 +14,8 @@ namespace Scheme.Analysis;
 /// </summary>
 internal static class EstimandEvaluator
 {
-    /// <summary>Posterior draws for an average difference: the Monte Carlo SE of its probability is below 1.2e-3.</summary>
-    private const int PosteriorDraws = 200_000;
-
-    public static TestOutcome Evaluate(HypothesisDefinition h, bool rate, HypothesisData data, int seed, IntervalSpec spec, List<string> notes)
+    public static TestOutcome Evaluate(HypothesisDefinition h, bool rate, HypothesisData data, int seed, IntervalSpec spec, int posteriorDraws,
+        List<string> notes)
     {
         if (!rate || h.Paired || h.Right is null)
         {
@@ -30,7 +28,7 @@ internal static class EstimandEvaluator
         {
             Estimands.RiskRatio => Ratio(h, kl, nl, kr, nr, spec, notes),
             Estimands.OddsRatio => Ratio(h, kl, nl, kr, nr, spec, notes),
-            Estimands.AverageDifference => Average(h, data, seed, spec, notes),
+            Estimands.AverageDifference => Average(h, data, seed, spec, posteriorDraws, notes),
             _ => TestOutcome.NotEvaluable($"Unknown estimand {h.Estimand}."),
         };
 
@@ -63,12 +61,12 @@ internal static class EstimandEvaluator
         }
     }
 
-    private static TestOutcome Average(HypothesisDefinition h, HypothesisData data, int seed, IntervalSpec spec, List<string> notes)
+    private static TestOutcome Average(HypothesisDefinition h, HypothesisData data, int seed, IntervalSpec spec, int draws, List<string> notes)
     {
         var left = data.LeftByEnvironment.Where(e => e.Value.N > 0).ToList();
         var right = data.RightByEnvironment.Where(e => e.Value.N > 0).ToList();
         var summary = AverageDifferencePosterior.Compute(left.Select(e => HypothesisEvaluator.Rate(e.Value)).ToList(),
-            right.Select(e => HypothesisEvaluator.Rate(e.Value)).ToList(), seed, PosteriorDraws, spec.Level, spec.Alternative);
+            right.Select(e => HypothesisEvaluator.Rate(e.Value)).ToList(), seed, draws, spec.Level, spec.Alternative);
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"Unweighted averages over environments: left {left.Count} ({string.Join(", ", left.Select(e => e.Key))}), right {right.Count} ({string.Join(", ", right.Select(e => e.Key))}); " +
             $"posterior P(left < right) = {summary.ProbabilityLess:G4} ({summary.Draws} draws)."));
@@ -88,15 +86,18 @@ internal static class EstimandEvaluator
             .Where(t => t.Total >= 2).ToList();
         if (strata.Count == 0)
         {
-            return TestOutcome.NotEvaluable("The Cochran-Mantel-Haenszel test needs an environment with units on both sides; none has.") with { Notes = [.. notes] };
+            const string why = "The Cochran-Mantel-Haenszel test needs an environment with units on both sides; none has.";
+            return TestOutcome.NotEvaluable(why) with { Notes = [.. notes, why] };
         }
-        var dropped = left.Select(e => e.Key).Union(right.Select(e => e.Key)).Except(shared).ToList();
+        var dropped = left.Select(e => e.Key).Union(right.Select(e => e.Key)).Except(shared).Order(StringComparer.Ordinal).ToList();
         if (dropped.Count > 0)
         {
             notes.Add($"Environments on one side only are not strata of the CMH test: {string.Join(", ", dropped)}.");
         }
         var cmh = ConditionalOddsRatio.MantelHaenszelExact(strata, spec.Level, spec.Alternative);
-        notes.Add(string.Create(CultureInfo.InvariantCulture,
+        notes.Add(double.IsNaN(cmh.Estimate)
+            ? $"Exact CMH test over {strata.Count} environment(s): the tables are so far from a common odds ratio of 1 that its exact distribution underflows at the data (p < 1e-300); no estimate of the common odds ratio is given."
+            : string.Create(CultureInfo.InvariantCulture,
             $"Exact CMH test over {strata.Count} environment(s): common odds ratio {cmh.Estimate:G4} (conditional MLE), exact {(spec.Alternative == Alternative.TwoSided ? "interval" : "bound")} " +
             $"[{cmh.Interval.Lower:G4}, {cmh.Interval.Upper:G4}] at {spec.Level:G4}; the interval shown is the posterior one of the average difference."));
         return posterior with { PValue = cmh.PValue };

@@ -10,8 +10,10 @@ namespace Scheme.Analysis;
 /// <summary>Knobs of the resampling tests; defaults suit analysis, the power simulation lowers them.</summary>
 /// <param name="MaxResamplingWork">Largest resamples x units a permutation test of a mean resamples; beyond it the
 /// p-value comes from the normal limit of the permutation distribution (a note says so), so a million-unit analysis stays fast.</param>
+/// <param name="PosteriorDraws">Monte Carlo draws of the posterior of an average difference (SE of its probability at most
+/// 0.5 / sqrt(draws)).</param>
 public sealed record EvaluationSettings(int BootstrapResamples = ClusterBootstrap.DefaultResamples, int PermutationResamples = 10_000,
-    long MaxResamplingWork = 100_000_000);
+    long MaxResamplingWork = 100_000_000, int PosteriorDraws = 200_000);
 
 /// <summary>The numbers a test produced; null where not applicable.</summary>
 /// <param name="Lower">The interval's lower end; for a one-sided bound the parameter's own limit (-1 for a difference of
@@ -139,7 +141,7 @@ public static class HypothesisEvaluator
 
         if (h.Estimand != Estimands.Difference)
         {
-            return EstimandEvaluator.Evaluate(h, rate, data, seed, spec, notes);
+            return EstimandEvaluator.Evaluate(h, rate, data, seed, spec, settings.PosteriorDraws, notes);
         }
         var (estimate, lower, upper, method) = DefaultInterval(h, rate, data, level);
         var inverts = false;

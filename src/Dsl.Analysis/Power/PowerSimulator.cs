@@ -80,7 +80,7 @@ public static class PowerSimulator
         if (design.Missing.Count > 0) return Empty($"Scenario '{scenario}' gives no value of {h.Metric} for {string.Join("; ", design.Missing)}.");
         notes.AddRange(design.Notes);
 
-        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000);
+        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000, PosteriorDraws: 4_000);
         var hypothesisSeed = ExperimentAnalyzer.SeedFor(seed, "power " + h.Name);
         var atDeclared = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed, settings, nullTruth: false);
         var nullRun = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed ^ 0x5bd1e995, settings, nullTruth: true);
@@ -138,7 +138,7 @@ public static class PowerSimulator
     internal static (double Power, double? Coverage) PowerOf(ExperimentDefinition experiment, HypothesisDefinition h, int epochs, int replicates, int seed,
         string scenario = "simulate", bool nullTruth = false, EvaluationSettings? settings = null)
     {
-        var result = Simulate(h, Design.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000), nullTruth);
+        var result = Simulate(h, Design.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000, PosteriorDraws: 4_000), nullTruth);
         return (result.Power, result.Coverage);
     }
 

@@ -36,7 +36,9 @@ public sealed record OddsRatioResult(double Estimate, Interval Interval, double 
 /// observed one (relative slack 1e-7). The interval inverts the one-sided tails (at (1 - level) / 2 each for a
 /// two-sided interval, at 1 - level for a one-sided bound, the other end 0 or +Inf), as R does; roots are solved in
 /// log psi to 1e-15 relative, where R's uniroot stops at about 1e-4 (the reference solves R's equations tightly).
-/// Strata with fewer than 2 units carry no information (R refuses them) and are left out.
+/// Strata with fewer than 2 units carry no information (R refuses them) and are left out. When the observed sum is so
+/// far in a tail that f0 underflows there (p far below 1e-300), the p-value is 0 as R's, and the estimate and interval
+/// are NaN (R's uniroot stops with an error).
 /// </summary>
 public static class ConditionalOddsRatio
 {
@@ -144,6 +146,12 @@ public static class ConditionalOddsRatio
 
         public OddsRatioResult Summarize(int observed, double level, Alternative alternative, double p)
         {
+            if (double.IsNegativeInfinity(logF0[observed - lo]))
+            {
+                // Several strata only: the observed sum lies where R's f0 underflows to 0 (a p-value far below 1e-300),
+                // and no psi of that f0 has its mean or tails there. R's uniroot fails on such data; here they are NaN.
+                return new OddsRatioResult(double.NaN, new Interval(double.NaN, double.NaN), level, alternative, p);
+            }
             var estimate = Mle(observed);
             var interval = alternative switch
             {
