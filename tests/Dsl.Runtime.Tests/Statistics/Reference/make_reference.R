@@ -430,7 +430,9 @@ cmh_cases <- list(
   list(c(3, 997, 130, 870), c(8, 992, 120, 880)),
   list(c(1, 0, 0, 1), c(0, 1, 1, 0), c(1, 1, 1, 1)),
   list(c(40, 9960, 60, 9940), c(5, 4995, 9, 4991)),
-  list(c(2, 20000, 30, 19980), c(1, 20000, 25, 19990)))
+  list(c(2, 20000, 30, 19980), c(1, 20000, 25, 19990)),
+  list(c(1, 499999, 3, 499997), c(0, 500000, 2, 499998)),                   # a million units a stratum, rare events
+  list(c(30, 999970, 60, 999940), c(4, 999996, 9, 999991), c(0, 10, 0, 10))) # two million, and a stratum without events
 for (i in 1:80) {
   K <- sample(c(1, 2, 3, 5, 8), 1)
   cmh_cases[[length(cmh_cases) + 1]] <- lapply(1:K, function(j) {
@@ -460,7 +462,7 @@ cmh_row <- function(strata, level, alternative) {
   if (!is.na(r[2])) stopifnot(close_to_r(v, r[2:4]))
   c(p_value = r[1], v)
 }
-cm <- data.frame(strata = sapply(cmh_cases, function(st) paste(sapply(st, paste, collapse = ":"), collapse = ";")))
+cm <- data.frame(strata = sapply(cmh_cases, function(st) paste(sapply(st, function(t) paste(sprintf("%d", as.integer(t)), collapse = ":")), collapse = ";")))
 cm$level <- sample(c(0.95, 0.9, 0.99, 0.98), nrow(cm), replace = TRUE)
 cm <- cm[rep(seq_len(nrow(cm)), each = 3), ]
 cm$alternative <- rep(alts, length.out = nrow(cm))
