@@ -59,7 +59,8 @@ public static class AnalysisText
         {
             "upper_bound" => $"<= {Number(h.Upper)} ({level} upper bound)",
             "lower_bound" => $">= {Number(h.Lower)} ({level} lower bound)",
-            _ => $"[{Number(h.Lower)}, {Number(h.Upper)}]{(level.Length > 0 ? $" ({level})" : "")}",
+            // A two-sided ratio interval may reach +Inf (an odds ratio at the top of its support), stored as null.
+            _ => $"[{Number(h.Lower)}, {(h.Upper is null ? "inf" : Number(h.Upper))}]{(level.Length > 0 ? $" ({level})" : "")}",
         };
     }
 
