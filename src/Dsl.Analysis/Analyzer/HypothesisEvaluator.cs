@@ -224,7 +224,9 @@ public static class HypothesisEvaluator
         return (diff, Finite(diff - t * se), Finite(diff + t * se), "Welch t");
     }
 
-    /// <summary>The exact binomial test with the Clopper-Pearson interval, which inverts it (R's binom.test conf.int).</summary>
+    /// <summary>The exact binomial test with the Clopper-Pearson interval (R's binom.test conf.int), which inverts its
+    /// one-sided tails; R's two-sided p sums the outcomes no more likely than the observed one, which the equal-tailed
+    /// interval does not invert.</summary>
     private static TestOutcome BinomialAgainst(SampleMoments cell, double constant, IntervalSpec spec, double level)
     {
         var (k, n) = Counts(cell);
@@ -232,7 +234,7 @@ public static class HypothesisEvaluator
         var exact = ClopperPearsonInterval.Compute(k, n, level);
         var (lower, upper) = spec.Keep(exact.Lower - constant, exact.Upper - constant, -constant, 1 - constant);
         return new TestOutcome(exact.Estimate - constant, lower, upper, "Clopper-Pearson, minus the constant", binomial.PValue, [],
-            IntervalInvertsTest: true);
+            IntervalInvertsTest: spec.Alternative != Alternative.TwoSided);
     }
 
     /// <summary>One-sample t test of the cell's mean against the constant; estimate and interval minus the constant.</summary>
