@@ -21,44 +21,37 @@ internal static class EstimandEvaluator
         {
             return TestOutcome.NotEvaluable($"Estimand {h.Estimand} compares the rates of two cells of different units.");
         }
-        var alternative = spec.Alternative;
-        var (kl, nl) = HypothesisEvaluator.Counts(data.Left);
-        var (kr, nr) = HypothesisEvaluator.Counts(data.Right);
         return h.Estimand switch
         {
-            Estimands.RiskRatio => Ratio(h, kl, nl, kr, nr, spec, notes),
-            Estimands.OddsRatio => Ratio(h, kl, nl, kr, nr, spec, notes),
+            Estimands.RiskRatio or Estimands.OddsRatio => Ratio(h, HypothesisEvaluator.Rate(data.Left), HypothesisEvaluator.Rate(data.Right), spec, notes),
             Estimands.AverageDifference => Average(h, data, seed, spec, posteriorDraws, notes),
             _ => TestOutcome.NotEvaluable($"Unknown estimand {h.Estimand}."),
         };
+    }
 
-        double? Test() => h.Test switch
+    /// <summary>A risk or odds ratio of the two cells, tested by Fisher's exact test (whose p-value is that of RR = 1 and OR = 1).</summary>
+    private static TestOutcome Ratio(HypothesisDefinition h, RateCount left, RateCount right, IntervalSpec spec, List<string> notes)
+    {
+        if (h.Test != StatisticalTests.FisherExact)
         {
-            StatisticalTests.FisherExact => FisherExactTest.Test(new RateCount(kl, nl), new RateCount(kr, nr), alternative).PValue,
-            _ => null,
-        };
-
-        TestOutcome Ratio(HypothesisDefinition h, int kl, int nl, int kr, int nr, IntervalSpec spec, List<string> notes)
-        {
-            if (Test() is not { } p)
-            {
-                return TestOutcome.NotEvaluable($"Test {h.Test} does not test the {h.Estimand}; fisher_exact does.");
-            }
-            if (h.Estimand == Estimands.RiskRatio)
-            {
-                var rr = RiskRatioInterval.Compute(kl, nl, kr, nr, spec.Level, alternative);
-                if (rr.Corrected)
-                {
-                    notes.Add("A side has no successes: 0.5 was added to every cell for the risk ratio and its interval (Haldane).");
-                }
-                return new TestOutcome(rr.Estimate, rr.Interval.Lower, Finite(rr.Interval.Upper), "Katz log interval of the risk ratio", p, notes);
-            }
-            var or = ConditionalOddsRatio.Fisher(Table2x2.Of(new RateCount(kl, nl), new RateCount(kr, nr)), spec.Level, alternative);
-            // Fisher's one-sided p-value and this bound are the same tail at psi = 1, so they agree; two-sided, the
-            // p-value sums the tables no more likely than the observed one and the interval has equal tails.
-            return new TestOutcome(or.Estimate, or.Interval.Lower, Finite(or.Interval.Upper),
-                "conditional MLE with the exact conditional interval (fisher.test)", p, notes, IntervalInvertsTest: alternative != Alternative.TwoSided);
+            return TestOutcome.NotEvaluable($"Test {h.Test} does not test the {h.Estimand}; fisher_exact does.");
         }
+        var alternative = spec.Alternative;
+        var p = FisherExactTest.Test(left, right, alternative).PValue;
+        if (h.Estimand == Estimands.RiskRatio)
+        {
+            var rr = RiskRatioInterval.Compute(left.Successes, left.Trials, right.Successes, right.Trials, spec.Level, alternative);
+            if (rr.Corrected)
+            {
+                notes.Add("A side has no successes: 0.5 was added to every cell for the risk ratio and its interval (Haldane).");
+            }
+            return new TestOutcome(rr.Estimate, rr.Interval.Lower, Finite(rr.Interval.Upper), "Katz log interval of the risk ratio", p, notes);
+        }
+        var or = ConditionalOddsRatio.Fisher(Table2x2.Of(left, right), spec.Level, alternative);
+        // Fisher's one-sided p-value and this bound are the same tail at psi = 1, so they agree; two-sided, the
+        // p-value sums the tables no more likely than the observed one and the interval has equal tails.
+        return new TestOutcome(or.Estimate, or.Interval.Lower, Finite(or.Interval.Upper),
+            "conditional MLE with the exact conditional interval (fisher.test)", p, notes, IntervalInvertsTest: alternative != Alternative.TwoSided);
     }
 
     private static TestOutcome Average(HypothesisDefinition h, HypothesisData data, int seed, IntervalSpec spec, int draws, List<string> notes)
