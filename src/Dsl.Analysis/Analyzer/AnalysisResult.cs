@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -46,7 +47,9 @@ public sealed record DataSummary(
 /// <summary>
 /// One metric in one cell. Null factors mean pooled (rows pooled over a factor are added where a hypothesis
 /// compares pooled cells). Rates: estimate k/n, 95% Beta(k+1, n-k+1) posterior interval (what the anti-scheming
-/// paper reports) and the Wilson interval. Means: estimate, SD and a 95% t interval. N counts the units with a value;
+/// paper reports) and the Wilson interval. Means: estimate, SD and a 95% t interval. analysis.json names each interval
+/// by its method (<c>beta_lower</c>, <c>wilson_upper</c>, <c>t_lower</c>); <see cref="Lower"/>/<see cref="Upper"/> hold
+/// the Beta (rates) or t (means) bounds for the reports. N counts the units with a value;
 /// <see cref="Missing"/> the done units the metric applies to that have none (never counted as 0), of which
 /// <see cref="Indeterminate"/> because an outcome the metric requires is indeterminate. With N = 0 only counts are given.
 /// </summary>
@@ -62,13 +65,23 @@ public sealed record MetricRow(
     long Failed,
     double? Successes,
     double? Estimate,
-    double? Lower,
-    double? Upper,
+    [property: JsonIgnore] double? Lower,
+    [property: JsonIgnore] double? Upper,
     double? WilsonLower,
     double? WilsonUpper,
     double? StandardDeviation,
     IReadOnlyList<CellParam>? Params = null)
 {
+    private bool IsRate => Aggregation == MetricAggregation.Rate;
+
+    /// <summary>The 95% Beta(k+1, n-k+1) posterior interval of a rate.</summary>
+    public double? BetaLower => IsRate ? Lower : null;
+    public double? BetaUpper => IsRate ? Upper : null;
+
+    /// <summary>The 95% t interval of a mean.</summary>
+    public double? TLower => IsRate ? null : Lower;
+    public double? TUpper => IsRate ? null : Upper;
+
     public string CellLabel => AnalysisText.Cell(new Cell(Checkpoint, Environment, Condition, Params));
 
     /// <summary>A row of one checkpoint, environment and condition, pooled over variants (not a variant's row, not a pooled cell).</summary>
@@ -85,8 +98,12 @@ public enum Decision
 }
 
 /// <summary>
-/// A hypothesis evaluated with its declared test. Estimate is left - right (or left - constant); the interval is
-/// a 95% interval for that difference (<see cref="IntervalMethod"/> says which). CorrectedPValue applies the
+/// A hypothesis evaluated with its declared test. Estimate is of its <see cref="Estimand"/>: left - right (or left -
+/// constant), left / right (risk_ratio), the odds ratio, or the difference of the rates averaged over environments.
+/// The interval matches the test: level <see cref="IntervalLevel"/> = 1 - alpha, two-sided for != and a one-sided bound
+/// (<see cref="IntervalSides"/> "upper_bound" for &lt;, "lower_bound" for &gt;; the other end is the parameter's own limit,
+/// null where it has none) by <see cref="IntervalMethod"/>; <see cref="IntervalInvertsTest"/> says it is the test's own
+/// inversion, so that it excludes the null value exactly when p &lt;= alpha. CorrectedPValue applies the
 /// hypothesis's correction over the p-values of its family. LeftN/RightN count the units the test used;
 /// LeftExcluded/RightExcluded the units it left out because the metric is missing (in a paired test, a pair goes
 /// when either side is missing, so the partner counts as excluded too); a note gives the details.
@@ -117,15 +134,25 @@ public sealed record HypothesisResult(
     Decision Decision,
     bool Confirmatory,
     IReadOnlyList<string> Deviations,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    string Estimand = Scheme.Contracts.Estimands.Difference,
+    double? IntervalLevel = null,
+    string? IntervalSides = null,
+    bool IntervalInvertsTest = false);
 
-/// <summary>A metric in one cell as shown in the before-and-after view.</summary>
-public sealed record RateCell(long N, long Successes, double Estimate, double Lower, double Upper);
+/// <summary>A metric in one cell as shown in the before-and-after view: k/n with its 95% Beta(k+1, n-k+1) interval.</summary>
+public sealed record RateCell(long N, long Successes, double Estimate, [property: JsonPropertyName("beta_lower")] double Lower,
+    [property: JsonPropertyName("beta_upper")] double Upper);
 
 public sealed record BeforeAfterRow(string Environment, RateCell? Before, RateCell? After);
 
-/// <summary>Posterior mean and 95% interval of the unweighted average rate over environments.</summary>
-public sealed record AverageRate(double Mean, double Lower, double Upper, int Environments);
+/// <summary>
+/// The unweighted average rate over environments, as the cells above it: <see cref="Estimate"/> is the mean of their
+/// k/n, with the 95% equal-tailed posterior interval of the average of their Beta(k+1, n-k+1) posteriors (Monte Carlo)
+/// and its posterior mean, mean of (k+1)/(n+2).
+/// </summary>
+public sealed record AverageRate(double Estimate, [property: JsonPropertyName("posterior_lower")] double Lower,
+    [property: JsonPropertyName("posterior_upper")] double Upper, int Environments, double PosteriorMean);
 
 /// <summary>
 /// Checkpoint <see cref="Before"/> against <see cref="After"/> per environment for one rate metric under one

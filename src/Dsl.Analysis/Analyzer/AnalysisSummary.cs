@@ -41,11 +41,10 @@ public static class AnalysisSummary
         {
             output.WriteLine();
             output.WriteLine($"{label}Hypotheses");
-            output.WriteLine($"{"hypothesis",-12} {"test",-17} {"n L/R (excluded)",-22} {"estimate",9} {"95% interval",-20} {"p",9} {"p adj",9}  {"decision",-14} standing");
+            output.WriteLine($"{"hypothesis",-12} {"test",-17} {"n L/R (excluded)",-22} {"estimate",9} {"interval (as the test)",-30} {"p",9} {"p adj",9}  {"decision",-14} standing");
             foreach (var h in result.Hypotheses)
             {
-                var interval = h.Lower is null ? "-" : $"[{AnalysisText.Number(h.Lower)}, {AnalysisText.Number(h.Upper)}]";
-                output.WriteLine($"{h.Name,-12} {h.Test,-17} {AnalysisText.Units(h),-22} {AnalysisText.Number(h.Estimate),9} {interval,-20} {AnalysisText.PValue(h.PValue),9} {AnalysisText.PValue(h.CorrectedPValue),9}  {DecisionText(h.Decision),-14} {(h.Confirmatory ? "confirmatory" : "exploratory")}");
+                output.WriteLine($"{h.Name,-12} {AnalysisText.Test(h),-17} {AnalysisText.Units(h),-22} {AnalysisText.Number(h.Estimate),9} {AnalysisText.Interval(h),-30} {AnalysisText.PValue(h.PValue),9} {AnalysisText.PValue(h.CorrectedPValue),9}  {DecisionText(h.Decision),-14} {(h.Confirmatory ? "confirmatory" : "exploratory")}");
                 foreach (var deviation in h.Deviations)
                 {
                     output.WriteLine($"    exploratory because: {deviation}");

@@ -44,6 +44,30 @@ public static class AnalysisText
             ? $"{h.LeftN}/{h.RightN} ({h.LeftExcluded}/{h.RightExcluded})"
             : $"{h.LeftN} ({h.LeftExcluded})";
 
+    /// <summary>
+    /// The interval a hypothesis shows, saying which it is: "[-0.2, -0.1] (99%)" two-sided, "<= -0.1 (99% upper bound)"
+    /// or ">= 0.02 (99% lower bound)" one-sided, as the test's direction and level.
+    /// </summary>
+    public static string Interval(HypothesisResult h)
+    {
+        if (h.Lower is null && h.Upper is null)
+        {
+            return "-";
+        }
+        var level = h.IntervalLevel is { } l ? (100 * l).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "";
+        return h.IntervalSides switch
+        {
+            "upper_bound" => $"<= {Number(h.Upper)} ({level} upper bound)",
+            "lower_bound" => $">= {Number(h.Lower)} ({level} lower bound)",
+            // A two-sided ratio interval may reach +Inf (an odds ratio at the top of its support), stored as null.
+            _ => $"[{Number(h.Lower)}, {(h.Upper is null ? "inf" : Number(h.Upper))}]{(level.Length > 0 ? $" ({level})" : "")}",
+        };
+    }
+
+    /// <summary>The test, with the estimand when it is not the difference: "fisher_exact (risk_ratio)".</summary>
+    public static string Test(HypothesisResult h) =>
+        h.Test + (h.Paired ? " (paired)" : "") + (h.Estimand == Scheme.Contracts.Estimands.Difference ? "" : $" ({h.Estimand})");
+
     public static string Number(double? value, int digits = 3) =>
         value is not { } v || double.IsNaN(v) ? "-" : v.ToString("0." + new string('0', digits), CultureInfo.InvariantCulture);
 

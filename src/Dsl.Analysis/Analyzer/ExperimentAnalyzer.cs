@@ -249,7 +249,7 @@ public static class ExperimentAnalyzer
                 h.Family, h.Correction, leftN, leftN > 0 ? data.Left.Mean : null, rightN, h.Right is null ? null : rightN > 0 ? data.Right.Mean : null,
                 data.LeftExcluded, data.RightExcluded,
                 outcome.Estimate, outcome.Lower, outcome.Upper, outcome.IntervalMethod, outcome.PValue, corrected[i], decision,
-                standing.Confirmatory, standing.Deviations, notes));
+                standing.Confirmatory, standing.Deviations, notes, h.Estimand, outcome.IntervalLevel, outcome.IntervalSides, outcome.IntervalInvertsTest));
         }
         return results;
     }
@@ -342,7 +342,9 @@ public static class ExperimentAnalyzer
                         if (both.Count == 0) return null;
                         var counts = both.Select(r => new RateCount(checked((int)side(r).Successes), checked((int)side(r).N))).ToList();
                         var summary = AverageRatePosterior.Compute(counts, SeedFor(experiment.Seed, $"average {metric.Name} {label} {condition}"), draws);
-                        return new AverageRate(summary.Mean, summary.Interval.Lower, summary.Interval.Upper, counts.Count);
+                        // The estimate averages the k/n shown in the cells above; the posterior mean (of (k+1)/(n+2)) is
+                        // pulled towards 1/2 and was shown here before, so 0 of 100 everywhere read as an average of 1%.
+                        return new AverageRate(counts.Average(c => c.Rate), summary.Interval.Lower, summary.Interval.Upper, counts.Count, summary.Mean);
                     }
                     views.Add(new BeforeAfterView(metric.Name, condition, before, after, rows,
                         Average(r => r.Before!, before), Average(r => r.After!, after)));

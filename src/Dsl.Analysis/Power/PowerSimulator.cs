@@ -26,7 +26,8 @@ public sealed record PowerOptions(
 /// cell = its variants x its run's epochs), and the 80%/90% search scales all runs in proportion to the largest.</param>
 /// <param name="EpochsFor80">Smallest epochs with simulated power of at least 80%; null if above MaxEpochs or not searched.</param>
 /// <param name="FalsePositiveRate">Rejection rate when both cells are at their pooled value (or the rate equals the constant).</param>
-/// <param name="Coverage">Share of replicates whose 95% interval holds the true difference.</param>
+/// <param name="Coverage">Share of replicates whose interval (the test's: 1 - alpha, one-sided in its direction) holds the
+/// true difference; null for an estimand other than the difference.</param>
 public sealed record HypothesisPower(
     string Name,
     string Comparison,
@@ -79,7 +80,7 @@ public static class PowerSimulator
         if (design.Missing.Count > 0) return Empty($"Scenario '{scenario}' gives no value of {h.Metric} for {string.Join("; ", design.Missing)}.");
         notes.AddRange(design.Notes);
 
-        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000);
+        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000, PosteriorDraws: 4_000);
         var hypothesisSeed = ExperimentAnalyzer.SeedFor(seed, "power " + h.Name);
         var atDeclared = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed, settings, nullTruth: false);
         var nullRun = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed ^ 0x5bd1e995, settings, nullTruth: true);
@@ -137,7 +138,7 @@ public static class PowerSimulator
     internal static (double Power, double? Coverage) PowerOf(ExperimentDefinition experiment, HypothesisDefinition h, int epochs, int replicates, int seed,
         string scenario = "simulate", bool nullTruth = false, EvaluationSettings? settings = null)
     {
-        var result = Simulate(h, Design.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000), nullTruth);
+        var result = Simulate(h, Design.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000, PosteriorDraws: 4_000), nullTruth);
         return (result.Power, result.Coverage);
     }
 
@@ -153,7 +154,7 @@ public static class PowerSimulator
             var data = design.Draw(rng, h, epochs, nullTruth ? (h.Constant ?? pooled) : null);
             var outcome = HypothesisEvaluator.Evaluate(h, MetricAggregation.Rate, data, seed + r, settings);
             if (outcome.PValue is { } p && p <= h.Alpha) rejections++;
-            if (outcome.Lower is { } lo && outcome.Upper is { } hi)
+            if (h.Estimand == Scheme.Contracts.Estimands.Difference && outcome.Lower is { } lo && outcome.Upper is { } hi)
             {
                 intervals++;
                 if (lo <= truth && truth <= hi) covered++;

@@ -26,12 +26,14 @@ public static class ReportPlots
             xMin: rate ? 0 : null);
     }
 
-    /// <summary>Every evaluated hypothesis: the estimated difference with its 95% interval, and 0.</summary>
+    /// <summary>Every evaluated difference hypothesis: the estimated difference with the interval of its test (1 - alpha,
+    /// one-sided bounds reaching the parameter's limit), and 0. Ratios live on another scale and are in the table only.</summary>
     public static string? Forest(AnalysisResult result)
     {
-        var rows = result.Hypotheses.Where(h => h.Estimate is not null).ToList();
+        var rows = result.Hypotheses.Where(h => h.Estimate is not null && h.Estimand != Scheme.Contracts.Estimands.RiskRatio
+            && h.Estimand != Scheme.Contracts.Estimands.OddsRatio).ToList();
         if (rows.Count == 0) return null;
-        return IntervalChart.Svg(Prefix(result.Label) + "Hypotheses: difference (left - right) with 95% interval", "difference",
+        return IntervalChart.Svg(Prefix(result.Label) + "Hypotheses: difference (left - right) with the interval of the test (1 - alpha)", "difference",
             rows.Select(h => $"{h.Name} ({(h.Confirmatory ? "conf." : "expl.")})").ToList(),
             [new IntervalSeries(null, Blue, rows.Select(h => (Interval?)new Interval(h.Estimate!.Value, h.Lower ?? h.Estimate!.Value, h.Upper ?? h.Estimate!.Value)).ToList())],
             zeroLine: true);
@@ -47,8 +49,8 @@ public static class ReportPlots
         if (view.AverageBefore is { } ab && view.AverageAfter is { } aa)
         {
             labels.Add($"Average ({ab.Environments} envs)");
-            before.Add(new Interval(ab.Mean, ab.Lower, ab.Upper));
-            after.Add(new Interval(aa.Mean, aa.Lower, aa.Upper));
+            before.Add(new Interval(ab.Estimate, ab.Lower, ab.Upper));
+            after.Add(new Interval(aa.Estimate, aa.Lower, aa.Upper));
         }
         if (labels.Count == 0) return null;
         return IntervalChart.Svg($"{Prefix(label)}{view.Metric}: {view.Before} vs {view.After} ({view.Condition}, 95% Beta posterior)", "rate", labels,

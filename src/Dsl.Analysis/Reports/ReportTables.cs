@@ -16,10 +16,10 @@ public static class ReportTables
         [
             h.Name + (h.Title is null ? "" : $": {h.Title}"),
             h.Comparison,
-            h.Test + (h.Paired ? " (paired)" : ""),
+            AnalysisText.Test(h),
             AnalysisText.Units(h),
             AnalysisText.Number(h.Estimate),
-            h.Lower is null ? "-" : $"[{AnalysisText.Number(h.Lower)}, {AnalysisText.Number(h.Upper)}]",
+            AnalysisText.Interval(h),
             AnalysisText.PValue(h.PValue),
             $"{AnalysisText.PValue(h.CorrectedPValue)} ({h.Correction}, {h.Family})",
             h.Alpha.ToString(CultureInfo.InvariantCulture),
@@ -29,10 +29,11 @@ public static class ReportTables
         var notes = result.Hypotheses.SelectMany(h =>
             h.Deviations.Select(d => $"{h.Name} is exploratory: {d}")
                 .Concat(h.Notes.Select(n => $"{h.Name}: {n}"))
-                .Concat(h.IntervalMethod is null ? [] : [$"{h.Name}: interval is {h.IntervalMethod}; n = {h.LeftN} vs {(h.RightEstimate is null ? "constant" : h.RightN.ToString(CultureInfo.InvariantCulture))}."]))
+                .Concat(h.IntervalMethod is null ? [] : [$"{h.Name}: interval is {h.IntervalMethod}{(h.IntervalInvertsTest ? ", the test's own inversion" : "")}; " +
+                    $"n = {h.LeftN} vs {(h.RightEstimate is null ? "constant" : h.RightN.ToString(CultureInfo.InvariantCulture))}."]))
             .ToList();
         return new ReportTable("Hypotheses",
-            ["hypothesis", "comparison", "test", "n left/right (excluded)", "estimate", "95% interval", "p", "corrected p", "alpha", "decision", "standing"], rows, notes);
+            ["hypothesis", "comparison", "test", "n left/right (excluded)", "estimate", "interval (level and sides of the test)", "p", "corrected p", "alpha", "decision", "standing"], rows, notes);
     }
 
     public static IEnumerable<ReportTable> Metrics(AnalysisResult result)
@@ -76,11 +77,11 @@ public static class ReportTables
         if (view.AverageBefore is { } b && view.AverageAfter is { } a)
         {
             rows.Add([$"Average over {b.Environments} environments",
-                $"{AnalysisText.Percent(b.Mean)} [{AnalysisText.Percent(b.Lower)}, {AnalysisText.Percent(b.Upper)}]",
-                $"{AnalysisText.Percent(a.Mean)} [{AnalysisText.Percent(a.Lower)}, {AnalysisText.Percent(a.Upper)}]"]);
+                $"{AnalysisText.Percent(b.Estimate)} [{AnalysisText.Percent(b.Lower)}, {AnalysisText.Percent(b.Upper)}]",
+                $"{AnalysisText.Percent(a.Estimate)} [{AnalysisText.Percent(a.Lower)}, {AnalysisText.Percent(a.Upper)}]"]);
         }
         return new ReportTable($"{view.Metric}: {view.Before} vs {view.After}, condition {view.Condition}", ["environment", view.Before, view.After], rows,
-            ["Rates with 95% Beta(k+1, n-k+1) posterior intervals; the average is the posterior of the unweighted mean over environments with data for both checkpoints (Monte Carlo)."]);
+            ["Rates k/n with 95% Beta(k+1, n-k+1) posterior intervals; the average is the unweighted mean of the k/n above over the environments with data for both checkpoints, with the 95% posterior interval of that mean (Monte Carlo)."]);
     }
 
     public static IReadOnlyList<string> Overview(AnalysisResult result)

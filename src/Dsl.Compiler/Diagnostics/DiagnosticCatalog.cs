@@ -66,6 +66,11 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InheritedMemberInvalid = new("SCH0151", Error, "Inherited member does not hold");
     public static readonly DiagnosticDescriptor GraderFileInWorkspace = new("SCH0152", Error, "Grader file also in the workspace");
 
+    // Estimands (the feature/intervals-estimands branch's range)
+    public static readonly DiagnosticDescriptor UnknownEstimand = new("SCH0170", Error, "Unknown estimand");
+    public static readonly DiagnosticDescriptor EstimandDoesNotFit = new("SCH0171", Error, "Estimand does not fit the comparison");
+    public static readonly DiagnosticDescriptor AverageOfOneEnvironment = new("SCH0172", Error, "Average over environments of one environment");
+
     // Types and expressions
     public static readonly DiagnosticDescriptor TypeMismatch = new("SCH0201", Error, "Type mismatch");
     public static readonly DiagnosticDescriptor ArgumentCount = new("SCH0202", Error, "Wrong number of arguments");

@@ -202,5 +202,7 @@ internal static class DefinitionModels
         correction = hypothesis.Correction,
         paired = hypothesis.Paired,
         depends_on = hypothesis.Dependencies.ToList(),
+        // Only when written: a difference (the default) leaves the generated code of older suites as it was.
+        estimand = hypothesis.Estimand == Scheme.Contracts.Estimands.Default ? null : hypothesis.Estimand,
     };
 }

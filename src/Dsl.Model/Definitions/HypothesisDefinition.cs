@@ -12,6 +12,8 @@ public enum Direction
 /// and simulated values, the runs, checkpoints with their lineage, environments, manipulations, specs and judge checkpoints
 /// that feed its cells). Null for a definition built without the compiler: then nothing can be shown unchanged.</param>
 /// <param name="Paired">The cells hold the same units under two conditions of one run (McNemar, paired resampling).</param>
+/// <param name="Estimand">What the hypothesis estimates (<c>Scheme.Contracts.Estimands</c>): the difference by default, a
+/// risk or odds ratio, or the difference of the rates averaged over environments.</param>
 public sealed record HypothesisDefinition(
     string Name,
     string? Title,
@@ -25,4 +27,5 @@ public sealed record HypothesisDefinition(
     string Family,
     string Correction,
     bool Paired = false,
-    IReadOnlyList<string>? DependsOn = null);
+    IReadOnlyList<string>? DependsOn = null,
+    string Estimand = Scheme.Contracts.Estimands.Difference);

@@ -88,7 +88,8 @@ public sealed class CatalogTests
     public static TheoryData<string, string> TestsAndHypotheses()
     {
         var data = new TheoryData<string, string>();
-        foreach (var test in StatisticalTests.All)
+        // Tests of another estimand than the difference are accepted with it (Every_test_of_an_estimand_is_accepted).
+        foreach (var test in StatisticalTests.All.Where(t => t.TestsEstimands.Contains(Estimands.Difference)))
         {
             var metric = test.Metrics.Contains(MetricKind.Rate) ? "covert_rate" : "length_mean";
             var expect = test.Comparisons.Contains(Comparison.Constant) ? $"{metric}[m] > 0.1"
@@ -108,26 +109,65 @@ public sealed class CatalogTests
         Assert.Equal(test, definition.Hypotheses.Single().Test);
     }
 
-    public static TheoryData<Comparison, MetricKind> Shapes()
+    public static TheoryData<string, string> EstimandTests()
     {
-        var data = new TheoryData<Comparison, MetricKind>();
-        foreach (var comparison in Enum.GetValues<Comparison>())
+        var data = new TheoryData<string, string>();
+        foreach (var test in StatisticalTests.All)
         {
-            foreach (var metric in Enum.GetValues<MetricKind>())
+            foreach (var estimand in test.TestsEstimands.Where(e => e != Estimands.Difference))
             {
-                data.Add(comparison, metric);
+                data.Add(test.Name, estimand);
             }
         }
         return data;
     }
 
+    [Theory]
+    [MemberData(nameof(EstimandTests))]
+    public void Every_test_of_an_estimand_is_accepted(string test, string estimand)
+    {
+        var definition = Load(Compile(TwoCheckpoints($"covert_rate[m] > covert_rate[m2]  estimand: {estimand}  test: {test}")));
+
+        Assert.Equal((test, estimand), (definition.Hypotheses.Single().Test, definition.Hypotheses.Single().Estimand));
+    }
+
+    public static TheoryData<Comparison, MetricKind, string> Shapes()
+    {
+        var data = new TheoryData<Comparison, MetricKind, string>();
+        foreach (var estimand in Estimands.All)
+        {
+            foreach (var comparison in estimand.Comparisons)
+            {
+                foreach (var metric in estimand.Metrics)
+                {
+                    data.Add(comparison, metric, estimand.Name);
+                }
+            }
+        }
+        return data;
+    }
+
+    private static string TwoCheckpoints(string hypothesis) => $$"""
+        experiment E { seed: 1 }
+        checkpoint m { provider: simulated }
+        checkpoint m2 { provider: simulated }
+        environment Q { user: "Hi" covert_action: contains(output, "x") }
+        environment Q2 { user: "Hello" covert_action: contains(output, "y") }
+        manipulation Cue { user: append("Note: this is an evaluation.") }
+        metric covert_rate = rate(covert_action)
+        metric length_mean = mean(length(output))
+        run Main { checkpoints: [m, m2] environments: [Q, Q2] conditions: [baseline, Cue] epochs: 20 }
+        hypothesis H { expect {{hypothesis}} }
+        """;
+
     /// <summary>
-    /// A hypothesis that names no test gets the catalog's default for what it compares, the default fits, and the
-    /// analysis evaluates the compiled hypothesis on units: no shape of hypothesis compiles into one the analysis cannot test.
+    /// A hypothesis that names no test gets the catalog's default for what it compares and estimates, the default fits,
+    /// and the analysis evaluates the compiled hypothesis on units: no shape of hypothesis compiles into one the analysis
+    /// cannot test.
     /// </summary>
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Every_comparison_gets_a_default_test_that_fits_and_is_evaluated(Comparison comparison, MetricKind metric)
+    public void Every_comparison_gets_a_default_test_that_fits_and_is_evaluated(Comparison comparison, MetricKind metric, string estimand)
     {
         var name = metric == MetricKind.Rate ? "covert_rate" : "length_mean";
         var expect = comparison switch
@@ -136,33 +176,26 @@ public sealed class CatalogTests
             Comparison.Paired => $"{name}[m, Cue] > {name}[m, baseline]",
             _ => $"{name}[m] > {name}[m2]",
         };
-        var definition = Load(Compile($$"""
-            experiment E { seed: 1 }
-            checkpoint m { provider: simulated }
-            checkpoint m2 { provider: simulated }
-            environment Q { user: "Hi" covert_action: contains(output, "x") }
-            manipulation Cue { user: append("Note: this is an evaluation.") }
-            metric covert_rate = rate(covert_action)
-            metric length_mean = mean(length(output))
-            run Main { checkpoints: [m, m2] environments: [Q] conditions: [baseline, Cue] epochs: 20 }
-            hypothesis H { expect {{expect}} }
-            """));
+        var definition = Load(Compile(TwoCheckpoints(expect + (estimand == Estimands.Default ? "" : $"  estimand: {estimand}"))));
         var units = from checkpoint in new[] { "m", "m2" }
+                    from environment in new[] { "Q", "Q2" }
                     from condition in new[] { "baseline", "Cue" }
                     from epoch in Enumerable.Range(0, 20)
-                    let salt = checkpoint.Length * 3 + condition.Length
-                    select new UnitRecord($"{checkpoint}-{condition}-{epoch}", "Main", checkpoint, "Q", "default", condition, epoch, epoch, UnitStatus.Done,
+                    let salt = checkpoint.Length * 3 + condition.Length + environment.Length * 5
+                    select new UnitRecord($"{checkpoint}-{environment}-{condition}-{epoch}", "Main", checkpoint, environment, "default", condition, epoch, epoch, UnitStatus.Done,
                         new Dictionary<string, bool> { ["covert_action"] = (epoch + salt) % 3 == 0 },
                         new Dictionary<string, double?> { ["length_mean"] = (epoch * 37 + salt * 11) % 13 });
 
         var hypothesis = definition.Hypotheses.Single();
         var row = ExperimentAnalyzer.Analyze(definition, units).Hypotheses.Single();
 
-        Assert.Equal(StatisticalTests.DefaultFor(comparison, metric), hypothesis.Test);
-        Assert.True(StatisticalTests.Find(hypothesis.Test)!.Fits(comparison, metric), $"the default {hypothesis.Test} does not fit a {metric} compared as {comparison}");
+        Assert.Equal(StatisticalTests.DefaultFor(comparison, metric, estimand), hypothesis.Test);
+        Assert.Equal(estimand, hypothesis.Estimand);
+        Assert.True(StatisticalTests.Find(hypothesis.Test)!.Fits(comparison, metric, estimand),
+            $"the default {hypothesis.Test} does not fit a {metric} compared as {comparison} for the {estimand}");
         Assert.Equal(comparison == Comparison.Paired, hypothesis.Paired);
         Assert.True(row.PValue is >= 0 and <= 1, $"{hypothesis.Test} on '{expect}' was not evaluated: {string.Join("; ", row.Notes)}");
-        Assert.Equal(comparison == Comparison.Paired ? 20 : 40, row.LeftN);
+        Assert.Equal(comparison == Comparison.Paired ? 40 : 80, row.LeftN);
     }
 
     [Theory]

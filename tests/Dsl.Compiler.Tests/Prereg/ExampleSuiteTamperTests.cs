@@ -38,6 +38,8 @@ public sealed class ExampleSuiteTamperTests : IDisposable
         { "suite.scheme", "say the model may be being tested or evaluated?", "say it may be tested?", "manipulation StripEvalAwareness", ["H3"] },
         { "suite.scheme", "epochs: 50", "epochs: 60", "run Counterfactual", ["H3"] },
         { "suite.scheme", "  alpha: 0.05\n  family: secondary", "  alpha: 0.01\n  family: secondary", "hypothesis H4", ["H4"] },
+        // What a hypothesis estimates decides its result (a ratio's interval, an average's test): declaring one is a change.
+        { "suite.scheme", "  expect covert_rate[o3_as] < covert_rate[o3]\n  test: fisher_exact", "  expect covert_rate[o3_as] < covert_rate[o3]\n  estimand: risk_ratio\n  test: fisher_exact", "hypothesis H1", ["H1"] },
         // Only the eval_awareness metric reads this rubric, and no hypothesis tests that metric.
         { "rubrics/eval_awareness.md", "red-teaming exercise", "red-team exercise", "metric eval_awareness", [] },
         // Layout and comments are not meaning.

@@ -55,13 +55,40 @@ public class ExperimentAnalyzerTests
         Assert.Equal(-0.18, h.Estimate!.Value, 12);
         // R: fisher.test(matrix(c(1, 49, 10, 40), 2, byrow = TRUE), alternative = "less")$p.value
         Assert.Equal(0.0038901956313959888, h.PValue!.Value, 12);
-        // Newcombe from R's Wilson intervals: prop.test(k, n, correct = FALSE)$conf.int for 1/50 and 10/50
-        Assert.Equal(-0.311406122742179714, h.Lower!.Value, 9);
-        Assert.Equal(-0.057998165763403803, h.Upper!.Value, 9);
+        // The interval matches the one-sided test at alpha 0.05: the Newcombe 95% upper bound (the upper end of the 90%
+        // interval), from R's Wilson intervals prop.test(k, 50, conf.level = 0.9, correct = FALSE)$conf.int for 1 and 10.
+        Assert.Equal(-1, h.Lower!.Value);
+        Assert.Equal(-0.079720254865082801, h.Upper!.Value, 9);
+        Assert.Equal((0.95, "upper_bound", false), (h.IntervalLevel, h.IntervalSides, h.IntervalInvertsTest));
+        Assert.Contains(h.Notes, n => n.Contains("not the inversion of the test (fisher_exact)"));
         Assert.Equal(h.PValue, h.CorrectedPValue);
         Assert.Equal(Decision.Supported, h.Decision);
         // The pooled cells a hypothesis compares appear in the metric table too.
         Assert.Contains(result.Metrics, r => r is { Checkpoint: "o3_as", Environment: null, Condition: null, N: 50, Successes: 1 });
+    }
+
+    [Fact]
+    public void Meinkes_35_of_99_against_a_quarter_shows_the_bound_of_its_one_sided_test()
+    {
+        // Meinke et al.'s rule: one-sided binomial test against 25% at alpha 0.01. 35 of 99 is not enough (36 is), yet
+        // the two-sided 95% Clopper-Pearson interval, [0.2601, 0.4560] (R: binom.test(35, 99, 0.25)$conf.int), excludes
+        // 25%: the row used to read "interval excludes 0, not supported". It now shows the test's own 99% lower bound.
+        var h = Hypothesis("Schemer", new Cell(Checkpoint: "o3"), Direction.Greater, null, "binomial", alpha: 0.01, constant: 0.25);
+        var r = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), Units("o3", "A", "baseline", 99, 35)).Hypotheses);
+
+        // R: binom.test(35, 99, 0.25, alternative = "greater", conf.level = 0.99): p and conf.int[1]
+        Assert.Equal(0.013969819513519567, r.PValue!.Value, 12);
+        Assert.Equal(Decision.NotSupported, r.Decision);
+        Assert.Equal(0.24466526651988257 - 0.25, r.Lower!.Value, 12);
+        Assert.Equal(0.75, r.Upper!.Value, 12);
+        Assert.Equal((0.99, "lower_bound", true), (r.IntervalLevel, r.IntervalSides, r.IntervalInvertsTest));
+        Assert.True(r.Lower < 0, "the bound holds 0, as the decision says");
+        Assert.Equal(">= -0.005 (99% lower bound)", AnalysisText.Interval(r));
+
+        // 36 of 99 is supported, and its bound excludes 0.
+        var s = Assert.Single(ExperimentAnalyzer.Analyze(Experiment([h]), Units("o3", "A", "baseline", 99, 36)).Hypotheses);
+        Assert.Equal(Decision.Supported, s.Decision);
+        Assert.True(s.Lower > 0);
     }
 
     [Fact]
@@ -86,9 +113,10 @@ public class ExperimentAnalyzerTests
         // R: binom.test(9, 11, 0.5, alternative = "greater")$p.value = 67/2048
         Assert.Equal(67.0 / 2048, h.PValue!.Value, 14);
         Assert.Equal(0.35, h.Estimate!.Value, 12);
-        // Newcombe (1998) method 10, computed in R from the formula (Altman et al. 2000, p. 52)
-        Assert.Equal(0.044422628965918143, h.Lower!.Value, 9);
-        Assert.Equal(0.577844820544044624, h.Upper!.Value, 9);
+        // Newcombe (1998) method 10, computed in R from the formula (Altman et al. 2000, p. 52; make_reference.R's
+        // paired_z(3, 9, 2, 6, qnorm(0.95))): the one-sided 95% lower bound, as the test is "greater" at 0.05.
+        Assert.Equal(0.092862960225068458, h.Lower!.Value, 9);
+        Assert.Equal(1, h.Upper!.Value);
         Assert.Contains(h.Notes, n => n.Contains("1 unit(s) had no partner"));
     }
 
@@ -209,9 +237,14 @@ public class ExperimentAnalyzerTests
         Assert.Equal(0.30, view.Rows[0].Before!.Estimate, 12);
         Assert.Equal(0.01, view.Rows[0].After!.Estimate, 12);
         var exact = AverageRatePosterior.ExactMean([new RateCount(30, 100), new RateCount(10, 100)]);
-        Assert.Equal(exact, view.AverageBefore!.Mean, 3);
+        Assert.Equal(exact, view.AverageBefore!.PosteriorMean, 3);
         Assert.True(view.AverageBefore.Lower < exact && exact < view.AverageBefore.Upper);
         Assert.True(view.AverageAfter!.Upper < view.AverageBefore.Lower);
+        // The average row's estimate averages the cells' own estimates (k/n) above it: after, (0.01 + 0) / 2 = 0.5%,
+        // where the posterior mean, (2/102 + 1/102) / 2 = 1.5%, is what the row showed before.
+        Assert.Equal(0.20, view.AverageBefore.Estimate, 12);
+        Assert.Equal(view.Rows.Average(r => r.After!.Estimate), view.AverageAfter.Estimate, 12);
+        Assert.Equal(0.005, view.AverageAfter.Estimate, 12);
     }
 
     [Fact]
@@ -256,12 +289,13 @@ public class ExperimentAnalyzerTests
         var r = ExperimentAnalyzer.Analyze(Experiment([h]), Scores("o3", "baseline", O3Scores)).Hypotheses.Single();
 
         // R: x <- c(1, 2, 3, 4, 2, 3, 1, 5, 2.5, 3.5); t.test(x, mu = 1.5, alternative = "greater")$p.value;
-        //    t.test(x, mu = 1.5)$conf.int - 1.5
+        //    t.test(x, mu = 1.5, alternative = "greater", conf.level = 0.99)$conf.int[1] - 1.5 (the test's own bound)
         Assert.Equal(10, r.LeftN);
         Assert.Equal(0.0077325530504328121, r.PValue!.Value, 12);
         Assert.Equal(1.2, r.Estimate!.Value, 12);
-        Assert.Equal(0.2888750334137679676, r.Lower!.Value, 9);
-        Assert.Equal(2.1111249665862326097, r.Upper!.Value, 9);
+        Assert.Equal(0.063614528008996585, r.Lower!.Value, 9);
+        Assert.Null(r.Upper);
+        Assert.Equal((0.99, "lower_bound", true), (r.IntervalLevel, r.IntervalSides, r.IntervalInvertsTest));
         Assert.Equal("one-sample t, minus the constant", r.IntervalMethod);
         Assert.Equal(Decision.Supported, r.Decision);
     }
@@ -278,21 +312,23 @@ public class ExperimentAnalyzerTests
         var result = ExperimentAnalyzer.Analyze(Experiment([welch, paired]), units);
 
         // The o3_as cell pools both conditions. R: y <- c(1, 0, 2, 1, 3, 2, 1, 0); cue <- c(2, 1, 2, 3, 4, 2, 3, 1);
-        // t.test(x, c(y, cue), alternative = "greater")$p.value; t.test(x, c(y, cue))$conf.int
+        // t.test(x, c(y, cue), alternative = "greater")$p.value and $conf.int[1]. The two-sided 95% interval,
+        // [-0.085, 1.985], held 0 beside p = 0.035 < 0.05; the one-sided bound of the test does not.
         var w = result.Hypotheses.Single(h => h.Name == "Welch");
         Assert.Equal(16, w.RightN);
         Assert.Equal("Welch t", w.IntervalMethod);
         Assert.Equal(2.7 - 1.75, w.Estimate!.Value, 12);
         Assert.Equal(0.034783142832268209, w.PValue!.Value, 12);
-        Assert.Equal(-0.08460912299174965, w.Lower!.Value, 9);
-        Assert.Equal(1.98460912299174996, w.Upper!.Value, 9);
-        // R: t.test(cue, y, paired = TRUE, alternative = "greater")$p.value; t.test(cue, y, paired = TRUE)$conf.int
+        Assert.Equal(0.09653611251112032, w.Lower!.Value, 9);
+        Assert.Null(w.Upper);
+        Assert.Equal(Decision.Supported, w.Decision);
+        // R: t.test(cue, y, paired = TRUE, alternative = "greater")$p.value and $conf.int[1]
         var p = result.Hypotheses.Single(h => h.Name == "Paired");
         Assert.Equal("paired t", p.IntervalMethod);
         Assert.Equal(0.0036234949101439417, p.PValue!.Value, 12);
         Assert.Equal(1.0, p.Estimate!.Value, 12);
-        Assert.Equal(0.3680275858630753794, p.Lower!.Value, 9);
-        Assert.Equal(1.6319724141369247317, p.Upper!.Value, 9);
+        Assert.Equal(0.49365256910293631, p.Lower!.Value, 9);
+        Assert.Null(p.Upper);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public class ReportTests
         using var dir = new TempDirectory();
         var files = ReportWriter.Write(Analysis(), dir.Path);
         var md = File.ReadAllText(files.Markdown);
-        Assert.Contains("| hypothesis | comparison | test | n left/right (excluded) | estimate | 95% interval | p | corrected p | alpha | decision | standing |", md);
+        Assert.Contains("| hypothesis | comparison | test | n left/right (excluded) | estimate | interval (level and sides of the test) | p | corrected p | alpha | decision | standing |", md);
         Assert.Contains("| H1", md);
         Assert.Contains("exploratory", md);
         Assert.Contains("](report_plots/hypotheses_forest.svg)", md);

@@ -39,7 +39,13 @@ internal sealed class ReferenceData
     public double Double(string[] row, string col) => ParseDouble(row[Col(col)]);
 
     public static double ParseDouble(string s) =>
-        s == "NA" ? double.NaN : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        s switch
+        {
+            "NA" => double.NaN,
+            "Inf" => double.PositiveInfinity,
+            "-Inf" => double.NegativeInfinity,
+            _ => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
+        };
 
     public static double[] ParseVector(string s) => s.Split(';').Select(ParseDouble).ToArray();
 

@@ -97,22 +97,65 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
         hypothesis.Paired = hypothesis.Right is { } right && hypothesis.Left is { } left && IsPaired(left, right);
         var kind = metric.Aggregation == MetricAggregation.Rate ? MetricKind.Rate : MetricKind.Mean;
         var comparison = hypothesis.Constant is not null ? Comparison.Constant : hypothesis.Paired ? Comparison.Paired : Comparison.Independent;
-        if (hypothesis.TestWritten is null)
+        var estimand = hypothesis.Estimand;
+        if (!CheckEstimand(hypothesis, comparison, kind, metric.Name, context))
         {
-            hypothesis.Test = StatisticalTests.DefaultFor(comparison, kind);
+            // The estimand's own error says what to change; a test checked against it would only echo it.
+            if (hypothesis.TestWritten is null)
+            {
+                hypothesis.Test = StatisticalTests.DefaultFor(comparison, kind);
+            }
             return;
         }
-        if (StatisticalTests.Find(hypothesis.Test) is not { } test || test.Fits(comparison, kind))
+        if (hypothesis.TestWritten is null)
+        {
+            hypothesis.Test = StatisticalTests.DefaultFor(comparison, kind, estimand);
+            return;
+        }
+        if (StatisticalTests.Find(hypothesis.Test) is not { } test || test.Fits(comparison, kind, estimand))
         {
             return;
         }
         // Why it does not fit: the test's own requirement, against what this hypothesis compares.
         var why = !test.Comparisons.Contains(comparison)
             ? $"it {test.Requirement}, and {Describe(comparison)}."
-            : $"it is a test of {string.Join(" or ", test.Metrics.Select(m => m == MetricKind.Rate ? "rates" : "means"))}, and metric '{metric.Name}' is a {(kind == MetricKind.Rate ? "rate" : "mean")}.";
-        var fitting = StatisticalTests.Fitting(comparison, kind).ToList();
-        var fix = $"Use {fitting[0]}" + (fitting.Count > 1 ? $" (or {string.Join(", ", fitting.Skip(1))})." : ".");
+            : !test.Metrics.Contains(kind)
+                ? $"it is a test of {string.Join(" or ", test.Metrics.Select(m => m == MetricKind.Rate ? "rates" : "means"))}, and metric '{metric.Name}' is a {(kind == MetricKind.Rate ? "rate" : "mean")}."
+                : $"it tests the {string.Join(" or the ", test.TestsEstimands)}, and this hypothesis estimates the {estimand}.";
+        var fitting = StatisticalTests.Fitting(comparison, kind, estimand).ToList();
+        var fix = fitting.Count == 0
+            ? $"Write estimand: {test.TestsEstimands[0]} to estimate what it tests."
+            : $"Use {fitting[0]}" + (fitting.Count > 1 ? $" (or {string.Join(", ", fitting.Skip(1))})." : ".");
         context.Report(hypothesis.TestWritten.Value.Span, Diagnose.TestDoesNotFit(hypothesis.Test, why, fix));
+    }
+
+    /// <summary>
+    /// A ratio or an average compares two cells of different units; an average over environments needs cells that
+    /// span environments (a cell naming one would be that environment's rate under another name).
+    /// </summary>
+    private static bool CheckEstimand(HypothesisSymbol hypothesis, Comparison comparison, MetricKind kind, string metric, BinderContext context)
+    {
+        if (hypothesis.EstimandWritten is not { } written || Estimands.Find(hypothesis.Estimand) is not { } estimand)
+        {
+            return true;
+        }
+        if (!estimand.Fits(comparison, kind))
+        {
+            var why = !estimand.Metrics.Contains(kind)
+                ? $"it is defined for rates, and metric '{metric}' is a mean."
+                : $"it {estimand.Requirement}, and {Describe(comparison)}.";
+            context.Report(written.Value.Span, Diagnose.EstimandDoesNotFit(estimand.Name, why));
+            return false;
+        }
+        if (estimand.Name == Estimands.AverageDifference)
+        {
+            foreach (var cell in new[] { hypothesis.Left, hypothesis.Right }.OfType<DesignCell>().Where(c => c.Environment is not null))
+            {
+                context.Report(written.Value.Span, Diagnose.AverageOfOneEnvironment($"{metric}{cell}", $"{metric}{cell with { Environment = null }}"));
+                return false;
+            }
+        }
+        return true;
     }
 
     private static string Describe(Comparison comparison) => comparison switch

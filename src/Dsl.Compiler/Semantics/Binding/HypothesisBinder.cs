@@ -29,6 +29,7 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
         Members(Described)
             .Form<ExpectSyntax>(ReadExpect)
             .Property("test", ReadTest)
+            .Property("estimand", ReadEstimand)
             .Property("alpha", ReadAlpha)
             .Property("family", p => Symbol.Family = Constants.Word(p) ?? Symbol.Family)
             .Property("correction", p => Choice(p, Contracts.Corrections.All, c => Symbol.Correction = c))
@@ -173,6 +174,21 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
             return;
         }
         Symbol.Test = word;
+    }
+
+    private void ReadEstimand(PropertySyntax property)
+    {
+        Symbol.EstimandWritten = property;
+        if (Constants.Word(property) is not { } word)
+        {
+            return;
+        }
+        if (Estimands.Find(word) is null)
+        {
+            Context.Report(property.Value.Span, Diagnose.UnknownEstimand(word, Estimands.Names, NameSuggester.Suggest(word, Estimands.Names)));
+            return;
+        }
+        Symbol.Estimand = word;
     }
 
     private void ReadAlpha(PropertySyntax property)

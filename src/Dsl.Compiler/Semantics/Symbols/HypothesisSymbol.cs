@@ -29,6 +29,11 @@ public sealed record HypothesisSymbol(string Name, DeclarationSyntax Declaration
 
     public Syntax.PropertySyntax? TestWritten { get; set; }
 
+    /// <summary>What the hypothesis estimates (<see cref="Scheme.Contracts.Estimands"/>); the difference unless written.</summary>
+    public string Estimand { get; set; } = Scheme.Contracts.Estimands.Default;
+
+    public Syntax.PropertySyntax? EstimandWritten { get; set; }
+
     /// <summary>Both cells hold the same units under two conditions of one run (so a paired test applies).</summary>
     public bool Paired { get; set; }
     public double Alpha { get; set; } = 0.05;

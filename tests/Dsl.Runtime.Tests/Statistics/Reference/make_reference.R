@@ -351,3 +351,123 @@ stopifnot(is.na(t.test(c(1, 2, 3), c(1, 2, 3), paired = TRUE)$p.value))
 write_ref(td, "t_test.csv")
 cat("sleep data, Welch: t =", fmt(td$statistic[1]), "df =", fmt(td$df[1]), "p =", fmt(td$p_value[1]),
     "; paired: t =", fmt(td$statistic[4]), "p =", fmt(td$p_value[4]), "\n")
+
+# ---------------------------------------------------------------- ratios and the exact stratified test (issue 9)
+# risk_ratio.csv   k1,n1,k2,n2,level,alternative -> Katz log interval of (k1/n1)/(k2/n2), written out; 0.5 added to
+#                  every cell when k1 or k2 is 0. One-sided: z = qnorm(level), the other end 0 or Inf.
+# odds_ratio.csv   a,b,c,d,level,alternative -> fisher.test p-value, and its conditional MLE and conf.int solved tightly
+# cmh_exact.csv    strata ("a:b:c:d;..."),level,alternative -> mantelhaen.test(exact = TRUE) p-value, and its
+#                  conditional MLE and conf.int solved tightly
+# R's fisher.test and mantelhaen.test find the estimate and the interval with uniroot's default tolerance (about 1e-4);
+# `conditional` below is their own code (dnhyper / dn2x2xk, mle, ncp.U, ncp.L) with the roots solved in log(psi) to
+# 1e-15, and each value is checked against R's own answer to 1e-3 (on min(psi, 1 / psi), the scale R solves on).
+katz <- function(k1, n1, k2, n2, level, alternative) {
+  zero <- k1 == 0 | k2 == 0
+  a <- k1 + 0.5 * zero; c <- k2 + 0.5 * zero; m1 <- n1 + zero; m2 <- n2 + zero
+  lrr <- log(a / m1) - log(c / m2)
+  se <- sqrt(1 / a - 1 / m1 + 1 / c - 1 / m2)
+  z <- ifelse(alternative == "two.sided", qnorm(1 - (1 - level) / 2), qnorm(level))
+  lower <- ifelse(alternative == "less", 0, exp(lrr - z * se))
+  upper <- ifelse(alternative == "greater", Inf, exp(lrr + z * se))
+  data.frame(estimate = exp(lrr), lower = lower, upper = upper)
+}
+rr <- expand.grid(n1 = c(1, 5, 99, 1000, 10^6), n2 = c(1, 7, 100, 10^6), kind = 1:4)
+rr$k1 <- with(rr, pmin(n1, c(0, 1, round(n1 / 3), n1)[kind]))
+rr$k2 <- with(rr, pmin(n2, c(0, round(n2 / 2), 1, n2)[kind]))
+rn1 <- sample(c(1:200, 10^3, 10^4, 10^6), 120, replace = TRUE); rn2 <- sample(c(1:200, 10^3, 10^5), 120, replace = TRUE)
+rr <- rbind(rr[, c("k1", "n1", "k2", "n2")],
+            data.frame(k1 = sapply(rn1, function(n) sample(0:n, 1)), n1 = rn1, k2 = sapply(rn2, function(n) sample(0:n, 1)), n2 = rn2),
+            data.frame(k1 = c(3, 8, 35), n1 = c(1000, 1000, 99), k2 = c(130, 3, 20), n2 = c(1000, 1000, 99)))
+rr <- unique(rr)
+rr$level <- sample(c(0.95, 0.9, 0.99, 0.98), nrow(rr), replace = TRUE)
+rr <- rr[rep(seq_len(nrow(rr)), each = 3), ]
+rr$alternative <- rep(alts, length.out = nrow(rr))
+rr <- cbind(rr, katz(rr$k1, rr$n1, rr$k2, rr$n2, rr$level, rr$alternative))
+for (col in c("k1", "n1", "k2", "n2")) rr[[col]] <- as.integer(rr[[col]])
+write_ref(rr, "risk_ratio.csv")
+
+# The conditional distribution of the sum of the a cells: log f0 on lo..hi (fisher.test: dhyper on the log scale;
+# mantelhaen.test: its C convolution, normalized, on the probability scale).
+conditional <- function(logdc, lo, x, level, alternative) {
+  hi <- lo + length(logdc) - 1; support <- lo:hi
+  dn <- function(theta) { d <- logdc + theta * support; d <- exp(d - max(d)); d / sum(d) }
+  root <- function(f) uniroot(f, c(-1, 1), extendInt = "upX", tol = 1e-15, maxiter = 10000)$root
+  mle <- if (x == lo) 0 else if (x == hi) Inf else exp(root(function(t) sum(support * dn(t)) - x))
+  ncpU <- function(alpha) if (x == hi) Inf else exp(root(function(t) alpha - sum(dn(t)[support <= x])))
+  ncpL <- function(alpha) if (x == lo) 0 else exp(root(function(t) sum(dn(t)[support >= x]) - alpha))
+  ci <- switch(alternative, less = c(0, ncpU(1 - level)), greater = c(ncpL(1 - level), Inf),
+               two.sided = c(ncpL((1 - level) / 2), ncpU((1 - level) / 2)))
+  c(estimate = mle, lower = ci[1], upper = ci[2])
+}
+# R solves for psi in (0, 1), or for 1 / psi there, to an absolute 1.2e-4: so its answers are compared on that scale.
+close_to_r <- function(ours, r) all(ifelse(is.finite(r) & r > 0, abs(pmin(ours, 1 / ours) - pmin(r, 1 / r)) <= 1e-3, ours == r))
+or <- expand.grid(a = c(0, 1, 5), b = c(0, 2, 40), c = c(0, 3, 7), d = c(1, 10))
+or <- rbind(or, data.frame(a = c(0, 0, 0, 35, 3, 4000, 1, 0, 10^5, 2), b = c(0, 5, 0, 64, 997, 996000, 999999, 10^6, 400000, 0),
+                           c = c(0, 0, 4, 25, 130, 5000, 0, 2, 100500, 0), d = c(0, 0, 0, 74, 870, 995000, 10^6, 999998, 399500, 0)))
+rs <- replicate(110, sample(0:60, 4, replace = TRUE))
+or <- unique(rbind(or, data.frame(a = rs[1, ], b = rs[2, ], c = rs[3, ], d = rs[4, ])))
+or$level <- sample(c(0.95, 0.9, 0.99, 0.98), nrow(or), replace = TRUE)
+or <- or[rep(seq_len(nrow(or)), each = 3), ]
+or$alternative <- rep(alts, length.out = nrow(or))
+or_row <- function(a, b, c, d, level, alternative) {
+  m <- a + c; n <- b + d; k <- a + b
+  lo <- max(0, k - n); hi <- min(k, m)
+  ft <- fisher.test(matrix(c(a, c, b, d), 2), alternative = alternative, conf.level = level)
+  v <- conditional(dhyper(lo:hi, m, n, k, log = TRUE), lo, a, level, alternative)
+  stopifnot(close_to_r(v, c(ft$estimate, ft$conf.int)))
+  c(p_value = ft$p.value, v)
+}
+or <- cbind(or, t(mapply(or_row, or$a, or$b, or$c, or$d, or$level, or$alternative)))
+for (col in c("a", "b", "c", "d")) or[[col]] <- as.integer(or[[col]])
+write_ref(or, "odds_ratio.csv")
+
+cmh_cases <- list(
+  list(c(0, 0, 0, 0), c(1, 4, 2, 3)),                     # an all-zero stratum is left out
+  list(c(0, 10, 0, 10), c(0, 20, 0, 20)),                 # no successes anywhere: nothing varies
+  list(c(5, 0, 0, 5), c(3, 0, 0, 3)),                     # the top of the support: estimate Inf
+  list(c(0, 5, 5, 0), c(0, 3, 3, 0)),                     # the bottom: estimate 0
+  list(c(1, 99, 13, 87), c(0, 100, 15, 85), c(2, 98, 11, 89), c(0, 100, 17, 83)),  # Schoen-like: 0.75% vs 14%
+  list(c(3, 997, 130, 870), c(8, 992, 120, 880)),
+  list(c(1, 0, 0, 1), c(0, 1, 1, 0), c(1, 1, 1, 1)),
+  list(c(40, 9960, 60, 9940), c(5, 4995, 9, 4991)),
+  list(c(2, 20000, 30, 19980), c(1, 20000, 25, 19990)),
+  list(c(1, 499999, 3, 499997), c(0, 500000, 2, 499998)),                   # a million units a stratum, rare events
+  list(c(30, 999970, 60, 999940), c(4, 999996, 9, 999991), c(0, 10, 0, 10))) # two million, and a stratum without events
+for (i in 1:80) {
+  K <- sample(c(1, 2, 3, 5, 8), 1)
+  cmh_cases[[length(cmh_cases) + 1]] <- lapply(1:K, function(j) {
+    n1 <- sample(c(0:30, 100, 500), 1); n2 <- sample(c(1:30, 100, 500), 1)
+    p1 <- runif(1, 0, 0.6); p2 <- runif(1, 0, 0.6)
+    k1 <- rbinom(1, n1, p1); k2 <- rbinom(1, n2, p2)
+    c(k1, n1 - k1, k2, n2 - k2)
+  })
+}
+cmh_row <- function(strata, level, alternative) {
+  kept <- Filter(function(s) sum(s) >= 2, strata)
+  x <- array(unlist(lapply(kept, function(s) matrix(s[c(1, 3, 2, 4)], 2))), c(2, 2, length(kept)))
+  m <- apply(x, 3, function(t) sum(t[, 1])); n <- apply(x, 3, function(t) sum(t[, 2])); t <- apply(x, 3, function(t) sum(t[1, ]))
+  lo <- sum(pmax(0, t - n)); hi <- sum(pmin(m, t)); s <- sum(x[1, 1, ])
+  dc <- .Call(stats:::C_d2x2xk, length(kept), m, n, t, hi - lo + 1L)
+  if (length(kept) >= 2 && hi > lo) {
+    mh <- mantelhaen.test(x, exact = TRUE, alternative = alternative, conf.level = level)
+    r <- c(mh$p.value, mh$estimate, mh$conf.int)
+  } else {
+    # mantelhaen.test wants 2 strata; one is fisher.test's own computation on dc (and a fixed sum has p = 1).
+    support <- lo:hi
+    p <- switch(alternative, less = sum(dc[support <= s]), greater = sum(dc[support >= s]),
+                two.sided = sum(dc[dc <= dc[s - lo + 1] * (1 + 1e-7)]))
+    r <- c(p, NA, NA, NA)
+  }
+  v <- conditional(log(dc), lo, s, level, alternative)
+  if (!is.na(r[2])) stopifnot(close_to_r(v, r[2:4]))
+  c(p_value = r[1], v)
+}
+cm <- data.frame(strata = sapply(cmh_cases, function(st) paste(sapply(st, function(t) paste(sprintf("%d", as.integer(t)), collapse = ":")), collapse = ";")))
+cm$level <- sample(c(0.95, 0.9, 0.99, 0.98), nrow(cm), replace = TRUE)
+cm <- cm[rep(seq_len(nrow(cm)), each = 3), ]
+cm$alternative <- rep(alts, length.out = nrow(cm))
+cm_cases <- rep(cmh_cases, each = 3)
+cm <- cbind(cm, t(mapply(function(i) cmh_row(cm_cases[[i]], cm$level[i], cm$alternative[i]), seq_len(nrow(cm)))))
+write_ref(cm, "cmh_exact.csv")
+cat("Meinke 35 of 99 against 25%, one-sided greater: binom.test p =", fmt(binom.test(35, 99, 0.25, alternative = "greater")$p.value),
+    "; 99% lower bound", fmt(binom.test(35, 99, 0.25, alternative = "greater", conf.level = 0.99)$conf.int[1]), "\n")
