@@ -112,9 +112,10 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             var value = simulated.Value;
             if (metric.Aggregation == MetricAggregation.Mean)
             {
-                // Uniform gives [0, 1 - 2^-53]; half a step up keeps the quantile finite at both ends.
+                // Uniform gives [0, 1 - 2^-53]: 0 becomes half a step, so the quantile is finite at both ends (adding half a
+                // step everywhere would round 1 - 2^-53 up to 1, whose normal quantile is infinite).
                 metrics[metric.Name] = simulated.Distribution is { } distribution
-                    ? DistributionSampler.Quantile(distribution, StableRandom.Uniform(unit.Id, metric.Name) + HalfStep)
+                    ? DistributionSampler.Quantile(distribution, Math.Max(StableRandom.Uniform(unit.Id, metric.Name), HalfStep))
                     : value;
                 return;
             }
