@@ -163,4 +163,24 @@ public class MeanPowerTests
         Assert.Equal(r1.UncorrectedPower, alone.Hypotheses[0].Power);
         Assert.Empty(alone.Families!);
     }
+
+    [Fact]
+    public void Diagnose_prints_the_families_and_writes_their_power_to_json()
+    {
+        using var dir = new TempDirectory();
+        var h1 = Hypothesis("H1", new Cell(Checkpoint: "o3"), Direction.Greater, null, "binomial", constant: 0.25);
+        var h2 = Hypothesis("Reads", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "t_test", metric: "score");
+        var experiment = Design([h1, h2], 40, ["baseline"], new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3"), 0.4),
+            Score(new Cell(Checkpoint: "o3"), SimulatedDistribution.Poisson(4)), Score(new Cell(Checkpoint: "o3_as"), SimulatedDistribution.Normal(3, 2)));
+        var output = new StringWriter();
+        var json = Path.Combine(dir.Path, "power.json");
+
+        Assert.Equal(0, Cli.RunnerHost.Run(["diagnose", "--replicates", "200", "--no-search", "--json", json], experiment, output));
+
+        Assert.Contains("each family's p-values corrected together", output.ToString());
+        Assert.Contains("Family primary (holm, H1, Reads): all supported", output.ToString());
+        var written = File.ReadAllText(json);
+        Assert.Contains("\"uncorrected_power\"", written);
+        Assert.Contains("\"any_supported\"", written);
+    }
 }
