@@ -252,6 +252,17 @@ internal sealed class PowerDesign
 
     private static SampleMoments Values(Xoshiro256StarStar rng, SimulatedDistribution? distribution, double mean, double shift, long n, List<double>? kept)
     {
+        if (kept is null && n >= 2 && distribution is { Kind: Scheme.Contracts.SimulatedDistributions.Normal } normal)
+        {
+            // Where only the moments are read (t test, cluster bootstrap), n normal values need not be drawn one by one: their
+            // sum is N(n mu, n sigma^2) and, independently, their squared deviations sum to sigma^2 chi^2(n - 1), exactly.
+            // So the search for 80% power costs the same at 100,000 epochs as at 10.
+            var mu = normal.First + shift;
+            var sum = n * mu + normal.Second * Math.Sqrt(n) * MathNet.Numerics.Distributions.Normal.Sample(rng, 0, 1);
+            // chi^2(k) as Gamma(k / 2, rate 1/2): MathNet's ChiSquared.Sample sums k squared normals, O(n) again.
+            var deviations = normal.Second * normal.Second * MathNet.Numerics.Distributions.Gamma.Sample(rng, (n - 1) / 2.0, 0.5);
+            return new SampleMoments(n, sum, deviations + sum * sum / n);
+        }
         SampleMoments moments = default;
         for (long i = 0; i < n; i++)
         {

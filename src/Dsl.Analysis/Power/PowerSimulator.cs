@@ -22,7 +22,9 @@ public static class PowerSimulator
         options ??= new PowerOptions();
         var scenario = options.Scenario ?? (experiment.Simulation.Any(s => s.Scenario == "simulate") ? "simulate" : experiment.Simulation.FirstOrDefault()?.Scenario ?? "simulate");
         var seed = options.Seed ?? experiment.Seed;
-        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000);
+        // A permutation test of a mean resamples every unit: past 2 million unit-resamples per replicate (2,000 units at 1,000
+        // resamples) it takes the normal limit of the permutation distribution, or the search at 10,000 epochs would take hours.
+        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000, MaxResamplingWork: 2_000_000);
         var plans = experiment.Hypotheses.Select(h => Planned.Of(experiment, h, scenario)).ToList();
         var simulations = new Simulations(options.Replicates, seed, settings);
         var results = plans.Select(p => Diagnose(p, FamilyOf(p, plans), simulations, options)).ToList();

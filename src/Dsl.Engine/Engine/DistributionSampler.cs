@@ -28,12 +28,14 @@ public static class DistributionSampler
     };
 
     /// <summary>
-    /// The smallest k with P(X &lt;= k) &gt;= u: from the normal approximation, then a few steps on the exact CDF
+    /// The smallest k with P(X &lt;= k) &gt;= u: from the Cornish-Fisher approximation, then a few steps on the exact CDF
     /// (a regularized incomplete gamma), so any lambda up to the language's limit costs a handful of evaluations.
     /// </summary>
     private static double PoissonQuantile(double lambda, double u)
     {
-        var k = Math.Max(0, Math.Floor(lambda + Math.Sqrt(lambda) * Normal.InvCDF(0, 1, u)));
+        // Cornish-Fisher: lambda + sqrt(lambda) z + (z^2 - 1) / 6 is within a step or two of the answer for large lambda.
+        var z = Normal.InvCDF(0, 1, u);
+        var k = Math.Max(0, Math.Floor(lambda + Math.Sqrt(lambda) * z + (z * z - 1) / 6 + 0.5));
         while (k > 0 && Poisson.CDF(lambda, k - 1) >= u)
         {
             k--;
