@@ -1,60 +1,19 @@
 using MathNet.Numerics.Random;
 using Scheme.Analysis;
 using Scheme.Contracts;
-using Scheme.Engine.Design;
 using Scheme.Model;
 
 namespace Scheme.Analysis.Power;
 
-/// <param name="Scenario">Which simulate block is the hypothesized truth (default: the unnamed one, "simulate").</param>
-/// <param name="Replicates">Simulated experiments per power estimate; the Monte Carlo SE of a power p is sqrt(p(1-p)/R).</param>
-/// <param name="Seed">Seed of every draw (default: the experiment's seed), so a diagnosis is reproducible.</param>
-/// <param name="MaxEpochs">Largest epochs the search for 80%/90% power tries.</param>
-public sealed record PowerOptions(
-    string? Scenario = null,
-    int Replicates = 2_000,
-    long? Seed = null,
-    int MaxEpochs = 100_000,
-    bool SearchEpochs = true,
-    EvaluationSettings? Evaluation = null);
-
-/// <summary>
-/// Power of one hypothesis by simulation. Power and false-positive rate use the uncorrected p-value at the
-/// hypothesis's alpha (family corrections depend on the other hypotheses' results).
-/// </summary>
-/// <param name="Epochs">The epochs of the largest run feeding the hypothesis; every run keeps its own (units per design
-/// cell = its variants x its run's epochs), and the 80%/90% search scales all runs in proportion to the largest.</param>
-/// <param name="EpochsFor80">Smallest epochs with simulated power of at least 80%; null if above MaxEpochs or not searched.</param>
-/// <param name="FalsePositiveRate">Rejection rate when both cells are at their pooled value (or the rate equals the constant).</param>
-/// <param name="Coverage">Share of replicates whose interval (the test's: 1 - alpha, one-sided in its direction) holds the
-/// true difference; null for an estimand other than the difference.</param>
-public sealed record HypothesisPower(
-    string Name,
-    string Comparison,
-    string Test,
-    double Alpha,
-    int Epochs,
-    long LeftUnits,
-    long RightUnits,
-    double? TrueDifference,
-    double? Power,
-    double? PowerStandardError,
-    int? EpochsFor80,
-    int? EpochsFor90,
-    double? FalsePositiveRate,
-    double? Coverage,
-    IReadOnlyList<string> Notes);
-
-public sealed record PowerReport(string Experiment, string Scenario, int Replicates, long Seed, IReadOnlyList<HypothesisPower> Hypotheses);
-
 /// <summary>
 /// <c>diagnose</c>: power by simulation from a simulate block, before any money is spent (DeclareDesign's
-/// "diagnose"). Each replicate draws every design cell's count from Binomial(variants x the run's epochs, true rate), where
-/// the true rate of a cell is the most specific simulate entry that matches it, then runs the hypothesis's own
-/// test through <see cref="HypothesisEvaluator"/>. Paired cells draw each pair's two outcomes independently given
-/// the two rates: the simulate block gives no correlation, and positive correlation would only raise the power of
-/// a paired test, so this is conservative. Mean metrics are not simulated (a simulate block gives a mean, not a
-/// distribution).
+/// "diagnose"). Each replicate draws every design cell (<see cref="PowerDesign"/>): a rate cell's count from
+/// Binomial(variants x the run's epochs, true rate), a mean cell's values from its simulated distribution, the truth
+/// of a cell being the most specific simulate entry that matches it; then runs the hypothesis's own test through
+/// <see cref="HypothesisEvaluator"/>, and corrects the p-values of each family together, as <c>analyze</c> does.
+/// Paired cells draw each pair's two units independently given their truths: the simulate block gives no correlation,
+/// and positive correlation would only raise the power of a paired test, so this is conservative. A mean metric whose
+/// truth is a plain number has no power to speak of (every unit would have the same value): it is reported as such.
 /// </summary>
 public static class PowerSimulator
 {
@@ -63,40 +22,40 @@ public static class PowerSimulator
         options ??= new PowerOptions();
         var scenario = options.Scenario ?? (experiment.Simulation.Any(s => s.Scenario == "simulate") ? "simulate" : experiment.Simulation.FirstOrDefault()?.Scenario ?? "simulate");
         var seed = options.Seed ?? experiment.Seed;
-        var results = experiment.Hypotheses.Select(h => Diagnose(experiment, h, scenario, seed, options)).ToList();
-        return new PowerReport(experiment.Name, scenario, options.Replicates, seed, results);
+        // A permutation test of a mean resamples every unit: past 2 million unit-resamples per replicate (2,000 units at 1,000
+        // resamples) it takes the normal limit of the permutation distribution, or the search at 10,000 epochs would take hours.
+        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000, PosteriorDraws: 4_000, MaxResamplingWork: 2_000_000);
+        var plans = experiment.Hypotheses.Select(h => Planned.Of(experiment, h, scenario)).ToList();
+        var simulations = new Simulations(options.Replicates, seed, settings);
+        var results = plans.Select(p => Diagnose(p, FamilyOf(p, plans), simulations, options)).ToList();
+        var families = plans.GroupBy(p => p.H.Family, StringComparer.Ordinal)
+            .Select(g => g.Where(p => p.Why is null).ToList())
+            .Where(members => members.Count > 1)
+            .Select(members => Family(members, simulations))
+            .ToList();
+        return new PowerReport(experiment.Name, scenario, options.Replicates, seed, results, families);
     }
 
-    private static HypothesisPower Diagnose(ExperimentDefinition experiment, HypothesisDefinition h, string scenario, long seed, PowerOptions options)
-    {
-        var notes = new List<string>();
-        var metric = experiment.Metrics.FirstOrDefault(m => m.Name == h.Metric);
-        var design = Design.Of(experiment, h, scenario);
-        HypothesisPower Empty(string why) =>
-            new(h.Name, AnalysisText.Comparison(h), h.Test, h.Alpha, design.Epochs, 0, 0, null, null, null, null, null, null, null, [.. notes, why]);
-        if (metric is null) return Empty($"The experiment has no metric {h.Metric}.");
-        if (metric.Aggregation != MetricAggregation.Rate) return Empty("Mean metrics are not simulated: a simulate block gives their mean, not their distribution.");
-        if (design.Groups.Count == 0) return Empty("No run produces the cells this hypothesis compares.");
-        if (design.Missing.Count > 0) return Empty($"Scenario '{scenario}' gives no value of {h.Metric} for {string.Join("; ", design.Missing)}.");
-        notes.AddRange(design.Notes);
+    /// <summary>The simulatable hypotheses of a plan's family, the plan first.</summary>
+    private static List<Planned> FamilyOf(Planned plan, List<Planned> plans) =>
+        [plan, .. plans.Where(p => p != plan && p.Why is null && p.H.Family == plan.H.Family)];
 
-        var settings = options.Evaluation ?? new EvaluationSettings(BootstrapResamples: 500, PermutationResamples: 1_000, PosteriorDraws: 4_000);
-        var hypothesisSeed = ExperimentAnalyzer.SeedFor(seed, "power " + h.Name);
-        var atDeclared = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed, settings, nullTruth: false);
-        var nullRun = Simulate(h, design, design.Epochs, options.Replicates, hypothesisSeed ^ 0x5bd1e995, settings, nullTruth: true);
+    private static HypothesisPower Diagnose(Planned plan, List<Planned> family, Simulations simulations, PowerOptions options)
+    {
+        var (h, design) = (plan.H, plan.Design);
+        var notes = new List<string>(plan.Notes);
+        if (plan.Why is { } why)
+        {
+            return new(h.Name, AnalysisText.Comparison(h), h.Test, h.Alpha, design.Epochs, 0, 0, null, null, null, null, null, null, null,
+                [.. notes, why], h.Family, h.Correction);
+        }
+        var atDeclared = simulations.Run(plan, design.Epochs, nullTruth: false);
+        var power = Corrected(plan, family, design.Epochs, nullTruth: false, simulations);
+        var falsePositives = Corrected(plan, family, design.Epochs, nullTruth: true, simulations);
         int? for80 = null, for90 = null;
         if (options.SearchEpochs)
         {
-            var cache = new Dictionary<int, double>();
-            double PowerAt(int epochs)
-            {
-                if (!cache.TryGetValue(epochs, out var power))
-                {
-                    power = epochs == design.Epochs ? atDeclared.Power : Simulate(h, design, epochs, options.Replicates, hypothesisSeed, settings, false).Power;
-                    cache[epochs] = power;
-                }
-                return power;
-            }
+            double PowerAt(int epochs) => Corrected(plan, family, epochs, nullTruth: false, simulations);
             for80 = Search(PowerAt, 0.8, options.MaxEpochs);
             for90 = Search(PowerAt, 0.9, options.MaxEpochs);
             if (for80 is null) notes.Add($"80% power is not reached within {options.MaxEpochs} epochs.");
@@ -108,10 +67,64 @@ public static class PowerSimulator
             notes.Add($"The runs feeding this hypothesis have different epochs ({string.Join(", ", runs)}): each keeps its own; " +
                 "the epochs shown and searched are the largest run's, and the others scale in proportion.");
         }
+        if (family.Count > 1)
+        {
+            notes.Add($"Power with family '{h.Family}''s {h.Correction} correction over {family.Count} hypotheses " +
+                $"(uncorrected: {AnalysisText.Percent(atDeclared.Power)}); the search scales every member's runs in proportion. " +
+                "Members are simulated independently: hypotheses that share cells have correlated p-values in a real run.");
+        }
         var (leftUnits, rightUnits) = design.Units(design.Epochs);
         return new HypothesisPower(h.Name, AnalysisText.Comparison(h), h.Test, h.Alpha, design.Epochs, leftUnits, rightUnits,
-            design.TrueDifference(h), atDeclared.Power, Math.Sqrt(atDeclared.Power * (1 - atDeclared.Power) / options.Replicates),
-            for80, for90, nullRun.Power, atDeclared.Coverage, notes.Distinct().ToList());
+            design.TrueDifference(h), power, Math.Sqrt(power * (1 - power) / simulations.Replicates),
+            for80, for90, falsePositives, atDeclared.Coverage, notes.Distinct().ToList(), h.Family, h.Correction, atDeclared.Power);
+    }
+
+    /// <summary>
+    /// Share of replicates where <paramref name="plan"/>'s hypothesis is supported after its family's correction, with
+    /// the hypothesis at <paramref name="epochs"/> (under the null if asked) and every other member at its truth and at
+    /// epochs scaled in proportion (so at the declared epochs each keeps its own).
+    /// </summary>
+    private static double Corrected(Planned plan, List<Planned> family, int epochs, bool nullTruth, Simulations simulations)
+    {
+        var own = simulations.Run(plan, epochs, nullTruth).PValues;
+        if (family.Count == 1)
+        {
+            return own.Count(p => p <= plan.H.Alpha) / (double)own.Length;
+        }
+        var others = family.Skip(1).Select(m => simulations.Run(m, Scale(epochs, plan, m), nullTruth: false).PValues).ToList();
+        var supported = 0;
+        var p = new double[family.Count];
+        for (var r = 0; r < own.Length; r++)
+        {
+            p[0] = own[r];
+            for (var i = 0; i < others.Count; i++) p[i + 1] = others[i][r];
+            if (ExperimentAnalyzer.Correct(plan.H.Correction, p)[0] <= plan.H.Alpha) supported++;
+        }
+        return supported / (double)own.Length;
+    }
+
+    /// <summary>A member's epochs when the focal hypothesis has <paramref name="epochs"/>: its own in proportion (rounded up, at least 1).</summary>
+    private static int Scale(int epochs, Planned focal, Planned member) =>
+        epochs == focal.Design.Epochs ? member.Design.Epochs
+            : (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling((double)member.Design.Epochs * epochs / focal.Design.Epochs)));
+
+    /// <summary>At the declared epochs: how often every member, and at least one, is supported after the correction.</summary>
+    private static FamilyPower Family(List<Planned> members, Simulations simulations)
+    {
+        var pValues = members.Select(m => simulations.Run(m, m.Design.Epochs, nullTruth: false).PValues).ToList();
+        var correction = members[0].H.Correction;
+        int all = 0, any = 0;
+        var p = new double[members.Count];
+        for (var r = 0; r < simulations.Replicates; r++)
+        {
+            for (var i = 0; i < members.Count; i++) p[i] = pValues[i][r];
+            var corrected = ExperimentAnalyzer.Correct(correction, p);
+            var supported = members.Select((m, i) => corrected[i] <= m.H.Alpha).ToList();
+            if (supported.All(s => s)) all++;
+            if (supported.Any(s => s)) any++;
+        }
+        return new FamilyPower(members[0].H.Family, correction, members.Select(m => m.H.Name).ToList(),
+            all / (double)simulations.Replicates, any / (double)simulations.Replicates);
     }
 
     /// <summary>Smallest epochs with power at least <paramref name="target"/>: doubling, then bisection.</summary>
@@ -132,221 +145,83 @@ public static class PowerSimulator
         return high;
     }
 
-    private sealed record SimulationResult(double Power, double? Coverage, IReadOnlyList<string> Notes);
-
-    /// <summary>Replicates of the experiment at <paramref name="epochs"/>: rejection rate and interval coverage.</summary>
+    /// <summary>Replicates of the experiment at <paramref name="epochs"/>: uncorrected rejection rate and interval coverage.</summary>
     internal static (double Power, double? Coverage) PowerOf(ExperimentDefinition experiment, HypothesisDefinition h, int epochs, int replicates, int seed,
         string scenario = "simulate", bool nullTruth = false, EvaluationSettings? settings = null)
     {
-        var result = Simulate(h, Design.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000, PosteriorDraws: 4_000), nullTruth);
+        var result = Simulations.Simulate(h, PowerDesign.Of(experiment, h, scenario), epochs, replicates, seed, settings ?? new EvaluationSettings(500, 1_000, PosteriorDraws: 4_000), nullTruth);
         return (result.Power, result.Coverage);
     }
 
-    private static SimulationResult Simulate(HypothesisDefinition h, Design design, int epochs, int replicates, int seed, EvaluationSettings settings, bool nullTruth)
+    /// <summary>A hypothesis with its design, and why it cannot be simulated (null when it can).</summary>
+    private sealed record Planned(HypothesisDefinition H, PowerDesign Design, IReadOnlyList<string> Notes, string? Why)
     {
-        var rng = new Xoshiro256StarStar(seed, threadSafe: false);
-        var pooled = design.PooledTruth();
-        var truth = nullTruth ? 0 : design.TrueDifference(h) ?? double.NaN;
-        long rejections = 0, covered = 0, intervals = 0;
-        var notes = new HashSet<string>();
-        for (var r = 0; r < replicates; r++)
+        public static Planned Of(ExperimentDefinition experiment, HypothesisDefinition h, string scenario)
         {
-            var data = design.Draw(rng, h, epochs, nullTruth ? (h.Constant ?? pooled) : null);
-            var outcome = HypothesisEvaluator.Evaluate(h, MetricAggregation.Rate, data, seed + r, settings);
-            if (outcome.PValue is { } p && p <= h.Alpha) rejections++;
-            if (h.Estimand == Scheme.Contracts.Estimands.Difference && outcome.Lower is { } lo && outcome.Upper is { } hi)
-            {
-                intervals++;
-                if (lo <= truth && truth <= hi) covered++;
-            }
-            foreach (var note in outcome.Notes.Where(n => !n.Contains("unit(s) had no partner"))) notes.Add(note);
+            var metric = experiment.Metrics.FirstOrDefault(m => m.Name == h.Metric);
+            var design = PowerDesign.Of(experiment, h, scenario);
+            string? why = metric is null ? $"The experiment has no metric {h.Metric}."
+                : design.Groups.Count == 0 ? "No run produces the cells this hypothesis compares."
+                : design.Missing.Count > 0 ? $"Scenario '{scenario}' gives no value of {h.Metric} for {string.Join("; ", design.Missing)}."
+                : design.ConstantMeans.Count > 0
+                    ? $"Power of a mean metric with a constant truth is not meaningful: scenario '{scenario}' gives {h.Metric} a plain number for " +
+                      $"{string.Join("; ", design.ConstantMeans)}, so every simulated unit would have that value and a test would see no spread. " +
+                      $"Give {h.Metric} the distribution of its per-unit values, e.g. {h.Metric}[...] = normal(mean, sd), beta(a, b) or poisson(lambda)."
+                : null;
+            return new Planned(h, design, why is null ? design.Notes : [], why);
         }
-        return new SimulationResult((double)rejections / replicates, intervals == 0 ? null : (double)covered / intervals, [.. notes]);
     }
 
-    /// <summary>The design cells feeding a hypothesis, with their true rates and units per epoch.</summary>
-    private sealed class Design
+    internal sealed record SimulationResult(double Power, double? Coverage, double[] PValues, IReadOnlyList<string> Notes);
+
+    /// <summary>
+    /// Every simulation of a diagnosis, once per hypothesis, epochs and truth: a hypothesis's draws depend only on its own
+    /// seed (common random numbers across epochs), so its p-values can be corrected with any family member's.
+    /// </summary>
+    private sealed class Simulations(int replicates, long seed, EvaluationSettings settings)
     {
-        /// <summary>One checkpoint x environment of one run: a left and/or right condition cell (both, when paired),
-        /// with that run's epochs. <paramref name="LeftCounted"/>/<paramref name="RightCounted"/>: for a conditional
-        /// metric, the chance a unit counts (the simulated rate of the outcome it is conditioned on); null: every unit.</summary>
-        public sealed record Group(string Run, string Environment, long UnitsPerEpoch, double? Left, double? Right, int Epochs,
-            double? LeftCounted = null, double? RightCounted = null);
+        private readonly Dictionary<(string, int, bool), SimulationResult> _cache = [];
 
-        public List<Group> Groups { get; } = [];
-        public List<string> Missing { get; } = [];
-        public List<string> Notes { get; } = [];
-        public int Epochs { get; private set; }
+        public int Replicates => replicates;
 
-        public static Design Of(ExperimentDefinition experiment, HypothesisDefinition h, string scenario)
+        public SimulationResult Run(Planned plan, int epochs, bool nullTruth)
         {
-            var design = new Design();
-            var metric = experiment.Metrics.FirstOrDefault(m => m.Name == h.Metric);
-            // The most specific simulated value whose cell holds the unit (params count as factors too).
-            double? TruthOf(string metricName, string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters)
+            var key = (plan.H.Name, epochs, nullTruth);
+            if (!_cache.TryGetValue(key, out var result))
             {
-                return SimulatedValue.Best(experiment.Simulation, metricName, checkpoint, environment, condition, parameters, scenario)?.Value;
+                var hypothesisSeed = ExperimentAnalyzer.SeedFor(seed, "power " + plan.H.Name);
+                _cache[key] = result = Simulate(plan.H, plan.Design, epochs, replicates, nullTruth ? hypothesisSeed ^ 0x5bd1e995 : hypothesisSeed, settings, nullTruth);
             }
-            // A conditional metric counts only the units where its condition holds: the conditioning count is drawn from
-            // the simulated rate of that outcome (the metric that is exactly rate(it)).
-            var conditionMetric = metric?.CountedWhen is { } countedWhen
-                ? experiment.Metrics.FirstOrDefault(m => m.Aggregation == MetricAggregation.Rate && m.PlainOutcome == countedWhen)
-                : null;
-            if (metric?.CountedWhen is { } when)
-            {
-                design.Notes.Add(conditionMetric is null
-                    ? $"Units count only where {when} holds, but no rate({when}) metric gives its simulated rate: power assumes every unit counts (an upper bound)."
-                    : $"Units count only where {when} holds: the conditioning count is drawn from {conditionMetric.Name}'s simulated rate, and the units shown are its expectation.");
-            }
-            else if (metric?.Condition is not null || metric?.RequiredOutcomes.Any(o => experiment.Environments.Any(e => e.Followups.Any(f => f.Outcome == o && f.When is not null))) == true)
-            {
-                design.Notes.Add("Units count only where the metric's condition holds, which is not one outcome: power assumes every unit counts (an upper bound).");
-            }
-            double? Counted(string checkpoint, string environment, string condition, IReadOnlyDictionary<string, object> parameters) =>
-                conditionMetric is null ? null : TruthOf(conditionMetric.Name, checkpoint, environment, condition, parameters) ?? 1;
-            foreach (var run in experiment.Runs)
-            {
-                foreach (var checkpoint in run.Checkpoints)
-                {
-                    foreach (var environment in run.Environments)
-                    {
-                        // A metric absent from an environment (one it does not apply to) has no units there.
-                        if (metric is not null && experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } definition
-                            && !metric.AppliesIn(definition))
-                        {
-                            continue;
-                        }
-                        // One group per variant, so a cell that selects param values takes only the variants it names.
-                        var variants = experiment.Environments.FirstOrDefault(e => e.Name == environment) is { } env
-                            ? DesignExpander.Variants(env).ToList()
-                            : [(DesignExpander.DefaultVariant, new Dictionary<string, object>())];
-                        foreach (var (label, parameters) in variants)
-                        {
-                            double? Truth(string condition) => TruthOf(h.Metric, checkpoint, environment, condition, parameters);
-                            if (h.Paired && h.Right is { } right)
-                            {
-                                // One group per pair of conditions: the same units under both.
-                                if (!(h.Left with { Condition = null }).Contains(checkpoint, environment, "", parameters)
-                                    || !run.Conditions.Contains(h.Left.Condition!) || !run.Conditions.Contains(right.Condition!))
-                                {
-                                    continue;
-                                }
-                                var l = Truth(h.Left.Condition!);
-                                var r = Truth(right.Condition!);
-                                if (l is null || r is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}");
-                                design.Groups.Add(new Group(run.Name, environment, 1, l ?? 0, r ?? 0, run.Epochs,
-                                    Counted(checkpoint, environment, h.Left.Condition!, parameters), Counted(checkpoint, environment, right.Condition!, parameters)));
-                                continue;
-                            }
-                            // A pair metric's units are pairs: one per epoch under its two conditions, reported as "First & Second".
-                            IReadOnlyList<string> conditions = metric?.Pair is not { } pair ? run.Conditions
-                                : run.Conditions.Contains(pair.First) && run.Conditions.Contains(pair.Second) ? [pair.Label] : [];
-                            foreach (var condition in conditions)
-                            {
-                                var isLeft = h.Left.Contains(checkpoint, environment, condition, parameters);
-                                var isRight = h.Right is { } rc && rc.Contains(checkpoint, environment, condition, parameters);
-                                if (!isLeft && !isRight) continue;
-                                var t = Truth(condition);
-                                if (t is null) design.Missing.Add($"{checkpoint}, {environment}{Label(label)}, {condition}");
-                                var share = Counted(checkpoint, environment, condition, parameters);
-                                design.Groups.Add(new Group(run.Name, environment, 1, isLeft ? t ?? 0 : null, isRight ? t ?? 0 : null, run.Epochs,
-                                    isLeft ? share : null, isRight ? share : null));
-                            }
-                        }
-                    }
-                }
-            }
-            design.Epochs = design.Groups.Count == 0 ? 0 : design.Groups.Max(g => g.Epochs);
-            return design;
+            return result;
         }
 
-        private static string Label(string variant) => variant == DesignExpander.DefaultVariant ? "" : $" ({variant})";
-
-        /// <summary>
-        /// Units of a group when the largest run has <paramref name="epochs"/> epochs: its own run's epochs scaled in
-        /// proportion (rounded up, at least 1), so at the declared epochs every run has exactly its declared epochs.
-        /// </summary>
-        public long UnitsOf(Group g, int epochs) =>
-            g.UnitsPerEpoch * (g.Epochs == Epochs ? epochs : Math.Max(1, (long)Math.Ceiling((double)g.Epochs * epochs / Epochs)));
-
-        /// <summary>The units each side counts: all of them, or for a conditional metric the expected conditioning count.</summary>
-        /// <summary>The expected units per side: summed over the groups, then rounded (four variants counting a quarter
-        /// of one unit each expect one unit, not four times none).</summary>
-        public (long Left, long Right) Units(int epochs) =>
-            ((long)Math.Round(Groups.Where(g => g.Left is not null).Sum(g => UnitsOf(g, epochs) * (g.LeftCounted ?? 1))),
-             (long)Math.Round(Groups.Where(g => g.Right is not null).Sum(g => UnitsOf(g, epochs) * (g.RightCounted ?? 1))));
-
-        public double? TrueDifference(HypothesisDefinition h)
+        public static SimulationResult Simulate(HypothesisDefinition h, PowerDesign design, int epochs, int replicates, int seed, EvaluationSettings settings, bool nullTruth)
         {
-            double Weighted(Func<Group, double?> side)
+            var rng = new Xoshiro256StarStar(seed, threadSafe: false);
+            var pooled = design.PooledTruth();
+            var truth = nullTruth ? 0 : design.TrueDifference(h) ?? double.NaN;
+            var aggregation = design.Mean ? MetricAggregation.Mean : MetricAggregation.Rate;
+            long rejections = 0, covered = 0, intervals = 0;
+            var pValues = new double[replicates];
+            var notes = new HashSet<string>();
+            for (var r = 0; r < replicates; r++)
             {
-                var cells = Groups.Where(g => side(g) is not null).ToList();
-                // Weighted by the units each group contributes at the declared epochs, as the pooled cell of the analysis is.
-                return cells.Sum(g => UnitsOf(g, Epochs) * side(g)!.Value) / cells.Sum(g => (double)UnitsOf(g, Epochs));
-            }
-            if (Groups.All(g => g.Left is null)) return null;
-            if (h.Right is null) return h.Constant is { } c ? Weighted(g => g.Left) - c : null;
-            return Groups.Any(g => g.Right is not null) ? Weighted(g => g.Left) - Weighted(g => g.Right) : null;
-        }
-
-        public double PooledTruth()
-        {
-            double units = 0, sum = 0;
-            foreach (var g in Groups)
-            {
-                double n = UnitsOf(g, Epochs);
-                if (g.Left is { } l) { units += n; sum += n * l; }
-                if (g.Right is { } r) { units += n; sum += n * r; }
-            }
-            return units == 0 ? 0 : sum / units;
-        }
-
-        /// <param name="common">Under the null: every cell at this rate.</param>
-        public HypothesisData Draw(Xoshiro256StarStar rng, HypothesisDefinition h, int epochs, double? common)
-        {
-            var data = new HypothesisData();
-            long a = 0, b = 0, c = 0, d = 0;
-            foreach (var g in Groups)
-            {
-                var n = UnitsOf(g, epochs);
-                if (n == 0) continue;
-                if (h.Paired)
+                var data = design.Draw(rng, h, epochs, nullTruth ? (h.Constant ?? pooled) : null);
+                var outcome = HypothesisEvaluator.Evaluate(h, aggregation, data, seed + r, settings);
+                pValues[r] = outcome.PValue ?? double.NaN;
+                if (outcome.PValue is { } p && p <= h.Alpha) rejections++;
+                // A one-sided bound of a mean has no other end (null): it reaches infinity.
+                if (h.Estimand == Scheme.Contracts.Estimands.Difference && (outcome.Lower is not null || outcome.Upper is not null))
                 {
-                    // A pair counts when both of its units do; the conditions of its two units are drawn independently.
-                    n = g.LeftCounted is null && g.RightCounted is null ? n : BinomialSampler.Sample(rng, n, (g.LeftCounted ?? 1) * (g.RightCounted ?? 1));
-                    double pl = common ?? g.Left!.Value, pr = common ?? g.Right!.Value;
-                    var ga = BinomialSampler.Sample(rng, n, pl * pr);
-                    var gb = BinomialSampler.Sample(rng, n - ga, Conditional(pl * (1 - pr), 1 - pl * pr));
-                    var gc = BinomialSampler.Sample(rng, n - ga - gb, Conditional((1 - pl) * pr, 1 - pl * pr - pl * (1 - pr)));
-                    a += ga; b += gb; c += gc; d += n - ga - gb - gc;
-                    Add(data, g.Environment, left: true, SampleMoments.Rate(ga + gb, n));
-                    Add(data, g.Environment, left: false, SampleMoments.Rate(ga + gc, n));
-                    continue;
+                    intervals++;
+                    if ((outcome.Lower ?? double.NegativeInfinity) <= truth && truth <= (outcome.Upper ?? double.PositiveInfinity)) covered++;
                 }
-                if (g.Left is { } l)
+                foreach (var note in outcome.Notes.Where(n => !n.Contains("unit(s) had no partner") && !n.StartsWith("t = ", StringComparison.Ordinal)))
                 {
-                    var counted = g.LeftCounted is { } pc ? BinomialSampler.Sample(rng, n, pc) : n;
-                    Add(data, g.Environment, left: true, SampleMoments.Rate(BinomialSampler.Sample(rng, counted, common ?? l), counted));
-                }
-                if (g.Right is { } r)
-                {
-                    var counted = g.RightCounted is { } pc ? BinomialSampler.Sample(rng, n, pc) : n;
-                    Add(data, g.Environment, left: false, SampleMoments.Rate(BinomialSampler.Sample(rng, counted, common ?? r), counted));
+                    notes.Add(note);
                 }
             }
-            if (h.Paired) data.Pairs = new PairedTable(a, b, c, d);
-            return data;
-        }
-
-        private static double Conditional(double p, double remaining) => remaining <= 0 ? 0 : Math.Clamp(p / remaining, 0, 1);
-
-        private static void Add(HypothesisData data, string environment, bool left, SampleMoments moments)
-        {
-            var byEnvironment = left ? data.LeftByEnvironment : data.RightByEnvironment;
-            var total = byEnvironment.GetValueOrDefault(environment);
-            total.Add(moments);
-            byEnvironment[environment] = total;
-            if (left) data.Left.Add(moments); else data.Right.Add(moments);
+            return new SimulationResult((double)rejections / replicates, intervals == 0 ? null : (double)covered / intervals, pValues, [.. notes]);
         }
     }
 }

@@ -38,6 +38,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingProperty = new("SCH0117", Error, "Missing required property");
     public static readonly DiagnosticDescriptor FileNotFound = new("SCH0118", Error, "File not found");
     public static readonly DiagnosticDescriptor DuplicateExperiment = new("SCH0119", Error, "More than one experiment");
+    // Simulated distributions of mean metrics (Diagnose.Simulation.cs)
+    public static readonly DiagnosticDescriptor UnknownDistribution = new("SCH0180", Error, "Unknown simulated distribution");
+    public static readonly DiagnosticDescriptor DistributionArguments = new("SCH0181", Error, "Wrong arguments of a distribution");
+    public static readonly DiagnosticDescriptor DistributionParameterInvalid = new("SCH0182", Error, "Distribution parameter out of range");
     public static readonly DiagnosticDescriptor UnknownProvider = new("SCH0120", Error, "Unknown provider");
     public static readonly DiagnosticDescriptor UnknownCapability = new("SCH0121", Error, "Unknown capability");
     public static readonly DiagnosticDescriptor UnknownTest = new("SCH0122", Error, "Unknown statistical test");
@@ -126,6 +130,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ReasoningFormatNeedsCapability = new("SCH0425", Error, "Reasoning format without its capability");
     public static readonly DiagnosticDescriptor EditTargetAbsent = new("SCH0430", Error, "Edit target not in the prompt");
     public static readonly DiagnosticDescriptor FileEditMismatch = new("SCH0431", Error, "File edit does not fit the workspace");
+    public static readonly DiagnosticDescriptor DistributionForRate = new("SCH0450", Error, "Distribution given for a rate metric");
+    public static readonly DiagnosticDescriptor FamilyCorrectionsDiffer = new("SCH0451", Error, "Corrections differ within a family");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");

@@ -93,7 +93,14 @@ public sealed class CSharpEmitter(SemanticModel model, EmitOptions options, IRea
             references = model.Declarations.Where(s => s.Declaration.Kind == kind.Kind)
                 .Select(s => $"{classNames[s.File.Path]}.{Identifier(s.Name)}").ToList(),
         }).ToList(),
-        simulation = model.Simulation.Select(v => new { scenario = v.Scenario, metric = v.Metric, cell = v.Cell, value = v.Value }).ToList(),
+        simulation = model.Simulation.Select(v => new
+        {
+            scenario = v.Scenario,
+            metric = v.Metric,
+            cell = v.Cell,
+            value = v.Value,
+            distribution = v.Distribution is { } d ? new { kind = d.Kind, first = d.First, second = d.Second } : null,
+        }).ToList(),
         judges = model.Judges.Select(judge => new
         {
             line_directive = new LineMap(judge.File, options.AbsoluteLinePaths).Directive(judge.Syntax),

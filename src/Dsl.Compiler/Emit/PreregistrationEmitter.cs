@@ -43,10 +43,20 @@ public static class PreregistrationEmitter
         // One part per metric's simulated values, so that a new value for one metric does not touch another's hypotheses.
         foreach (var metric in model.Simulation.GroupBy(v => v.Metric).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var simulate = string.Join("; ", metric.Select(v => $"{v.Scenario}: {v.Metric}{v.Cell} = {Number(v.Value)}"));
+            var simulate = string.Join("; ", metric.Select(v => $"{v.Scenario}: {v.Metric}{v.Cell} = {SimulatedText(v)}"));
             yield return (PreregistrationParts.Simulate(metric.Key), Hash(simulate), simulate);
         }
     }
+
+    /// <summary>A value as a simulate block writes it, normalized: a number, or a distribution with its parameters in order
+    /// (names and spacing dropped), so <c>normal(mean: 1.5, sd: .5)</c> locks as <c>normal(1.5, 0.5)</c>. A plain number
+    /// keeps the text it always had, so locks made before distributions existed still verify.</summary>
+    private static string SimulatedText(SimulatedValueSymbol v) => v.Distribution switch
+    {
+        null => Number(v.Value),
+        { Kind: Scheme.Contracts.SimulatedDistributions.Poisson } d => $"{d.Kind}({Number(d.First)})",
+        { } d => $"{d.Kind}({Number(d.First)}, {Number(d.Second)})",
+    };
 
     public static IEnumerable<string> LoadedBy(SpecSymbol spec) => spec.Principles.Select(p => $"{p.Id}: {p.Text}");
 

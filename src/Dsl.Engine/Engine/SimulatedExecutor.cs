@@ -18,7 +18,11 @@ namespace Scheme.Engine;
 /// value is not drawn (its outcomes stay absent, so it counts no unit), and <see cref="Unsimulated"/> lists it.</para>
 /// <para>A rate metric with value p is drawn as Bernoulli(p): the metric's per-unit value, and each outcome it
 /// requires that is not drawn yet (the first such outcome takes the metric's own draw, so rate(x) and x always
-/// agree; further ones are independent Bernoulli(p) draws). A mean metric takes its value as is.</para>
+/// agree; further ones are independent Bernoulli(p) draws). A mean metric with a distribution (<c>normal(1.5, 0.5)</c>) takes
+/// the distribution's quantile at the unit's uniform draw, so the values of a cell follow the declared distribution; a mean
+/// metric with a plain number takes it as is.</para>
+/// <para>What depends only on the cell (the simulated values, which metrics wait for conditional follow-ups, and their order)
+/// is planned once per checkpoint x variant x condition; a unit only draws.</para>
 /// <para>A follow-up asked only under a condition (<c>when</c>) gives its outcome only in units where the condition holds
 /// over the outcomes drawn first, and a conditioned metric (<c>rate(x given y)</c>) is drawn only where its condition
 /// holds, so its simulated value is the conditional one; elsewhere both are absent, as in a real run.</para>
@@ -44,14 +48,10 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
     {
         var plan = _plans.GetOrAdd((unit.Checkpoint, unit.Environment, unit.Variant, unit.Condition),
             key => Build(key.Checkpoint, key.Environment, key.Condition, unit.Params));
-        var environment = experiment.Environment(unit.Environment);
+        var environment = plan.Environment;
         var outcomes = new Dictionary<string, bool>(StringComparer.Ordinal);
         var metrics = new Dictionary<string, double?>(StringComparer.Ordinal);
-        // A follow-up asked only under a condition gives its outcome only where the condition holds: metrics of it and
-        // conditioned metrics wait until the unconditional outcomes are drawn, then count only where they apply.
-        var conditional = environment.Followups.Where(f => f.When is not null).Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
-        bool Waits(MetricDefinition metric) => metric.Condition is not null || metric.RequiredOutcomes.Any(conditional.Contains);
-        foreach (var (metric, value) in plan.Metrics.Where(m => !Waits(m.Metric)))
+        foreach (var (metric, value) in plan.Metrics)
         {
             DrawMetric(metric, value);
         }
@@ -60,8 +60,6 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         {
             DrawPairSide(pair, value);
         }
-        // In the order of the follow-ups they read, so a follow-up asked only after another's answer sees that answer drawn.
-        var order = environment.Followups.Select((f, i) => (f.Outcome, i)).ToDictionary(x => x.Outcome, x => x.i, StringComparer.Ordinal);
         var asked = new Dictionary<string, bool>(StringComparer.Ordinal);
         bool Asked(string outcome)
         {
@@ -72,8 +70,7 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
             return yes;
         }
-        foreach (var (metric, value) in plan.Metrics.Where(m => Waits(m.Metric))
-            .OrderBy(m => m.Metric.RequiredOutcomes.Select(o => order.GetValueOrDefault(o, -1)).DefaultIfEmpty(-1).Max()))
+        foreach (var (metric, value) in plan.Waiting)
         {
             if (!metric.RequiredOutcomes.All(Asked) || (metric.Condition is { } condition && !Holds(() => condition(Transcript()))))
             {
@@ -92,8 +89,9 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
         // variant under both conditions) is drawn once, keyed so both of its units see the same draw, and each unit takes
         // its side of one assignment of the rule's outcomes that gives that result. Outcomes another metric's draw already
         // set are kept: then the pair's value follows from those draws.
-        void DrawPairSide(MetricDefinition metric, double value)
+        void DrawPairSide(MetricDefinition metric, SimulatedValue simulated)
         {
+            var value = simulated.Value;
             var pair = metric.Pair!;
             var key = $"{unit.Run}\u0001{unit.Checkpoint}\u0001{unit.Environment}\u0001{unit.Variant}\u0001{unit.Epoch}";
             var hit = StableRandom.Uniform(key, metric.Name) < value;
@@ -109,11 +107,16 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
         }
 
-        void DrawMetric(MetricDefinition metric, double value)
+        void DrawMetric(MetricDefinition metric, SimulatedValue simulated)
         {
+            var value = simulated.Value;
             if (metric.Aggregation == MetricAggregation.Mean)
             {
-                metrics[metric.Name] = value;
+                // Uniform gives [0, 1 - 2^-53]: 0 becomes half a step, so the quantile is finite at both ends (adding half a
+                // step everywhere would round 1 - 2^-53 up to 1, whose normal quantile is infinite).
+                metrics[metric.Name] = simulated.Distribution is { } distribution
+                    ? DistributionSampler.Quantile(distribution, Math.Max(StableRandom.Uniform(unit.Id, metric.Name), HalfStep))
+                    : value;
                 return;
             }
             var hit = StableRandom.Uniform(unit.Id, metric.Name) < value;
@@ -129,6 +132,9 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
         }
     }
+
+    /// <summary>2^-54: half the step of <see cref="StableRandom.Uniform"/>.</summary>
+    private const double HalfStep = 1.0 / (1L << 54);
 
     /// <summary>A condition over drawn outcomes; one that cannot be decided (an outcome it reads is absent) does not hold.</summary>
     private static bool Holds(Func<bool> condition)
@@ -146,8 +152,8 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
     private Plan Build(string checkpoint, string environmentName, string condition, IReadOnlyDictionary<string, object> parameters)
     {
         var environment = experiment.Environment(environmentName);
-        var metrics = new List<(MetricDefinition, double)>();
-        var pairs = new List<(MetricDefinition, double)>();
+        var metrics = new List<(MetricDefinition, SimulatedValue)>();
+        var pairs = new List<(MetricDefinition, SimulatedValue)>();
         foreach (var metric in experiment.Metrics.Where(m => m.Pair is { } p && (p.First == condition || p.Second == condition) && m.AppliesIn(environment)))
         {
             // A pair's value is reported, and simulated, under the condition "First & Second".
@@ -158,7 +164,7 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
                 _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {label}]", 0);
                 continue;
             }
-            pairs.Add((metric, best.Value));
+            pairs.Add((metric, best));
         }
         foreach (var metric in experiment.Metrics.Where(m => m.HasUnitValuesIn(environment)))
         {
@@ -168,10 +174,21 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
                 _unsimulated.TryAdd($"{metric.Name}[{checkpoint}, {environmentName}, {condition}]", 0);
                 continue;
             }
-            metrics.Add((metric, best.Value));
+            metrics.Add((metric, best));
         }
-        return new Plan(metrics, pairs);
+        // A follow-up asked only under a condition gives its outcome only where the condition holds: metrics of it and
+        // conditioned metrics wait until the unconditional outcomes are drawn, then count only where they apply, in the
+        // order of the follow-ups they read (so a follow-up asked only after another's answer sees that answer drawn).
+        var conditional = environment.Followups.Where(f => f.When is not null).Select(f => f.Outcome).ToHashSet(StringComparer.Ordinal);
+        bool Waits(MetricDefinition metric) => metric.Condition is not null || metric.RequiredOutcomes.Any(conditional.Contains);
+        var order = environment.Followups.Select((f, i) => (f.Outcome, i)).ToDictionary(x => x.Outcome, x => x.i, StringComparer.Ordinal);
+        var waiting = metrics.Where(m => Waits(m.Item1))
+            .OrderBy(m => m.Item1.RequiredOutcomes.Select(o => order.GetValueOrDefault(o, -1)).DefaultIfEmpty(-1).Max()).ToList();
+        return new Plan(environment, metrics.Where(m => !Waits(m.Item1)).ToList(), waiting, pairs);
     }
 
-    private sealed record Plan(IReadOnlyList<(MetricDefinition Metric, double Value)> Metrics, IReadOnlyList<(MetricDefinition Metric, double Value)> Pairs);
+    /// <param name="Metrics">Drawn first, in declaration order.</param>
+    /// <param name="Waiting">Drawn after the pairs, where their conditions hold.</param>
+    private sealed record Plan(EnvironmentDefinition Environment, IReadOnlyList<(MetricDefinition Metric, SimulatedValue Value)> Metrics,
+        IReadOnlyList<(MetricDefinition Metric, SimulatedValue Value)> Waiting, IReadOnlyList<(MetricDefinition Metric, SimulatedValue Value)> Pairs);
 }

@@ -31,7 +31,10 @@ public sealed record Cell(string? Checkpoint = null, string? Environment = null,
 public sealed record CellParam(string Name, object Value);
 
 /// <summary>A hypothesized true value of a metric in a cell, from a simulate block.</summary>
-public sealed record SimulatedValue(string Scenario, string Metric, Cell Cell, double Value)
+/// <param name="Value">The cell's true rate, or true mean (for a distribution, its mean).</param>
+/// <param name="Distribution">For a mean metric, the distribution of its per-unit values (<c>normal(1.5, 0.5)</c>); null: every
+/// unit has <paramref name="Value"/> exactly.</param>
+public sealed record SimulatedValue(string Scenario, string Metric, Cell Cell, double Value, SimulatedDistribution? Distribution = null)
 {
     /// <summary>
     /// The value that holds for a unit (or pair) with these coordinates: the most specific of those whose cell holds it

@@ -51,7 +51,8 @@ public static class DiagnoseCommand
 
     public static void Print(PowerReport report, TextWriter output)
     {
-        output.WriteLine($"Power of {report.Experiment} under simulate block '{report.Scenario}' ({report.Replicates} replicates, seed {report.Seed}); uncorrected p at each alpha.");
+        output.WriteLine($"Power of {report.Experiment} under simulate block '{report.Scenario}' ({report.Replicates} replicates, seed {report.Seed}); " +
+            "each family's p-values corrected together, as analyze does.");
         output.WriteLine($"{"hypothesis",-12} {"test",-17} {"alpha",6} {"epochs",7} {"units L/R",-13} {"true diff",9} {"power",14} {"80% at",7} {"90% at",7} {"false pos.",10} {"coverage",8}");
         foreach (var h in report.Hypotheses)
         {
@@ -61,6 +62,11 @@ public static class DiagnoseCommand
             {
                 output.WriteLine($"    note: {note}");
             }
+        }
+        foreach (var family in report.Families ?? [])
+        {
+            output.WriteLine($"Family {family.Name} ({family.Correction}, {string.Join(", ", family.Hypotheses)}): all supported " +
+                $"{AnalysisText.Percent(family.AllSupported)}, at least one {AnalysisText.Percent(family.AnySupported)}.");
         }
     }
 

@@ -52,6 +52,7 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
             Judges = _judges.All,
         };
         new DesignChecker(model, ContextOf).Check();
+        new FamilyChecker(model, ContextOf).Check();
         new ReasoningReadsChecker(model, ContextOf).Check();
         new EditTargetChecker(model, ContextOf).Check();
         new DependencyCollector(model).Collect();
