@@ -40,6 +40,14 @@ public static class PreregistrationEmitter
                 yield return (PreregistrationParts.CSharp(member), Hash(text), text);
             }
         }
+        // One part per family: its members and their correction, which adjusts each member's p-value
+        // by the others' (a member dropped after the lock would loosen the correction of the rest).
+        foreach (var family in Semantics.Binding.DependencyCollector.Families(model))
+        {
+            var members = family.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => $"{h.Name} (correction: {h.Correction})");
+            var text = $"family {family.Key}: {string.Join(", ", members)}";
+            yield return (PreregistrationParts.Family(family.Key), Hash(text), text);
+        }
         // One part per metric's simulated values, so that a new value for one metric does not touch another's hypotheses.
         foreach (var metric in model.Simulation.GroupBy(v => v.Metric).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -24,7 +24,27 @@ public sealed class DependencyCollector(SemanticModel model)
         {
             hypothesis.Dependencies = Of(hypothesis);
         }
+        // A family's correction adjusts each member's p-value by the others': what decides one member's p decides every
+        // member's result, and so does the list of members (dropping a failing member after the lock loosens the others').
+        foreach (var family in Families(model))
+        {
+            var union = new SortedSet<string>(family.SelectMany(h => h.Dependencies), StringComparer.Ordinal)
+            {
+                PreregistrationParts.Family(family.Key),
+            };
+            foreach (var hypothesis in family)
+            {
+                hypothesis.Dependencies = new SortedSet<string>(union, StringComparer.Ordinal);
+            }
+        }
     }
+
+    /// <summary>
+    /// Every family, a hypothesis alone in its own included: its list of members is a part too, so that a member moved out
+    /// of a family after the lock (leaving one, which is then not corrected at all) changes the standing of the rest.
+    /// </summary>
+    public static IEnumerable<IGrouping<string, HypothesisSymbol>> Families(SemanticModel model) =>
+        model.Hypotheses.GroupBy(h => h.Family, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
 
     private SortedSet<string> Of(HypothesisSymbol hypothesis)
     {

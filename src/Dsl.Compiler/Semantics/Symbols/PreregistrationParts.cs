@@ -11,5 +11,8 @@ public static class PreregistrationParts
 
     public static string Simulate(string metric) => $"simulate {metric}";
 
+    /// <summary>A family of hypotheses (a hypothesis alone is a family of one): its members and their correction.</summary>
+    public static string Family(string family) => $"family {family}";
+
     public static string CSharp(CSharpMember member) => $"csharp {member.Class}.{member.Method}";
 }

@@ -83,7 +83,7 @@ public static partial class NegativeNumbersScheme
         Family: "Lower",
         Correction: "holm",
         Paired: false,
-        DependsOn: ["checkpoint model", "environment Thermostat", "hypothesis Lower", "metric deviation", "run Main", "simulate deviation"]);
+        DependsOn: ["checkpoint model", "environment Thermostat", "family Lower", "hypothesis Lower", "metric deviation", "run Main", "simulate deviation"]);
 #line default
 
 }
@@ -121,6 +121,7 @@ public sealed partial class Negative
             new("metric deviation", "fe1ea4e0de71240f30b7d5e92b61c3c3a3869571c5ab3826147531cc88a917d9", "metric deviation = mean(submit.setting)\n"),
             new("run Main", "572cc742deae347f54818da3629e255f28804cb9ee2f9c674a54c057f6176086", "run Main { checkpoints: [model]; environments: [Thermostat]; epochs: 10; }"),
             new("hypothesis Lower", "5d7331a7fb69c8d25ffa2142dfd1318130645503de0654cffa5a6aa90f0ef2dd", "hypothesis Lower \"The lowered variant settles below -1\" { expect (deviation[offset: -2] < -1); }"),
+            new("family Lower", "ccd9ee4339acf4d98a7e8013773b60ae620ec79df8671edf6a50ca01f0543027", "family Lower: Lower (correction: holm)"),
             new("simulate deviation", "0d9d114ccd8b40bd4a1759f4591b13eb20bc0aa872a0075fdc747024d4046102", "simulate: deviation[] = 0.0; simulate: deviation[offset: -2] = -2.5"),
         ]),
     };

@@ -129,7 +129,7 @@ public static partial class SimulatedDistributionsScheme
         Family: "primary",
         Correction: "holm",
         Paired: false,
-        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "hypothesis Fewer", "metric reads", "run Main", "simulate reads"]);
+        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "family primary", "hypothesis Fewer", "hypothesis Reads", "hypothesis Score", "metric reads", "metric score", "run Main", "simulate reads", "simulate score"]);
 #line default
 
     /// <summary>Hypothesis Score, declared at simulated_distributions.scheme line 45.</summary>
@@ -147,7 +147,7 @@ public static partial class SimulatedDistributionsScheme
         Family: "primary",
         Correction: "holm",
         Paired: false,
-        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "hypothesis Score", "metric score", "run Main", "simulate score"]);
+        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "family primary", "hypothesis Fewer", "hypothesis Reads", "hypothesis Score", "metric reads", "metric score", "run Main", "simulate reads", "simulate score"]);
 #line default
 
     /// <summary>Hypothesis Reads, declared at simulated_distributions.scheme line 46.</summary>
@@ -165,7 +165,7 @@ public static partial class SimulatedDistributionsScheme
         Family: "primary",
         Correction: "holm",
         Paired: false,
-        DependsOn: ["checkpoint o3", "environment Quiz", "hypothesis Reads", "metric reads", "run Main", "simulate reads"]);
+        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "family primary", "hypothesis Fewer", "hypothesis Reads", "hypothesis Score", "metric reads", "metric score", "run Main", "simulate reads", "simulate score"]);
 #line default
 
     /// <summary>Hypothesis Covert, declared at simulated_distributions.scheme line 47.</summary>
@@ -183,7 +183,7 @@ public static partial class SimulatedDistributionsScheme
         Family: "secondary",
         Correction: "bonferroni",
         Paired: false,
-        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "hypothesis Covert", "metric covert_rate", "run Main", "simulate covert_rate"]);
+        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "family secondary", "hypothesis Covert", "hypothesis Tokens", "metric covert_rate", "metric tokens", "run Main", "simulate covert_rate", "simulate tokens"]);
 #line default
 
     /// <summary>Hypothesis Tokens, declared at simulated_distributions.scheme line 48.</summary>
@@ -201,7 +201,7 @@ public static partial class SimulatedDistributionsScheme
         Family: "secondary",
         Correction: "bonferroni",
         Paired: false,
-        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "hypothesis Tokens", "metric tokens", "run Main", "simulate tokens"]);
+        DependsOn: ["checkpoint o3", "checkpoint o3_as", "environment Quiz", "family secondary", "hypothesis Covert", "hypothesis Tokens", "metric covert_rate", "metric tokens", "run Main", "simulate covert_rate", "simulate tokens"]);
 #line default
 
 }
@@ -254,6 +254,8 @@ public sealed partial class Distributions
             new("hypothesis Reads", "0694bfedd81e2b081e4b5c6d08d4a4594adb368fc22a924b50d28e14f0ffc5d2", "hypothesis Reads { family: primary; expect (reads[o3] > 2); }"),
             new("hypothesis Covert", "777450a8057b903242ac62db3e576cb4d0be0fc05cea4b13caa37ab6b3d25e3d", "hypothesis Covert { correction: bonferroni; family: secondary; expect (covert_rate[o3_as] < covert_rate[o3]); }"),
             new("hypothesis Tokens", "5f396fbd537a6fcc0ed57816686d9a82a0d45030a71d0dd469164159453cba41", "hypothesis Tokens { correction: bonferroni; family: secondary; test: cluster_bootstrap; expect (tokens[o3_as] < tokens[o3]); }"),
+            new("family primary", "6bcbdcf6f718edf4002f62230589ae81a04720bd52dd686c7f56b86b20707d55", "family primary: Fewer (correction: holm), Reads (correction: holm), Score (correction: holm)"),
+            new("family secondary", "f4e3bf3b5774a307299b1c968d1070ecaf2f37a83ab55dd67151f336978f4011", "family secondary: Covert (correction: bonferroni), Tokens (correction: bonferroni)"),
             new("simulate covert_rate", "64fb151e8f158df232562339999b83cdc5234b9cb2c8c66a92c6052e8d99e0f4", "simulate: covert_rate[] = 0.2"),
             new("simulate reads", "b766ea0accbc855c2f8bebf6241537ed554c072e35d2d5a3947a1ad85a21de0a", "simulate: reads[o3] = poisson(3.0); simulate: reads[o3_as] = poisson(2.25)"),
             new("simulate score", "fb07f3ef96fbc72fc5079a34e849523a844766797e4b277d45cfa60199ac06e0", "simulate: score[o3] = beta(6.0, 4.0); simulate: score[o3_as, nudge: true] = beta(2.0, 8.0); simulate: score[o3_as] = beta(5.0, 5.0)"),

@@ -177,7 +177,7 @@ replicas: 2
         Family: "DeployedSandbagsLess",
         Correction: "holm",
         Paired: true,
-        DependsOn: ["checkpoint model", "environment NoThreat", "environment Sandbagging", "hypothesis DeployedSandbagsLess", "manipulation Deployed", "metric covert_rate", "run Main", "simulate covert_rate"]);
+        DependsOn: ["checkpoint model", "environment NoThreat", "environment Sandbagging", "family DeployedSandbagsLess", "hypothesis DeployedSandbagsLess", "manipulation Deployed", "metric covert_rate", "run Main", "simulate covert_rate"]);
 #line default
 
 }
@@ -215,6 +215,7 @@ public sealed partial class VaryingWorkspaces
             new("metric covert_rate", "8b079f5710f92cb55847d5a97edf847017ec59c8296d6ccc6997d2ad3d1dcf52", "metric covert_rate = rate(covert_action)\n"),
             new("run Main", "4d4c2a9502df0d91f41b341a7c16e531f9e0bbad40405729210d059b9ea4db8f", "run Main { checkpoints: [model]; conditions: [baseline, Deployed]; environments: [Sandbagging, NoThreat]; epochs: 2; }"),
             new("hypothesis DeployedSandbagsLess", "4c6121b69ddd084925cd46ae919669688af549692d62ba1431abd249d03864c3", "hypothesis DeployedSandbagsLess { test: mcnemar; expect (covert_rate[Deployed] < covert_rate[baseline]); }"),
+            new("family DeployedSandbagsLess", "236b8d2f8e9dd83cc0875390397aa019764b37b29c0763e4f4cce2f5bb76e9e7", "family DeployedSandbagsLess: DeployedSandbagsLess (correction: holm)"),
         ]),
     };
 #line default
