@@ -15,6 +15,10 @@ namespace Scheme.Analysis;
 /// provider never reports tokens, so a unit that used tokens came from a model. An unmarked unit of a checkpoint
 /// declared <c>provider: simulated</c>, or one that used no tokens, may have been simulated and is read as simulated
 /// (the safe side: it can cost a confirmatory standing, never grant one). Failed units hold no values and are not counted.
+/// A unit marked live that used no tokens contradicts its mark (the simulated
+/// provider reports none; a model call does): an export edited to read "simulated": false looks like that. It counts as
+/// live for the mixing rule, but its provenance cannot be shown, so <see cref="UnverifiedMessage"/> keeps every hypothesis
+/// exploratory. Exports are not tamper-evident beyond that: confirmatory evidence is the run directory.
 /// </remarks>
 public sealed class DataProvenance(ExperimentDefinition experiment)
 {
@@ -30,6 +34,16 @@ public sealed class DataProvenance(ExperimentDefinition experiment)
 
     /// <summary>The first live unit seen, with why it counts as live.</summary>
     public string? FirstLive { get; private set; }
+
+    /// <summary>Units marked live that show no model call (no tokens).</summary>
+    public long UnverifiedLiveUnits { get; private set; }
+
+    private string? _firstUnverified;
+
+    /// <summary>Why no hypothesis can be confirmatory on units whose live mark nothing corroborates; null when every one is.</summary>
+    public string? UnverifiedMessage => UnverifiedLiveUnits == 0 ? null
+        : $"{UnverifiedLiveUnits} unit(s) are marked live but used no tokens, which only simulated units do ({_firstUnverified}): " +
+          "their provenance cannot be shown (an edited export reads like this), so no hypothesis is confirmatory. Analyze the run directory.";
 
     /// <summary>Every done unit simulated (and at least one).</summary>
     public bool Simulated => SimulatedUnits > 0 && LiveUnits == 0;
@@ -68,6 +82,11 @@ public sealed class DataProvenance(ExperimentDefinition experiment)
         {
             LiveUnits++;
             FirstLive ??= $"{Where(unit)} is live ({why})";
+            if (unit.Simulated == false && unit.TokensIn + unit.TokensOut == 0)
+            {
+                UnverifiedLiveUnits++;
+                _firstUnverified ??= Where(unit);
+            }
         }
     }
 

@@ -63,7 +63,8 @@ public static class ExperimentAnalyzer
         var lockMismatch = DataStanding.LockMismatch(options.RunLockHash, options.Lock, options.LockPath);
         // Reasons in the data, not the definition, that no hypothesis is confirmatory (a mismatch with no lock used is only said).
         string[] dataReasons = [.. provenance.Simulated ? [DataStanding.SimulatedReason] : Array.Empty<string>(),
-            .. lockMismatch is not null && options.Lock is not null ? [lockMismatch] : Array.Empty<string>()];
+            .. lockMismatch is not null && options.Lock is not null ? [lockMismatch] : Array.Empty<string>(),
+            .. provenance.UnverifiedMessage is { } unverified ? [unverified] : Array.Empty<string>()];
         var hypotheses = DataStanding.Apply(Hypotheses(experiment, sources, accumulator, options, firstUnit), dataReasons);
         var beforeAfter = BeforeAfter(experiment, sources, accumulator, options.PosteriorDraws);
         var notes = new List<string>();
@@ -74,6 +75,10 @@ public static class ExperimentAnalyzer
         if (lockMismatch is not null)
         {
             notes.Add(lockMismatch);
+        }
+        if (provenance.UnverifiedMessage is { } unverifiedNote)
+        {
+            notes.Add(unverifiedNote);
         }
         if (accumulator.Done == 0)
         {
@@ -244,7 +249,13 @@ public static class ExperimentAnalyzer
             var standing = PreregistrationVerifier.Assess(options.Lock, experiment, h, firstUnit);
             var decision = corrected[i] is not { } p ? Decision.NotEvaluated : p <= h.Alpha ? Decision.Supported : Decision.NotSupported;
             long leftN = data.Left.N, rightN = data.Right.N;
-            var notes = ExclusionNote(h, data) is { } note ? [note, .. outcome.Notes] : outcome.Notes;
+            IReadOnlyList<string> notes = ExclusionNote(h, data) is { } note ? [note, .. outcome.Notes] : outcome.Notes;
+            if (corrected[i] is { } adjusted && outcome.PValue is { } raw && adjusted != raw && (outcome.Lower is not null || outcome.Upper is not null))
+            {
+                // The interval is the test's at 1 - alpha; the decision is the corrected p's, so near alpha they can disagree.
+                notes = [.. notes, $"The interval is at the hypothesis's own level ({AnalysisText.Number(outcome.IntervalLevel)}), not adjusted for the " +
+                    $"family's {h.Correction} correction; the decision uses the corrected p ({AnalysisText.PValue(adjusted)})."];
+            }
             results.Add(new HypothesisResult(h.Name, h.Title, h.Metric, AnalysisText.Comparison(h), h.Test, h.Direction, h.Paired, h.Alpha,
                 h.Family, h.Correction, leftN, leftN > 0 ? data.Left.Mean : null, rightN, h.Right is null ? null : rightN > 0 ? data.Right.Mean : null,
                 data.LeftExcluded, data.RightExcluded,

@@ -56,6 +56,27 @@ public class SimulatedDataTests
         Assert.True(simulated.Preregistration.Verified); // the lock itself is fine: the data are what rule it out
     }
 
+    /// <summary>
+    /// Tamper: an offline run's export edited to read "simulated": false (a reviewer's sed) must not turn drawn values into
+    /// confirmatory results. The rows show no model call (no tokens), which contradicts the mark: every hypothesis is
+    /// exploratory, and the note says why. The same rows with the tokens a model reports stay confirmatory.
+    /// </summary>
+    [Fact]
+    public void Rows_marked_live_without_any_model_call_are_never_confirmatory()
+    {
+        var experiment = Experiment([H1]);
+        var locked = PreregistrationLock.Create(experiment, LockTime, null);
+
+        var edited = ExperimentAnalyzer.Analyze(experiment, Data(false).Select(u => u with { TokensIn = 0, TokensOut = 0 }), new AnalysisOptions(Lock: locked));
+        var genuine = ExperimentAnalyzer.Analyze(experiment, Data(false), new AnalysisOptions(Lock: locked));
+
+        var h1 = edited.Hypotheses.Single();
+        Assert.False(h1.Confirmatory);
+        Assert.Contains(h1.Deviations, d => d.StartsWith("80 unit(s) are marked live but used no tokens", StringComparison.Ordinal));
+        Assert.Contains(edited.Notes, n => n.Contains("Analyze the run directory", StringComparison.Ordinal));
+        Assert.True(genuine.Hypotheses.Single().Confirmatory, string.Join("; ", genuine.Hypotheses.Single().Deviations));
+    }
+
     /// <summary>The whole path a user takes: lock, run --offline, analyze. The run is marked, and nothing is confirmatory.</summary>
     [Fact]
     public void Lock_then_offline_run_then_analyze_is_labeled_simulated_and_exploratory()
