@@ -203,7 +203,7 @@ public static class PowerSimulator
             var aggregation = design.Mean ? MetricAggregation.Mean : MetricAggregation.Rate;
             long rejections = 0, covered = 0, intervals = 0;
             var pValues = new double[replicates];
-            var notes = new HashSet<string>();
+            var notes = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var r = 0; r < replicates; r++)
             {
                 var data = design.Draw(rng, h, epochs, nullTruth ? (h.Constant ?? pooled) : null);
@@ -216,12 +216,15 @@ public static class PowerSimulator
                     intervals++;
                     if ((outcome.Lower ?? double.NegativeInfinity) <= truth && truth <= (outcome.Upper ?? double.PositiveInfinity)) covered++;
                 }
-                foreach (var note in outcome.Notes.Where(n => !n.Contains("unit(s) had no partner") && !n.StartsWith("t = ", StringComparison.Ordinal)))
+                foreach (var note in outcome.Notes.Where(n => !n.Contains("unit(s) had no partner", StringComparison.Ordinal)))
                 {
-                    notes.Add(note);
+                    notes[note] = notes.GetValueOrDefault(note) + 1;
                 }
             }
-            return new SimulationResult((double)rejections / replicates, intervals == 0 ? null : (double)covered / intervals, pValues, [.. notes]);
+            // Notes about the design recur in many replicates; notes about one replicate's numbers (a t statistic, an exact
+            // CMH estimate, a posterior probability) differ in each and would print thousands of lines: keep the recurring ones.
+            var recurring = notes.Where(n => n.Value >= Math.Max(2, replicates / 20)).Select(n => n.Key).ToList();
+            return new SimulationResult((double)rejections / replicates, intervals == 0 ? null : (double)covered / intervals, pValues, recurring);
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class SimulatedDistributionTamperTests : IDisposable
           reads[o3] = normal(3, 1)
           reads[o3_as] = poisson(2)
         }
-        hypothesis H7 "Fewer reads after training" { expect reads[o3_as] < reads[o3]  test: t_test  family: reads }
+        hypothesis R7 "Fewer reads after training" { expect reads[o3_as] < reads[o3]  test: t_test  family: reads }
 
         """;
 
@@ -32,10 +32,10 @@ public sealed class SimulatedDistributionTamperTests : IDisposable
 
     public static TheoryData<string, string, string[]> Changes => new()
     {
-        { "reads[o3] = normal(3, 1)", "reads[o3] = normal(3, 1.5)", ["H7"] },
-        { "reads[o3_as] = poisson(2)", "reads[o3_as] = poisson(2.5)", ["H7"] },
-        { "reads[o3] = normal(3, 1)", "reads[o3] = beta(3, 1)", ["H7"] },
-        { "reads[o3] = normal(3, 1)", "reads[o3] = 3", ["H7"] },
+        { "reads[o3] = normal(3, 1)", "reads[o3] = normal(3, 1.5)", ["R7"] },
+        { "reads[o3_as] = poisson(2)", "reads[o3_as] = poisson(2.5)", ["R7"] },
+        { "reads[o3] = normal(3, 1)", "reads[o3] = beta(3, 1)", ["R7"] },
+        { "reads[o3] = normal(3, 1)", "reads[o3] = 3", ["R7"] },
         { "reads[o3] = normal(3, 1)", "reads[o3] = normal(mean: 3.0, sd: 100%)", [] },
     };
 

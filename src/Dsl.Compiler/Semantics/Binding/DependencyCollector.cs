@@ -69,7 +69,9 @@ public sealed class DependencyCollector(SemanticModel model)
                 {
                     parts.Add(PreregistrationParts.Of(checkpoint));
                 }
-                foreach (var environment in Matching(run.Environments, cell.Environment).Select(Environment).OfType<EnvironmentSymbol>())
+                // Only where the metric is computed: a run's other environments give it no value (absent, never 0).
+                foreach (var environment in Matching(run.Environments, cell.Environment).Select(Environment).OfType<EnvironmentSymbol>()
+                             .Where(e => metric.AppliesTo.Count == 0 || metric.AppliesTo.Contains(e)))
                 {
                     // Its lineage too: what a base changes, every environment that extends it inherits.
                     parts.UnionWith(EnvironmentLineage(environment).Select(PreregistrationParts.Of));
