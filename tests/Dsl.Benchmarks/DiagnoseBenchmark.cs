@@ -16,9 +16,9 @@ namespace Scheme.Benchmarks;
 /// replicates with the 80%/90% search, side by side:
 /// <list type="bullet">
 /// <item>before: every hypothesis alone in its family, which is exactly what diagnose computed before families were
-/// corrected (the example has no mean metric, so the draws are the same);</item>
+/// corrected;</item>
 /// <item>after: the suite as declared (families corrected replicate by replicate, searched together);</item>
-/// <item>after + means: the suite with a mean metric drawn from normal/poisson cells and a t test in family primary.</item>
+/// <item>after + means: the suite with one more mean metric drawn from normal/poisson cells and a t test in family primary.</item>
 /// </list>
 /// Usage: diagnose [replicates]
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class DiagnoseBenchmark : IBenchmarkSuite
           reads[o3_as] = poisson(3)
           reads[o3_as, goal: false] = normal(2.8, 1.5)
         }
-        hypothesis H7 "Trained models read fewer files" {
+        hypothesis M1 "Trained models read fewer files (in family primary)" {
           expect reads[o3_as] < reads[o3]
           test: t_test
           family: primary
