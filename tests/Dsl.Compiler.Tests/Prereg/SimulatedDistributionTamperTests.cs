@@ -62,22 +62,9 @@ public sealed class SimulatedDistributionTamperTests : IDisposable
     private ExperimentDefinition Compile(string name, Func<string, string> tamper)
     {
         var directory = Path.Combine(_directory, name);
-        var source = Path.Combine(TestPaths.RepositoryRoot, "experiments", "AntiScheming");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
-        {
-            var target = Path.Combine(directory, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        ExampleSuiteCopy.CopyTo(directory);
         var suite = Path.Combine(directory, "suite.scheme");
         File.WriteAllText(suite, tamper(File.ReadAllText(suite) + Addition));
-        var result = SchemeCompilation.CompileFiles(Directory.EnumerateFiles(directory, "*.scheme"), new EmitOptions("AntiScheming"), directory);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        var trees = result.GeneratedFiles.Select(f => CSharpBuild.Parse(f.Content, f.FileName)).ToList();
-        var (problems, image) = CSharpBuild.Emit(CSharpBuild.Create("TamperDistribution" + name, trees, OutputKind.ConsoleApplication));
-        Assert.True(image is not null, string.Join("\n", problems));
-        return (ExperimentDefinition)CSharpBuild.Load(image).GetType("AntiScheming.AntiSchemingStressTest", throwOnError: true)!
-            .GetProperty("Definition")!.GetValue(null)!;
+        return ExampleSuiteCopy.Compile(directory, "TamperDistribution" + name);
     }
 }
