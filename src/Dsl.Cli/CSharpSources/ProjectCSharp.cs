@@ -96,7 +96,8 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths, ProjectCSharpRefe
         var projects = _references.ProjectReferences.Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var reference in compilation.References.OfType<PortableExecutableReference>().Where(r => r.FilePath is { } p && projects.Contains(Path.GetFullPath(p))))
         {
-            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly)
+            // Scheme.* is the toolchain (this repository's suites reference it as projects): its version is the build's, like a package's.
+            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly && !assembly.Name.StartsWith("Scheme.", StringComparison.Ordinal))
             {
                 set.Add(assembly);
             }
@@ -147,7 +148,9 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths, ProjectCSharpRefe
                 {
                     continue;
                 }
-                if (reached.ContainingAssembly is { } assembly && projects.Contains(assembly) && warned.Add(reached.OriginalDefinition))
+                // Members only: they are code that runs (a namespace or a type named on the way to one is not).
+                if (reached is IMethodSymbol or IPropertySymbol or IFieldSymbol or IEventSymbol && reached.ContainingAssembly is { } assembly
+                    && projects.Contains(assembly) && warned.Add(reached.OriginalDefinition))
                 {
                     Warn(at, member, reached, assembly);
                 }

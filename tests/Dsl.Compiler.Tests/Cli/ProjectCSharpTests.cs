@@ -282,26 +282,36 @@ public sealed class ProjectCSharpTests : IDisposable
     [Fact]
     public void A_call_into_a_referenced_projects_assembly_is_warning_SCH9022_naming_the_call()
     {
+        // A referenced project's assembly, as its build would make it.
+        var lib = Path.Combine(_directory, "Lib.dll");
+        using var stream = File.Create(lib);
+        var emitted = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Lib",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Lib; public static class Weights { public static bool IsOwn(string s) => s == \"w\"; }")],
+            References().Select(r => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(r)),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary)).Emit(stream);
+        stream.Dispose();
+        Assert.True(emitted.Success);
         var path = Write("Uses.cs", """
             using Scheme.Model;
             namespace S;
             public static partial class SuiteScheme
             {
                 public static partial bool Detect(Transcript t) =>
-                    t.File("/srv/weights.bin").Length > 0;
+                    Lib.Weights.IsOwn(t.File("/srv/weights.bin"));
             }
             """);
         var model = typeof(Scheme.Model.Transcript).Assembly.Location;
-        var csharp = new ProjectCSharp([path], new ProjectCSharpReferences(References(), [model], []));
+        var csharp = new ProjectCSharp([path], new ProjectCSharpReferences([.. References(), lib], [lib, model], []));
 
         csharp.CanonicalTexts([Detect]);
 
-        var warning = Assert.Single(csharp.Warnings, w => w.Contains("Transcript.File(string)", StringComparison.Ordinal));
+        var warning = Assert.Single(csharp.Warnings);
         Assert.StartsWith($"{path}(6,", warning);
-        Assert.Contains("warning SCH9022: The C# of SuiteScheme.Detect uses Scheme.Model.Transcript.File(string), which is in the referenced project Scheme.Model", warning);
+        Assert.Contains("warning SCH9022: The C# of SuiteScheme.Detect uses Lib.Weights.IsOwn(string), which is in the referenced project Lib", warning);
         Assert.Empty(csharp.Problems);
-        // Framework and package assemblies are not projects: the same code referencing them only is quiet.
-        var quiet = new ProjectCSharp([path], new ProjectCSharpReferences(References(), [], []));
+        // Scheme.* (the toolchain, a project reference in this repository), the framework and packages are the build's: not warned about.
+        Assert.DoesNotContain(csharp.Warnings, w => w.Contains("Transcript", StringComparison.Ordinal));
+        var quiet = new ProjectCSharp([path], new ProjectCSharpReferences([.. References(), lib], [], []));
         quiet.CanonicalTexts([Detect]);
         Assert.Empty(quiet.Warnings);
     }
