@@ -23,7 +23,8 @@ internal sealed class CSharpReach(CSharpCompilation compilation)
     public IEnumerable<(ISymbol Symbol, SyntaxNode At)> Reached(SemanticModel model, SyntaxNode declaration)
     {
         // A type is looked at without its members: they are followed one by one where they are used.
-        bool Into(SyntaxNode n) => n == declaration || !(declaration is BaseTypeDeclarationSyntax && n is MemberDeclarationSyntax);
+        // (An enum is printed whole, so its members' values are looked at too.)
+        bool Into(SyntaxNode n) => n == declaration || !(declaration is TypeDeclarationSyntax && n is MemberDeclarationSyntax);
         foreach (var node in declaration.DescendantNodesAndSelf(Into))
         {
             foreach (var symbol in Named(model, node))

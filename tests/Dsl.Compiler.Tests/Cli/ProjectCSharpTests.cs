@@ -139,8 +139,10 @@ public sealed class ProjectCSharpTests : IDisposable
             namespace S;
             public static partial class SuiteScheme
             {
-                public static partial bool Detect(Transcript t) => new WeightsCheck().Ok() && new Pair(new Box()).Left is not null && new Concrete().Size() > 0;
+                public static partial bool Detect(Transcript t) => new WeightsCheck().Ok() && new Pair(new Box()).Left is not null && new Concrete().Size() > 0 && Level.High > Level.Low;
             }
+            internal enum Level { Low, High = Limits.Top }
+            internal static class Limits { public const int Top = 7; }
             internal interface ICheck { bool Ok(); }
             internal sealed class WeightsCheck : ICheck { public bool Ok() => true; public int Unused() => 1; }
             internal abstract class Shape { public abstract int Size(); }
@@ -155,6 +157,8 @@ public sealed class ProjectCSharpTests : IDisposable
         Assert.Contains("// S.ICheck", text);
         Assert.Contains("// S.Box", text);
         Assert.DoesNotContain("Unused", text);
+        // An enum is shown whole, and what its values read is followed.
+        Assert.Contains("public const int Top = 7;", text);
     }
 
     public static TheoryData<string, string> Unnamed => new()
