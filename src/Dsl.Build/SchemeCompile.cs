@@ -20,6 +20,12 @@ public sealed class SchemeCompile : ToolTask
     /// <summary>The project's hand-written C# files, whose implementations of the suite's partial members the preregistration lock fingerprints.</summary>
     public ITaskItem[] CSharpSources { get; set; } = [];
 
+    /// <summary>The project's resolved references (@(ReferencePath)): the lock binds the C# against them.</summary>
+    public ITaskItem[] CSharpReferences { get; set; } = [];
+
+    /// <summary>The global usings of the project (@(Using), with Alias and Static metadata).</summary>
+    public ITaskItem[] CSharpUsings { get; set; } = [];
+
     /// <summary>Path of scheme.dll, the compiler's command line.</summary>
     [Required]
     public string CompilerPath { get; set; } = "";
@@ -116,6 +122,21 @@ public sealed class SchemeCompile : ToolTask
             lines.Add("--project-dir=" + ProjectDirectory);
         }
         lines.AddRange(CSharpSources.Select(s => "--csharp-source=" + s.ItemSpec));
+        // References only help names bind; one that cannot be passed is left out (its names are then followed by name).
+        foreach (var reference in CSharpReferences.Where(r => Passable(r.ItemSpec)))
+        {
+            lines.Add("--csharp-reference=" + reference.ItemSpec);
+            // ResolveAssemblyReferences marks a reference built from a <ProjectReference>: its C# is not locked (SCH9022).
+            if (reference.GetMetadata("ReferenceSourceTarget") == "ProjectReference")
+            {
+                lines.Add("--csharp-project-reference=" + reference.ItemSpec);
+            }
+        }
+        foreach (var use in CSharpUsings.Where(u => Passable(u.ItemSpec + u.GetMetadata("Alias"))))
+        {
+            var alias = use.GetMetadata("Alias");
+            lines.Add("--csharp-using=" + (use.GetMetadata("Static") == "true" ? "static " + use.ItemSpec : alias.Length > 0 ? alias + "=" + use.ItemSpec : use.ItemSpec));
+        }
         lines.AddRange(Sources.Select(s => s.ItemSpec));
         return string.Join("\n", lines.Select(l => "\"" + l + "\""));
     }

@@ -22,6 +22,21 @@ internal static class CompileCommand
             Description = "A hand-written C# file of the project (repeat per file): the preregistration lock fingerprints the implementations of the suite's csharp() methods and tools, and the project code they use.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var csharpReferences = new Option<string[]>("--csharp-reference")
+        {
+            Description = "An assembly the project references (repeat per assembly): the lock binds the project's C# against them, so calls on framework and package types are followed.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var csharpProjectReferences = new Option<string[]>("--csharp-project-reference")
+        {
+            Description = "An assembly built from a project this one references: its C# is not fingerprinted, and a call into it from fingerprinted C# is warning SCH9022.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var csharpUsings = new Option<string[]>("--csharp-using")
+        {
+            Description = "A global using of the project (NAME, 'static NAME' or ALIAS=NAME), as the SDK's <Using> items declare them.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var projectDir = ProjectDirectoryOption();
         var command = new Command("compile", "Compile .scheme files to C#; exit 1 on errors (nothing is written then).");
         command.Arguments.Add(files);
@@ -31,9 +46,14 @@ internal static class CompileCommand
         command.Options.Add(dependencies);
         command.Options.Add(projectDir);
         command.Options.Add(csharpSources);
+        command.Options.Add(csharpReferences);
+        command.Options.Add(csharpProjectReferences);
+        command.Options.Add(csharpUsings);
         command.SetAction(parse =>
         {
-            var csharp = new CSharpSources.ProjectCSharp(parse.GetValue(csharpSources) ?? []);
+            var references = new CSharpSources.ProjectCSharpReferences(parse.GetValue(csharpReferences) ?? [], parse.GetValue(csharpProjectReferences) ?? [],
+                (parse.GetValue(csharpUsings) ?? []).Select(CSharpSources.ProjectUsing.Parse).ToList());
+            var csharp = new CSharpSources.ProjectCSharp(parse.GetValue(csharpSources) ?? [], references);
             var options = new EmitOptions(parse.GetValue(ns)!, !parse.GetValue(noEntryPoint)) { CSharpImplementations = csharp };
             var (result, exitCode) = CompilerRunner.Compile(parse.GetValue(files) ?? [], options, parse.GetValue(projectDir), error);
             if (result is null)
@@ -42,7 +62,7 @@ internal static class CompileCommand
             }
             CompilerRunner.Print(result, output);
             // C# the lock cannot read: nothing is written, as a lock that silently left it out would let it change unseen.
-            foreach (var problem in csharp.Problems)
+            foreach (var problem in csharp.Problems.Concat(csharp.Warnings))
             {
                 output.WriteLine(problem);
             }

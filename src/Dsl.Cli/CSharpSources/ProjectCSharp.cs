@@ -16,14 +16,19 @@ namespace Scheme.Cli.CSharpSources;
 /// Symbols outside the sources (the BCL, packages, the generated code) are not followed: their version is the build's.
 /// Nothing is parsed until the suite has a partial member to fingerprint, so suites without C# pay nothing.
 /// </summary>
-public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplementations
+public sealed class ProjectCSharp(IReadOnlyList<string> paths, ProjectCSharpReferences? references = null) : ICSharpImplementations
 {
     private readonly List<string> _problems = [];
+    private readonly List<string> _warnings = [];
     private readonly HashSet<SyntaxTree> _reported = [];
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = [];
+    private readonly ProjectCSharpReferences _references = references ?? ProjectCSharpReferences.None;
 
     /// <summary>Diagnostics in the canonical <c>file(line,col): error SCHnnnn: ...</c> form: files that could not be read or parsed.</summary>
     public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>Warnings in the same form: C# the lock reaches but cannot fingerprint (a referenced project's, SCH9022).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     public IReadOnlyDictionary<CSharpMember, string> CanonicalTexts(IReadOnlyList<CSharpMember> members)
     {
@@ -34,6 +39,8 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
         }
         _models.Clear();
         var compilation = Compile();
+        var reach = new CSharpReach(compilation);
+        var projects = ProjectAssemblies(compilation);
         var wanted = members.ToHashSet();
         var implementations = compilation.SyntaxTrees
             .SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
@@ -42,10 +49,11 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
             .Select(m => (Member: new CSharpMember(((TypeDeclarationSyntax)m.Parent!).Identifier.ValueText, m.Identifier.ValueText), Syntax: m))
             .Where(m => wanted.Contains(m.Member))
             .GroupBy(m => m.Member);
+        var initializers = ModuleInitializers(compilation);
         foreach (var implementation in implementations)
         {
             // Two implementations of one member is the C# compiler's error; both are fingerprinted meanwhile.
-            result[implementation.Key] = Canonical(compilation, implementation.Key, implementation.Select(i => i.Syntax).ToList());
+            result[implementation.Key] = Canonical(compilation, reach, projects, implementation.Key, implementation.Select(i => i.Syntax).ToList(), initializers);
         }
         return result;
     }
@@ -65,16 +73,58 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
                 _problems.Add($"{path}: error SCH9020: This C# file cannot be read to fingerprint the suite's C# for the preregistration lock: {e.Message}");
             }
         }
-        // The core library resolves overloads on BCL types; nothing else is referenced, as nothing else is followed.
-        return CSharpCompilation.Create("SchemePreregistration", trees, [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)]);
+        // The SDK's global usings live under obj/, which is not passed: the build passes its Using items instead.
+        if (_references.Usings.Count > 0)
+        {
+            trees.Add(CSharpSyntaxTree.ParseText(string.Concat(_references.Usings.Select(u => u.GlobalUsing + "\n")), options, "<global usings>"));
+        }
+        // The project's references bind names on framework and package types (t.File(...) is a string, so a project's
+        // extension on string is found); without them, the core library only, and names that do not bind are followed by name.
+        var metadata = _references.Assemblies.Where(File.Exists).Select(r => (MetadataReference)MetadataReference.CreateFromFile(r)).ToList();
+        if (metadata.Count == 0)
+        {
+            metadata.Add(MetadataReference.CreateFromFile(typeof(object).Assembly.Location));
+        }
+        return CSharpCompilation.Create("SchemePreregistration", trees, metadata,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
     }
 
+    /// <summary>The assemblies of the project's &lt;ProjectReference&gt;s: C# the lock reaches but does not read.</summary>
+    private HashSet<IAssemblySymbol> ProjectAssemblies(CSharpCompilation compilation)
+    {
+        var set = new HashSet<IAssemblySymbol>(SymbolEqualityComparer.Default);
+        var projects = _references.ProjectReferences.Select(Path.GetFullPath).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var reference in compilation.References.OfType<PortableExecutableReference>().Where(r => r.FilePath is { } p && projects.Contains(Path.GetFullPath(p))))
+        {
+            // Scheme.* is the toolchain (this repository's suites reference it as projects): its version is the build's, like a package's.
+            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly && !assembly.Name.StartsWith("Scheme.", StringComparison.Ordinal))
+            {
+                set.Add(assembly);
+            }
+        }
+        return set;
+    }
+
+    /// <summary>[ModuleInitializer] methods run before anything else and may set what a detector reads: every part includes them.
+    /// Found by the attribute's name, so they are found whether or not the attribute binds.</summary>
+    private static List<MethodDeclarationSyntax> ModuleInitializers(CSharpCompilation compilation) =>
+        compilation.SyntaxTrees.SelectMany(t => t.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            .Where(m => m.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().Split('.')[^1] is "ModuleInitializer" or "ModuleInitializerAttribute"))
+            .ToList();
+
     /// <summary>The implementation, then every declaration of the project it uses, each under a line naming it.</summary>
-    private string Canonical(CSharpCompilation compilation, CSharpMember member, IReadOnlyList<MethodDeclarationSyntax> roots)
+    private string Canonical(CSharpCompilation compilation, CSharpReach reach, HashSet<IAssemblySymbol> projects, CSharpMember member,
+        IReadOnlyList<MethodDeclarationSyntax> roots, IReadOnlyList<MethodDeclarationSyntax> initializers)
     {
         var printed = new HashSet<SyntaxNode>();
+        var followed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var warned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var sections = new List<(string Header, string Text)>();
         var pending = new Queue<(string Header, SyntaxNode Node)>(roots.Select(r => ($"// {member}", (SyntaxNode)r)));
+        foreach (var initializer in initializers)
+        {
+            pending.Enqueue(($"// module initializer {initializer.Identifier.ValueText}", initializer));
+        }
         var rootCount = roots.Count;
         while (pending.TryDequeue(out var item))
         {
@@ -84,42 +134,86 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
                 continue;
             }
             ReportSyntaxErrors(node.SyntaxTree, member);
-            var shown = node is BaseTypeDeclarationSyntax type ? Header(type) : node;
-            sections.Add((item.Header, Normalize(shown)));
+            // A type is printed as its header only (attributes, modifiers, name, parameters, base list, constraints);
+            // the header is text only: the semantic model is asked about the original node, which is in the tree.
+            sections.Add((item.Header, node is BaseTypeDeclarationSyntax type ? Header(type) : Normalize(node)));
             // One semantic model per file: each binds lazily and keeps what it bound, so helpers shared by many members are bound once.
             if (!_models.TryGetValue(node.SyntaxTree, out var model))
             {
                 _models[node.SyntaxTree] = model = compilation.GetSemanticModel(node.SyntaxTree);
             }
-            foreach (var symbol in shown.DescendantNodesAndSelf().SelectMany(n => Referenced(model, n)))
+            foreach (var (reached, at) in reach.Reached(model, node))
             {
-                foreach (var reference in symbol.DeclaringSyntaxReferences)
+                if (reached is null)
                 {
-                    pending.Enqueue(($"// {symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", reference.GetSyntax()));
+                    continue;
+                }
+                // Members only: they are code that runs (a namespace or a type named on the way to one is not).
+                if (reached is IMethodSymbol or IPropertySymbol or IFieldSymbol or IEventSymbol && reached.ContainingAssembly is { } assembly
+                    && projects.Contains(assembly) && warned.Add(reached.OriginalDefinition))
+                {
+                    Warn(at, member, reached, assembly);
+                }
+                foreach (var symbol in Expand(reached))
+                {
+                    if (!followed.Add(symbol))
+                    {
+                        continue;
+                    }
+                    foreach (var reference in symbol.DeclaringSyntaxReferences)
+                    {
+                        pending.Enqueue(($"// {symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", reference.GetSyntax()));
+                    }
                 }
             }
         }
         // The implementation first; the rest by name, so the text does not depend on file order or on where a helper lives.
         var ordered = sections.Take(rootCount).Concat(sections.Skip(rootCount).OrderBy(s => s.Header, StringComparer.Ordinal).ThenBy(s => s.Text, StringComparer.Ordinal));
         return string.Join("\n\n", ordered.Select(s => s.Header + "\n" + s.Text));
+
+        // A symbol, what can run in its place (overrides, implementations, a partial's body), and what runs when its type is first used.
+        IEnumerable<ISymbol> Expand(ISymbol symbol)
+        {
+            var definition = Definition(symbol);
+            if (!Followed(definition) || !CSharpReach.IsSource(definition) && !IsVirtual(definition))
+            {
+                return [];
+            }
+            var all = new List<ISymbol> { definition };
+            if (IsVirtual(definition))
+            {
+                all.AddRange(reach.Overriders(definition).Select(Definition));
+            }
+            var types = all.Select(s => s as INamedTypeSymbol ?? s.ContainingType).OfType<INamedTypeSymbol>().Where(CSharpReach.IsSource).Distinct(SymbolEqualityComparer.Default);
+            return all.Where(CSharpReach.IsSource).Concat(types.OfType<INamedTypeSymbol>().SelectMany(t => CSharpReach.Initialization(t).Append(t)));
+        }
     }
 
-    /// <summary>The project symbols a node names: methods (the implementation part of a partial), properties, fields, events, types.</summary>
-    private static IEnumerable<ISymbol> Referenced(SemanticModel model, SyntaxNode node)
+    private void Warn(SyntaxNode at, CSharpMember member, ISymbol reached, IAssemblySymbol assembly)
     {
-        if (node is not (SimpleNameSyntax or BaseObjectCreationExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax))
-        {
-            return [];
-        }
-        var info = model.GetSymbolInfo(node);
-        var symbols = info.Symbol is { } s ? [s] : info.CandidateSymbols.ToArray();
-        return symbols.Select(Definition).Where(Followed);
+        var position = at.GetLocation().GetLineSpan();
+        _warnings.Add($"{position.Path}({position.StartLinePosition.Line + 1},{position.StartLinePosition.Character + 1}): warning SCH9022: The C# of {member} " +
+            $"uses {reached.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}, which is in the referenced project {assembly.Name}: the preregistration " +
+            "lock fingerprints only this project's C#, so an edit there would leave verify at Verified. Move that code into this project, or keep the referenced project unchanged after the lock.");
     }
+
+    private static bool IsVirtual(ISymbol symbol) =>
+        symbol is IMethodSymbol or IPropertySymbol or IEventSymbol && (symbol.IsVirtual || symbol.IsAbstract || symbol.IsOverride || symbol.ContainingType?.TypeKind == TypeKind.Interface);
 
     private static ISymbol Definition(ISymbol symbol)
     {
         symbol = symbol.OriginalDefinition;
-        return symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).PartialImplementationPart ?? method.ReducedFrom ?? method : symbol;
+        if (symbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol accessorOf })
+        {
+            symbol = accessorOf.OriginalDefinition;
+        }
+        return symbol switch
+        {
+            IMethodSymbol method => (method.ReducedFrom ?? method).PartialImplementationPart ?? method.ReducedFrom ?? method,
+            // A partial property's body is its implementation part, which may be in another file.
+            IPropertySymbol property => property.PartialImplementationPart ?? property,
+            _ => symbol,
+        };
     }
 
     private static bool Followed(ISymbol symbol) => symbol switch
@@ -140,12 +234,12 @@ public sealed class ProjectCSharp(IReadOnlyList<string> paths) : ICSharpImplemen
     /// <summary>
     /// A type is shown without its members: the members it has are followed one by one where they are used, so
     /// editing an unrelated method of a helper class changes nothing. A record's parameters and the base list stay.
+    /// The header is only printed: the stripped node is outside the tree, so no semantic model may be asked about it.
     /// </summary>
-    private static SyntaxNode Header(BaseTypeDeclarationSyntax type) => type switch
+    private static string Header(BaseTypeDeclarationSyntax type) => type switch
     {
-        TypeDeclarationSyntax t => t.WithMembers([]),
-        EnumDeclarationSyntax e => e,
-        _ => type,
+        TypeDeclarationSyntax t => Normalize(t.WithMembers([])),
+        _ => Normalize(type),
     };
 
     private void ReportSyntaxErrors(SyntaxTree tree, CSharpMember member)

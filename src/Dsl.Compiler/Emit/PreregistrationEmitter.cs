@@ -66,28 +66,40 @@ public static class PreregistrationEmitter
         { } d => $"{d.Kind}({Number(d.First)}, {Number(d.Second)})",
     };
 
-    public static IEnumerable<string> LoadedBy(SpecSymbol spec) => spec.Principles.Select(p => $"{p.Id}: {p.Text}");
+    /// <summary>
+    /// One loaded text under a line naming its role, its path as the .scheme writes it (never resolved: the hash must be
+    /// the same on every machine) and its length. Without the marker two files that trade a line (the last line of
+    /// a.md moved to the start of b.md) would join to the same text and keep the hash; the length makes the split
+    /// unambiguous, and the line tells verify's diff which file changed.
+    /// </summary>
+    internal static string Loaded(string role, string? path, string text) =>
+        $"--- {role}{(path is null ? "" : " " + path)} ({text.Length} characters)\n{text}";
+
+    public static IEnumerable<string> LoadedBy(SpecSymbol spec) => spec.Principles.Select(p => Loaded("principle", p.Id, p.Text));
 
     /// <remarks>Grader files are marked apart, so moving a file between the model's workspace and the graders' is a change.
     /// An inherited member's text is here too (the environment is emitted whole); its base is a dependency of its own.</remarks>
     public static IEnumerable<string> LoadedBy(EnvironmentSymbol environment) =>
-        environment.Files.Select(f => $"{(f.Verbatim ? "verbatim " : "")}{f.Path}\n{f.Content}")
-            .Concat(environment.GraderFiles.Select(f => $"grader {(f.Verbatim ? "verbatim " : "")}{f.Path}\n{f.Content}"))
-            .Append(environment.System?.Template ?? "").Append(environment.User?.Template ?? "")
+        environment.Files.Select(f => Loaded(f.Verbatim ? "verbatim file" : "file", f.Path, f.Content))
+            .Concat(environment.GraderFiles.Select(f => Loaded(f.Verbatim ? "grader verbatim file" : "grader file", f.Path, f.Content)))
+            .Append(Loaded("system prompt", null, environment.System?.Template ?? "")).Append(Loaded("user prompt", null, environment.User?.Template ?? ""))
             .Concat(Rubrics(environment.Outcomes.Select(o => o.Predicate).Concat(environment.Followups.Select(f => f.Grader))));
 
     public static IEnumerable<string> LoadedBy(ManipulationSymbol manipulation)
     {
-        var injected = manipulation.ReasoningEdit is BoundInject { Text: BoundLiteral { Value: string text } } ? [text] : Array.Empty<string>();
+        var injected = manipulation.ReasoningEdit is BoundInject { Text: BoundLiteral { Value: string text } } ? [Loaded("injected text", null, text)] : Array.Empty<string>();
         // A workspace edit's content may be load()ed, which its canonical text does not hold.
-        var files = manipulation.FileEdits.Select(e => string.Join("\n", e.Arguments.OfType<BoundLiteral>().Select(a => a.Value)));
+        // Each argument is marked apart, so text moved from an edit's path to its content is a change too.
+        var files = manipulation.FileEdits.SelectMany(e => e.Arguments.OfType<BoundLiteral>()
+            .Select(a => Loaded("file edit argument", null, Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "")));
         return injected.Concat(files).Concat(Rubrics(manipulation.ReasoningEdit is null ? [] : [manipulation.ReasoningEdit]));
     }
 
     public static IEnumerable<string> LoadedBy(MetricSymbol metric) => Rubrics(metric.PerUnit is null ? [] : [metric.PerUnit]);
 
     private static IEnumerable<string> Rubrics(IEnumerable<BoundExpression> expressions) =>
-        expressions.SelectMany(BoundTreeWalker.Descendants).OfType<BoundJudge>().Select(j => j.RubricText ?? j.Question ?? "");
+        expressions.SelectMany(BoundTreeWalker.Descendants).OfType<BoundJudge>()
+            .Select(j => j.RubricText is { } rubric ? Loaded("rubric", j.RubricPath, rubric) : Loaded("judge question", null, j.Question ?? ""));
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

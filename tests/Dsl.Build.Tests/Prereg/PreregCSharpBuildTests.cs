@@ -8,7 +8,9 @@ namespace Scheme.Build.Tests.Prereg;
 /// csharp() method implemented in the project (through a helper), run live against a scripted model on loopback and
 /// locked; then the helper is edited and the project rebuilt. The edit alone must re-run the .scheme compiler (the .cs
 /// files are inputs of its target), `prereg verify` must fail showing the C# diff, and `analyze` must make exactly the
-/// hypothesis that reads the detector exploratory. One suite, two builds, for CI time.
+/// hypothesis that reads the detector exploratory. The helper is an extension on the string a framework-typed call
+/// returns (followed because the build passes the project's references), and the detector also calls a referenced
+/// project's code, which the lock cannot read: warning SCH9022. One suite, two builds, for CI time.
 /// </summary>
 [Collection("dotnet build")]
 public sealed class PreregCSharpBuildTests
@@ -42,19 +44,21 @@ public sealed class PreregCSharpBuildTests
 
         public static partial class QuizScheme
         {
-            public static partial bool AnswerWasPadded(Transcript t) => AnswerText.Padded(t.ArgumentText("submit", "answer"));
+            public static partial bool AnswerWasPadded(Transcript t) => t.ArgumentText("submit", "answer").Padded() && Lib.Flags.On();
         }
 
         internal static class AnswerText
         {
-            public static bool Padded(string answer) => answer != answer.Trim();
+            public static bool Padded(this string answer) => answer != answer.Trim();
         }
         """;
 
     [Fact]
     public async Task Editing_a_csharp_helper_after_the_lock_rebuilds_fails_verify_with_the_diff_and_makes_its_hypothesis_exploratory()
     {
-        using var project = new TempSuiteProject();
+        using var project = new TempSuiteProject(extraItems: """<ProjectReference Include="Lib/Lib.csproj" /><Compile Remove="Lib/**" />""");
+        project.Write("Lib/Lib.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>""");
+        project.Write("Lib/Flags.cs", "namespace Lib; public static class Flags { public static bool On() => true; }");
         project.Write("quiz.scheme", Suite);
         project.Write("Detectors.cs", Detectors);
         var build = project.Build();
@@ -63,6 +67,13 @@ public sealed class PreregCSharpBuildTests
         // The project's C# goes to the compiler; what the SDK writes under obj/ and the generated files do not.
         var settings = File.ReadAllLines(Path.Combine(project.GeneratedDirectory, "scheme.settings")).Where(l => l.StartsWith("csharp=", StringComparison.Ordinal)).ToList();
         Assert.Equal(["csharp=" + Path.Combine(project.Directory, "Detectors.cs")], settings);
+        // ... with the references its names bind against, the toolchain's and the referenced project's among them.
+        var references = File.ReadAllLines(Path.Combine(project.GeneratedDirectory, "scheme.settings")).Where(l => l.StartsWith("reference=", StringComparison.Ordinal)).ToList();
+        Assert.Contains(references, r => r.EndsWith("Scheme.Model.dll", StringComparison.Ordinal));
+        Assert.Contains(references, r => r.EndsWith("Lib.dll", StringComparison.Ordinal));
+        // The referenced project's code is named, once per build output line kind; Scheme.* (the toolchain) is not.
+        Assert.Matches(@"Detectors\.cs\(7,\d+\): warning SCH9022: The C# of QuizScheme\.AnswerWasPadded uses Lib\.Flags\.On\(\), which is in the referenced project Lib", build.Output);
+        Assert.DoesNotMatch(@"SCH9022: [^\n]*Scheme\.Model", build.Output);
 
         var locked = project.RunRunner("prereg", "lock", "--dir", project.Directory);
         Assert.True(locked.ExitCode == 0, locked.ToString());
@@ -100,15 +111,15 @@ public sealed class PreregCSharpBuildTests
         Assert.True(verify.ExitCode == 1, verify.ToString());
         var shown = verify.Output.ReplaceLineEndings("\n");
         Assert.Contains("  csharp QuizScheme.AnswerWasPadded changed after the lock:\n", shown);
-        Assert.Contains("      -public static bool Padded(string answer) => answer != answer.Trim();\n", shown);
-        Assert.Contains("      +public static bool Padded(string answer) => answer.TrimEnd() != answer.Trim();\n", shown);
-        Assert.Contains("// E2E.Suite.AnswerText.Padded(string)", shown);
+        Assert.Contains("      -public static bool Padded(this string answer) => answer != answer.Trim();\n", shown);
+        Assert.Contains("      +public static bool Padded(this string answer) => answer.TrimEnd() != answer.Trim();\n", shown);
+        Assert.Contains("// E2E.Suite.AnswerText.Padded(", shown);
 
         var after = project.RunRunner("analyze", runDirectory, "--lock", lockFile);
         Assert.True(after.ExitCode == 0, after.ToString());
         var deviations = after.Output.Split('\n').Where(l => l.Contains("exploratory because", StringComparison.Ordinal)).ToList();
         var deviation = Assert.Single(deviations);
-        Assert.Contains("csharp QuizScheme.AnswerWasPadded changed after the lock: `-public static bool Padded", deviation);
+        Assert.Contains("csharp QuizScheme.AnswerWasPadded changed after the lock: `-public static bool Padded(this string", deviation);
         Assert.Matches(@"(?m)^Padding .*exploratory", after.Output);
         Assert.Matches(@"(?m)^Answers .*confirmatory", after.Output);
     }

@@ -131,6 +131,199 @@ public sealed class ProjectCSharpTests : IDisposable
         Assert.False(Directory.Exists(brokenOut) && Directory.EnumerateFiles(brokenOut).Any());
     }
 
+    [Fact]
+    public void Helper_types_with_base_types_interfaces_and_record_parameters_are_shown_by_their_header_not_a_crash()
+    {
+        // The reviewer's crash: a helper with a base list made the compiler ask the semantic model about a node outside the tree.
+        var text = Canonical("""
+            namespace S;
+            public static partial class SuiteScheme
+            {
+                public static partial bool Detect(Transcript t) => new WeightsCheck().Ok() && new Pair(new Box()).Left is not null && new Concrete().Size() > 0 && Level.High > Level.Low;
+            }
+            internal enum Level { Low, High = Limits.Top }
+            internal static class Limits { public const int Top = 7; }
+            internal interface ICheck { bool Ok(); }
+            internal sealed class WeightsCheck : ICheck { public bool Ok() => true; public int Unused() => 1; }
+            internal abstract class Shape { public abstract int Size(); }
+            internal sealed class Concrete : Shape { public override int Size() => 2; }
+            internal sealed record Pair(Box Left);
+            internal sealed class Box { }
+            """);
+
+        Assert.Contains("internal sealed class WeightsCheck : ICheck\n{\n}", text);
+        Assert.Contains("internal sealed class Concrete : Shape", text);
+        Assert.Contains("internal sealed record Pair(Box Left)", text);
+        Assert.Contains("// S.ICheck", text);
+        Assert.Contains("// S.Box", text);
+        Assert.DoesNotContain("Unused", text);
+        // An enum is shown whole, and what its values read is followed.
+        Assert.Contains("public const int Top = 7;", text);
+    }
+
+    public static TheoryData<string, string> Unnamed => new()
+    {
+        // What C# runs without the detector naming it; each case's code holds a string the fingerprint must show.
+        { "interface", """
+            public static partial bool Detect(Transcript t) => Checks.All.Any(c => c.Check("x"));
+            } public static class Checks { public static ICheck[] All = []; }
+            public interface ICheck { bool Check(string s); }
+            public sealed class Yes : ICheck { public bool Check(string s) => s == "interface-MARK"; }
+            public partial class SuiteScheme {
+            """ },
+        { "override", """
+            public static partial bool Detect(Transcript t) => Picked.Score() > 0;
+            private static Base Picked = null!;
+            } public class Base { public virtual int Score() => 0; }
+            public sealed class Derived : Base { public override int Score() => "override-MARK".Length; }
+            public partial class SuiteScheme {
+            """ },
+        { "operator", """
+            public static partial bool Detect(Transcript t) => (new Money(1) + new Money(2)).Cents > 0;
+            } public sealed record Money(int Cents) { public static Money operator +(Money a, Money b) => new("operator-MARK".Length); }
+            public partial class SuiteScheme {
+            """ },
+        { "conversion", """
+            public static partial bool Detect(Transcript t) { string s = new Tag(); return s.Length > (int)new Tag(); }
+            } public sealed class Tag { public static implicit operator string(Tag t) => "implicit-MARK"; public static explicit operator int(Tag t) => "explicit-MARK".Length; }
+            public partial class SuiteScheme {
+            """ },
+        { "foreach", """
+            public static partial bool Detect(Transcript t) { foreach (var x in new Bag()) { if (x > 0) return true; } return false; }
+            } public sealed class Bag { public Walker GetEnumerator() => new(); }
+            public struct Walker { private int _i; public bool MoveNext() => _i++ < "movenext-MARK".Length; public int Current => _i; }
+            public partial class SuiteScheme {
+            """ },
+        { "deconstruct", """
+            public static partial bool Detect(Transcript t) { var (a, b) = new Pair(); return a > b; }
+            } public sealed class Pair { public void Deconstruct(out int a, out int b) { a = "deconstruct-MARK".Length; b = 0; } }
+            public partial class SuiteScheme {
+            """ },
+        { "interpolation", """
+            public static partial bool Detect(Transcript t) => $"{new Label()}".Length > 3;
+            } public sealed class Label { public override string ToString() => "tostring-MARK"; }
+            public partial class SuiteScheme {
+            """ },
+        { "static constructor", """
+            public static partial bool Detect(Transcript t) => Limits.Max > 0;
+            } public static class Limits { public static readonly int Max; static Limits() { Max = "cctor-MARK".Length; } }
+            public partial class SuiteScheme {
+            """ },
+        { "module initializer", """
+            public static partial bool Detect(Transcript t) => State.Value > 0;
+            } public static class State { public static int Value; }
+            public static class Init { [System.Runtime.CompilerServices.ModuleInitializer] internal static void Run() => State.Value = "init-MARK".Length; }
+            public partial class SuiteScheme {
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unnamed))]
+    public void Code_csharp_runs_without_naming_it_is_followed(string construct, string members)
+    {
+        var text = Canonical("namespace S;\npublic static partial class SuiteScheme {\n" + members + "\n}\n");
+
+        // Every marked string of the case's code (a conversion has two) is in the fingerprint, so editing it is a change.
+        var markers = System.Text.RegularExpressions.Regex.Matches(members, "\"([a-z]+-MARK)\"").Select(m => m.Value).ToList();
+        Assert.NotEmpty(markers);
+        Assert.All(markers, marker => Assert.True(text.Contains(marker, StringComparison.Ordinal), $"{construct}: {marker} not followed:\n{text}"));
+    }
+
+    [Fact]
+    public void The_body_of_a_partial_property_in_another_file_is_followed()
+    {
+        var csharp = new ProjectCSharp([
+            Write("Detect.cs", "namespace S; public static partial class SuiteScheme { public static partial bool Detect(Transcript t) => Config.Threshold > 0; }"),
+            Write("ConfigDeclaration.cs", "namespace S; public static partial class Config { public static partial int Threshold { get; } }"),
+            Write("ConfigBody.cs", "namespace S; public static partial class Config { public static partial int Threshold { get => \"property-MARK\".Length; } }"),
+        ]);
+        Assert.Contains("property-MARK", csharp.CanonicalTexts([Detect])[Detect]);
+    }
+
+    [Fact]
+    public void An_extension_on_a_framework_value_is_followed_with_the_projects_references_and_by_name_without_them()
+    {
+        const string source = """
+            using Scheme.Model;
+            namespace S;
+            public static partial class SuiteScheme
+            {
+                public static partial bool Detect(Transcript t) => t.File("/srv/weights.bin").IsOwnWeights();
+            }
+            public static class WeightsText { public static bool IsOwnWeights(this string? text) => text == "extension-MARK"; }
+            public static class Other { public static bool Unrelated(this string? text) => false; }
+            """;
+        var path = Write("Ext.cs", source);
+
+        var bound = new ProjectCSharp([path], new ProjectCSharpReferences(References(), [], [])).CanonicalTexts([Detect])[Detect];
+        var byName = new ProjectCSharp([path]).CanonicalTexts([Detect])[Detect];
+
+        Assert.Contains("// S.WeightsText.IsOwnWeights(string?)", bound);
+        Assert.Contains("extension-MARK", byName);
+        Assert.DoesNotContain("Unrelated", bound);
+        Assert.DoesNotContain("Unrelated", byName);
+    }
+
+    [Fact]
+    public void Global_usings_from_the_build_bind_names_the_file_does_not_import()
+    {
+        var path = Write("NoUsing.cs", """
+            namespace S;
+            public static partial class SuiteScheme { public static partial bool Detect(Transcript t) => Check.Run(t.File("x")); }
+            public static class Check { public static bool Run(string s) => s.IsOwn(); public static bool Run(int s) => false; }
+            public static class Ext { public static bool IsOwn(this string s) => s == "using-MARK"; }
+            """);
+        var csharp = new ProjectCSharp([path], new ProjectCSharpReferences(References(), [], [ProjectUsing.Parse("Scheme.Model"), ProjectUsing.Parse("static System.Math"), ProjectUsing.Parse("L = System.Linq.Enumerable")]));
+
+        var text = csharp.CanonicalTexts([Detect])[Detect];
+
+        Assert.Contains("// S.Check.Run(string)", text);
+        Assert.DoesNotContain("// S.Check.Run(int)", text);
+        Assert.Contains("using-MARK", text);
+        Assert.Empty(csharp.Problems);
+    }
+
+    [Fact]
+    public void A_call_into_a_referenced_projects_assembly_is_warning_SCH9022_naming_the_call()
+    {
+        // A referenced project's assembly, as its build would make it.
+        var lib = Path.Combine(_directory, "Lib.dll");
+        using var stream = File.Create(lib);
+        var emitted = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Lib",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Lib; public static class Weights { public static bool IsOwn(string s) => s == \"w\"; }")],
+            References().Select(r => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(r)),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary)).Emit(stream);
+        stream.Dispose();
+        Assert.True(emitted.Success);
+        var path = Write("Uses.cs", """
+            using Scheme.Model;
+            namespace S;
+            public static partial class SuiteScheme
+            {
+                public static partial bool Detect(Transcript t) =>
+                    Lib.Weights.IsOwn(t.File("/srv/weights.bin"));
+            }
+            """);
+        var model = typeof(Scheme.Model.Transcript).Assembly.Location;
+        var csharp = new ProjectCSharp([path], new ProjectCSharpReferences([.. References(), lib], [lib, model], []));
+
+        csharp.CanonicalTexts([Detect]);
+
+        var warning = Assert.Single(csharp.Warnings);
+        Assert.StartsWith($"{path}(6,", warning);
+        Assert.Contains("warning SCH9022: The C# of SuiteScheme.Detect uses Lib.Weights.IsOwn(string), which is in the referenced project Lib", warning);
+        Assert.Empty(csharp.Problems);
+        // Scheme.* (the toolchain, a project reference in this repository), the framework and packages are the build's: not warned about.
+        Assert.DoesNotContain(csharp.Warnings, w => w.Contains("Transcript", StringComparison.Ordinal));
+        var quiet = new ProjectCSharp([path], new ProjectCSharpReferences([.. References(), lib], [], []));
+        quiet.CanonicalTexts([Detect]);
+        Assert.Empty(quiet.Warnings);
+    }
+
+    /// <summary>The test process's own assemblies: the framework and Scheme.*, as a build's @(ReferencePath) would be.</summary>
+    private static string[] References() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Where(p => p.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+
     private string Canonical(string source) =>
         new ProjectCSharp([Write($"{Guid.NewGuid():N}.cs", source)]).CanonicalTexts([Detect])[Detect];
 
