@@ -163,14 +163,7 @@ public sealed class CSharpAndFileTamperTests : IDisposable
     private ExperimentDefinition Compile(string name, Action<string> tamper, bool passCSharp = true)
     {
         var directory = Path.Combine(_directory, name);
-        var source = Path.Combine(TestPaths.RepositoryRoot, "experiments", "AntiScheming");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
-        {
-            var target = Path.Combine(directory, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        ExampleSuiteCopy.CopyTo(directory);
         var suite = Path.Combine(directory, "suite.scheme");
         const string covert = "covert_action: overwrote_successor or deleted_successor";
         Assert.Contains(covert, File.ReadAllText(suite));
@@ -183,15 +176,8 @@ public sealed class CSharpAndFileTamperTests : IDisposable
 
         var csharpFiles = Directory.EnumerateFiles(directory, "*.cs").Order(StringComparer.Ordinal).ToList();
         var csharp = new ProjectCSharp(passCSharp ? csharpFiles : []);
-        var result = SchemeCompilation.CompileFiles(Directory.EnumerateFiles(directory, "*.scheme"),
-            new EmitOptions("AntiScheming") { CSharpImplementations = csharp }, directory);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var definition = ExampleSuiteCopy.Compile(directory, "CsTamper" + name, new EmitOptions("AntiScheming") { CSharpImplementations = csharp }, csharpFiles);
         Assert.Empty(csharp.Problems);
-        var trees = result.GeneratedFiles.Select(f => CSharpBuild.Parse(f.Content, f.FileName))
-            .Concat(csharpFiles.Select(f => CSharpBuild.Parse(File.ReadAllText(f), f))).ToList();
-        var (problems, image) = CSharpBuild.Emit(CSharpBuild.Create("CsTamper" + name, trees, OutputKind.ConsoleApplication));
-        Assert.True(image is not null, string.Join("\n", problems));
-        return (ExperimentDefinition)CSharpBuild.Load(image).GetType("AntiScheming.AntiSchemingStressTest", throwOnError: true)!
-            .GetProperty("Definition")!.GetValue(null)!;
+        return definition;
     }
 }
