@@ -136,17 +136,38 @@ internal sealed class PowerDesign
         ((long)Math.Round(Groups.Where(g => g.Left is not null).Sum(g => UnitsOf(g, epochs) * (g.LeftCounted ?? 1))),
          (long)Math.Round(Groups.Where(g => g.Right is not null).Sum(g => UnitsOf(g, epochs) * (g.RightCounted ?? 1))));
 
-    public double? TrueDifference(HypothesisDefinition h)
+    /// <summary>
+    /// The true value of what the hypothesis estimates, from the simulate block: the difference of the pooled truths (or
+    /// the left truth minus the constant), their ratio for a risk ratio, the ratio of their odds for an odds ratio, and
+    /// the difference of the unweighted averages over environments for an average difference.
+    /// </summary>
+    public double? TrueValue(HypothesisDefinition h)
     {
-        double Weighted(Func<Group, double?> side)
+        double Weighted(IEnumerable<Group> groups, Func<Group, double?> side)
         {
-            var cells = Groups.Where(g => side(g) is not null).ToList();
+            var cells = groups.Where(g => side(g) is not null).ToList();
             // Weighted by the units each group contributes at the declared epochs, as the pooled cell of the analysis is.
             return cells.Sum(g => UnitsOf(g, Epochs) * side(g)!.Value) / cells.Sum(g => (double)UnitsOf(g, Epochs));
         }
         if (Groups.All(g => g.Left is null)) return null;
-        if (h.Right is null) return h.Constant is { } c ? Weighted(g => g.Left) - c : null;
-        return Groups.Any(g => g.Right is not null) ? Weighted(g => g.Left) - Weighted(g => g.Right) : null;
+        if (h.Right is null) return h.Constant is { } c ? Weighted(Groups, g => g.Left) - c : null;
+        if (Groups.All(g => g.Right is null)) return null;
+        double left = Weighted(Groups, g => g.Left), right = Weighted(Groups, g => g.Right);
+        static double Odds(double p) => p / (1 - p);
+        return h.Estimand switch
+        {
+            Scheme.Contracts.Estimands.RiskRatio => right > 0 ? left / right : null,
+            Scheme.Contracts.Estimands.OddsRatio => right is > 0 and < 1 && left < 1 ? Odds(left) / Odds(right) : null,
+            Scheme.Contracts.Estimands.AverageDifference => AverageOverEnvironments(g => g.Left) - AverageOverEnvironments(g => g.Right),
+            _ => left - right,
+        };
+
+        // Each environment's pooled truth, then the plain mean over the environments with a truth on that side.
+        double AverageOverEnvironments(Func<Group, double?> side)
+        {
+            var environments = Groups.Where(g => side(g) is not null).GroupBy(g => g.Environment, StringComparer.Ordinal).ToList();
+            return environments.Average(e => Weighted(e, side));
+        }
     }
 
     public double PooledTruth()

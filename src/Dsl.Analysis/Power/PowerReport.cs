@@ -19,6 +19,7 @@ public sealed record PowerOptions(
 /// </summary>
 /// <param name="Epochs">The epochs of the largest run feeding the hypothesis; every run keeps its own (units per design
 /// cell = its variants x its run's epochs), and the 80%/90% search scales all runs in proportion to the largest.</param>
+/// <param name="TrueValue">The estimand's true value under the simulate block (a difference, or a ratio for the ratio estimands).</param>
 /// <param name="Power">Share of replicates where the hypothesis is supported, after the family's correction.</param>
 /// <param name="UncorrectedPower">The same with the hypothesis's own p-value at its alpha, as if it were alone.</param>
 /// <param name="EpochsFor80">Smallest epochs with simulated (corrected) power of at least 80%; null if above MaxEpochs or not searched.</param>
@@ -34,7 +35,7 @@ public sealed record HypothesisPower(
     int Epochs,
     long LeftUnits,
     long RightUnits,
-    double? TrueDifference,
+    double? TrueValue,
     double? Power,
     double? PowerStandardError,
     int? EpochsFor80,

@@ -75,7 +75,7 @@ public static class PowerSimulator
         }
         var (leftUnits, rightUnits) = design.Units(design.Epochs);
         return new HypothesisPower(h.Name, AnalysisText.Comparison(h), h.Test, h.Alpha, design.Epochs, leftUnits, rightUnits,
-            design.TrueDifference(h), power, Math.Sqrt(power * (1 - power) / simulations.Replicates),
+            design.TrueValue(h), power, Math.Sqrt(power * (1 - power) / simulations.Replicates),
             for80, for90, falsePositives, atDeclared.Coverage, notes.Distinct().ToList(), h.Family, h.Correction, atDeclared.Power);
     }
 
@@ -199,7 +199,7 @@ public static class PowerSimulator
         {
             var rng = new Xoshiro256StarStar(seed, threadSafe: false);
             var pooled = design.PooledTruth();
-            var truth = nullTruth ? 0 : design.TrueDifference(h) ?? double.NaN;
+            var truth = nullTruth ? 0 : design.TrueValue(h) ?? double.NaN;
             var aggregation = design.Mean ? MetricAggregation.Mean : MetricAggregation.Rate;
             long rejections = 0, covered = 0, intervals = 0;
             var pValues = new double[replicates];

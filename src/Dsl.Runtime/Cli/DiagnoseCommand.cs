@@ -53,11 +53,11 @@ public static class DiagnoseCommand
     {
         output.WriteLine($"Power of {report.Experiment} under simulate block '{report.Scenario}' ({report.Replicates} replicates, seed {report.Seed}); " +
             "each family's p-values corrected together, as analyze does.");
-        output.WriteLine($"{"hypothesis",-12} {"test",-17} {"alpha",6} {"epochs",7} {"units L/R",-13} {"true diff",9} {"power",14} {"80% at",7} {"90% at",7} {"false pos.",10} {"coverage",8}");
+        output.WriteLine($"{"hypothesis",-12} {"test",-17} {"alpha",6} {"epochs",7} {"units L/R",-13} {"truth",9} {"power",14} {"80% at",7} {"90% at",7} {"false pos.",10} {"coverage",8}");
         foreach (var h in report.Hypotheses)
         {
             var power = h.Power is { } p ? $"{AnalysisText.Percent(p)} ±{AnalysisText.Percent(h.PowerStandardError)}" : "-";
-            output.WriteLine($"{h.Name,-12} {h.Test,-17} {h.Alpha,6} {h.Epochs,7} {$"{h.LeftUnits}/{h.RightUnits}",-13} {AnalysisText.Number(h.TrueDifference),9} {power,14} {Epochs(h.EpochsFor80),7} {Epochs(h.EpochsFor90),7} {AnalysisText.Percent(h.FalsePositiveRate),10} {AnalysisText.Percent(h.Coverage),8}");
+            output.WriteLine($"{h.Name,-12} {h.Test,-17} {h.Alpha,6} {h.Epochs,7} {$"{h.LeftUnits}/{h.RightUnits}",-13} {AnalysisText.Number(h.TrueValue),9} {power,14} {Epochs(h.EpochsFor80),7} {Epochs(h.EpochsFor90),7} {AnalysisText.Percent(h.FalsePositiveRate),10} {AnalysisText.Percent(h.Coverage),8}");
             foreach (var note in h.Notes)
             {
                 output.WriteLine($"    note: {note}");

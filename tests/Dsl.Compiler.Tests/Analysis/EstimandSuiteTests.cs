@@ -143,6 +143,15 @@ public sealed class EstimandSuiteTests : IDisposable
             Assert.Null(power[name].Coverage);
         }
         Assert.NotNull(power["CapabilityCitation"].Coverage);
+
+        // The truth shown is the estimand's, from the simulate block: o3 at 13% in two environments and 31.8% in the
+        // third (equal units), o3_as at 0.4% everywhere.
+        const double before = (0.13 + 0.318 + 0.13) / 3, after = 0.004;
+        Assert.Equal(after - before, power["Average"].TrueValue!.Value, 12);
+        Assert.Equal(after / before, power["Ratio"].TrueValue!.Value, 12);
+        Assert.Equal(after / (1 - after) / (before / (1 - before)), power["Odds"].TrueValue!.Value, 12);
+        Assert.Equal(0.008 / 0.004, power["CapabilityCovert"].TrueValue!.Value, 12);
+        Assert.Equal(0.658 - 0.815, power["CapabilityCitation"].TrueValue!.Value, 12);
         Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"diagnose took {watch.Elapsed}");
     }
 

@@ -39,7 +39,7 @@ public class MeanPowerTests
         var result = Diagnose(Design([h], 20, ["baseline"], Score(new Cell(Checkpoint: "o3"), SimulatedDistribution.Normal(0.5, 1))));
 
         Assert.Equal(20, result.LeftUnits);
-        Assert.Equal(0.5, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.5, result.TrueValue!.Value, 12);
         WithinMonteCarloError(R, result.Power!.Value);
         // Under the null (the distribution shifted onto the constant) the exact t test rejects at its alpha.
         WithinMonteCarloError(0.05, result.FalsePositiveRate!.Value);
@@ -78,7 +78,7 @@ public class MeanPowerTests
         var welch = Hypothesis("Differs", new Cell(Checkpoint: "o3"), Direction.TwoSided, new Cell(Checkpoint: "o3_as"), "t_test", metric: "score");
         var result = Diagnose(Design([welch], 30, ["baseline"], simulation));
         WithinMonteCarloError(R, result.Power!.Value, RError);
-        Assert.Equal(0.6, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.6, result.TrueValue!.Value, 12);
 
         // The permutation test of normal data is as powerful as the t test, to Monte Carlo error of both (its own
         // 1,000 resamples add a little); its size is exact.
@@ -94,14 +94,14 @@ public class MeanPowerTests
         var counts = Hypothesis("Reads", new Cell(Checkpoint: "o3_as"), Direction.Less, new Cell(Checkpoint: "o3"), "t_test", metric: "score");
         var result = Diagnose(Design([counts], 200, ["baseline"],
             Score(new Cell(Checkpoint: "o3"), SimulatedDistribution.Poisson(3)), Score(new Cell(Checkpoint: "o3_as"), SimulatedDistribution.Poisson(2))), 500);
-        Assert.Equal(-1, result.TrueDifference!.Value, 12);
+        Assert.Equal(-1, result.TrueValue!.Value, 12);
         Assert.True(result.Power > 0.99, $"power {result.Power}");
         WithinMonteCarloError(0.05, result.FalsePositiveRate!.Value, replicates: 500);
 
         var shares = counts with { Name = "Shares", Test = "cluster_bootstrap" };
         var bootstrap = Diagnose(Design([shares], 200, ["baseline"],
             Score(new Cell(Checkpoint: "o3"), SimulatedDistribution.Beta(6, 4)), Score(new Cell(Checkpoint: "o3_as"), SimulatedDistribution.Beta(4, 6))), 200);
-        Assert.Equal(0.4 - 0.6, bootstrap.TrueDifference!.Value, 12);
+        Assert.Equal(0.4 - 0.6, bootstrap.TrueValue!.Value, 12);
         Assert.NotNull(bootstrap.Power);
         Assert.Contains(bootstrap.Notes, n => n.Contains("Fewer than 10 environments"));
     }

@@ -38,7 +38,7 @@ public class PowerSimulatorTests
         var exactCoverage = Enumerable.Range(0, 100).Where(k => ClopperPearsonInterval.Compute(k, 99, 0.98).Lower <= 0.4)
             .Sum(k => Binomial.PMF(0.4, 99, k));
         Assert.Equal(99, result.LeftUnits);
-        Assert.Equal(0.15, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.15, result.TrueValue!.Value, 12);
         WithinMonteCarloError(exactPower, result.Power!.Value);
         WithinMonteCarloError(exactSize, result.FalsePositiveRate!.Value);
         WithinMonteCarloError(exactCoverage, result.Coverage!.Value);
@@ -145,7 +145,7 @@ public class PowerSimulatorTests
             }
         }
         WithinMonteCarloError(exact, result.Power!.Value);
-        Assert.Equal(0.3, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.3, result.TrueValue!.Value, 12);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class PowerSimulatorTests
         Assert.Equal(210, result.LeftUnits);
         Assert.Equal(100, result.Epochs);
         // The pooled truth weights each environment by its planned units: (200 * 0.3 + 10 * 0.1) / 210.
-        Assert.Equal(0.01 - (200 * 0.3 + 10 * 0.1) / 210, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.01 - (200 * 0.3 + 10 * 0.1) / 210, result.TrueValue!.Value, 12);
         Assert.Contains(result.Notes, n => n.Contains("Main 100, Extra 10"));
 
         // The case: both runs over the same cells, 100 + 10 epochs per side.
@@ -206,7 +206,7 @@ public class PowerSimulatorTests
                          new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3", Environment: "A"), 0.3),
                          new SimulatedValue("simulate", "covert_rate", new Cell(Checkpoint: "o3_as"), 0.01)]);
         var result = PowerSimulator.Diagnose(experiment, new PowerOptions(Replicates: 200, SearchEpochs: false)).Hypotheses[0];
-        Assert.Equal(0.01 - 0.3, result.TrueDifference!.Value, 12);
+        Assert.Equal(0.01 - 0.3, result.TrueValue!.Value, 12);
 
         var gap = PowerSimulator.Diagnose(experiment with { Simulation = experiment.Simulation.Take(2).ToList() },
             new PowerOptions(Replicates: 10, SearchEpochs: false)).Hypotheses[0];
