@@ -1,4 +1,5 @@
 using Scheme.Engine.Store;
+using Scheme.Testing;
 
 namespace Scheme.Build.Tests.Language;
 
@@ -69,15 +70,15 @@ public sealed class SimulatedMeansTests
             double[] Values(string metric, string checkpoint) =>
                 units.Where(u => u.Checkpoint == checkpoint).Select(u => u.Metrics[metric]!.Value).ToArray();
             // Mean within 4 SEs (sd / sqrt(n)); SD within 4 SEs of a sample SD (sqrt((mu4 - sd^4) / n) / (2 sd)).
-            MeanAndSd(Values("tokens", "o3"), 850, 120, 3 * Math.Pow(120, 4));
-            MeanAndSd(Values("tokens", "o3_as"), 840, 120, 3 * Math.Pow(120, 4));
-            MeanAndSd(Values("reads", "o3"), 2.5, Math.Sqrt(2.5), 2.5 + 3 * 2.5 * 2.5);
+            SampleMoments.AssertMeanAndSd(Values("tokens", "o3"), 850, 120, 3 * Math.Pow(120, 4));
+            SampleMoments.AssertMeanAndSd(Values("tokens", "o3_as"), 840, 120, 3 * Math.Pow(120, 4));
+            SampleMoments.AssertMeanAndSd(Values("reads", "o3"), 2.5, Math.Sqrt(2.5), 2.5 + 3 * 2.5 * 2.5);
             Assert.All(Values("reads", "o3_as"), v => Assert.Equal(Math.Round(v), v));
             var share = Values("share", "o3");
             Assert.All(share, v => Assert.InRange(v, 0, 1));
             // Beta(2, 5): mean 2/7, variance ab / ((a+b)^2 (a+b+1)) = 10 / 392, excess kurtosis -0.12.
             var sd = Math.Sqrt(10.0 / 392);
-            MeanAndSd(share, 2.0 / 7, sd, (3 - 0.12) * Math.Pow(sd, 4));
+            SampleMoments.AssertMeanAndSd(share, 2.0 / 7, sd, (3 - 0.12) * Math.Pow(sd, 4));
             Assert.All(units, u => Assert.Equal(7, u.Metrics["flat"]));
         }
 
@@ -96,15 +97,5 @@ public sealed class SimulatedMeansTests
         var fewerReads = text.Split('\n').Single(l => l.StartsWith("FewerReads", StringComparison.Ordinal));
         var power = double.Parse(System.Text.RegularExpressions.Regex.Match(fewerReads, @"(\d+\.\d)% ±").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(power > 95, fewerReads);
-    }
-
-    private static void MeanAndSd(double[] values, double mean, double sd, double fourthCentral)
-    {
-        var n = values.Length;
-        var sampleMean = values.Average();
-        var sampleSd = Math.Sqrt(values.Sum(v => (v - sampleMean) * (v - sampleMean)) / (n - 1));
-        Assert.InRange(sampleMean, mean - 4 * sd / Math.Sqrt(n), mean + 4 * sd / Math.Sqrt(n));
-        var sdError = Math.Sqrt((fourthCentral - Math.Pow(sd, 4)) / n) / (2 * sd);
-        Assert.InRange(sampleSd, sd - 4 * sdError, sd + 4 * sdError);
     }
 }

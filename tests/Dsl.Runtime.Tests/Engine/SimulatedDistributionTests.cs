@@ -3,6 +3,7 @@ using Scheme.Engine;
 using Scheme.Engine.Design;
 using Scheme.Engine.Episodes;
 using Scheme.Model;
+using Scheme.Testing;
 
 namespace Scheme.Runtime.Tests.Engine;
 
@@ -35,16 +36,6 @@ public class SimulatedDistributionTests
     private static double[] Values(List<EpisodeResult> results, string checkpoint, string condition) =>
         results.Where(r => r.Unit.Checkpoint == checkpoint && r.Unit.Condition == condition).Select(r => r.Metrics!["tokens"]!.Value).ToArray();
 
-    private static void Moments(double[] values, double mean, double sd, double fourthCentral)
-    {
-        var n = values.Length;
-        var sampleMean = values.Average();
-        var sampleSd = Math.Sqrt(values.Sum(v => (v - sampleMean) * (v - sampleMean)) / (n - 1));
-        Assert.InRange(sampleMean, mean - 4 * sd / Math.Sqrt(n), mean + 4 * sd / Math.Sqrt(n));
-        var sdError = Math.Sqrt((fourthCentral - Math.Pow(sd, 4)) / n) / (2 * sd);
-        Assert.InRange(sampleSd, sd - 4 * sdError, sd + 4 * sdError);
-    }
-
     private static void FollowsCdf(double[] values, Func<double, double> cdf)
     {
         var sorted = values.Order().ToArray();
@@ -64,7 +55,7 @@ public class SimulatedDistributionTests
 
         var normal = Values(results, "agent", "baseline");
         Assert.Equal(4000, normal.Length); // 2 task variants x 2000 epochs
-        Moments(normal, 850, 120, 3 * Math.Pow(120, 4));
+        SampleMoments.AssertMeanAndSd(normal, 850, 120, 3 * Math.Pow(120, 4));
         FollowsCdf(normal, x => Normal.CDF(850, 120, x));
 
         var beta = Values(results, "agent", "Cue");
@@ -72,12 +63,12 @@ public class SimulatedDistributionTests
         var b = SimulatedDistribution.Beta(2, 5);
         // Beta(2, 5): fourth central moment from the excess kurtosis 6[(a-b)^2(a+b+1) - ab(a+b+2)] / [ab(a+b+2)(a+b+3)].
         var excess = 6 * (9 * 8 - 10 * 9) / (10.0 * 9 * 10);
-        Moments(beta, b.Mean, b.StandardDeviation, (3 + excess) * Math.Pow(b.StandardDeviation, 4));
+        SampleMoments.AssertMeanAndSd(beta, b.Mean, b.StandardDeviation, (3 + excess) * Math.Pow(b.StandardDeviation, 4));
         FollowsCdf(beta, x => Beta.CDF(2, 5, x));
 
         var poisson = Values(results, "other", "baseline");
         Assert.All(poisson, v => Assert.Equal(Math.Round(v), v));
-        Moments(poisson, 2.5, Math.Sqrt(2.5), 2.5 + 3 * 2.5 * 2.5);
+        SampleMoments.AssertMeanAndSd(poisson, 2.5, Math.Sqrt(2.5), 2.5 + 3 * 2.5 * 2.5);
         // Counts: each value's share within 4 binomial SEs of its probability.
         foreach (var k in Enumerable.Range(0, 8))
         {
