@@ -131,7 +131,6 @@ public sealed class EstimandSuiteTests : IDisposable
     public void Diagnose_powers_every_estimand_from_the_simulate_block()
     {
         var experiment = Load();
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var report = Scheme.Analysis.Power.PowerSimulator.Diagnose(experiment, new Scheme.Analysis.Power.PowerOptions(Replicates: 200, SearchEpochs: false));
         var power = report.Hypotheses.ToDictionary(h => h.Name);
 
@@ -152,7 +151,6 @@ public sealed class EstimandSuiteTests : IDisposable
         Assert.Equal(after / (1 - after) / (before / (1 - before)), power["Odds"].TrueValue!.Value, 12);
         Assert.Equal(0.008 / 0.004, power["CapabilityCovert"].TrueValue!.Value, 12);
         Assert.Equal(0.658 - 0.815, power["CapabilityCitation"].TrueValue!.Value, 12);
-        Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), $"diagnose took {watch.Elapsed}");
     }
 
     private static string Describe(HypothesisResult h) =>
