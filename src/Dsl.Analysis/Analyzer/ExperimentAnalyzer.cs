@@ -61,10 +61,11 @@ public static class ExperimentAnalyzer
 
         var metricRows = MetricTable(experiment, sources, accumulator);
         var lockMismatch = DataStanding.LockMismatch(options.RunLockHash, options.Lock, options.LockPath);
+        var unverified = provenance.UnverifiedMessage;
         // Reasons in the data, not the definition, that no hypothesis is confirmatory (a mismatch with no lock used is only said).
         string[] dataReasons = [.. provenance.Simulated ? [DataStanding.SimulatedReason] : Array.Empty<string>(),
             .. lockMismatch is not null && options.Lock is not null ? [lockMismatch] : Array.Empty<string>(),
-            .. provenance.UnverifiedMessage is { } unverified ? [unverified] : Array.Empty<string>()];
+            .. unverified is not null ? [unverified] : Array.Empty<string>()];
         var hypotheses = DataStanding.Apply(Hypotheses(experiment, sources, accumulator, options, firstUnit), dataReasons);
         var beforeAfter = BeforeAfter(experiment, sources, accumulator, options.PosteriorDraws);
         var notes = new List<string>();
@@ -76,9 +77,9 @@ public static class ExperimentAnalyzer
         {
             notes.Add(lockMismatch);
         }
-        if (provenance.UnverifiedMessage is { } unverifiedNote)
+        if (unverified is not null)
         {
-            notes.Add(unverifiedNote);
+            notes.Add(unverified);
         }
         if (accumulator.Done == 0)
         {
