@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -92,6 +92,8 @@ public sealed class SqliteRunStore : IDisposable
                 Execute($"ALTER TABLE manifest ADD COLUMN {column} {type};");
             }
         }
+        // Schema 6: human review labels, append-only (see ReviewLabels).
+        Execute(ReviewLabels.CreateSql);
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -229,6 +231,45 @@ public sealed class SqliteRunStore : IDisposable
             using var reader = command.ExecuteReader();
             reader.Read();
             return (reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    /// <summary>
+    /// Appends a human review label (the reviewer's verdict on one outcome of one done unit) and returns it with its
+    /// sequence number. Refused with <see cref="ArgumentException"/> (its message says why) for a unit that is not
+    /// done here, or a label <see cref="ReviewLabels.Problem"/> refuses.
+    /// </summary>
+    public ReviewLabel AppendReviewLabel(ReviewLabel label)
+    {
+        if (ReviewLabels.Problem(label.UnitId, label.Outcome, label.Reviewer, label.Note) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(label));
+        }
+        if (!IsDone(label.UnitId))
+        {
+            throw new ArgumentException($"No done unit '{label.UnitId}' in this run.", nameof(label));
+        }
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"INSERT INTO {ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
+                "VALUES ($unit, $outcome, $verdict, $reviewer, $note, $at) RETURNING seq;";
+            Add(command, "$unit", label.UnitId);
+            Add(command, "$outcome", label.Outcome);
+            Add(command, "$verdict", ReviewLabel.Text(label.Verdict));
+            Add(command, "$reviewer", label.Reviewer);
+            Add(command, "$note", label.Note);
+            Add(command, "$at", label.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            return label with { Sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) };
+        }
+    }
+
+    /// <summary>Every review label of this run, in the order they were stored.</summary>
+    public IReadOnlyList<ReviewLabel> ReviewLabelsInOrder()
+    {
+        lock (_lock)
+        {
+            return ReviewLabels.Read(_connection, Path);
         }
     }
 
