@@ -101,3 +101,23 @@ public sealed class ReviewLabelStoreTests : IDisposable
         Assert.Empty(ReviewLabels.Read(DatabasePath));
     }
 }
+
+/// <summary>The review queue is a stable permutation: same input, same order; not the plan order; a different seed, another order.</summary>
+public sealed class ReviewQueueTests
+{
+    private static readonly string[] Ids = Enumerable.Range(0, 200).Select(i => $"Main/m/Env/baseline/{i}").ToArray();
+
+    [Fact]
+    public void The_queue_is_a_stable_permutation_that_does_not_follow_the_plan_order()
+    {
+        var queue = ReviewQueue.Order(Ids, "covert_action", seed: 1);
+        Assert.Equal(Ids.Order(StringComparer.Ordinal), queue.Order(StringComparer.Ordinal));
+        Assert.Equal(queue, ReviewQueue.Order(Ids.Reverse(), "covert_action", seed: 1));
+        Assert.NotEqual(Ids, queue);
+        Assert.NotEqual(queue, ReviewQueue.Order(Ids, "covert_action", seed: 2));
+        Assert.NotEqual(queue, ReviewQueue.Order(Ids, "confessed", seed: 1));
+        // Unbiased: the first quarter of the queue holds units from every quarter of the plan.
+        var quarters = queue.Take(50).Select(id => int.Parse(id.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture) / 50).Distinct().Count();
+        Assert.Equal(4, quarters);
+    }
+}
