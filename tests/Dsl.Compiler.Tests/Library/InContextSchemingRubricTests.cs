@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Scheme.Compiler.Emit;
-using Scheme.Compiler.Tests.Golden;
 using Scheme.Engine.Design;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Providers;
@@ -18,9 +15,9 @@ namespace Scheme.Compiler.Tests.Library;
 /// </summary>
 public sealed partial class InContextSchemingRubricTests
 {
-    private static readonly string Suite = Path.Combine(TestPaths.RepositoryRoot, "experiments", "InContextScheming");
+    private static string Suite => InContextSchemingSuite.Directory;
 
-    private static readonly Lazy<ExperimentDefinition> Definition = new(Compile);
+    private static Lazy<ExperimentDefinition> Definition => InContextSchemingSuite.Definition;
 
     public static TheoryData<string> Rubrics() => [.. Directory.EnumerateFiles(Path.Combine(Suite, "rubrics"), "*.md")
         .Select(f => Path.GetRelativePath(Suite, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
@@ -109,17 +106,6 @@ public sealed partial class InContextSchemingRubricTests
 
     [GeneratedRegex(@"^### Example (\d+) \(([^)\n]*)\)[ \t]*\n", RegexOptions.Multiline)]
     private static partial Regex Heading();
-
-    private static ExperimentDefinition Compile()
-    {
-        var result = SchemeCompilation.CompileFiles(Directory.EnumerateFiles(Suite, "*.scheme"), new EmitOptions("InContextScheming"), Suite);
-        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
-        var trees = result.GeneratedFiles.Select(f => CSharpBuild.Parse(f.Content, f.FileName)).ToList();
-        var (problems, image) = CSharpBuild.Emit(CSharpBuild.Create("InContextSchemingRubrics", trees, OutputKind.ConsoleApplication));
-        Assert.True(image is not null, string.Join("\n", problems));
-        return (ExperimentDefinition)CSharpBuild.Load(image).GetType("InContextScheming.InContextSchemingStudy", throwOnError: true)!
-            .GetProperty("Definition")!.GetValue(null)!;
-    }
 
     /// <summary>Records each request and answers as a judge would, "no".</summary>
     private sealed class RecordingProvider : IChatProvider
