@@ -202,7 +202,8 @@ public sealed class RichEnvironmentTests
         var confirmed = order.Count > 2 ? 2 : 1;
         var cells = rows.Where(r => r.GetProperty("metric").GetString() == "confirmed_covert" && r.GetProperty("is_full_cell").GetBoolean()).ToList();
         Assert.Equal(reviewed, cells.Sum(r => r.GetProperty("n").GetInt64()));
-        Assert.Equal(confirmed, cells.Sum(r => r.GetProperty("successes").GetDouble()));
+        // A cell where no flag was reviewed has n = 0 and no successes (null).
+        Assert.Equal(confirmed, cells.Sum(r => r.GetProperty("successes") is { ValueKind: JsonValueKind.Number } k ? k.GetDouble() : 0));
         Assert.Equal(flagged.Count, cells.Sum(r => r.GetProperty("eligible").GetInt64()));
         Assert.Equal(flagged.Count - reviewed, cells.Sum(r => r.GetProperty("unreviewed").GetInt64()));
         Assert.Contains($"confirmed_covert counts the units where 'covert_action' fired and reviewers decided it: {reviewed} of {flagged.Count}", analyze.Output);

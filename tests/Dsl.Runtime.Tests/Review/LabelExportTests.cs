@@ -33,6 +33,21 @@ public sealed class LabelExportTests : IDisposable
         Assert.Equal(stored, ReviewLabelExport.Read(labelsPath));
     }
 
+    [Theory]
+    [InlineData("jsonl")]
+    [InlineData("csv")]
+    [InlineData("parquet")]
+    public void A_run_without_labels_exports_an_empty_labels_file_that_reads_back_empty(string format)
+    {
+        var dir = RunDirectory(_temp);
+
+        var (exit, output, _) = RunHost(Experiment(), "export", dir, "--format", format);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Exported 0 review labels", output);
+        Assert.Empty(ReviewLabelExport.Read(Path.Combine(dir, $"units.labels.{format}")));
+    }
+
     [Fact]
     public void Analyzing_the_export_with_its_labels_gives_what_the_run_directory_gives()
     {
