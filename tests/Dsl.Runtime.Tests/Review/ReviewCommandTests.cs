@@ -101,6 +101,7 @@ public sealed class ReviewCommandTests : IDisposable
     [Theory]
     [InlineData("covert action; DROP TABLE units", "is not an outcome name")]
     [InlineData("confessed", "has no outcome 'confessed'")]
+    [InlineData("covert\u001b[2J\nerror SCH0000: forged", "is not an outcome name")]
     public void An_outcome_the_unit_does_not_have_is_refused(string outcome, string reason)
     {
         var dir = RunDirectory(_temp);
@@ -110,6 +111,8 @@ public sealed class ReviewCommandTests : IDisposable
         Assert.Equal(RunnerHost.UsageError, exit);
         Assert.StartsWith($"error {ReviewCommand.UnknownOutcome}: ", errors);
         Assert.Contains(reason, errors);
+        Assert.Single(errors.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain('\u001b', errors);
         Assert.Empty(Stored(dir));
         var queue = RunHost(Experiment(), "review", dir, "--outcome", "confesed");
         Assert.Equal(RunnerHost.UsageError, queue.Exit);
