@@ -120,6 +120,27 @@ public sealed class ReviewCommandTests : IDisposable
     }
 
     [Fact]
+    public void Hostile_reviewer_names_reach_the_report_escaped()
+    {
+        var dir = RunDirectory(_temp, covert: 3);
+        const string script = "<script>alert(1)</script>";
+        const string pipes = "eve | </td><td>forged";
+        Label(dir, 0, ReviewVerdict.Confirmed, script);
+        Label(dir, 0, ReviewVerdict.Rejected, pipes);
+
+        var (exit, _, errors) = RunHost(Experiment(), "report", dir, "--out", Path.Combine(_temp.Path, "report"));
+
+        Assert.Equal((0, ""), (exit, errors));
+        var html = File.ReadAllText(Path.Combine(_temp.Path, "report", "report.html"));
+        Assert.Contains("Agreement on covert_action", html);
+        Assert.DoesNotContain(script, html);
+        Assert.DoesNotContain("</td><td>forged", html);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        var markdown = File.ReadAllText(Path.Combine(_temp.Path, "report", "report.md"));
+        Assert.DoesNotContain("eve | <", markdown);
+    }
+
+    [Fact]
     public void A_directory_without_a_run_is_refused()
     {
         var (exit, _, errors) = RunHost(Experiment(), "review", Path.Combine(_temp.Path, "nothing"), "--outcome", "covert_action");
