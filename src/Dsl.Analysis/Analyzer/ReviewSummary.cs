@@ -47,5 +47,5 @@ public static class ReviewSummary
     public static string Kappa(KappaEstimate kappa) =>
         kappa.Kappa is { } k
             ? $"{AnalysisText.Number(k)} [{AnalysisText.Number(kappa.Lower)}, {AnalysisText.Number(kappa.Upper)}] (n = {kappa.N})"
-            : kappa.N == 0 ? "- (no unit both decided)" : $"undefined (n = {kappa.N}: one category only, agreement by chance is certain)";
+            : kappa.N == 0 ? "- (no unit both decided)" : $"undefined (n = {kappa.N}: one side used a single category, e.g. only flagged units were reviewed)";
 }

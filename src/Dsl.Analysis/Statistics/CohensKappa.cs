@@ -11,9 +11,9 @@ namespace Scheme.Analysis.Statistics;
 public static class CohensKappa
 {
     /// <summary>
-    /// The kappa of <paramref name="table"/>; null estimate when it is undefined: no units, or an expected agreement of 1
-    /// (both raters used one and the same category throughout, so agreement by chance is certain). The standard error is
-    /// null then too, and 0 when the raters agree perfectly on more than one category.
+    /// The kappa of <paramref name="table"/>; null estimate when it is undefined: no units, or a rater who used one category
+    /// throughout (then kappa is 0 whatever the other rater did, and R's standard error 0). The standard error is null then
+    /// too, and 0 when the raters agree perfectly on more than one category.
     /// </summary>
     public static KappaEstimate Compute(long[,] table, double level = 0.95)
     {
@@ -57,7 +57,10 @@ public static class CohensKappa
         {
             expected += rows[i] * columns[i];
         }
-        if (expected >= 1 - 1e-15)
+        // One rater who used a single category (say the detector, when only flagged units were reviewed) makes p_o = p_e:
+        // kappa is 0 by construction and its standard error 0, an interval [0, 0] that says nothing. R reports those numbers;
+        // here kappa is undefined, so no reader takes that 0 for evidence of chance-level agreement.
+        if (rows.Max() >= 1 - 1e-15 || columns.Max() >= 1 - 1e-15)
         {
             return new KappaEstimate((long)n, null, null, null, null, observed, expected, level);
         }

@@ -54,13 +54,20 @@ public class CohensKappaTests
     }
 
     [Fact]
-    public void Is_undefined_when_chance_agreement_is_certain_or_there_are_no_units()
+    public void Is_undefined_when_a_rater_used_one_category_or_there_are_no_units()
     {
         // Both raters said "confirmed" every time: observed = expected = 1, so kappa is 0/0 (R gives NaN).
         var single = CohensKappa.Compute(new long[,] { { 12, 0 }, { 0, 0 } });
         Assert.Null(single.Kappa);
         Assert.Null(single.Lower);
         Assert.Equal(12, single.N);
+
+        // Only flagged units reviewed: the detector's row is constant, so p_o = p_e and kappa is 0 by construction
+        // (R: vcd::Kappa(matrix(c(112,37,0,0), 2, byrow=TRUE)) gives 0 with ASE 0); here it is undefined, not a [0, 0] interval.
+        var flagsOnly = CohensKappa.Compute(new long[,] { { 112, 37 }, { 0, 0 } });
+        Assert.Null(flagsOnly.Kappa);
+        Assert.Null(flagsOnly.StandardError);
+        Assert.Equal(149, flagsOnly.N);
 
         var empty = CohensKappa.Compute(new long[2, 2]);
         Assert.Null(empty.Kappa);
