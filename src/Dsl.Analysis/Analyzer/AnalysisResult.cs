@@ -24,6 +24,11 @@ public sealed record AnalysisResult(
 
     /// <summary>The label of each of analysis.json's tables (metrics, hypotheses, before_after) on simulated data.</summary>
     public IReadOnlyDictionary<string, string> TableLabels => DataStanding.TableLabels(Simulated);
+
+    /// <summary>Agreement per labelled outcome: the detector against the reviewers, and reviewers pairwise; null when no
+    /// labels were read (then absent from analysis.json), empty when the run has none on analyzed units.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Review.OutcomeAgreement>? Agreement { get; init; }
 }
 
 /// <param name="MetricSources">How each metric's per-unit value was obtained ("metrics field", "outcome covert_action", "unavailable").</param>
@@ -86,6 +91,18 @@ public sealed record MetricRow(
 
     /// <summary>A row of one checkpoint, environment and condition, pooled over variants (not a variant's row, not a pooled cell).</summary>
     public bool IsFullCell => Checkpoint is not null && Environment is not null && Condition is not null && (Params is null || Params.Count == 0);
+
+    /// <summary>
+    /// For a reviewed metric (<c>rate(reviewed(outcome))</c>): the eligible units (the detector fired) without a reviewers'
+    /// decision, which are not counted. <see cref="N"/> is then the reviewed units, and <see cref="Eligible"/> all of them,
+    /// so a reader sees the coverage. Null (and absent from analysis.json) for every other metric.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Unreviewed { get; init; }
+
+    /// <summary>A reviewed metric's eligible units: reviewed, unreviewed and missing; null for other metrics.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Eligible => Unreviewed is { } unreviewed ? N + Missing + unreviewed : null;
 }
 
 public enum Decision

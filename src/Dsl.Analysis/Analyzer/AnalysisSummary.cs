@@ -37,6 +37,7 @@ public static class AnalysisSummary
                 output.WriteLine($"{r.Metric.PadRight(metricWidth)} {r.CellLabel.PadRight(cellWidth)} {r.N,8} {r.Missing,8} {r.Indeterminate,8} {AnalysisText.Number(r.Estimate),9} {interval}");
             }
         }
+        ReviewSummary.Print(result, output);
         if (result.Hypotheses.Count > 0)
         {
             output.WriteLine();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MathNet.Numerics.Distributions;
 using Scheme.Analysis.Prereg;
+using Scheme.Analysis.Review;
 using Scheme.Analysis.Statistics;
 using Scheme.Contracts;
 using Scheme.Engine.Store;
@@ -18,6 +19,8 @@ namespace Scheme.Analysis;
 /// <param name="Dropped">Units left out because they do not fit the design (<c>--drop-invalid</c>); read after the units are consumed.</param>
 /// <param name="RunLockHash">The lock hash the run's manifest recorded when it started (<c>RunManifest.NoLock</c> for none);
 /// null when the data do not record it. A lock used that differs from it makes every hypothesis exploratory.</param>
+/// <param name="Labels">The run's human review labels (<see cref="ReviewLabels.Read"/>), all of them: reviewed metrics and the
+/// agreement tables use each reviewer's latest per unit and outcome. Null: none were read (no reviewed values, no agreement).</param>
 public sealed record AnalysisOptions(
     string Source = "",
     IReadOnlyCollection<UnitReadError>? ReadErrors = null,
@@ -27,7 +30,8 @@ public sealed record AnalysisOptions(
     EvaluationSettings? Evaluation = null,
     int PosteriorDraws = 100_000,
     IReadOnlyCollection<InvalidUnit>? Dropped = null,
-    string? RunLockHash = null);
+    string? RunLockHash = null,
+    IReadOnlyList<ReviewLabel>? Labels = null);
 
 /// <summary>
 /// <c>analyze</c>: one streaming pass over unit results, then the metric table, every hypothesis with its declared
@@ -40,12 +44,15 @@ public static class ExperimentAnalyzer
     public static AnalysisResult Analyze(ExperimentDefinition experiment, IEnumerable<UnitRecord> units, AnalysisOptions? options = null)
     {
         options ??= new AnalysisOptions();
-        var sources = experiment.Metrics.Select(m => MetricValueSource.For(m)).ToList();
+        var reviews = new ReviewDecisions(options.Labels ?? []);
+        var sources = experiment.Metrics.Select(m => MetricValueSource.For(m, reviews)).ToList();
         var accumulator = new ResultAccumulator(experiment, sources);
+        var agreement = new AgreementCollector(reviews);
         var provenance = new DataProvenance(experiment);
         foreach (var unit in provenance.Watch(units))
         {
             accumulator.Add(unit);
+            agreement.Add(unit);
         }
         if (provenance.MixedMessage(options.Source.Length > 0 ? options.Source : "The data") is { } mixed)
         {
@@ -85,7 +92,8 @@ public static class ExperimentAnalyzer
         {
             notes.Add("No finished unit was found in the data.");
         }
-        foreach (var source in sources.Where(s => metricRows.All(r => r.Metric != s.Metric.Name || r.N == 0)))
+        notes.AddRange(ReviewNotes.For(experiment, options.Labels, metricRows));
+        foreach (var source in sources.Where(s => s.Metric.Reviewed is null && metricRows.All(r => r.Metric != s.Metric.Name || r.N == 0)))
         {
             var missing = metricRows.Where(r => r.Metric == source.Metric.Name && r.IsFullCell)
                 .Sum(r => r.Missing);
@@ -97,6 +105,7 @@ public static class ExperimentAnalyzer
             PreregistrationStatus(experiment, options) with { RunLockHash = options.RunLockHash, RunLockMismatch = lockMismatch }, notes)
         {
             Simulated = provenance.Simulated,
+            Agreement = options.Labels is null ? null : agreement.Results(),
         };
     }
 
@@ -160,6 +169,7 @@ public static class ExperimentAnalyzer
             pooled.Moments.Add(tally.Moments);
             pooled.Missing += tally.Missing;
             pooled.Indeterminate += tally.Indeterminate;
+            pooled.Unreviewed += tally.Unreviewed;
         }
         return pooled;
     }
@@ -175,7 +185,10 @@ public static class ExperimentAnalyzer
         return ranks;
     }
 
-    private static MetricRow Row(MetricDefinition metric, Cell cell, ResultAccumulator.CellTally tally, ResultAccumulator accumulator)
+    private static MetricRow Row(MetricDefinition metric, Cell cell, ResultAccumulator.CellTally tally, ResultAccumulator accumulator) =>
+        CountRow(metric, cell, tally, accumulator) with { Unreviewed = metric.Reviewed is null ? null : tally.Unreviewed };
+
+    private static MetricRow CountRow(MetricDefinition metric, Cell cell, ResultAccumulator.CellTally tally, ResultAccumulator accumulator)
     {
         var failed = accumulator.FailedIn(cell);
         var moments = tally.Moments;
@@ -251,6 +264,10 @@ public static class ExperimentAnalyzer
             var decision = corrected[i] is not { } p ? Decision.NotEvaluated : p <= h.Alpha ? Decision.Supported : Decision.NotSupported;
             long leftN = data.Left.N, rightN = data.Right.N;
             IReadOnlyList<string> notes = ExclusionNote(h, data) is { } note ? [note, .. outcome.Notes] : outcome.Notes;
+            if (sources.FirstOrDefault(s => s.Metric.Name == h.Metric)?.Metric.Reviewed is { } reviewed)
+            {
+                notes = [ReviewNotes.Hypothesis(h, reviewed, data), .. notes];
+            }
             if (corrected[i] is { } adjusted && outcome.PValue is { } raw && adjusted != raw && (outcome.Lower is not null || outcome.Upper is not null))
             {
                 // The interval is the test's at 1 - alpha; the decision is the corrected p's, so near alpha they can disagree.

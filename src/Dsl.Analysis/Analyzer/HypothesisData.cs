@@ -76,6 +76,9 @@ public sealed class HypothesisData
     /// <summary>Units of each side whose value of the metric is missing, and of those, the indeterminate ones.</summary>
     public long LeftMissing, RightMissing, LeftIndeterminate, RightIndeterminate;
 
+    /// <summary>For a reviewed metric: eligible units per side without a reviewers' decision (not counted, not missing).</summary>
+    public long LeftUnreviewed, RightUnreviewed;
+
     /// <summary>
     /// Units of each side the test leaves out because a value is missing: the missing units, and in a paired
     /// hypothesis also the partners of missing units (<see cref="ExcludedPairs"/> pairs).

@@ -1,3 +1,4 @@
+using Scheme.Analysis.Review;
 using Scheme.Engine.Grading;
 using Scheme.Engine.Store;
 using Scheme.Model;
@@ -13,10 +14,13 @@ namespace Scheme.Analysis;
 /// </summary>
 public sealed class MetricValueSource
 {
-    private MetricValueSource(MetricDefinition metric, string? outcome)
+    private readonly ReviewDecisions _reviews;
+
+    private MetricValueSource(MetricDefinition metric, string? outcome, ReviewDecisions? reviews = null)
     {
         Metric = metric;
         Outcome = outcome;
+        _reviews = reviews ?? ReviewDecisions.None;
     }
 
     public MetricDefinition Metric { get; }
@@ -24,11 +28,17 @@ public sealed class MetricValueSource
     /// <summary>The outcome a plain <c>rate(outcome)</c> metric reads when the unit has no metric value.</summary>
     public string? Outcome { get; }
 
-    public string Describe() => Outcome is null ? "metrics field only" : $"metrics field, else outcome '{Outcome}'";
+    public string Describe() => Metric.Reviewed is { } reviewed
+        ? $"review labels of '{reviewed}' on the units where it fired (metrics field, else outcome '{reviewed}')"
+        : Outcome is null ? "metrics field only" : $"metrics field, else outcome '{Outcome}'";
 
-    /// <summary>The source of a metric's values: its stored values, else the outcome the compiler named for a plain rate.</summary>
-    public static MetricValueSource For(MetricDefinition metric) =>
-        new(metric, metric.Aggregation == MetricAggregation.Rate ? metric.PlainOutcome : null);
+    /// <summary>The source of a metric's values: its stored values, else the outcome the compiler named for a plain rate;
+    /// for a reviewed metric, the reviewers' decisions on the units where its detector fired.</summary>
+    public static MetricValueSource For(MetricDefinition metric, ReviewDecisions? reviews = null) =>
+        metric.Reviewed is { } reviewed
+            // Without `given`, eligibility can be read from the outcome itself where the unit stored no metric value.
+            ? new(metric, metric.Condition is null ? reviewed : null, reviews)
+            : new(metric, metric.Aggregation == MetricAggregation.Rate ? metric.PlainOutcome : null);
 
     /// <summary>
     /// The unit's value of the metric, in this order: a finite value in <c>metrics</c> counts (null there: the metric
@@ -44,6 +54,40 @@ public sealed class MetricValueSource
             // A pair metric's value belongs to a pair of units (ResultAccumulator pairs them), never to one.
             return MetricValue.NotApplicable;
         }
+        if (Metric.Reviewed is { } reviewed)
+        {
+            return Reviewed(unit, reviewed);
+        }
+        return Automated(unit);
+    }
+
+    /// <summary>
+    /// A reviewed metric: the automated value says whether the unit is eligible (the detector fired where the metric
+    /// applies and its condition holds); an eligible unit counts with its reviewers' decision (confirmed 1, rejected 0),
+    /// and is unreviewed without one (no label, only unclear labels, or a tie). Units where the detector did not fire do
+    /// not apply: reviews confirm or reject flags.
+    /// </summary>
+    private MetricValue Reviewed(UnitRecord unit, string outcome)
+    {
+        var eligible = Automated(unit);
+        if (eligible.State != MetricState.Counted)
+        {
+            return eligible;
+        }
+        if (eligible.Value != 1)
+        {
+            return MetricValue.NotApplicable;
+        }
+        return _reviews.Decide(unit.UnitId, outcome) switch
+        {
+            ReviewDecision.Confirmed => MetricValue.Of(1),
+            ReviewDecision.Rejected => MetricValue.Of(0),
+            _ => MetricValue.Unreviewed,
+        };
+    }
+
+    private MetricValue Automated(UnitRecord unit)
+    {
         if (unit.Metrics.TryGetValue(Metric.Name, out var value))
         {
             return value switch
@@ -86,6 +130,8 @@ public enum MetricState
     Missing,
     /// <summary>Missing, and an outcome the metric requires is indeterminate.</summary>
     Indeterminate,
+    /// <summary>A reviewed metric's eligible unit without a reviewers' decision: not counted, and said (coverage).</summary>
+    Unreviewed,
 }
 
 public readonly record struct MetricValue(MetricState State, double Value)
@@ -93,6 +139,7 @@ public readonly record struct MetricValue(MetricState State, double Value)
     public static MetricValue NotApplicable => new(MetricState.NotApplicable, 0);
     public static MetricValue Missing => new(MetricState.Missing, 0);
     public static MetricValue Indeterminate => new(MetricState.Indeterminate, 0);
+    public static MetricValue Unreviewed => new(MetricState.Unreviewed, 0);
     public static MetricValue Of(double value) => new(MetricState.Counted, value);
     public bool IsMissing => State is MetricState.Missing or MetricState.Indeterminate;
 }

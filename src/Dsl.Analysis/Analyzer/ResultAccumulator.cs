@@ -96,6 +96,10 @@ internal sealed class ResultAccumulator
             {
                 tally.Moments.Add(value.Value);
             }
+            else if (value.State == MetricState.Unreviewed)
+            {
+                tally.Unreviewed++;
+            }
             else
             {
                 tally.Missing++;
@@ -110,7 +114,7 @@ internal sealed class ResultAccumulator
         var parameters = _variantTable.Params(unit.Environment, unit.Variant);
         foreach (var collector in _collectors)
         {
-            if (_values[collector.Metric].State != MetricState.NotApplicable)
+            if (_values[collector.Metric].State is not (MetricState.NotApplicable or MetricState.Unreviewed))
             {
                 collector.Add(unit, pair, parameters, _values[collector.Metric]);
             }
@@ -178,6 +182,7 @@ internal sealed class ResultAccumulator
                 data.Left.Add(tally.Moments);
                 data.LeftMissing += tally.Missing;
                 data.LeftIndeterminate += tally.Indeterminate;
+                data.LeftUnreviewed += tally.Unreviewed;
                 if (tally.Moments.N > 0) AddTo(data.LeftByEnvironment, environment, tally.Moments);
             }
             if (h.Right is { } right && Matches(right, checkpoint, environment, variant, condition))
@@ -185,6 +190,7 @@ internal sealed class ResultAccumulator
                 data.Right.Add(tally.Moments);
                 data.RightMissing += tally.Missing;
                 data.RightIndeterminate += tally.Indeterminate;
+                data.RightUnreviewed += tally.Unreviewed;
                 if (tally.Moments.N > 0) AddTo(data.RightByEnvironment, environment, tally.Moments);
             }
         }
@@ -219,6 +225,9 @@ internal sealed class ResultAccumulator
         public SampleMoments Moments;
         public long Missing;
         public long Indeterminate;
+
+        /// <summary>A reviewed metric's eligible units without a reviewers' decision (not counted).</summary>
+        public long Unreviewed;
     }
 
     private readonly record struct PairKey(int Run, int Checkpoint, int Environment, int Variant, int Epoch);

@@ -103,6 +103,10 @@ public static class ReportWriter
             var metric = table.Title.Split(' ')[1];
             Section(md, table, figures.Where(f => f.Section == $"metric {metric}"), label, level: "###");
         }
+        foreach (var table in ReviewTables.All(result))
+        {
+            Section(md, table, [], label);
+        }
         return md.ToString();
     }
 
@@ -183,6 +187,10 @@ public static class ReportWriter
         {
             var metric = table.Title.Split(' ')[1];
             HtmlSection(html, table, figures.Where(f => f.Section == $"metric {metric}"), "h3", "metric", label);
+        }
+        foreach (var table in ReviewTables.All(result))
+        {
+            HtmlSection(html, table, [], "h2", "review", label);
         }
         html.AppendLine("</body></html>");
         return html.ToString();

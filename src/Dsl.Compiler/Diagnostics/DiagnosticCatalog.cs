@@ -132,6 +132,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor FileEditMismatch = new("SCH0431", Error, "File edit does not fit the workspace");
     public static readonly DiagnosticDescriptor DistributionForRate = new("SCH0450", Error, "Distribution given for a rate metric");
     public static readonly DiagnosticDescriptor FamilyCorrectionsDiffer = new("SCH0451", Error, "Corrections differ within a family");
+    public static readonly DiagnosticDescriptor ReviewedNotAnOutcome = new("SCH0470", Error, "reviewed() of something that is not an outcome");
+    public static readonly DiagnosticDescriptor ReviewedOutsideRate = new("SCH0471", Error, "reviewed() outside rate(...) of a metric");
+    public static readonly DiagnosticDescriptor ReviewedSimulated = new("SCH0472", Error, "Simulated value for a reviewed metric");
+    public static readonly DiagnosticDescriptor HypothesisOverReviewed = new("SCH0473", Warning, "Hypothesis over a reviewed metric");
 
     // Prompt templates
     public static readonly DiagnosticDescriptor UnknownTemplateVariable = new("SCH0501", Error, "Unknown template variable");

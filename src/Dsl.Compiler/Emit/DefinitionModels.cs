@@ -165,7 +165,11 @@ internal static class DefinitionModels
                 : null,
             required_outcomes = read.OfType<BoundOutcome>().Select(o => o.Name).Distinct().Order(StringComparer.Ordinal).ToList(),
             // rate(outcome) and nothing else: an analysis may read the unit's outcome where the metric's value is not stored.
-            plain_outcome = metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain && metric.Condition is null ? plain.Name : null,
+            plain_outcome = metric.Aggregation == MetricAggregation.Rate && perUnit is BoundOutcome plain && metric.Condition is null && metric.Reviewed is null
+                ? plain.Name : null,
+            // rate(reviewed(outcome)): the per-unit value above is the detector's (it marks the units eligible for review);
+            // analysis replaces it with the reviewers' decision read from the run's review labels.
+            reviewed = metric.Reviewed,
             condition = metric.Condition is { } condition
                 ? new { line_directive = lines.Directive(condition.Syntax), lambda = ExpressionEmitter.Lambda(condition) }
                 : null,

@@ -166,7 +166,8 @@ public sealed class SimulatedExecutor(ExperimentDefinition experiment) : IUnitEx
             }
             pairs.Add((metric, best));
         }
-        foreach (var metric in experiment.Metrics.Where(m => m.HasUnitValuesIn(environment)))
+        // A reviewed metric is not drawn: human labels are not simulated (the compiler refuses a value for one).
+        foreach (var metric in experiment.Metrics.Where(m => m.HasUnitValuesIn(environment) && m.Reviewed is null))
         {
             var best = SimulatedValue.Best(experiment.Simulation, metric.Name, checkpoint, environmentName, condition, parameters);
             if (best is null)

@@ -21,6 +21,9 @@ public enum MetricAggregation
 /// <paramref name="RequiredOutcomes"/>.</param>
 /// <param name="CountedWhen">The one outcome a unit must have true to count, when that is the whole condition (<c>given y</c>,
 /// or a follow-up asked <c>when y</c>): power analysis draws the conditioning count from y's simulated rate.</param>
+/// <param name="Reviewed">For <c>rate(reviewed(outcome))</c>: that outcome. The metric's values are then human review labels,
+/// read by analysis from the run's store; <paramref name="PerUnit"/> is the detector's value, and a unit where it is 1 (the
+/// detector fired, and <paramref name="Condition"/> holds) is eligible for review.</param>
 public sealed record MetricDefinition(
     string Name,
     MetricAggregation Aggregation,
@@ -30,7 +33,8 @@ public sealed record MetricDefinition(
     Func<Transcript, bool>? Condition = null,
     IReadOnlyList<string>? AppliesTo = null,
     string? CountedWhen = null,
-    PairDefinition? Pair = null)
+    PairDefinition? Pair = null,
+    string? Reviewed = null)
 {
     /// <summary>
     /// Whether the metric is computed over the environment's units (per unit, or per pair of them): the compiler's list when

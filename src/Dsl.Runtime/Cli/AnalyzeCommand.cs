@@ -50,6 +50,10 @@ internal sealed class AnalysisInputOptions
     private readonly Option<string?> _runDir = new("--run-dir") { Description = "A run directory (reads its run.db)." };
     private readonly Option<string?> _lock = LockLocation.Option("to judge the hypotheses against");
     private readonly Option<string?> _firstUnit = new("--first-unit-time") { Description = "UTC time the first unit started (ISO 8601), when the data do not record it." };
+    private readonly Option<string?> _labels = new("--labels")
+    {
+        Description = "Review labels exported beside --data (units.labels.jsonl, .csv or .parquet); a run directory's own labels are read from its run.db.",
+    };
     private readonly Option<string?> _out = new("--out") { Description = "Output directory (default: the run directory, else the current directory)." };
     private readonly Option<bool> _dropInvalid = new("--drop-invalid")
     {
@@ -63,6 +67,7 @@ internal sealed class AnalysisInputOptions
         command.Options.Add(_runDir);
         command.Options.Add(_lock);
         command.Options.Add(_firstUnit);
+        command.Options.Add(_labels);
         command.Options.Add(_out);
         command.Options.Add(_dropInvalid);
     }
@@ -144,9 +149,13 @@ internal sealed class AnalysisInputOptions
             // The lock the run recorded when it started, to compare with the one used (a JSONL export records none).
             var runLock = runDir is null ? null : RunDatabase.ReadManifest(Path.Combine(runDir, SqliteRunStore.FileName))?.PreregistrationHash;
             var units = data is not null ? ResultReader.ReadJsonl(data, readErrors) : ResultReader.ReadRunDirectory(runDir!, readErrors);
+            // Human review labels: the run's own, or those exported beside a JSONL (--labels); none for data without them.
+            var labelsFile = parse.GetValue(_labels);
+            IReadOnlyList<ReviewLabel>? labels = labelsFile is not null ? ReviewLabelExport.Read(labelsFile)
+                : runDir is not null ? ReviewLabels.Read(Path.Combine(runDir, SqliteRunStore.FileName)) : null;
             var valid = new UnitValidator(experiment).Filter(units, source, invalid);
             result = ExperimentAnalyzer.Analyze(experiment, valid,
-                new AnalysisOptions(data ?? runDir!, readErrors, locked, lockPath, firstUnit, Dropped: drop ? invalid : null, RunLockHash: runLock));
+                new AnalysisOptions(data ?? runDir!, readErrors, locked, lockPath, firstUnit, Dropped: drop ? invalid : null, RunLockHash: runLock, Labels: labels));
             if (result.Preregistration.RunLockMismatch is { } mismatch)
             {
                 errorWriter.WriteLine("warning: " + mismatch);

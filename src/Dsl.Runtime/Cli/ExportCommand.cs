@@ -12,7 +12,7 @@ public static class ExportCommand
         var format = new Option<string>("--format") { Description = "jsonl, csv or parquet.", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv", "parquet");
         var file = new Option<string?>("--output") { Description = "File to write (default: DIR/units.<format>)." };
-        var command = new Command("export", "Export the units of a run directory: unit_id, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, metrics, tokens, cost, latency, error.");
+        var command = new Command("export", "Export the units of a run directory: unit_id, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, metrics, tokens, cost, latency, error; and the run's review labels beside them (units.labels.<format>).");
         command.Arguments.Add(directory);
         command.Options.Add(format);
         command.Options.Add(file);
@@ -30,6 +30,11 @@ public static class ExportCommand
             var units = store.Units();
             RunExporter.ExportAsync(units, kind, path).GetAwaiter().GetResult();
             output.WriteLine($"Exported {units.Count} units to {path}.");
+            // Human review labels go beside the units, in the same format: every label, superseded ones included.
+            var labels = store.ReviewLabelsInOrder();
+            var labelsPath = ReviewLabelExport.PathBeside(path);
+            ReviewLabelExport.WriteAsync(labels, kind, labelsPath).GetAwaiter().GetResult();
+            output.WriteLine($"Exported {labels.Count} review labels to {labelsPath}.");
             return RunnerHost.Success;
         });
         return command;

@@ -178,7 +178,9 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
             $"${outcome.SpentUsd:0.0000} spent by this process in {outcome.Elapsed.TotalSeconds:0.0} s " +
             $"(requests answered by endpoints at list prices; cache hits are free); peak memory {PeakMegabytes()} MB."));
-        var summary = store.MetricSummary();
+        // A reviewed metric's stored value is its detector's (eligibility for review); its own values come from labels in analyze.
+        var reviewed = experiment.Metrics.Where(m => m.Reviewed is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var summary = store.MetricSummary().Where(r => !reviewed.Contains(r.Metric)).ToList();
         if (summary.Count > 0)
         {
             output.WriteLine($"{"metric",-20} {"checkpoint",-14} {"environment",-24} {"condition",-20} {"units",7} {"mean",8}");

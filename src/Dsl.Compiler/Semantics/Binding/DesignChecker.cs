@@ -184,7 +184,9 @@ public sealed class DesignChecker(SemanticModel model, Func<Symbol, BinderContex
             Require(cell.Condition, "Condition", "conditions", model.Runs.SelectMany(r => r.Conditions), context, span);
             RequireVariant(cell, context, span);
         }
-        if (hypothesis.Metric is null || model.Simulation.Count == 0 || model.SimulationIncomplete)
+        // A reviewed metric has no simulated value (SCH0472): its hypotheses carry SCH0473 instead.
+        if (hypothesis.Metric is null || model.Simulation.Count == 0 || model.SimulationIncomplete
+            || model.Metrics.Any(m => m.Name == hypothesis.Metric && m.Reviewed is not null))
         {
             return;
         }

@@ -420,6 +420,13 @@ public sealed class ExpressionBinder(BinderContext context, ExpressionContext sc
         {
             return new BoundError(call);
         }
+        if (name.Text == MetricBinder.ReviewedFunction && !FunctionLibrary.All.ContainsKey(name.Text))
+        {
+            // The metric binder takes the one allowed form, rate(reviewed(outcome)), before binding; any other is here.
+            context.Report(call.Span, Diagnose.ReviewedOutsideRate(scope.Description));
+            BindArgumentsForErrors(call);
+            return new BoundError(call);
+        }
         if (!FunctionLibrary.All.TryGetValue(name.Text, out var function))
         {
             if (context.Declarations.Find(name.Text) is { } symbol)

@@ -99,6 +99,10 @@ public sealed class HypothesisBinder(HypothesisSymbol symbol, BinderContext cont
             };
         }
         Symbol.Metric = left.Value.Metric;
+        if (Context.Declarations.Find(Symbol.Metric!) is MetricSymbol { Reviewed: not null })
+        {
+            Context.Report(Symbol.Declaration.Name.Span, Diagnose.HypothesisOverReviewed(Symbol.Name, Symbol.Metric!));
+        }
         Symbol.Left = left.Value.Cell;
         Symbol.Right = right.Value.Cell;
         Symbol.Constant = right.Value.Constant;

@@ -34,6 +34,12 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
             JudgeOwner: new(JudgeOwnerKind.Metric, Symbol.Name));
         var binder = new ExpressionBinder(Context, scope);
         var (aggregate, condition) = SplitGiven(value);
+        var reviewed = SplitReviewed(ref aggregate);
+        if (reviewed is { Arguments.Length: not 1 } || reviewed?.Arguments[0].Name is not null)
+        {
+            Context.Report(reviewed!.Span, Diagnose.ReviewedNotAnOutcome(Symbol.Name, $"{reviewed.Arguments.Length} argument(s){(reviewed.Arguments is [{ Name: { } n }] ? $" ({n.Text}: ...)" : "")}"));
+            return;
+        }
         var bound = binder.Bind(aggregate, SchemeType.Metric);
         if (bound is BoundCall { Function.IsAggregation: true } call)
         {
@@ -43,6 +49,10 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
         if (condition is not null)
         {
             Symbol.Condition = binder.Bind(condition, SchemeType.Bool);
+        }
+        if (reviewed is not null && !CheckReviewed(reviewed))
+        {
+            return;
         }
         if (binder.PairConditions.Count > 0 && !CheckPair(binder.PairConditions, condition))
         {
@@ -112,6 +122,52 @@ public sealed class MetricBinder(MetricSymbol symbol, BinderContext context, IRe
             .Distinct().ToList();
         return conditions is [{ } single] ? single : null;
     }
+
+    /// <summary>
+    /// <c>rate(reviewed(x))</c>: takes reviewed() off, so the rate binds over x (the detector, which marks the units
+    /// eligible for review) and returns the reviewed() call; null when the metric is not of that form (a reviewed()
+    /// anywhere else is the expression binder's SCH0471).
+    /// </summary>
+    private static CallExpressionSyntax? SplitReviewed(ref ExpressionSyntax aggregate)
+    {
+        if (aggregate is CallExpressionSyntax { Function.Text: "rate", Arguments: [{ Name: null, Value: CallExpressionSyntax { Function.Text: ReviewedFunction } reviewed } argument] } rate)
+        {
+            if (reviewed.Arguments is [{ Name: null } inner])
+            {
+                aggregate = rate with { Arguments = [argument with { Value = inner.Value }] };
+            }
+            return reviewed;
+        }
+        return null;
+    }
+
+    /// <summary>The name of the function that reads human review labels; it is not in the function library, as it is no
+    /// expression: it is read only as the whole of a metric's rate.</summary>
+    public const string ReviewedFunction = "reviewed";
+
+    /// <summary>reviewed() takes one outcome, as a name: the detector whose flags reviewers confirm or reject.</summary>
+    private bool CheckReviewed(CallExpressionSyntax reviewed)
+    {
+        if (Symbol.PerUnit is { Type.IsError: true } || (Symbol.PerUnit is { } p && BoundTreeWalker.Descendants(p).Any(e => e is BoundError)))
+        {
+            // Already reported (an unknown name): one error is enough.
+            Symbol.PerUnit = null;
+            return false;
+        }
+        if (Symbol.PerUnit is not BoundOutcome { Condition: null } outcome)
+        {
+            Context.Report(reviewed.Span, Diagnose.ReviewedNotAnOutcome(Symbol.Name, $"'{Describe(reviewed.Arguments[0].Value)}'"));
+            Symbol.PerUnit = null;
+            return false;
+        }
+        Symbol.Reviewed = outcome.Name;
+        return true;
+    }
+
+    private string Describe(ExpressionSyntax expression) =>
+        expression.Span.End <= Symbol.File.Text.Length && expression.Span.Length is > 0 and <= 60
+            ? Symbol.File.Text.Substring(expression.Span.Start, expression.Span.Length)
+            : "an expression";
 
     /// <summary><c>rate(x given y)</c> is the aggregation of x with the condition y; any other <c>given</c> is the binder's error.</summary>
     private static (ExpressionSyntax Aggregate, ExpressionSyntax? Condition) SplitGiven(ExpressionSyntax value) =>

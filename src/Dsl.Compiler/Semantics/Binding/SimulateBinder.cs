@@ -46,6 +46,12 @@ public sealed class SimulateBinder(DeclarationSyntax declaration, BinderContext 
     {
         var metric = context.Declarations.Resolve<MetricSymbol>(assignment.Target, Diagnose.UnknownMetric, context);
         var cell = metric is null ? null : CellResolver.Resolve(assignment.Indices, metric.Name, context);
+        if (metric is { Reviewed: { } reviewed } && cell is not null)
+        {
+            // Human labels cannot be drawn: a reviewed metric has no simulated value (its detector's metric has).
+            context.Report(assignment.Target.Span, Diagnose.ReviewedSimulated(cell.ToString() == "[]" ? metric.Name : $"{metric.Name}{cell}", reviewed));
+            return null;
+        }
         if (assignment.Value is CallExpressionSyntax call)
         {
             // Read even when the metric or cell is wrong, so every mistake of the line is reported at once.

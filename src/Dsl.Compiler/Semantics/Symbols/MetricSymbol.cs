@@ -40,4 +40,11 @@ public sealed record MetricSymbol(string Name, DeclarationSyntax Declaration, So
     /// Its value belongs to a pair of units, one epoch of a checkpoint and environment variant under both, not to a unit.
     /// </summary>
     public IReadOnlyList<string>? PairConditions { get; set; }
+
+    /// <summary>
+    /// For <c>rate(reviewed(outcome))</c>: the outcome whose human review labels give the metric's values. Its per-unit value
+    /// is then the detector's (whether the outcome fired), which marks the units eligible for review; analysis replaces it
+    /// with the reviewers' decision.
+    /// </summary>
+    public string? Reviewed { get; set; }
 }
