@@ -7,8 +7,8 @@ using Scheme.Testing.Fakes;
 namespace Scheme.Build.Tests.Library;
 
 /// <summary>
-/// The study library's experiments/AntiSchemingStressTest, end to end: one <c>dotnet build</c> of the real project (its
-/// output in a scratch folder), then its runner as a researcher uses it. Offline, seeded, the analysis reaches the
+/// The study library's experiments/AntiSchemingStressTest, end to end: one <c>dotnet build</c> of the real project, then
+/// its runner as a researcher uses it, every run written to a scratch folder. Offline, seeded, the analysis reaches the
 /// papers' conclusions, hypothesis by hypothesis, and the same again on a second run with the same seed. Live, against a
 /// scripted loopback model (<see cref="StressTestAgent"/>), each environment's detectors find the covert action and every
 /// named sub-outcome when the model schemes, and none when it does the task honestly.
@@ -119,7 +119,8 @@ public sealed class AntiSchemingStressTestTests : IClassFixture<AntiSchemingStre
     /// <summary>The environments with a confession follow-up.</summary>
     private static readonly HashSet<string> FollowedUp = ["SabotageSafety", "LazyChecklist", "SandbaggingQA"];
 
-    /// <summary>Builds the real project once for the class, into a scratch folder that also holds every run.</summary>
+    /// <summary>Builds the real project once for the class, in place (incremental: the solution's build usually did it
+    /// already); every run goes to a scratch folder.</summary>
     public sealed class BuiltSuite : IDisposable
     {
         private static readonly string Root = typeof(BuiltSuite).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -128,14 +129,14 @@ public sealed class AntiSchemingStressTestTests : IClassFixture<AntiSchemingStre
         public BuiltSuite()
         {
             var project = Path.Combine(Root, "experiments", "AntiSchemingStressTest", "AntiSchemingStressTest.csproj");
-            var built = DotNet.Run(Scratch.Path, "build", project, "-nr:false", "-p:Configuration=Debug", "-o", Bin);
+            var built = DotNet.Run(Scratch.Path, "build", project, "-nr:false", "-p:Configuration=Debug");
             Assert.True(built.ExitCode == 0, built.ToString());
             Assert.Contains(" 0 Warning(s)", built.Output);
         }
 
         public TempDirectory Scratch { get; } = new();
 
-        private string Bin => Path.Combine(Scratch.Path, "bin");
+        private static string Bin => Path.Combine(Root, "experiments", "AntiSchemingStressTest", "bin", "Debug", "net10.0");
 
         /// <summary>The runner, started in the scratch folder, with a fake key (loopback only). The suite has no prereg.lock: every run records \"no lock\".</summary>
         public ProcessResult Runner(params string[] arguments) =>
