@@ -35,6 +35,7 @@ public static class RunnerHost
         root.Subcommands.Add(AnalyzeCommand.Create(experiment, output, errors));
         root.Subcommands.Add(DiagnoseCommand.Create(experiment, output, errors));
         root.Subcommands.Add(ReportCommand.Create(experiment, output, errors));
+        root.Subcommands.Add(ViewCommand.Create(experiment, output, errors, cancellationToken));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
