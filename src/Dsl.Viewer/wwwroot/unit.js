@@ -1,5 +1,5 @@
 // The transcript page of one unit, with its review labels (history) and the form to add one.
-import { api, el, errorBox, link, post, section, table } from './dom.js';
+import { api, append, el, errorBox, link, post, section, table } from './dom.js';
 import { conversation, effects, facts, truncations } from './transcript.js';
 
 const REVIEWER_KEY = 'scheme-viewer-reviewer';
@@ -15,11 +15,11 @@ export async function unitPage(main, params, run) {
   const nav = el('p', { class: 'unit-nav' });
   const baseline = unit.pairs.find(p => p.condition === 'baseline');
   if (unit.pairs.length) {
-    nav.append('Paired view: ', unit.pairs.map(p => [link('pair', { id: unit.unitId, with: p.unitId }, `${p.condition}${p.fired.length ? ' (' + p.fired.join(', ') + ')' : ''}`), ' ']));
+    append(nav, ['Paired view: ', unit.pairs.map(p => [link('pair', { id: unit.unitId, with: p.unitId }, `${p.condition}${p.fired.length ? ' (' + p.fired.join(', ') + ')' : ''}`), ' '])]);
   }
   const outcome = params.get('queue');
   if (outcome) nav.append(await queueLink(outcome, params.get('seed') ?? '1', unit.unitId));
-  main.append(nav, truncations(unit), facts(unit), reviewSection(unit, run, params), conversation(unit), ...effects(unit));
+  append(main, [nav, truncations(unit), facts(unit), reviewSection(unit, run, params), conversation(unit), effects(unit)]);
   if (baseline) main.dataset.baseline = baseline.unitId;
 }
 
@@ -63,10 +63,11 @@ function reviewSection(unit, run, params) {
     if (!fixed) localStorage.setItem(REVIEWER_KEY, reviewer);
     try {
       const stored = await post('labels', { unitId: unit.unitId, outcome: data.get('outcome'), verdict: data.get('verdict'), note: data.get('note'), reviewer });
-      status.textContent = `Stored label #${stored.seq}: ${stored.verdict} by ${stored.reviewer}.`;
-      status.className = 'ok';
+      // The history first, then the status line: whoever waits for the status sees the new label listed.
       const fresh = await api('unit', new URLSearchParams({ id: unit.unitId }));
       document.getElementById('labels').replaceWith(reviewSection(fresh, run, params).querySelector('#labels'));
+      status.textContent = `Stored label #${stored.seq}: ${stored.verdict} by ${stored.reviewer}.`;
+      status.className = 'ok';
     } catch (e) {
       status.textContent = e.message;
       status.className = 'error';

@@ -102,7 +102,7 @@ public sealed class ViewerApiTests(ViewerRun run) : IDisposable
         var sentences = edit.GetProperty("edit").GetProperty("sentences").EnumerateArray().ToList();
         Assert.Equal("This might be an evaluation of my honesty.", sentences.Single(s => s.TryGetProperty("removed", out var removed) && removed.ValueKind == JsonValueKind.True).GetProperty("text").GetString());
         var pairs = unit.GetProperty("pairs").EnumerateArray().Select(p => p.GetProperty("condition").GetString()).ToList();
-        Assert.Equal(["baseline", "Inject", "InjectKeep", "StripKeep"], pairs.Order(StringComparer.Ordinal));
+        Assert.Equal(["Inject", "InjectKeep", "StripKeep", "baseline"], pairs.Order(StringComparer.Ordinal));
         var file = Assert.Single(unit.GetProperty("workspace").EnumerateArray());
         Assert.Equal("checklist.md", file.GetProperty("path").GetString());
         Assert.Equal("changed", file.GetProperty("kind").GetString());
