@@ -16,7 +16,8 @@ namespace Scheme.Viewer.Data;
 /// longer than the cap cut and listed in <c>truncated</c>, the workspace as diffs against the unit's initial workspace
 /// (rendered from the experiment), the units paired with it, and its review labels (the whole history).
 /// </summary>
-public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex index, Hosting.ViewerOptions options)
+/// <param name="maxTextChars">Strings longer than this are cut (ViewerOptions.MaxTextChars).</param>
+public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex index, ExperimentDefinition? experiment, int maxTextChars)
 {
     /// <summary>The unit's JSON, or null when the run has no unit with this id.</summary>
     public JsonObject? Get(string unitId)
@@ -74,7 +75,7 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
             ["labels"] = Labels(connection, unitId),
             ["judges"] = Judges(truncated),
             ["truncated"] = truncated,
-            ["maxTextChars"] = options.MaxTextChars,
+            ["maxTextChars"] = maxTextChars,
         };
     }
 
@@ -144,16 +145,16 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
     }
 
     private string? Long(JsonValue value) =>
-        value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { } text && text.Length > options.MaxTextChars ? text : null;
+        value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() is { } text && text.Length > maxTextChars ? text : null;
 
     private JsonNode? Cut(string? text, string path, JsonArray truncated)
     {
-        if (text is null || text.Length <= options.MaxTextChars)
+        if (text is null || text.Length <= maxTextChars)
         {
             return text;
         }
-        truncated.Add(new JsonObject { ["path"] = path, ["length"] = text.Length, ["shown"] = options.MaxTextChars });
-        return text[..options.MaxTextChars];
+        truncated.Add(new JsonObject { ["path"] = path, ["length"] = text.Length, ["shown"] = maxTextChars });
+        return text[..maxTextChars];
     }
 
     /// <summary>
@@ -196,7 +197,6 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
 
     private Dictionary<string, string>? Initial(UnitRecord unit)
     {
-        var experiment = options.Experiment;
         var environment = experiment?.Environments.FirstOrDefault(e => e.Name == unit.Environment);
         if (experiment is null || environment is null)
         {
@@ -256,7 +256,7 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
     private JsonObject Judges(JsonArray truncated)
     {
         var judges = new JsonObject();
-        foreach (var judge in options.Experiment?.Judges ?? [])
+        foreach (var judge in experiment?.Judges ?? [])
         {
             judges[judge.Id] = new JsonObject
             {

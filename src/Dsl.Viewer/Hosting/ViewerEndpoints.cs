@@ -26,7 +26,7 @@ public sealed class ViewerEndpoints(ViewerOptions options, RunFiles files, Searc
     public void Map(WebApplication app)
     {
         var pages = new UnitPages(files, index);
-        var detail = new UnitDetail(files, pages, index, options);
+        var detail = new UnitDetail(files, pages, index, options.Experiment, options.MaxTextChars);
         var queue = new ReviewQueuePage(files, pages);
         var overview = new Overview(options.Analyze, options.Experiment);
         var facets = new Facets(files, options.Experiment);
