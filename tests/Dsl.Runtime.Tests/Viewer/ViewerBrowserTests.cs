@@ -169,4 +169,36 @@ public sealed class ViewerBrowserTests(ViewerRun run, ITestOutputHelper log) : I
         Assert.True(await _page.Locator("main a[href^='/unit?id=']").CountAsync() > 0);
         await AssertNothingRan();
     }
+
+    [SkippableFact]
+    public async Task The_report_links_its_cells_to_the_viewer_and_embeds_escaped_transcripts()
+    {
+        Skip.IfNot(ViewerBrowser.Available, "chromium is not installed (apt-get install -y chromium; .ci/run installs it).");
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var exit = Scheme.Runtime.Cli.RunnerHost.Run(["report", run.RunDirectory, "--out", dir.Path, "--viewer-url", run.Url.AbsoluteUri, "--transcripts", "1"],
+            run.Experiment, output, errors, default);
+
+        Assert.True(exit == 0, errors.ToString());
+        Assert.Contains("5 transcripts embedded", output.ToString());
+        var html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;window.__pwned=1", html);
+        await _page.GotoAsync(new Uri(Path.Combine(dir.Path, "report.html")).AbsoluteUri);
+        Assert.Equal(5, await _page.Locator("details.transcript").CountAsync());
+        Assert.Equal(run.Units.Select(u => u.UnitId).Order(StringComparer.Ordinal),
+            (await _page.Locator("details.transcript").EvaluateAllAsync<string[]>("ds => ds.map(d => d.dataset.unit)")).Order(StringComparer.Ordinal));
+        Assert.Empty(_dialogs);
+        Assert.Null(await _page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+
+        // The n of the Strip row opens the viewer's list of that cell's units.
+        var strip = _page.Locator("table.metric tr", new PageLocatorOptions { HasText = "Strip" }).First.Locator("a.viewer").First;
+        Assert.StartsWith(run.Url.AbsoluteUri + "units?checkpoint=oss&environment=LazyChecklist&condition=Strip", await strip.GetAttributeAsync("href"));
+        await strip.ClickAsync();
+        await _page.Locator("main[data-ready=true]").WaitForAsync();
+        var listed = await _page.Locator("table.units tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.unit)");
+        Assert.Equal([run.Unit("Strip").UnitId], listed);
+    }
 }
