@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -30,7 +29,7 @@ public sealed class ViewerSuite : IBenchmarkSuite
 
     public async Task<int> RunAsync(string[] args)
     {
-        var dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "scheme-view-1m");
+        var dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "scheme-view-1m-v2");
         if (!File.Exists(Path.Combine(dir, SqliteRunStore.FileName)))
         {
             var generate = Stopwatch.StartNew();
@@ -112,8 +111,9 @@ public sealed class ViewerSuite : IBenchmarkSuite
             : $"{body.Length / 1000} KB";
     }
 
+    /// <summary>The id the design gives the unit (as a real run's), so the paired view finds its pair by id.</summary>
     private static string Id(string checkpoint, string environment, string condition, int epoch) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{checkpoint}/{environment}/{condition}/{epoch}")), 0, 8);
+        Scheme.Engine.Design.DesignExpander.UnitId("Analyze1M", "Main", checkpoint, environment, "default", condition, epoch);
 
     /// <summary>Linux: writing 5 to clear_refs resets the peak resident set (VmHWM), so generation does not count.</summary>
     private static void ResetPeakMemory()

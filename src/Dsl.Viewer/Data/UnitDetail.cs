@@ -218,17 +218,41 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
         }
     }
 
-    /// <summary>The units of the same sample under the other conditions (same run, checkpoint, environment, variant and epoch).</summary>
+    /// <summary>
+    /// The units of the same sample under the other conditions (same run, checkpoint, environment, variant and epoch).
+    /// Found by id when the experiment is known (ids derive from coordinates: <see cref="DesignExpander.UnitId"/>), else
+    /// through the side index's pair key, else (index still building, no experiment) by scanning run.db.
+    /// </summary>
     private JsonArray Pairs(SqliteConnection connection, long rid, UnitRecord unit)
     {
+        var conditions = experiment?.Runs.FirstOrDefault(r => r.Name == unit.Run)?.Conditions;
+        var byId = conditions is not null && conditions.Contains(unit.Condition) ? Pairs(connection, rid, unit, conditions) : [];
+        // No unit under the computed ids (a run of another version of the experiment): look them up by coordinates.
+        return byId.Count > 0 ? byId : Pairs(connection, rid, unit, null);
+    }
+
+    private JsonArray Pairs(SqliteConnection connection, long rid, UnitRecord unit, IReadOnlyList<string>? conditions)
+    {
         using var command = connection.CreateCommand();
-        var key = SearchIndex.PairKey(unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Epoch);
-        // The side index finds them by an index; before it has this unit, run.db is scanned.
-        command.CommandText = index.State.Ready
-            ? "SELECT u.unit_id, u.condition, u.status, u.outcomes FROM vi.docs d JOIN units u ON u.rowid = d.rid WHERE d.pair = $pair AND u.rowid <> $rid ORDER BY u.condition;"
-            : "SELECT unit_id, condition, status, outcomes FROM units WHERE run = $run AND checkpoint = $checkpoint AND environment = $environment AND variant = $variant AND epoch = $epoch AND rowid <> $rid ORDER BY condition;";
-        command.Parameters.AddWithValue("$pair", key);
         command.Parameters.AddWithValue("$rid", rid);
+        if (conditions is not null)
+        {
+            var ids = conditions.Where(c => c != unit.Condition)
+                .Select(c => DesignExpander.UnitId(experiment!.Name, unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, c, unit.Epoch)).ToList();
+            command.CommandText = $"SELECT unit_id, condition, status, outcomes FROM units WHERE unit_id IN ({string.Join(", ", ids.Select((_, i) => "$id" + i))}) " +
+                "AND run = $run AND checkpoint = $checkpoint AND environment = $environment AND variant = $variant AND epoch = $epoch ORDER BY condition;";
+            for (var i = 0; i < ids.Count; i++)
+            {
+                command.Parameters.AddWithValue("$id" + i, ids[i]);
+            }
+        }
+        else
+        {
+            command.CommandText = index.State.Ready
+                ? "SELECT u.unit_id, u.condition, u.status, u.outcomes FROM vi.docs d JOIN units u ON u.rowid = d.rid WHERE d.pair = $pair AND u.rowid <> $rid ORDER BY u.condition;"
+                : "SELECT unit_id, condition, status, outcomes FROM units WHERE run = $run AND checkpoint = $checkpoint AND environment = $environment AND variant = $variant AND epoch = $epoch AND rowid <> $rid ORDER BY condition;";
+            command.Parameters.AddWithValue("$pair", SearchIndex.PairKey(unit.Run, unit.Checkpoint, unit.Environment, unit.Variant, unit.Epoch));
+        }
         command.Parameters.AddWithValue("$run", unit.Run);
         command.Parameters.AddWithValue("$checkpoint", unit.Checkpoint);
         command.Parameters.AddWithValue("$environment", unit.Environment);

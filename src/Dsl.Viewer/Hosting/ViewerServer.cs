@@ -90,7 +90,9 @@ public sealed class ViewerServer : IAsyncDisposable
             var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
             guard.Bind(port);
             index.Start();
-            return new ViewerServer(app, index, files, new Uri($"http://127.0.0.1:{port}/"), warning);
+            var url = new Uri($"http://127.0.0.1:{port}/");
+            await WarmUpAsync(url, cancellationToken).ConfigureAwait(false);
+            return new ViewerServer(app, index, files, url, warning);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidDataException)
         {
@@ -103,6 +105,24 @@ public sealed class ViewerServer : IAsyncDisposable
             files.Dispose();
             index.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// One request through the whole pipeline before the URL is given out (routing, the guard, SQLite's connection and the
+    /// unit list's query are compiled and opened once), so the researcher's first page costs what every later one does.
+    /// </summary>
+    private static async Task WarmUpAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
+        try
+        {
+            using var page = await http.GetAsync("api/units?size=1", cancellationToken).ConfigureAwait(false);
+            using var shell = await http.GetAsync("units", cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // Only a warm-up: the first real request reports whatever is wrong.
         }
     }
 
