@@ -8,11 +8,11 @@ using Scheme.Viewer.Hosting;
 namespace Scheme.Runtime.Cli;
 
 /// <summary>
-/// <c>view RUN_DIR [--port N] [--reviewer NAME] [--lock PATH]</c>: serves the transcript viewer of a run directory on
+/// <c>view RUN_DIR [--port N] [--reviewer NAME] [--outcome NAME [--seed N]] [--lock PATH]</c>: serves the transcript viewer of a run directory on
 /// 127.0.0.1 (src/Dsl.Viewer), prints <c>Viewer: http://127.0.0.1:PORT/</c> and serves until Ctrl+C. It reads run.db
 /// read-only and writes only review labels (and its search index, view-index.db). Exit codes: 0 stopped by Ctrl+C;
 /// 2 not a run directory (SCH9035), a port that cannot be bound (SCH9036), a bad option (SCH9037), a lock that cannot
-/// be read.
+/// be read. <c>--outcome</c> and <c>--seed</c> (the options the review command shares) also print the review queue's URL.
 /// </summary>
 public static class ViewCommand
 {
@@ -24,11 +24,15 @@ public static class ViewCommand
         {
             Description = "Your name on every review label added in this viewer (default: the page asks once and remembers it in the browser).",
         };
+        var outcome = new Option<string?>("--outcome") { Description = "Also print the URL of this outcome's review queue (the units where it fired, in a seeded random order)." };
+        var seed = new Option<long>("--seed") { Description = "The review queue's seed (default 1).", DefaultValueFactory = _ => 1 };
         var lockOption = LockLocation.Option("the overview judges the hypotheses against");
         var command = new Command("view", "Serve a local transcript viewer of a run directory on 127.0.0.1: metric table, unit list with filters and search, transcripts, paired views, review labels.");
         command.Arguments.Add(directory);
         command.Options.Add(port);
         command.Options.Add(reviewer);
+        command.Options.Add(outcome);
+        command.Options.Add(seed);
         command.Options.Add(lockOption);
         command.SetAction(parse =>
         {
@@ -52,8 +56,14 @@ public static class ViewCommand
                     return RunnerHost.UsageError;
                 }
             }
+            var queue = parse.GetValue(outcome);
+            if (queue is not null && (queue.Length is 0 or > 200 || !queue.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+            {
+                errors.WriteLine($"error {ViewerCodes.BadOption}: --outcome must be an outcome's name, not '{queue}'.");
+                return RunnerHost.UsageError;
+            }
             var options = new ViewerOptions(dir, parse.GetValue(port), parse.GetValue(reviewer), experiment, () => Analyze(experiment, dir, locked, lockPath));
-            return Serve(options, output, errors, cancellationToken);
+            return Serve(options, queue is null ? null : $"queue?outcome={queue}&seed={parse.GetValue(seed)}", output, errors, cancellationToken);
         });
         return command;
     }
@@ -70,7 +80,7 @@ public static class ViewCommand
             Dropped: invalid, RunLockHash: RunDatabase.ReadManifest(database)?.PreregistrationHash));
     }
 
-    private static int Serve(ViewerOptions options, TextWriter output, TextWriter errors, CancellationToken external)
+    private static int Serve(ViewerOptions options, string? queue, TextWriter output, TextWriter errors, CancellationToken external)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(external);
         void OnCancel(object? sender, ConsoleCancelEventArgs e)
@@ -81,7 +91,7 @@ public static class ViewCommand
         Console.CancelKeyPress += OnCancel;
         try
         {
-            return ServeAsync(options, output, errors, stop.Token).GetAwaiter().GetResult();
+            return ServeAsync(options, queue, output, errors, stop.Token).GetAwaiter().GetResult();
         }
         finally
         {
@@ -89,7 +99,7 @@ public static class ViewCommand
         }
     }
 
-    private static async Task<int> ServeAsync(ViewerOptions options, TextWriter output, TextWriter errors, CancellationToken stop)
+    private static async Task<int> ServeAsync(ViewerOptions options, string? queue, TextWriter output, TextWriter errors, CancellationToken stop)
     {
         ViewerServer server;
         try
@@ -108,6 +118,10 @@ public static class ViewCommand
                 errors.WriteLine(server.Warning);
             }
             output.WriteLine($"Viewer: {server.Url}");
+            if (queue is not null)
+            {
+                output.WriteLine($"Review queue: {new Uri(server.Url, queue)}");
+            }
             output.WriteLine("Serving on 127.0.0.1 only. Press Ctrl+C to stop.");
             output.Flush();
             try

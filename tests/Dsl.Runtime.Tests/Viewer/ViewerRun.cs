@@ -55,7 +55,7 @@ public sealed class ViewerRun : IAsyncLifetime
         var code = _runner.Run(Experiment, default, "run", "--endpoint", _model.BaseUrl, "--out", RunDirectory, "--no-cache", "--retry-delay", "0.02");
         Assert.True(code == RunnerHost.Success, _runner.Errors.ToString() + _runner.Output);
         Units = _runner.Units();
-        _viewer = Task.Run(() => RunnerHost.Run(["view", RunDirectory, "--port", "0"], Experiment, ViewerOutput, ViewerErrors, _stop.Token));
+        _viewer = Task.Run(() => RunnerHost.Run(["view", RunDirectory, "--port", "0", "--outcome", "covert_action", "--seed", "3"], Experiment, ViewerOutput, ViewerErrors, _stop.Token));
         var first = await Task.WhenAny(ViewerOutput.Line, _viewer);
         Assert.True(first == ViewerOutput.Line, $"view ended with {(first == _viewer ? _viewer.Result : -1)}: {ViewerErrors}");
         Url = new Uri(await ViewerOutput.Line);

@@ -53,7 +53,9 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
     [Fact]
     public void It_prints_one_loopback_URL()
     {
-        Assert.Matches(@"^Viewer: http://127\.0\.0\.1:\d+/$", run.ViewerOutput.ToString().Split('\n')[0].TrimEnd('\r'));
+        var lines = run.ViewerOutput.ToString().Split('\n');
+        Assert.Matches(@"^Viewer: http://127\.0\.0\.1:\d+/$", lines[0].TrimEnd('\r'));
+        Assert.Equal($"Review queue: {run.Url}queue?outcome=covert_action&seed=3", lines[1].TrimEnd('\r'));
         Assert.Equal("127.0.0.1", run.Url.Host);
     }
 
