@@ -8,7 +8,7 @@ namespace Scheme.Architecture.Tests;
 /// <summary>
 /// The layers of the toolchain, checked on the built assemblies and on the sources: what generated code references
 /// (Scheme.Model, over Scheme.Contracts) depends on nothing else of ours; the engine not on the analyses; the analyses
-/// not on the command line; the compiler only on the contracts it shares with the runtime. Within and across the
+/// not on the command line; the viewer not on the command line either; the compiler only on the contracts it shares with the runtime. Within and across the
 /// assemblies, no namespace depends on itself through others.
 /// </summary>
 public sealed class LayeringTests
@@ -23,7 +23,9 @@ public sealed class LayeringTests
         { "Scheme.Model", ["Scheme.Contracts"] },
         { "Scheme.Engine", ["Scheme.Contracts", "Scheme.Model"] },
         { "Scheme.Analysis", ["Scheme.Contracts", "Scheme.Model", "Scheme.Engine"] },
-        { "Scheme.Runtime", ["Scheme.Contracts", "Scheme.Model", "Scheme.Engine", "Scheme.Analysis"] },
+        // The transcript viewer reads stores and shows analyses; the runner's view command hosts it.
+        { "Scheme.Viewer", ["Scheme.Contracts", "Scheme.Model", "Scheme.Engine", "Scheme.Analysis"] },
+        { "Scheme.Runtime", ["Scheme.Contracts", "Scheme.Model", "Scheme.Engine", "Scheme.Analysis", "Scheme.Viewer"] },
         { "Scheme.Compiler", ["Scheme.Contracts"] },
     };
 
@@ -47,7 +49,7 @@ public sealed class LayeringTests
     }
 
     [Theory]
-    [InlineData("src/Dsl.Contracts", "src/Dsl.Model", "src/Dsl.Engine", "src/Dsl.Analysis", "src/Dsl.Runtime")]
+    [InlineData("src/Dsl.Contracts", "src/Dsl.Model", "src/Dsl.Engine", "src/Dsl.Analysis", "src/Dsl.Viewer", "src/Dsl.Runtime")]
     [InlineData("src/Dsl.Compiler")]
     public void No_namespace_depends_on_itself_through_others(params string[] projects)
     {

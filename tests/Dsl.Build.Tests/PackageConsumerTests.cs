@@ -23,7 +23,7 @@ public sealed class PackageConsumerTests
             var feed = Path.Combine(work, "feed");
             // Scheme.Runtime depends on the packages of its layers, which the feed must hold too.
             foreach (var project in new[] { "src/Dsl.Contracts/Dsl.Contracts.csproj", "src/Dsl.Model/Dsl.Model.csproj", "src/Dsl.Engine/Dsl.Engine.csproj",
-                         "src/Dsl.Analysis/Dsl.Analysis.csproj", "src/Dsl.Runtime/Dsl.Runtime.csproj", "src/Dsl.Build/Dsl.Build.csproj" })
+                         "src/Dsl.Analysis/Dsl.Analysis.csproj", "src/Dsl.Viewer/Dsl.Viewer.csproj", "src/Dsl.Runtime/Dsl.Runtime.csproj", "src/Dsl.Build/Dsl.Build.csproj" })
             {
                 var pack = DotNet.Run(Root, "pack", project, "-c", "Release", "-nr:false", "-o", feed, $"-p:Version={version}");
                 Assert.True(pack.ExitCode == 0, pack.ToString());

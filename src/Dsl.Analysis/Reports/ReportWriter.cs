@@ -14,7 +14,8 @@ public sealed record ReportFiles(string Markdown, string Html, string Json, IRea
 /// </summary>
 public static class ReportWriter
 {
-    public static ReportFiles Write(AnalysisResult result, string directory)
+    /// <param name="links">Links to the transcript viewer and embedded transcripts (report --viewer-url, --transcripts); null: none.</param>
+    public static ReportFiles Write(AnalysisResult result, string directory, ReportLinks? links = null)
     {
         Directory.CreateDirectory(directory);
         var plots = Plots(result);
@@ -33,7 +34,7 @@ public static class ReportWriter
         var markdown = Path.Combine(directory, "report.md");
         File.WriteAllText(markdown, Markdown(result, plots));
         var html = Path.Combine(directory, "report.html");
-        File.WriteAllText(html, Html(result, plots));
+        File.WriteAllText(html, Html(result, plots, links));
         var json = Path.Combine(directory, "analysis.json");
         AnalysisJson.Write(result, json);
         return new ReportFiles(markdown, html, json, plotPaths);
@@ -133,7 +134,7 @@ public static class ReportWriter
         }
     }
 
-    public static string Html(AnalysisResult result, IReadOnlyList<Figure> figures)
+    public static string Html(AnalysisResult result, IReadOnlyList<Figure> figures, ReportLinks? links = null)
     {
         var html = new StringBuilder();
         html.AppendLine("<!DOCTYPE html>");
@@ -156,6 +157,7 @@ public static class ReportWriter
             figure { margin: 1rem 0; }
             figure svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
             figcaption { font-size: .85rem; color: #555; }
+            details.transcript pre { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 30rem; overflow: auto; background: #f7f7f7; padding: .5rem; }
             caption { text-align: left; font-weight: 600; padding: .2rem 0; }
             .simulated { color: #fff; background: #b00020; font-weight: 700; padding: .1rem .4rem; letter-spacing: .05em; }
             p.simulated { padding: .6rem .8rem; font-size: 1.05rem; }
@@ -183,10 +185,14 @@ public static class ReportWriter
             }
         }
         html.AppendLine("<h2>Metrics by cell</h2>");
-        foreach (var table in ReportTables.Metrics(result))
+        foreach (var (table, rows) in ReportTables.Metrics(result).Zip(result.Metrics.GroupBy(r => r.Metric)))
         {
             var metric = table.Title.Split(' ')[1];
-            HtmlSection(html, table, figures.Where(f => f.Section == $"metric {metric}"), "h3", "metric", label);
+            HtmlSection(html, table, figures.Where(f => f.Section == $"metric {metric}"), "h3", "metric", label, links is null ? null : CellLinks(links, rows.ToList(), table));
+        }
+        if (links is not null)
+        {
+            html.Append(ReportTranscripts.Html(links));
         }
         foreach (var table in ReviewTables.All(result))
         {
@@ -196,17 +202,31 @@ public static class ReportWriter
         return html.ToString();
     }
 
-    private static void HtmlSection(StringBuilder html, ReportTable table, IEnumerable<Figure> figures, string heading, string kind, string? label)
+    /// <summary>For a metric table: its n column links to the cell's units in the viewer, its k column (rate(outcome) metrics) to the fired ones.</summary>
+    private static Func<int, int, string?> CellLinks(ReportLinks links, IReadOnlyList<MetricRow> rows, ReportTable table)
+    {
+        var n = table.Headers.ToList().IndexOf("n");
+        var k = table.Headers.ToList().IndexOf("k");
+        return (row, column) =>
+            column == n ? ViewerLinks.Join(links.ViewerUrl, ViewerLinks.Cell(rows[row]))
+            : column == k && links.PlainOutcomes.GetValueOrDefault(rows[row].Metric) is { } outcome ? ViewerLinks.Join(links.ViewerUrl, ViewerLinks.Cell(rows[row], outcome + ":true"))
+            : null;
+    }
+
+    private static void HtmlSection(StringBuilder html, ReportTable table, IEnumerable<Figure> figures, string heading, string kind, string? label,
+        Func<int, int, string?>? link = null)
     {
         html.AppendLine($"<{heading}>{Badge(label)}{E(table.Title)}</{heading}>");
         // On simulated data a caption travels with the table (copied, printed or screenshotted alone) and carries the label.
         var caption = label is null ? "" : $"<caption>{Badge(label)}{E(table.Title)}</caption>";
         html.AppendLine($"<table class=\"{kind}\">{caption}<thead><tr>{string.Concat(table.Headers.Select(h => $"<th>{E(h)}</th>"))}</tr></thead><tbody>");
-        foreach (var row in table.Rows)
+        for (var r = 0; r < table.Rows.Count; r++)
         {
+            var row = table.Rows[r];
             html.Append("<tr>");
-            foreach (var cell in row)
+            for (var c = 0; c < row.Count; c++)
             {
+                var cell = row[c];
                 var css = cell switch
                 {
                     "supported" => " class=\"supported\"",
@@ -214,7 +234,7 @@ public static class ReportWriter
                     "exploratory" => " class=\"exploratory\"",
                     _ => "",
                 };
-                html.Append($"<td{css}>{E(cell)}</td>");
+                html.Append(link?.Invoke(r, c) is { } href ? $"<td{css}><a class=\"viewer\" href=\"{E(href)}\">{E(cell)}</a></td>" : $"<td{css}>{E(cell)}</td>");
             }
             html.AppendLine("</tr>");
         }

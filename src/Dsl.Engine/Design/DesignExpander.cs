@@ -20,11 +20,8 @@ public static class DesignExpander
                     {
                         foreach (var condition in run.Conditions)
                         {
-                            var key = string.Join("/", experiment.Name, run.Name, checkpoint, environment.Name, variant, condition,
-                                epoch.ToString(CultureInfo.InvariantCulture));
-                            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
                             yield return new WorkUnit(
-                                Convert.ToHexStringLower(hash, 0, 8),
+                                UnitId(experiment.Name, run.Name, checkpoint, environment.Name, variant, condition, epoch),
                                 run.Name, checkpoint, environment.Name, variant, parameters, condition, epoch,
                                 SampleSeed(experiment, run, checkpoint, environment.Name, variant, epoch));
                         }
@@ -33,6 +30,14 @@ public static class DesignExpander
             }
         }
     }
+
+    /// <summary>
+    /// A unit's id, from its coordinates only (stable across machines and reruns). The transcript viewer computes the
+    /// ids of a unit's pairs (the same sample under the run's other conditions) with it.
+    /// </summary>
+    public static string UnitId(string experiment, string run, string checkpoint, string environment, string variant, string condition, int epoch) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("/", experiment, run, checkpoint, environment, variant, condition,
+            epoch.ToString(CultureInfo.InvariantCulture)))), 0, 8);
 
     /// <summary>Units per run without materializing them: checkpoints x variants x conditions x epochs.</summary>
     public static long Count(ExperimentDefinition experiment, RunDefinition run) =>

@@ -72,6 +72,9 @@ internal sealed class AnalysisInputOptions
         command.Options.Add(_dropInvalid);
     }
 
+    /// <summary>The run directory given (DIR or --run-dir), or null for --data.</summary>
+    public string? RunDirectory(ParseResult parse) => parse.GetValue(_dir) ?? parse.GetValue(_runDir);
+
     public string OutputDirectory(ParseResult parse)
     {
         var directory = parse.GetValue(_out) ?? parse.GetValue(_dir) ?? parse.GetValue(_runDir) ?? ".";

@@ -74,6 +74,12 @@ public sealed class ReadmeTests : IAsyncLifetime
             }
             var arguments = command.RunnerArguments(Suite)
                 ?? throw new Xunit.Sdk.XunitException($"The README command '{command}' is not run by this test. Teach ReadmeTests to run it.");
+            if (arguments is ["view", ..])
+            {
+                RunViewer(arguments);
+                ran.Add(command.Line);
+                continue;
+            }
             var result = RunRunner(command, arguments.ToList());
             Assert.True(result.ExitCode == 0, $"README command '{command}' failed:\n{result}");
             Check(arguments, result);
@@ -120,6 +126,58 @@ public sealed class ReadmeTests : IAsyncLifetime
         }
         return ChildProcess.Run("dotnet", ["run", "--project", Path.Combine(Root, Suite), "--", .. arguments], _scratch.Path, environment,
             TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>
+    /// <c>view</c> serves until stopped: started here, it must print its loopback URL and answer the unit list of the
+    /// README's live run (covert actions found); then the process this test started is ended, by its id.
+    /// </summary>
+    private void RunViewer(IReadOnlyList<string> arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _scratch.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["run", "--project", Path.Combine(Root, Suite), "--", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "OPENAI_API_KEY").ToList())
+        {
+            start.Environment.Remove(key);
+        }
+        start.Environment["SchemeLockDirectory"] = LockDirectory;
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(_scratch.Path, "cache");
+        var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new System.Text.StringBuilder();
+        using var process = new System.Diagnostics.Process { StartInfo = start };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.StartsWith("Viewer: ", StringComparison.Ordinal) == true)
+            {
+                url.TrySetResult(line.Data["Viewer: ".Length..].Trim());
+            }
+        };
+        process.ErrorDataReceived += (_, line) => errors.AppendLine(line.Data);
+        process.Exited += (_, _) => url.TrySetException(new Xunit.Sdk.XunitException($"view exited with {process.ExitCode}: {errors}"));
+        process.EnableRaisingEvents = true;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var address = new Uri(url.Task.WaitAsync(TimeSpan.FromMinutes(5)).GetAwaiter().GetResult());
+            Assert.Equal("127.0.0.1", address.Host);
+            using var http = new HttpClient { BaseAddress = address };
+            using var page = System.Text.Json.JsonDocument.Parse(http.GetStringAsync("api/units?outcome=covert_action:true&size=10").GetAwaiter().GetResult());
+            Assert.NotEmpty(page.RootElement.GetProperty("units").EnumerateArray());
+            Assert.Contains("Scheme transcript viewer", http.GetStringAsync("units").GetAwaiter().GetResult());
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            process.WaitForExit();
+        }
     }
 
     /// <summary>What each command must have done besides exiting 0, read from what it wrote.</summary>

@@ -167,7 +167,10 @@ public class MissingValueTests
         Assert.Contains("| o3 | B | baseline | 4 | 2 | 0 | 0 | 2.500 |", md);
         Assert.Contains("| 6 (4) |", md);
         var html = File.ReadAllText(Path.Combine(reportDir, "report.html"));
-        Assert.Contains("<td>o3</td><td>A</td><td>baseline</td><td>6</td><td>4</td><td>3</td><td>0</td><td>3</td><td>50.0%</td>", html);
+        // n links to the cell's units in the transcript viewer (relative permalinks without --viewer-url).
+        Assert.Contains("<td><a class=\"viewer\" href=\"units?checkpoint=o3&amp;environment=A&amp;condition=baseline\">6</a></td>", html);
+        var cells = System.Text.RegularExpressions.Regex.Replace(html, "<a class=\"viewer\" href=\"[^\"]*\">([^<]*)</a>", "$1");
+        Assert.Contains("<td>o3</td><td>A</td><td>baseline</td><td>6</td><td>4</td><td>3</td><td>0</td><td>3</td><td>50.0%</td>", cells);
         Assert.Contains("<th>missing</th><th>indeterminate</th>", html);
     }
 

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Scheme.Engine.Store;
+
+namespace Scheme.Viewer.Data;
+
+/// <summary>One row of the unit list.</summary>
+public sealed record UnitSummary(long Position, string UnitId, string Checkpoint, string Environment, string Variant, string Condition, int Epoch,
+    string Status, IReadOnlyList<string> Fired, bool Missing, bool Indeterminate, int Labels, string? Error);
+
+/// <summary>A page of the unit list: its rows and the cursors of the pages before and after it.</summary>
+/// <param name="Partial">The filter needs the search index, which has not indexed every unit yet.</param>
+public sealed record UnitPage(IReadOnlyList<UnitSummary> Units, long? Next, long? Previous, bool Partial, string? Index);
+
+/// <summary>
+/// The unit list's queries over run.db (read-only) and the side index. Paging is by keyset on run.db's rowid (the order
+/// units finished in), so page 20,000 of a million units costs what page 1 does; filters on the row's own columns are
+/// evaluated in that rowid order and stop at a page's worth of matches; search and judge verdicts go through the
+/// side index (<see cref="SearchIndex"/>), whose FTS5 table yields matches in rowid order too.
+/// </summary>
+public sealed class UnitPages(RunFiles files, SearchIndex index)
+{
+    private HashSet<string>? _columns;
+    private bool? _hasLabels;
+
+    public UnitPage List(UnitFilter filter)
+    {
+        using var lease = files.Read();
+        var connection = lease.Connection;
+        using var command = connection.CreateCommand();
+        var backwards = filter.Before is not null && filter.After is null;
+        var where = Where(filter, command, connection);
+        if (backwards)
+        {
+            where.Add("u.rowid < $before");
+            command.Parameters.AddWithValue("$before", filter.Before!.Value);
+        }
+        else if (filter.After is { } after)
+        {
+            where.Add("u.rowid > $after");
+            command.Parameters.AddWithValue("$after", after);
+        }
+        var labels = HasLabels(connection) ? $"(SELECT COUNT(*) FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
+        var (missing, indeterminate) = (Column(connection, UnitColumns.Missing), Column(connection, UnitColumns.Indeterminate));
+        var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
+        command.CommandText = $"""
+            SELECT u.rowid, u.unit_id, u.checkpoint, u.environment, u.variant, u.condition, u.epoch, u.status, u.outcomes,
+                   {missing} IS NOT NULL, {indeterminate} IS NOT NULL, {labels}, u.error
+            FROM {from}
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY u.rowid {(backwards ? "DESC" : "ASC")}
+            LIMIT {filter.Size + 1};
+            """;
+        var rows = new List<UnitSummary>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add(new UnitSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetInt32(6), reader.GetString(7), Fired(reader.GetString(8)), reader.GetBoolean(9), reader.GetBoolean(10),
+                    reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
+            }
+        }
+        var more = rows.Count > filter.Size;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        if (backwards)
+        {
+            rows.Reverse();
+        }
+        var hasBefore = backwards ? more : filter.After is not null;
+        var hasAfter = backwards || more;
+        var partial = filter.NeedsIndex && !index.State.Ready;
+        return new UnitPage(rows, hasAfter && rows.Count > 0 ? rows[^1].Position : null, hasBefore && rows.Count > 0 ? rows[0].Position : null,
+            partial, index.Building);
+    }
+
+    /// <summary>How many units match (a separate request: counting a million rows is slower than a page).</summary>
+    public long Count(UnitFilter filter)
+    {
+        using var lease = files.Read();
+        using var command = lease.Connection.CreateCommand();
+        var where = Where(filter, command, lease.Connection);
+        var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
+        command.CommandText = $"SELECT COUNT(*) FROM {from} {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))};";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private List<string> Where(UnitFilter filter, SqliteCommand command, SqliteConnection connection)
+    {
+        var where = new List<string>();
+        var p = command.Parameters;
+        void Equal(string column, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add($"u.{column} = ${column}");
+                p.AddWithValue("$" + column, value);
+            }
+        }
+        Equal(UnitColumns.Checkpoint, filter.Checkpoint);
+        Equal(UnitColumns.Environment, filter.Environment);
+        Equal(UnitColumns.Variant, filter.Variant);
+        Equal(UnitColumns.Condition, filter.Condition);
+        Equal(UnitColumns.Epoch, filter.Epoch);
+        Equal(UnitColumns.Status, filter.Status);
+        for (var i = 0; i < filter.Params.Count; i++)
+        {
+            // A variant label is "a=1,b=x": the param matches one comma-separated part, with LIKE's wildcards escaped.
+            where.Add($"(',' || u.variant || ',') LIKE $param{i} ESCAPE '\\'");
+            p.AddWithValue($"$param{i}", "%," + EscapeLike($"{filter.Params[i].Name}={filter.Params[i].Value}") + ",%");
+        }
+        for (var i = 0; i < filter.Outcomes.Count; i++)
+        {
+            where.Add($"json_extract(u.outcomes, $outcome{i}) = {(filter.Outcomes[i].Value ? 1 : 0)}");
+            p.AddWithValue($"$outcome{i}", $"$.\"{filter.Outcomes[i].Name}\"");
+        }
+        for (var i = 0; i < filter.Judges.Count; i++)
+        {
+            where.Add($"EXISTS (SELECT 1 FROM vi.verdicts v WHERE v.rid = u.rowid AND v.judge = $judge{i} AND v.verdict = {(filter.Judges[i].Value ? 1 : 0)})");
+            p.AddWithValue($"$judge{i}", filter.Judges[i].Id);
+        }
+        foreach (var flag in filter.Flags.Distinct())
+        {
+            where.Add(flag switch
+            {
+                "failed" => "u.status = 'failed'",
+                "missing" => $"{Column(connection, UnitColumns.Missing)} IS NOT NULL",
+                _ => $"{Column(connection, UnitColumns.Indeterminate)} IS NOT NULL",
+            });
+        }
+        if (filter.Review is { } review)
+        {
+            var reviewed = HasLabels(connection) ? $"EXISTS (SELECT 1 FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
+            where.Add(review == "reviewed" ? reviewed : $"NOT {reviewed}");
+        }
+        if (filter.Search is { } search)
+        {
+            where.Add("f.fts MATCH $search");
+            p.AddWithValue("$search", UnitFilter.FtsQuery(search) ?? "\"\"");
+        }
+        return where;
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>The outcomes that are true, from the row's JSON.</summary>
+    public static IReadOnlyList<string> Fired(string outcomes)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(outcomes);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                ? json.RootElement.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.True).Select(o => o.Name).ToList()
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The column, or NULL when this run.db predates it.</summary>
+    private string Column(SqliteConnection connection, string name)
+    {
+        _columns ??= Names(connection, "SELECT name FROM pragma_table_info('units');");
+        return _columns.Contains(name) ? "u." + name : "NULL";
+    }
+
+    /// <summary>Whether run.db has the review labels table (schema 6); an older run.db gains it with its first label.</summary>
+    public bool HasLabels(SqliteConnection connection)
+    {
+        if (_hasLabels != true)
+        {
+            _hasLabels = Names(connection, $"SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{ReviewLabels.Table}';").Count > 0;
+        }
+        return _hasLabels.Value;
+    }
+
+    private static HashSet<string> Names(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    }
+}
