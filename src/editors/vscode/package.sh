@@ -14,6 +14,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v npm >/dev/null 2>&1 || { echo "package.sh: npm is required (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+# @vscode/vsce 3.9 needs Node.js 20 (Debian 12's own nodejs is 18: use the NodeSource packages or a newer Debian).
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || { echo "package.sh: Node.js 20 or later is required to package the extension (found $(node --version))" >&2; exit 1; }
 case "$out" in ''|/*) ;; *) out="$PWD/$out" ;; esac
 cd "$here"
 version="$(node -p "require('./package.json').version")"
