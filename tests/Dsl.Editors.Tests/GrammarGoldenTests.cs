@@ -9,9 +9,13 @@ public sealed class GrammarGoldenTests(ExtensionFixture extension)
 {
     private const string SamplesPrefix = "tests/Dsl.Compiler.Tests/";
 
-    /// <summary>Every valid sample (imported libraries included) and every suite under experiments/, relative to the root.</summary>
+    /// <summary>Every valid sample (imported libraries included), every suite under experiments/ and the dotnet new templates' files, relative to the root.</summary>
     private static List<string> Samples() =>
-        new[] { Path.Combine(Repository.Root, "tests", "Dsl.Compiler.Tests", "Samples", "Valid"), Path.Combine(Repository.Root, "experiments") }
+        new[]
+            {
+                Path.Combine(Repository.Root, "tests", "Dsl.Compiler.Tests", "Samples", "Valid"), Path.Combine(Repository.Root, "experiments"),
+                Path.Combine(Repository.Root, "src", "Dsl.Templates", "content"),
+            }
             .SelectMany(d => Directory.EnumerateFiles(d, "*.scheme", SearchOption.AllDirectories))
             .Where(p => !p.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .Select(p => Path.GetRelativePath(Repository.Root, p).Replace('\\', '/'))

@@ -3,7 +3,7 @@ namespace Scheme.Editors.Tests;
 /// <summary>
 /// What an editor shows while a file is half written or hostile: the grammar follows the lexer's recovery
 /// (an unterminated """ string runs to the end of the file, an unterminated "..." to the end of its line, a stray
-/// character is illegal on its own) and never hangs on long lines (tokenize.js fails a line that takes over 1 s).
+/// character is illegal on its own) and never hangs on long lines (tokenize.js fails a line that takes over 10 s: a guard against exponential backtracking, not a speed test).
 /// </summary>
 [Collection("extension")]
 public sealed class HostileInputTests(ExtensionFixture extension)
