@@ -57,6 +57,9 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
 
     public void Space() => _space = true;
 
+    /// <summary>Continues the line on the next one, one level deeper (a break the author wrote before an operator).</summary>
+    public void Continue() => _continuation = true;
+
     /// <summary>Asks for a line break before the next token; the newest request's blank-line mode wins.</summary>
     public void Line(BlankLines blank)
     {
