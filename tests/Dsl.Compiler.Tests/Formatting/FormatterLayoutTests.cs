@@ -119,6 +119,15 @@ public sealed class FormatterLayoutTests
     }
 
     [Fact]
+    public void Trailing_comments_on_consecutive_lines_of_one_indentation_line_up_and_a_lone_one_follows_its_code()
+    {
+        var input = "metric a = rate(x) // one\nmetric long_name = rate(y)    // two\nmetric c = rate(z)\nmetric d = rate(w)      // alone\n"
+            + "environment Q { // brace\n  x: 1 // deeper\n}\n";
+        Assert.Equal("metric a = rate(x)         // one\nmetric long_name = rate(y) // two\nmetric c = rate(z)\nmetric d = rate(w) // alone\n\n"
+            + "environment Q { // brace\n  x: 1 // deeper\n}\n", Format(input));
+    }
+
+    [Fact]
     public void A_line_break_before_an_operator_or_a_followup_arrow_is_kept_as_a_continuation()
     {
         var input = "environment Q {\n  covert_action: contains(output, \"a\")\n        and not contains(output, \"b\")\n  followup \"Why?\" when covert_action\n  -> confessed: contains(answer, \"yes\")\n  other: x and y\n}\n";
