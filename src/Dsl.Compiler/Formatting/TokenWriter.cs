@@ -207,10 +207,16 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
             return text;
         }
         var lines = new List<(int Line, int Code, int Indent, int Offset)>();
+        // Offsets ascend, so line numbers are counted in one pass over the text, not once per comment.
+        var (line, counted) = (0, 0);
         foreach (var offset in _trailing)
         {
             var lineStart = text.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1;
-            var line = text.AsSpan(0, lineStart).Count('\n');
+            if (lineStart > counted)
+            {
+                line += text.AsSpan(counted, lineStart - counted).Count('\n');
+                counted = lineStart;
+            }
             var indent = 0;
             while (lineStart + indent < offset && text[lineStart + indent] == ' ')
             {
