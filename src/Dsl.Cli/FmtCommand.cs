@@ -78,7 +78,7 @@ internal static class FmtCommand
                 return CommandLine.UsageError;
             default:
                 error.WriteLine(outcome.Problem);
-                return outcome.Problem!.Contains(FileFormatter.FormatterError, StringComparison.Ordinal) ? CommandLine.InternalError : CommandLine.CompileErrors;
+                return outcome.Code == FileFormatter.FormatterError ? CommandLine.InternalError : CommandLine.CompileErrors;
         }
     }
 }

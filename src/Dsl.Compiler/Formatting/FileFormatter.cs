@@ -23,8 +23,9 @@ public enum FileFormatStatus
     Failed,
 }
 
-/// <param name="Problem">For <see cref="FileFormatStatus.Failed"/>: the line to print, code included.</param>
-public sealed record FileFormatOutcome(FileFormatStatus Status, IReadOnlyList<Diagnostic> Errors, string? Problem = null);
+/// <param name="Problem">The line to print, code included, when there is one (a failure; with --check, a file that would change).</param>
+/// <param name="Code">The SCH90xx code of <paramref name="Problem"/>.</param>
+public sealed record FileFormatOutcome(FileFormatStatus Status, IReadOnlyList<Diagnostic> Errors, string? Problem = null, string? Code = null);
 
 /// <summary>
 /// <c>scheme fmt</c> on one file: reads its bytes as they are (the compiler's reader normalizes line breaks and drops
@@ -48,7 +49,7 @@ public static class FileFormatter
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            return new FileFormatOutcome(FileFormatStatus.NotFound, [], $"{Show(path)}: error {NotFound}: Input file not found.");
+            return new FileFormatOutcome(FileFormatStatus.NotFound, [], $"{Show(path)}: error {NotFound}: Input file not found.", NotFound);
         }
         // Through symbolic links, so the file is rewritten where it is and the link stays a link.
         var real = FileReader.RealPath(path) ?? path;
@@ -81,7 +82,7 @@ public static class FileFormatter
         }
         if (check)
         {
-            return new FileFormatOutcome(FileFormatStatus.Changed, [], $"{Show(path)}: error {NotFormatted}: The file is not in canonical layout; run 'scheme fmt' on it.");
+            return new FileFormatOutcome(FileFormatStatus.Changed, [], $"{Show(path)}: error {NotFormatted}: The file is not in canonical layout; run 'scheme fmt' on it.", NotFormatted);
         }
         return Write(real, result.Formatted) is { } problem
             ? Failed(path, Unwritable, $"Cannot write the formatted file: {problem}; it was left unchanged.")
@@ -89,7 +90,7 @@ public static class FileFormatter
     }
 
     private static FileFormatOutcome Failed(string path, string code, string message) =>
-        new(FileFormatStatus.Failed, [], $"{Show(path)}: error {code}: {message}");
+        new(FileFormatStatus.Failed, [], $"{Show(path)}: error {code}: {message}", code);
 
     private static string Show(string path) => Diagnostic.OneLine(path);
 

@@ -44,6 +44,10 @@ internal sealed class LayoutPrinter(TokenWriter writer, IList<IToken> tokens, bo
 
     private void Node(IParseTree node)
     {
+        if (writer.Exhausted)
+        {
+            return;
+        }
         switch (node)
         {
             case ITerminalNode terminal:
@@ -162,8 +166,8 @@ internal sealed class LayoutPrinter(TokenWriter writer, IList<IToken> tokens, bo
     private void List(ParserRuleContext list, ITerminalNode open, IReadOnlyList<ParserRuleContext> items, ITerminalNode close)
     {
         writer.CommentsBefore(open.Symbol);
-        var oneLine = flat || (!HasComments(open.Symbol, close.Symbol) && FlatText(list) is var text
-            && !text.Contains('\n') && writer.NextColumn + text.Length <= writer.MaxWidth);
+        var oneLine = flat || (FlatText(list) is { } text && !text.Contains('\n')
+            && writer.NextColumn + text.Length <= writer.MaxWidth && !HasComments(open.Symbol, close.Symbol));
         writer.Token(open.Symbol);
         if (oneLine)
         {
@@ -197,12 +201,13 @@ internal sealed class LayoutPrinter(TokenWriter writer, IList<IToken> tokens, bo
         Close(close, BlankLines.None);
     }
 
-    /// <summary>The list as it is written on one line (lists inside it on one line too).</summary>
-    private string FlatText(ParserRuleContext list)
+    /// <summary>The list as it is written on one line (lists inside it on one line too), or null when it is longer than
+    /// a line can be: measuring stops there, so a huge nested list costs a line's worth of work per level, not its size.</summary>
+    private string? FlatText(ParserRuleContext list)
     {
-        var measure = new TokenWriter(tokens, list.Start.TokenIndex);
+        var measure = new TokenWriter(tokens, list.Start.TokenIndex) { Budget = writer.MaxWidth };
         new LayoutPrinter(measure, tokens, flat: true).Node(list);
-        return measure.Written;
+        return measure.Exhausted ? null : measure.Written;
     }
 
     private IToken NextDefault(IToken token)

@@ -54,6 +54,11 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
 
     public int MaxWidth { get; init; } = 100;
 
+    /// <summary>For measuring: past this many characters the measure is decided, and the printer stops writing.</summary>
+    public int? Budget { get; init; }
+
+    public bool Exhausted => Budget is { } budget && _out.Length > budget;
+
     public void Indent() => _indent++;
 
     public void Dedent() => _indent--;

@@ -165,6 +165,20 @@ public sealed class FormatterLayoutTests
     }
 
     [Fact]
+    public void Huge_inputs_format_safely_a_deeply_nested_long_list_and_thousands_of_commented_declarations()
+    {
+        const int depth = 60;
+        var items = string.Join(", ", Enumerable.Range(0, 20_000).Select(i => $"item_{i}"));
+        var nested = $"metric deep = rate({new string('[', depth)}{items}{new string(']', depth)})\n";
+        var formatted = Format(nested);
+        Assert.Contains($"\n{new string(' ', 2 * depth)}item_19999,\n", formatted, StringComparison.Ordinal);
+
+        var many = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"metric m{i} = rate(x{i}) // note {i}\n"));
+        var aligned = Format(many);
+        Assert.Equal(5_000, aligned.Split('\n').Count(l => l.Contains(" // note ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Empty_and_comment_only_files_format_without_crashing()
     {
         Assert.Equal("", SchemeFormatter.Format("", "e.scheme").Formatted);
