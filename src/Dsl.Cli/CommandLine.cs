@@ -18,6 +18,7 @@ public static class CommandLine
         var root = new RootCommand("The .scheme experiment language: check and compile suites.");
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(CompileCommand.Create(output, error));
+        root.Subcommands.Add(FmtCommand.Create(output, error));
         root.Subcommands.Add(LspCommand.Create(error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
