@@ -64,10 +64,11 @@ public static class HoverProvider
             return "\n\nNo simulated value: an offline run or a power analysis has nothing to draw this metric from.";
         }
         var text = new StringBuilder("\n\nSimulated values:\n");
+        var scenarios = values.Select(v => v.Scenario).Distinct().Count();
         foreach (var value in values)
         {
             var cell = value.Cell.ToString() == "[]" ? "" : value.Cell.ToString();
-            var scenario = string.IsNullOrEmpty(value.Scenario) ? "" : $" (simulate {value.Scenario})";
+            var scenario = scenarios > 1 ? $" (simulate {value.Scenario})" : "";
             var shown = value.Distribution is { } d
                 ? $"{d.Kind}({Number(d.First)}{(d.Kind == "poisson" ? "" : ", " + Number(d.Second))}), mean {Number(value.Value)}"
                 : metric.Aggregation == MetricAggregation.Rate ? $"{Number(value.Value * 100)}%" : Number(value.Value);

@@ -173,7 +173,8 @@ public sealed class SchemeLanguageServer
     {
         var path = PathOf(parameters.TextDocument);
         var document = _documents.Get(path) ?? throw Refuse("Only an open document can be formatted.");
-        return DocumentFormatter.Format(document.Text, path);
+        var (edits, refusal) = DocumentFormatter.Format(document.Text, path);
+        return edits ?? throw Refuse(refusal!);
     }
 
     private async Task<T?> AtAsync<T>(TextDocumentPositionParams parameters, Func<Snapshot, CompilationUnitSyntax, int, T> answer, CancellationToken cancellation)
