@@ -2,13 +2,13 @@
 // (vscode-jsonrpc underneath, the library VS Code's own client is built on) drives `scheme lsp` over stdio through a
 // plan of steps written by the xunit test, and prints what the server answered as one JSON document.
 //
-// usage: node lsp-client.js MODULES_DIR PLAN.json   (MODULES_DIR holds node_modules/vscode-languageserver-protocol)
+// usage: node lsp-client.js MODULES_DIR PLAN.json OUT.json   (MODULES_DIR holds node_modules/vscode-languageserver-protocol)
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const { spawn } = require('child_process');
 
-const [modules, planFile] = process.argv.slice(2);
+const [modules, planFile, outFile] = process.argv.slice(2);
 const lsp = require(path.join(path.resolve(modules), 'node_modules', 'vscode-languageserver-protocol', 'node'));
 const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
 
@@ -75,11 +75,11 @@ async function run() {
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
   const exitCode = await exited;
-  process.stdout.write(JSON.stringify({ results, exitCode, stderr }));
+  fs.writeFileSync(outFile, JSON.stringify({ results, exitCode, stderr }));
 }
 
 run().then(() => process.exit(0), e => {
-  process.stdout.write(JSON.stringify({ failure: String(e && e.stack || e), stderr }));
+  fs.writeFileSync(outFile, JSON.stringify({ failure: String(e && e.stack || e), stderr }));
   server.kill();
   process.exit(1);
 });
