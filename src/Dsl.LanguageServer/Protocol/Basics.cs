@@ -32,6 +32,7 @@ public sealed record WorkspaceEdit(Dictionary<string, TextEdit[]> Changes);
 /// <summary>The body of a JSON-RPC error answer the client shows, e.g. a refused rename.</summary>
 public static class ErrorCodes
 {
+    public const int InvalidRequest = -32600;
     public const int InvalidParams = -32602;
     public const int RequestFailed = -32803;
 }

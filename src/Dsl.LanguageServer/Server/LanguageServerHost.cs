@@ -17,7 +17,7 @@ public static class LanguageServerHost
         formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         formatter.JsonSerializerOptions.PropertyNameCaseInsensitive = true;
-        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        var handler = new HeaderDelimitedMessageHandler(output, new ValidatingInputStream(input, log), formatter);
         JsonRpc? rpc = null;
         var server = new SchemeLanguageServer(async (method, parameters) =>
         {
@@ -31,6 +31,10 @@ public static class LanguageServerHost
             }
         });
         rpc = new JsonRpc(handler);
+        // Protocol trouble (a message that cannot be read, a handler that failed) goes to the log, which is stderr:
+        // clients show it in their output panel, and stdout stays the protocol's.
+        rpc.TraceSource.Switch.Level = System.Diagnostics.SourceLevels.Warning;
+        rpc.TraceSource.Listeners.Add(new System.Diagnostics.TextWriterTraceListener(log));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
         rpc.StartListening();
         await Task.WhenAny(server.Exited, rpc.Completion.ContinueWith(_ => { }, TaskScheduler.Default));

@@ -73,6 +73,11 @@ public sealed class SchemeLanguageServer
     [JsonRpcMethod("exit")]
     public void Exit() => _exited.TrySetResult();
 
+    /// <summary>What <see cref="ValidatingInputStream"/> turns a request that is no JSON-RPC request into: its error answer.</summary>
+    [JsonRpcMethod(ValidatingInputStream.InvalidRequestMethod, UseSingleObjectParameterDeserialization = true)]
+    public void InvalidRequest(JsonElement parameters) =>
+        throw new LocalRpcException(parameters.TryGetProperty("reason", out var reason) ? reason.GetString() : "Invalid request.") { ErrorCode = ErrorCodes.InvalidRequest };
+
     [JsonRpcMethod("textDocument/didOpen", UseSingleObjectParameterDeserialization = true)]
     public void DidOpen(DidOpenTextDocumentParams parameters)
     {
@@ -143,7 +148,10 @@ public sealed class SchemeLanguageServer
     [JsonRpcMethod("textDocument/completion", UseSingleObjectParameterDeserialization = true)]
     public async Task<CompletionList> CompletionAsync(TextDocumentPositionParams parameters, CancellationToken cancellation)
     {
-        var path = PathOf(parameters.TextDocument);
+        if (PathOf(parameters.TextDocument) is not { } path || parameters.Position is null)
+        {
+            return new CompletionList(false, []);
+        }
         var snapshot = await _analyzer.SnapshotAsync(path, cancellation);
         var text = Scheme.Compiler.Text.FileReader.NormalizeLineBreaks(_documents.Get(path)?.Text ?? snapshot.Unit(path)?.File.Text ?? "");
         var offset = Positions.ToOffset(new Scheme.Compiler.Text.SourceFile(path, text, path), parameters.Position);
@@ -153,7 +161,10 @@ public sealed class SchemeLanguageServer
     [JsonRpcMethod("textDocument/documentSymbol", UseSingleObjectParameterDeserialization = true)]
     public async Task<DocumentSymbol[]> DocumentSymbolAsync(DocumentSymbolParams parameters, CancellationToken cancellation)
     {
-        var path = PathOf(parameters.TextDocument);
+        if (PathOf(parameters.TextDocument) is not { } path)
+        {
+            return [];
+        }
         var snapshot = await _analyzer.SnapshotAsync(path, cancellation);
         return snapshot.Unit(path) is { } unit ? DocumentSymbols.Of(unit) : [];
     }
@@ -161,7 +172,10 @@ public sealed class SchemeLanguageServer
     [JsonRpcMethod("textDocument/semanticTokens/full", UseSingleObjectParameterDeserialization = true)]
     public async Task<SemanticTokens> SemanticTokensAsync(SemanticTokensParams parameters, CancellationToken cancellation)
     {
-        var path = PathOf(parameters.TextDocument);
+        if (PathOf(parameters.TextDocument) is not { } path)
+        {
+            return new SemanticTokens([]);
+        }
         var snapshot = await _analyzer.SnapshotAsync(path, cancellation);
         return snapshot.Unit(path) is { } unit
             ? new SemanticTokens(SemanticTokensProvider.Encode(snapshot, unit.File, snapshot.Index(unit)))
@@ -171,25 +185,28 @@ public sealed class SchemeLanguageServer
     [JsonRpcMethod("textDocument/formatting", UseSingleObjectParameterDeserialization = true)]
     public TextEdit[] Formatting(DocumentFormattingParams parameters)
     {
-        var path = PathOf(parameters.TextDocument);
-        var document = _documents.Get(path) ?? throw Refuse("Only an open document can be formatted.");
-        var (edits, refusal) = DocumentFormatter.Format(document.Text, path);
+        var document = (PathOf(parameters.TextDocument) is { } path ? _documents.Get(path) : null)
+            ?? throw Refuse("Only an open document of a file can be formatted.");
+        var (edits, refusal) = DocumentFormatter.Format(document.Text, document.FullPath);
         return edits ?? throw Refuse(refusal!);
     }
 
     private async Task<T?> AtAsync<T>(TextDocumentPositionParams parameters, Func<Snapshot, CompilationUnitSyntax, int, T> answer, CancellationToken cancellation)
     {
-        var path = PathOf(parameters.TextDocument);
+        if (PathOf(parameters.TextDocument) is not { } path || parameters.Position is null)
+        {
+            return default;
+        }
         var snapshot = await _analyzer.SnapshotAsync(path, cancellation);
-        if (snapshot.Unit(path) is not { } unit || parameters.Position is null)
+        if (snapshot.Unit(path) is not { } unit)
         {
             return default;
         }
         return answer(snapshot, unit, Positions.ToOffset(unit.File, parameters.Position));
     }
 
-    private static string PathOf(TextDocumentIdentifier? document) =>
-        DocumentUris.ToPath(document?.Uri) ?? throw new LocalRpcException($"Not a file: URI: '{document?.Uri}'.") { ErrorCode = ErrorCodes.InvalidParams };
+    /// <summary>The file of a document; null for one that is no file (an untitled buffer), which has no project to check.</summary>
+    private static string? PathOf(TextDocumentIdentifier? document) => DocumentUris.ToPath(document?.Uri);
 
     private static LocalRpcException Refuse(string message) => new(message) { ErrorCode = ErrorCodes.RequestFailed };
 
