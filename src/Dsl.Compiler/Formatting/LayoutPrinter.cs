@@ -82,7 +82,11 @@ internal sealed class LayoutPrinter(TokenWriter writer, IList<IToken> tokens, bo
                 continue;
             }
             var first = child is ITerminalNode t ? t.Symbol : ((ParserRuleContext)child).Start;
-            if (previous is not null && SpaceBetween(previous, first, rule))
+            if (previous is not null && BreaksBefore(first, rule) && LineBreakBetween(previous, first))
+            {
+                writer.Continue();
+            }
+            else if (previous is not null && SpaceBetween(previous, first, rule))
             {
                 writer.Space();
             }
@@ -97,6 +101,30 @@ internal sealed class LayoutPrinter(TokenWriter writer, IList<IToken> tokens, bo
         && !(next.Type == SchemeLexer.LPAREN && rule is P.CallExpressionContext)
         && !(next.Type == SchemeLexer.LBRACK && rule is P.IndexExpressionContext or P.AssignmentMemberContext)
         && !(previous.Type == SchemeLexer.MINUS && rule is P.NegateExpressionContext);
+
+    /// <summary>
+    /// Where the author may break a long line: before a binary operator, a follow-up's `when` or its `->`. A break written
+    /// there is kept, as a continuation line one level deeper, so a long condition stays readable; elsewhere lines join.
+    /// </summary>
+    private static bool BreaksBefore(IToken next, ParserRuleContext rule) =>
+        next.Type is SchemeLexer.ARROW or SchemeLexer.WHEN
+        || rule is P.AndExpressionContext or P.OrExpressionContext or P.GivenExpressionContext or P.AdditiveExpressionContext
+            or P.MultiplicativeExpressionContext or P.RelationalExpressionContext or P.EqualityExpressionContext or P.CitesExpressionContext
+            && next.Type is SchemeLexer.AND or SchemeLexer.OR or SchemeLexer.GIVEN or SchemeLexer.PLUS or SchemeLexer.MINUS or SchemeLexer.STAR
+                or SchemeLexer.SLASH or SchemeLexer.LT or SchemeLexer.LE or SchemeLexer.GT or SchemeLexer.GE or SchemeLexer.EQ or SchemeLexer.NEQ
+                or SchemeLexer.CITES;
+
+    private bool LineBreakBetween(IToken previous, IToken next)
+    {
+        for (var i = previous.TokenIndex + 1; i < next.TokenIndex; i++)
+        {
+            if (tokens[i].Type == SchemeLexer.WS && tokens[i].Text.Contains('\n'))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>A block: members one per line; the author's blank lines between members are kept (at most one).</summary>
     private void Block(ITerminalNode open, IReadOnlyList<ParserRuleContext> members, ITerminalNode close)

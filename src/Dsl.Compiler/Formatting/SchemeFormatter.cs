@@ -13,7 +13,8 @@ namespace Scheme.Compiler.Formatting;
 /// <c>scheme fmt</c> and the language server's formatting: one canonical layout for a .scheme file (LayoutPrinter),
 /// every comment kept where the author put it (TokenWriter). A file that does not parse is never changed, and the
 /// formatter checks its own output before anyone writes it: the output must parse, and every declaration must print the
-/// same under <see cref="CanonicalPrinter"/>, which is what the preregistration fingerprint hashes; otherwise it refuses
+/// same under <see cref="CanonicalPrinter"/>, which is what the preregistration fingerprint hashes, and every comment must
+/// be there in the same order; otherwise it refuses
 /// (<see cref="FormatResult.InternalError"/>) and the file stays as it is.
 /// </summary>
 public static class SchemeFormatter
@@ -29,7 +30,7 @@ public static class SchemeFormatter
         var lineBreak = LineBreakOf(body);
         var normalized = FileReader.NormalizeLineBreaks(body);
 
-        var (errors, canonical) = Check(normalized, path);
+        var (errors, canonical, comments) = Check(normalized, path);
         if (errors.Count > 0)
         {
             return new FormatResult(null, errors, false);
@@ -43,7 +44,7 @@ public static class SchemeFormatter
         {
             return Refused($"the formatter failed ({e.GetType().Name}: {e.Message})");
         }
-        var (again, canonicalAfter) = Check(formatted, path);
+        var (again, canonicalAfter, commentsAfter) = Check(formatted, path);
         if (again.Count > 0)
         {
             return Refused($"its output does not parse ({again[0]})");
@@ -53,6 +54,10 @@ public static class SchemeFormatter
             var first = canonical.Zip(canonicalAfter).FirstOrDefault(p => p.First != p.Second);
             return Refused($"its output would change the meaning of {first.First ?? "a declaration"}");
         }
+        if (!comments.SequenceEqual(commentsAfter, StringComparer.Ordinal))
+        {
+            return Refused("its output would not keep every comment in its place in the order");
+        }
         var output = (bom ? ByteOrderMark.ToString() : "") + (lineBreak == "\n" ? formatted : formatted.Replace("\n", lineBreak));
         return new FormatResult(output, [], !string.Equals(output, text, StringComparison.Ordinal));
     }
@@ -60,8 +65,8 @@ public static class SchemeFormatter
     private static FormatResult Refused(string why) => new(null, [], false, $"The file was left unchanged: {why}.");
 
     /// <summary>The syntax errors the build would report, and otherwise what the fingerprint of each part is computed
-    /// from: the imports and each declaration's canonical text.</summary>
-    private static (IReadOnlyList<Diagnostic> Errors, List<string> Canonical) Check(string text, string path)
+    /// from (the imports and each declaration's canonical text) and the comments in order.</summary>
+    private static (IReadOnlyList<Diagnostic> Errors, List<string> Canonical, List<string> Comments) Check(string text, string path)
     {
         var diagnostics = new DiagnosticBag();
         // The full path only matters for resolving imports, which formatting never does; a hostile path must not throw.
@@ -69,10 +74,16 @@ public static class SchemeFormatter
         var errors = diagnostics.ToSortedList().Where(d => d.IsError).ToList();
         if (errors.Count > 0)
         {
-            return (errors, []);
+            return (errors, [], []);
         }
         var canonical = unit.Imports.Select(i => "import " + i.Path.Value).Concat(unit.Declarations.Select(CanonicalPrinter.Print)).ToList();
-        return ([], canonical);
+        var lexer = new SchemeLexer(new AntlrInputStream(text));
+        lexer.RemoveErrorListeners();
+        var comments = lexer.GetAllTokens()
+            .Where(t => t.Type is SchemeLexer.LINE_COMMENT or SchemeLexer.BLOCK_COMMENT)
+            .Select(t => t.Type == SchemeLexer.LINE_COMMENT ? t.Text.TrimEnd() : t.Text)
+            .ToList();
+        return ([], canonical, comments);
     }
 
     private static string Layout(string text)

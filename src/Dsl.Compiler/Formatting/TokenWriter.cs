@@ -35,6 +35,9 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
     private const int IndentWidth = 2;
 
     private readonly StringBuilder _out = new();
+
+    // Where each trailing line comment's separating space is in the output, to align runs of them at the end.
+    private readonly List<int> _trailing = [];
     private int _next = start;
     private int _indent;
     private int _column;
@@ -56,6 +59,9 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
     public void Dedent() => _indent--;
 
     public void Space() => _space = true;
+
+    /// <summary>Continues the line on the next one, one level deeper (a break the author wrote before an operator).</summary>
+    public void Continue() => _continuation = true;
 
     /// <summary>Asks for a line break before the next token; the newest request's blank-line mode wins.</summary>
     public void Line(BlankLines blank)
@@ -135,6 +141,10 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
             return;
         }
         // Trailing: on the line of the token before it, whatever line break the layout has asked for comes after it.
+        if (isLine)
+        {
+            _trailing.Add(_out.Length);
+        }
         AppendRaw(" " + text);
         if (breakAfter && !_lineBreak)
         {
@@ -181,8 +191,62 @@ internal sealed class TokenWriter(IList<IToken> tokens, int start = 0)
     /// <summary>The text written, ending in exactly one line break (none for a file with nothing in it).</summary>
     public string Finish()
     {
-        var text = _out.ToString().TrimEnd(' ', '\n');
+        var text = AlignTrailingComments(_out.ToString()).TrimEnd(' ', '\n');
         return text.Length == 0 ? "" : text + "\n";
+    }
+
+    /// <summary>
+    /// Trailing line comments on consecutive lines of the same indentation start in one column, one space after the
+    /// longest code among them (as gofmt does); a lone one is one space after its code. The columns depend only on the
+    /// code, which the layout alone decides, so a second run aligns the same way.
+    /// </summary>
+    private string AlignTrailingComments(string text)
+    {
+        if (_trailing.Count < 2)
+        {
+            return text;
+        }
+        var lines = new List<(int Line, int Code, int Indent, int Offset)>();
+        // Offsets ascend, so line numbers are counted in one pass over the text, not once per comment.
+        var (line, counted) = (0, 0);
+        foreach (var offset in _trailing)
+        {
+            var lineStart = text.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1;
+            if (lineStart > counted)
+            {
+                line += text.AsSpan(counted, lineStart - counted).Count('\n');
+                counted = lineStart;
+            }
+            var indent = 0;
+            while (lineStart + indent < offset && text[lineStart + indent] == ' ')
+            {
+                indent++;
+            }
+            lines.Add((line, offset - lineStart, indent, offset));
+        }
+        var padding = new Dictionary<int, int>();
+        for (var i = 0; i < lines.Count;)
+        {
+            var j = i + 1;
+            while (j < lines.Count && lines[j].Line == lines[j - 1].Line + 1 && lines[j].Indent == lines[i].Indent)
+            {
+                j++;
+            }
+            var column = lines.Skip(i).Take(j - i).Max(l => l.Code);
+            foreach (var l in lines.Skip(i).Take(j - i))
+            {
+                padding[l.Offset] = column - l.Code;
+            }
+            i = j;
+        }
+        var aligned = new StringBuilder(text.Length + padding.Values.Sum());
+        var previous = 0;
+        foreach (var (offset, pad) in padding.OrderBy(p => p.Key))
+        {
+            aligned.Append(text, previous, offset - previous).Append(' ', pad);
+            previous = offset;
+        }
+        return aligned.Append(text, previous, text.Length - previous).ToString();
     }
 
     /// <summary>The text written so far, as is (the flat rendering a list is measured by).</summary>
