@@ -80,7 +80,7 @@ public static class SchemeCompilation
         {
             dependencies.Add(imported.File.FullPath);
         }
-        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies, DeclarationKinds.Bindings).Bind();
+        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies, DeclarationKinds.Bindings) { CollectDependencies = emit }.Bind();
         var generated = diagnostics.HasErrors || !emit ? [] : new CSharpEmitter(model, options ?? new EmitOptions(), DeclarationKinds.Emissions).Emit();
         return new CompilationResult(FollowOnFilter.Apply(diagnostics.ToSortedList(), loader.Units), generated, model, dependencies.Paths.ToList());
     }
