@@ -19,6 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(CheckCommand.Create(output, error));
         root.Subcommands.Add(CompileCommand.Create(output, error));
         root.Subcommands.Add(FmtCommand.Create(output, error));
+        root.Subcommands.Add(LspCommand.Create(error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

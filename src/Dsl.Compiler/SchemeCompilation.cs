@@ -34,13 +34,24 @@ public static class SchemeCompilation
         CompileFiles(paths.Select(p => (p, Path.GetFullPath(p))), options, projectDirectory);
 
     /// <param name="files">Each input as diagnostics name it, and where it is on disk.</param>
-    public static CompilationResult CompileFiles(IEnumerable<(string Path, string FullPath)> files, EmitOptions? options = null, string? projectDirectory = null)
+    public static CompilationResult CompileFiles(IEnumerable<(string Path, string FullPath)> files, EmitOptions? options = null, string? projectDirectory = null) =>
+        CompileFiles(files, options, projectDirectory, SourceHost.Disk, emit: true);
+
+    /// <summary>
+    /// Parses, binds and checks without emitting C#, reading and parsing through <paramref name="host"/>: the language
+    /// server's check as you type, with the same diagnostics as a build of the same files.
+    /// </summary>
+    public static CompilationResult Check(IEnumerable<(string Path, string FullPath)> files, string? projectDirectory, SourceHost host) =>
+        CompileFiles(files, null, projectDirectory, host, emit: false);
+
+    private static CompilationResult CompileFiles(IEnumerable<(string Path, string FullPath)> files, EmitOptions? options, string? projectDirectory,
+        SourceHost host, bool emit)
     {
         var sources = new List<SourceFile>();
         var unreadable = new List<(SourceFile File, string Reason)>();
         foreach (var (path, fullPath) in files)
         {
-            if (FileReader.TryRead(fullPath, out var text, out var reason))
+            if (host.TryRead(fullPath, out var text, out var reason))
             {
                 sources.Add(new SourceFile(path, text, fullPath));
                 continue;
@@ -50,11 +61,11 @@ public static class SchemeCompilation
             sources.Add(empty);
             unreadable.Add((empty, reason));
         }
-        return Compile(sources, options, projectDirectory, unreadable);
+        return Compile(sources, options, projectDirectory, unreadable, host, emit);
     }
 
     private static CompilationResult Compile(List<SourceFile> files, EmitOptions? options, string? projectDirectory,
-        List<(SourceFile File, string Reason)> unreadable)
+        List<(SourceFile File, string Reason)> unreadable, SourceHost? host = null, bool emit = true)
     {
         var diagnostics = new DiagnosticBag();
         foreach (var (file, reason) in unreadable)
@@ -63,14 +74,14 @@ public static class SchemeCompilation
         }
         var project = projectDirectory ?? CommonDirectory(files.Select(f => f.FullPath));
         var dependencies = new FileDependencies(project is null ? null : FileReader.RealPath(project) ?? Path.GetFullPath(project));
-        var loader = new SourceLoader(diagnostics, dependencies);
+        var loader = new SourceLoader(diagnostics, dependencies, host);
         loader.Load(files.OrderBy(f => f.Path, StringComparer.Ordinal));
         foreach (var imported in loader.ImportedUnits)
         {
             dependencies.Add(imported.File.FullPath);
         }
-        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies, DeclarationKinds.Bindings).Bind();
-        var generated = diagnostics.HasErrors ? [] : new CSharpEmitter(model, options ?? new EmitOptions(), DeclarationKinds.Emissions).Emit();
+        var model = new Binder(loader.UnitsInDependencyOrder, diagnostics, dependencies, DeclarationKinds.Bindings) { CollectDependencies = emit }.Bind();
+        var generated = diagnostics.HasErrors || !emit ? [] : new CSharpEmitter(model, options ?? new EmitOptions(), DeclarationKinds.Emissions).Emit();
         return new CompilationResult(FollowOnFilter.Apply(diagnostics.ToSortedList(), loader.Units), generated, model, dependencies.Paths.ToList());
     }
 

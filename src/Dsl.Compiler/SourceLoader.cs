@@ -8,8 +8,10 @@ namespace Scheme.Compiler;
 /// Reads and parses the given files and, transitively, every file they import. Each file is parsed once
 /// however often it is imported; an import cycle or a missing file is reported at the import that causes it.
 /// </summary>
-public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dependencies)
+public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dependencies, SourceHost? host = null)
 {
+    private readonly SourceHost _host = host ?? SourceHost.Disk;
+
     private readonly Dictionary<string, CompilationUnitSyntax> _units = new(StringComparer.Ordinal);
     private readonly List<CompilationUnitSyntax> _ordered = [];
     private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
@@ -47,7 +49,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
         {
             return;
         }
-        var unit = SchemeSyntaxParser.Parse(file, diagnostics);
+        var unit = _host.Parse(file, diagnostics);
         _units[fullPath] = unit;
         _ordered.Add(unit);
     }
@@ -80,7 +82,7 @@ public sealed class SourceLoader(DiagnosticBag diagnostics, FileDependencies dep
             }
             if (!_units.ContainsKey(target))
             {
-                if (!FileReader.TryRead(target, out var text, out var reason))
+                if (!_host.TryRead(target, out var text, out var reason))
                 {
                     diagnostics.Report(unit.File, import.Path.Span, Diagnose.ImportNotFound(relative, DisplayPaths.Directory(unit.File.Path), reason));
                     continue;

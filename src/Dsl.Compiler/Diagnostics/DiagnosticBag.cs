@@ -12,6 +12,9 @@ public sealed class DiagnosticBag
     public void Report(SourceFile file, TextSpan span, DiagnosticMessage message) =>
         _diagnostics.Add(new Diagnostic(message.Descriptor, file, span, message.Text));
 
+    /// <summary>Adds a diagnostic made earlier: the language server replays the syntax errors of a parse it reuses.</summary>
+    public void Add(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
+
     public int ErrorCount => _diagnostics.Count(d => d.IsError);
 
     /// <summary>Whether a diagnostic of this code was reported at this place (whatever its message).</summary>

@@ -21,6 +21,12 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
     private readonly Dictionary<Scheme.Compiler.Text.SourceFile, BinderContext> _fileContexts = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<DeclarationKind, KindBinding> _kinds = kinds.ToDictionary(k => k.Kind);
 
+    /// <summary>
+    /// Whether to resolve what each hypothesis's preregistration depends on: emit needs it, diagnostics do not (the
+    /// collector reports nothing), so the language server's check as you type leaves it out.
+    /// </summary>
+    public bool CollectDependencies { get; init; } = true;
+
     /// <summary>Declarations refused a name (duplicates, 'baseline'): still checked, never part of the model.</summary>
     private readonly List<Symbol> _rejected = [];
 
@@ -55,7 +61,10 @@ public sealed class Binder(IReadOnlyList<CompilationUnitSyntax> units, Diagnosti
         new FamilyChecker(model, ContextOf).Check();
         new ReasoningReadsChecker(model, ContextOf).Check();
         new EditTargetChecker(model, ContextOf).Check();
-        new DependencyCollector(model).Collect();
+        if (CollectDependencies)
+        {
+            new DependencyCollector(model).Collect();
+        }
         new GeneratedNameChecker(model, ContextOf).Check();
         new UsageAnalyzer(_table, ContextOf, kinds.Where(k => k.WarnsWhenUnused).Select(k => k.Kind).ToHashSet()).Report();
         return model;
