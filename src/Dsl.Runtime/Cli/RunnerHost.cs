@@ -36,28 +36,6 @@ public static class RunnerHost
         root.Subcommands.Add(DiagnoseCommand.Create(experiment, output, errors));
         root.Subcommands.Add(ReportCommand.Create(experiment, output, errors));
         root.Subcommands.Add(ReviewCommand.Create(experiment, output, errors));
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            return ReportUsage(parse, errors);
-        }
-        try
-        {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false });
-        }
-        catch (InvalidDataException ex)
-        {
-            // A file the user gave (a run directory, a lock) that cannot be used: bad input, not a bug.
-            errors.WriteLine("error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(ex.Message));
-            return UsageError;
-        }
-        catch (Exception ex)
-        {
-            errors.WriteLine("internal error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));
-            return InternalError;
-        }
-    }
-
         root.Subcommands.Add(ViewCommand.Create(experiment, output, errors, cancellationToken));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
