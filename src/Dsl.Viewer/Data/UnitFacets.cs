@@ -125,14 +125,17 @@ public static class UnitFacets
     /// the coordinates), by the facets otherwise. The driving table is <c>x</c> (its rowid column <c>x.rid</c>); a
     /// review filter needs run.db's unit id, so it is evaluated on <c>u</c>, the units row joined by the caller.
     /// </summary>
-    public static (string From, List<string> Where) Build(UnitFilter filter, SqliteCommand command, string reviewed)
+    /// <param name="ridOrder">Walk the table in rowid order (the outcome's (name, value, rid) index, or the facets' rowids)
+    /// instead of letting SQLite pick the most selective index and sort: for a window of rowids, where a dense filter
+    /// finds its page at once.</param>
+    public static (string From, List<string> Where) Build(UnitFilter filter, SqliteCommand command, string reviewed, bool ridOrder)
     {
         var where = new List<string>();
         var p = command.Parameters;
         string from;
         if (filter.Outcomes.Count > 0)
         {
-            from = "vi.outcomes x";
+            from = ridOrder ? "vi.outcomes x INDEXED BY outcomes_order" : "vi.outcomes x";
             where.Add($"x.name = $outcome0 AND x.value = {(filter.Outcomes[0].Value ? 1 : 0)}");
             p.AddWithValue("$outcome0", filter.Outcomes[0].Name);
             for (var i = 1; i < filter.Outcomes.Count; i++)
@@ -143,7 +146,7 @@ public static class UnitFacets
         }
         else
         {
-            from = "vi.facets x";
+            from = ridOrder ? "vi.facets x NOT INDEXED" : "vi.facets x"; // NOT INDEXED still seeks by rowid
         }
         void Equal(string column, object? value)
         {

@@ -21,7 +21,8 @@ public sealed record UnitPage(IReadOnlyList<UnitSummary> Units, long? Next, long
 /// run, the other filters and counts go to its narrow facet tables (<see cref="UnitFacets"/>) for the rowids it covers and
 /// to run.db for the units written since, so a rare filter or a count no longer reads every transcript.
 /// </summary>
-public sealed class UnitPages(RunFiles files, SearchIndex index)
+/// <param name="window">How many rowids a page over the index walks in order first (<see cref="Window"/>; tests use a small one).</param>
+public sealed class UnitPages(RunFiles files, SearchIndex index, long window = UnitPages.Window)
 {
     private HashSet<string>? _columns;
     private bool? _hasLabels;
@@ -41,7 +42,7 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
         else if (!backwards)
         {
             // The index answers up to `covered`; units the run wrote since come from run.db, after them.
-            rows = filter.After >= covered ? [] : Query(connection, filter, indexed: true, filter.After, covered + 1, backwards, limit);
+            rows = filter.After >= covered ? [] : Indexed(connection, filter, filter.After ?? 0, covered + 1, backwards, limit);
             if (rows.Count < limit)
             {
                 rows.AddRange(Query(connection, filter, indexed: false, Math.Max(filter.After ?? 0, covered), null, backwards, limit - rows.Count));
@@ -52,7 +53,7 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
             rows = filter.Before <= covered + 1 ? [] : Query(connection, filter, indexed: false, covered, filter.Before, backwards, limit);
             if (rows.Count < limit)
             {
-                rows.AddRange(Query(connection, filter, indexed: true, null, Math.Min(filter.Before!.Value, covered + 1), backwards, limit - rows.Count));
+                rows.AddRange(Indexed(connection, filter, 0, Math.Min(filter.Before!.Value, covered + 1), backwards, limit - rows.Count));
             }
         }
         var more = rows.Count > filter.Size;
@@ -77,13 +78,34 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
     /// </summary>
     private long Covered(UnitFilter filter) => filter.Search is null ? index.Covered : 0;
 
+    /// <summary>Rowids a page first walks in order through the index before it lets SQLite choose the most selective index.</summary>
+    public const long Window = 20_000;
+
+    /// <summary>
+    /// A page from the index between lower and upper (exclusive): first the <c>window</c> rowids next to the cursor in
+    /// rowid order (a filter that matches many units fills its page there), then the rest through the filter's most
+    /// selective index, sorted (a rare filter: few matches to sort, wherever they are in the run).
+    /// </summary>
+    private List<UnitSummary> Indexed(SqliteConnection connection, UnitFilter filter, long lower, long upper, bool backwards, int limit)
+    {
+        var (windowLower, windowUpper) = backwards ? (Math.Max(lower, upper - window - 1), upper) : (lower, Math.Min(upper, lower + window + 1));
+        var rows = Query(connection, filter, indexed: true, windowLower, windowUpper, backwards, limit, ridOrder: true);
+        var (restLower, restUpper) = backwards ? (lower, windowLower + 1) : (windowUpper - 1, upper);
+        if (rows.Count < limit && restLower + 1 < restUpper)
+        {
+            rows.AddRange(Query(connection, filter, indexed: true, restLower, restUpper, backwards, limit - rows.Count));
+        }
+        return rows;
+    }
+
     /// <summary>Up to <paramref name="limit"/> matching rows with lower &lt; rowid &lt; upper, in rowid order (descending when backwards).</summary>
-    private List<UnitSummary> Query(SqliteConnection connection, UnitFilter filter, bool indexed, long? lower, long? upper, bool backwards, int limit)
+    private List<UnitSummary> Query(SqliteConnection connection, UnitFilter filter, bool indexed, long? lower, long? upper, bool backwards, int limit,
+        bool ridOrder = false)
     {
         using var command = connection.CreateCommand();
         var labels = HasLabels(connection) ? $"(SELECT COUNT(*) FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
         var (missing, indeterminate) = (Column(connection, UnitColumns.Missing), Column(connection, UnitColumns.Indeterminate));
-        var (from, where, rowid) = Source(filter, command, connection, indexed);
+        var (from, where, rowid) = Source(filter, command, connection, indexed, ridOrder);
         Bounds(where, command, rowid, lower, upper);
         command.CommandText = $"""
             SELECT u.rowid, u.unit_id, u.checkpoint, u.environment, u.variant, u.condition, u.epoch, u.status, u.outcomes,
@@ -105,14 +127,15 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
     }
 
     /// <summary>The FROM, WHERE and rowid column of a query: over the index's facets (joined to run.db's row, driven by the index), or over run.db.</summary>
-    private (string From, List<string> Where, string Rowid) Source(UnitFilter filter, SqliteCommand command, SqliteConnection connection, bool indexed)
+    private (string From, List<string> Where, string Rowid) Source(UnitFilter filter, SqliteCommand command, SqliteConnection connection, bool indexed,
+        bool ridOrder = false)
     {
         if (!indexed)
         {
             var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
             return (from, Where(filter, command, connection), "u.rowid");
         }
-        var (drive, where) = UnitFacets.Build(filter, command, Reviewed(connection));
+        var (drive, where) = UnitFacets.Build(filter, command, Reviewed(connection), ridOrder);
         // CROSS JOIN keeps the index's table as the outer loop: SQLite does not reorder it.
         return ($"{drive} CROSS JOIN units u ON u.rowid = x.rid", where, "x.rid");
     }

@@ -14,7 +14,7 @@ namespace Scheme.Viewer.Pages;
 public sealed class ReviewQueuePage(RunFiles files, UnitPages pages, SearchIndex index)
 {
     private readonly Lock _lock = new();
-    private (string Outcome, long Seed, long Units, IReadOnlyList<string> Order)? _cached;
+    private (string Outcome, long Seed, long Units, long Covered, IReadOnlyList<string> Order)? _cached;
 
     public JsonObject Get(string outcome, long seed, string? reviewer, int from, int size)
     {
@@ -61,7 +61,8 @@ public sealed class ReviewQueuePage(RunFiles files, UnitPages pages, SearchIndex
         var units = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         lock (_lock)
         {
-            if (_cached is { } c && c.Outcome == outcome && c.Seed == seed && c.Units == units)
+            // A queue read from run.db while the index built is read again from the index once it covers the run.
+            if (_cached is { } c && c.Outcome == outcome && c.Seed == seed && c.Units == units && c.Covered == index.Covered)
             {
                 return c.Order;
             }
@@ -74,7 +75,7 @@ public sealed class ReviewQueuePage(RunFiles files, UnitPages pages, SearchIndex
         }
         lock (_lock)
         {
-            _cached = (outcome, seed, units, order);
+            _cached = (outcome, seed, units, covered, order);
         }
         return order;
     }
