@@ -69,6 +69,9 @@ public sealed class ViewerSuite : IBenchmarkSuite
         await Time("filtered page: checkpoint o3, covert_action true", "/api/units?checkpoint=o3&outcome=covert_action:true&size=50");
         await Time("filtered page: o3_as, Env24, EvalCue, covert_action true (rare, late in the file)", "/api/units?checkpoint=o3_as&environment=Env24&condition=EvalCue&outcome=covert_action:true&size=50");
         await Time("deep page (after position 999,000)", "/api/units?after=999000&size=50");
+        // Before the index covers the run these scan run.db (the figures the facet tables are for).
+        await Time("count of a filter (index building, run.db): o3, covert_action true", "/api/count?checkpoint=o3&outcome=covert_action:true");
+        await Time("review queue of covert_action (index building, run.db)", "/api/queue?outcome=covert_action&seed=1&size=50");
         var unitId = Id("o3", "Env07", "EvalCue", 4_321);
         await Time("transcript page of one unit", "/api/unit?id=" + unitId);
         var index = Stopwatch.StartNew();
@@ -92,8 +95,17 @@ public sealed class ViewerSuite : IBenchmarkSuite
         figures.Add($"filtered and searched page (warm, 5 cursors): median {warm.Order().ElementAt(2):F1} ms, max {warm.Max():F1} ms");
         await Time("judge verdict filter: EvalJudge yes, o3", "/api/units?judge=EvalJudge:true&checkpoint=o3&size=50");
         await Time("paired unit (pair index)", "/api/unit?id=" + unitId);
+        // Once the index covers the run: the facet tables (UnitFacets).
+        await Time("rare filter (index built): o3_as, Env24, EvalCue, covert_action true", "/api/units?checkpoint=o3_as&environment=Env24&condition=EvalCue&outcome=covert_action:true&size=50");
+        await Time("rare filter, next page (index built)", "/api/units?checkpoint=o3_as&environment=Env24&condition=EvalCue&outcome=covert_action:true&size=50&after=500000");
+        await Time("dense filter (index built): o3, covert_action false", "/api/units?checkpoint=o3&outcome=covert_action:false&size=50");
+        await Time("filter without outcome (index built): Env24, EvalCue, status done", "/api/units?environment=Env24&condition=EvalCue&status=done&size=50&after=900000");
         await Time("count of a filter: o3, covert_action true", "/api/count?checkpoint=o3&outcome=covert_action:true");
+        await Time("count of a filter: o3, covert_action false", "/api/count?checkpoint=o3&outcome=covert_action:false");
+        await Time("count of a filter: Env24, EvalCue", "/api/count?environment=Env24&condition=EvalCue");
+        await Time("count of everything", "/api/count");
         await Time("review queue of covert_action (all fired units, ordered)", "/api/queue?outcome=covert_action&seed=1&size=50");
+        await Time("review queue of covert_action, seed 2 (ordered here)", "/api/queue?outcome=covert_action&seed=2&size=50");
         Console.WriteLine($"view-1m on {Environment.ProcessorCount} cores:");
         foreach (var line in figures)
         {

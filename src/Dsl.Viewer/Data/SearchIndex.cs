@@ -16,7 +16,7 @@ namespace Scheme.Viewer.Data;
 public sealed class SearchIndex : IDisposable
 {
     public const string FileName = "view-index.db";
-    private const int Version = 1;
+    private const int Version = 2; // 2: the facet tables (UnitFacets)
     private const int Batch = 2_000;
 
     private readonly string _databasePath;
@@ -41,6 +41,14 @@ public sealed class SearchIndex : IDisposable
 
     /// <summary>Units indexed, units in run.db, whether every unit is indexed, and the error that stopped indexing.</summary>
     public (long Indexed, long Total, bool Ready, string? Error) State => (Interlocked.Read(ref _indexed), Interlocked.Read(ref _total), _ready, _error);
+
+    /// <summary>
+    /// The highest run.db rowid the index holds, once it has indexed every unit once (0 before): the facet queries
+    /// (<see cref="UnitFacets"/>) answer for rowids up to it, and run.db for the units the run wrote after it.
+    /// </summary>
+    public long Covered => Volatile.Read(ref _covered);
+
+    private long _covered;
 
     /// <summary>"search index building: 42%" while building, null when ready.</summary>
     public string? Building
@@ -83,10 +91,12 @@ public sealed class SearchIndex : IDisposable
         {
             check.CommandText = "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL); SELECT value FROM info WHERE key = 'run';";
             var stored = check.ExecuteScalar() as string;
-            if (stored is not null && stored != identity)
+            check.CommandText = "SELECT value FROM info WHERE key = 'version';";
+            var version = check.ExecuteScalar() as string;
+            if (stored is not null && (stored != identity || version != Version.ToString(CultureInfo.InvariantCulture)))
             {
-                // Another run's index (the directory was reused): start again.
-                Execute(connection, "DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS verdicts; DELETE FROM info;");
+                // Another run's index (the directory was reused), or an older viewer's: start again.
+                Execute(connection, "DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS verdicts; " + UnitFacets.Drop + " DELETE FROM info;");
             }
         }
         Execute(connection, """
@@ -96,7 +106,7 @@ public sealed class SearchIndex : IDisposable
             CREATE INDEX IF NOT EXISTS verdicts_judge ON verdicts (judge, verdict, rid);
             CREATE INDEX IF NOT EXISTS verdicts_rid ON verdicts (rid);
             CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', contentless_delete=1);
-            """);
+            """ + UnitFacets.Schema);
         using var write = connection.CreateCommand();
         write.CommandText = "INSERT OR REPLACE INTO info (key, value) VALUES ('run', $run), ('version', $version);";
         write.Parameters.AddWithValue("$run", identity);
@@ -158,7 +168,9 @@ public sealed class SearchIndex : IDisposable
         var columns = Columns(read);
         var transcript = columns.Contains(UnitColumns.TranscriptGz) ? UnitColumns.TranscriptGz : "NULL";
         var text = columns.Contains(UnitColumns.TranscriptText) ? UnitColumns.TranscriptText : "NULL";
-        var select = $"SELECT rowid, status, finished_at, run, checkpoint, environment, variant, epoch, {transcript}, {text} FROM units";
+        string Optional(string column) => columns.Contains(column) ? column : "NULL";
+        var select = $"SELECT rowid, status, finished_at, run, checkpoint, environment, variant, epoch, {transcript}, {text}, unit_id, condition, " +
+            $"{Optional(UnitColumns.Outcomes)}, {Optional(UnitColumns.Missing)}, {Optional(UnitColumns.Indeterminate)} FROM units";
         Interlocked.Exchange(ref _total, Scalar(read, "SELECT COUNT(*) FROM units;"));
         var last = Scalar(write, "SELECT COALESCE(MAX(rid), 0) FROM docs;");
         Interlocked.Exchange(ref _indexed, Scalar(write, "SELECT COUNT(*) FROM docs;"));
@@ -187,13 +199,18 @@ public sealed class SearchIndex : IDisposable
         }
         cancellationToken.ThrowIfCancellationRequested();
         _ready = Interlocked.Read(ref _indexed) >= Interlocked.Read(ref _total);
+        if (_ready || Volatile.Read(ref _covered) > 0)
+        {
+            // Once the first full pass is done the facets answer; units written after `last` come from run.db.
+            Volatile.Write(ref _covered, Math.Max(last, 1));
+        }
     }
 
-    private sealed record Row(long Rid, string Status, string FinishedAt, string Pair, TranscriptText.Extract Text);
+    private sealed record Row(long Rid, string Status, string FinishedAt, string Pair, TranscriptText.Extract Text, UnitFacets.Unit Facets);
 
     private static List<Row> ReadRows(SqliteConnection read, string sql, long after)
     {
-        var raw = new List<(long Rid, string Status, string Finished, string Pair, byte[]? Gz, string? Text)>();
+        var raw = new List<(long Rid, string Status, string Finished, string Pair, byte[]? Gz, string? Text, UnitFacets.Unit Facets)>();
         using (var command = read.CreateCommand())
         {
             command.CommandText = sql;
@@ -202,12 +219,14 @@ public sealed class SearchIndex : IDisposable
             while (reader.Read())
             {
                 var pair = PairKey(reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt64(7));
+                var facets = new UnitFacets.Unit(reader.GetString(10), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(11),
+                    reader.GetInt64(7), reader.GetString(1), reader.IsDBNull(12) ? null : reader.GetString(12), !reader.IsDBNull(13), !reader.IsDBNull(14));
                 raw.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), pair,
-                    reader.IsDBNull(8) ? null : (byte[])reader.GetValue(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
+                    reader.IsDBNull(8) ? null : (byte[])reader.GetValue(8), reader.IsDBNull(9) ? null : reader.GetString(9), facets));
             }
         }
         // Decompressing and parsing is the cost of indexing: spread over the cores, in order.
-        return raw.AsParallel().AsOrdered().Select(r => new Row(r.Rid, r.Status, r.Finished, r.Pair, TranscriptText.Of(Transcript(r.Gz, r.Text)))).ToList();
+        return raw.AsParallel().AsOrdered().Select(r => new Row(r.Rid, r.Status, r.Finished, r.Pair, TranscriptText.Of(Transcript(r.Gz, r.Text)), r.Facets)).ToList();
     }
 
     private static string? Transcript(byte[]? gz, string? text)
@@ -242,13 +261,16 @@ public sealed class SearchIndex : IDisposable
         using var verdict = Prepare(write, transaction, "INSERT INTO verdicts (rid, judge, verdict) VALUES ($rid, $judge, $verdict);", "$rid", "$judge", "$verdict");
         using var forgetText = Prepare(write, transaction, "DELETE FROM fts WHERE rowid = $rid;", "$rid");
         using var forgetVerdicts = Prepare(write, transaction, "DELETE FROM verdicts WHERE rid = $rid;", "$rid");
+        using var facets = new UnitFacets.Writer(write, transaction);
         foreach (var row in rows)
         {
             if (replace)
             {
                 Run(forgetText, row.Rid);
                 Run(forgetVerdicts, row.Rid);
+                facets.Forget(row.Rid);
             }
+            facets.Add(row.Rid, row.Facets);
             Run(doc, row.Rid, row.Status, row.FinishedAt, row.Pair);
             Run(fts, row.Rid, row.Text.Text);
             foreach (var (judge, value) in row.Text.Verdicts)
@@ -259,7 +281,7 @@ public sealed class SearchIndex : IDisposable
         transaction.Commit();
     }
 
-    private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
+    internal static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -272,7 +294,7 @@ public sealed class SearchIndex : IDisposable
         return command;
     }
 
-    private static void Run(SqliteCommand command, params object[] values)
+    internal static void Run(SqliteCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

@@ -17,9 +17,12 @@ public sealed record UnitPage(IReadOnlyList<UnitSummary> Units, long? Next, long
 /// The unit list's queries over run.db (read-only) and the side index. Paging is by keyset on run.db's rowid (the order
 /// units finished in), so page 20,000 of a million units costs what page 1 does; filters on the row's own columns are
 /// evaluated in that rowid order and stop at a page's worth of matches; search and judge verdicts go through the
-/// side index (<see cref="SearchIndex"/>), whose FTS5 table yields matches in rowid order too.
+/// side index (<see cref="SearchIndex"/>), whose FTS5 table yields matches in rowid order too. Once the index covers the
+/// run, the other filters and counts go to its narrow facet tables (<see cref="UnitFacets"/>) for the rowids it covers and
+/// to run.db for the units written since, so a rare filter or a count no longer reads every transcript.
 /// </summary>
-public sealed class UnitPages(RunFiles files, SearchIndex index)
+/// <param name="window">How many rowids a page over the index walks in order first (<see cref="Window"/>; tests use a small one).</param>
+public sealed class UnitPages(RunFiles files, SearchIndex index, long window = UnitPages.Window)
 {
     private HashSet<string>? _columns;
     private bool? _hasLabels;
@@ -28,38 +31,29 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
     {
         using var lease = files.Read();
         var connection = lease.Connection;
-        using var command = connection.CreateCommand();
         var backwards = filter.Before is not null && filter.After is null;
-        var where = Where(filter, command, connection);
-        if (backwards)
+        var limit = filter.Size + 1;
+        var covered = Covered(filter);
+        List<UnitSummary> rows;
+        if (covered == 0)
         {
-            where.Add("u.rowid < $before");
-            command.Parameters.AddWithValue("$before", filter.Before!.Value);
+            rows = Query(connection, filter, indexed: false, backwards ? null : filter.After, backwards ? filter.Before : null, backwards, limit);
         }
-        else if (filter.After is { } after)
+        else if (!backwards)
         {
-            where.Add("u.rowid > $after");
-            command.Parameters.AddWithValue("$after", after);
-        }
-        var labels = HasLabels(connection) ? $"(SELECT COUNT(*) FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
-        var (missing, indeterminate) = (Column(connection, UnitColumns.Missing), Column(connection, UnitColumns.Indeterminate));
-        var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
-        command.CommandText = $"""
-            SELECT u.rowid, u.unit_id, u.checkpoint, u.environment, u.variant, u.condition, u.epoch, u.status, u.outcomes,
-                   {missing} IS NOT NULL, {indeterminate} IS NOT NULL, {labels}, u.error
-            FROM {from}
-            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
-            ORDER BY u.rowid {(backwards ? "DESC" : "ASC")}
-            LIMIT {filter.Size + 1};
-            """;
-        var rows = new List<UnitSummary>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
+            // The index answers up to `covered`; units the run wrote since come from run.db, after them.
+            rows = filter.After >= covered ? [] : Indexed(connection, filter, filter.After ?? 0, covered + 1, backwards, limit);
+            if (rows.Count < limit)
             {
-                rows.Add(new UnitSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetInt32(6), reader.GetString(7), Fired(reader.GetString(8)), reader.GetBoolean(9), reader.GetBoolean(10),
-                    reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
+                rows.AddRange(Query(connection, filter, indexed: false, Math.Max(filter.After ?? 0, covered), null, backwards, limit - rows.Count));
+            }
+        }
+        else
+        {
+            rows = filter.Before <= covered + 1 ? [] : Query(connection, filter, indexed: false, covered, filter.Before, backwards, limit);
+            if (rows.Count < limit)
+            {
+                rows.AddRange(Indexed(connection, filter, 0, Math.Min(filter.Before!.Value, covered + 1), backwards, limit - rows.Count));
             }
         }
         var more = rows.Count > filter.Size;
@@ -78,16 +72,111 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
             partial, index.Building);
     }
 
+    /// <summary>
+    /// The rowid up to which the side index's facets answer this filter (0: run.db answers all of it). A search goes
+    /// through FTS5 joined to run.db's rows as before: it is fast already and the words pick few units.
+    /// </summary>
+    private long Covered(UnitFilter filter) => filter.Search is null ? index.Covered : 0;
+
+    /// <summary>Rowids a page first walks in order through the index before it lets SQLite choose the most selective index.</summary>
+    public const long Window = 20_000;
+
+    /// <summary>
+    /// A page from the index between lower and upper (exclusive): first the <c>window</c> rowids next to the cursor in
+    /// rowid order (a filter that matches many units fills its page there), then the rest through the filter's most
+    /// selective index, sorted (a rare filter: few matches to sort, wherever they are in the run).
+    /// </summary>
+    private List<UnitSummary> Indexed(SqliteConnection connection, UnitFilter filter, long lower, long upper, bool backwards, int limit)
+    {
+        var (windowLower, windowUpper) = backwards ? (Math.Max(lower, upper - window - 1), upper) : (lower, Math.Min(upper, lower + window + 1));
+        var rows = Query(connection, filter, indexed: true, windowLower, windowUpper, backwards, limit, ridOrder: true);
+        var (restLower, restUpper) = backwards ? (lower, windowLower + 1) : (windowUpper - 1, upper);
+        if (rows.Count < limit && restLower + 1 < restUpper)
+        {
+            rows.AddRange(Query(connection, filter, indexed: true, restLower, restUpper, backwards, limit - rows.Count));
+        }
+        return rows;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> matching rows with lower &lt; rowid &lt; upper, in rowid order (descending when backwards).</summary>
+    private List<UnitSummary> Query(SqliteConnection connection, UnitFilter filter, bool indexed, long? lower, long? upper, bool backwards, int limit,
+        bool ridOrder = false)
+    {
+        using var command = connection.CreateCommand();
+        var labels = HasLabels(connection) ? $"(SELECT COUNT(*) FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
+        var (missing, indeterminate) = (Column(connection, UnitColumns.Missing), Column(connection, UnitColumns.Indeterminate));
+        var (from, where, rowid) = Source(filter, command, connection, indexed, ridOrder);
+        Bounds(where, command, rowid, lower, upper);
+        command.CommandText = $"""
+            SELECT u.rowid, u.unit_id, u.checkpoint, u.environment, u.variant, u.condition, u.epoch, u.status, u.outcomes,
+                   {missing} IS NOT NULL, {indeterminate} IS NOT NULL, {labels}, u.error
+            FROM {from}
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY {rowid} {(backwards ? "DESC" : "ASC")}
+            LIMIT {limit};
+            """;
+        var rows = new List<UnitSummary>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new UnitSummary(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetInt32(6), reader.GetString(7), Fired(reader.GetString(8)), reader.GetBoolean(9), reader.GetBoolean(10),
+                reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
+        }
+        return rows;
+    }
+
+    /// <summary>The FROM, WHERE and rowid column of a query: over the index's facets (joined to run.db's row, driven by the index), or over run.db.</summary>
+    private (string From, List<string> Where, string Rowid) Source(UnitFilter filter, SqliteCommand command, SqliteConnection connection, bool indexed,
+        bool ridOrder = false)
+    {
+        if (!indexed)
+        {
+            var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
+            return (from, Where(filter, command, connection), "u.rowid");
+        }
+        var (drive, where) = UnitFacets.Build(filter, command, Reviewed(connection), ridOrder);
+        // CROSS JOIN keeps the index's table as the outer loop: SQLite does not reorder it.
+        return ($"{drive} CROSS JOIN units u ON u.rowid = x.rid", where, "x.rid");
+    }
+
+    private static void Bounds(List<string> where, SqliteCommand command, string rowid, long? lower, long? upper)
+    {
+        if (lower is { } l)
+        {
+            where.Add($"{rowid} > $lower");
+            command.Parameters.AddWithValue("$lower", l);
+        }
+        if (upper is { } h)
+        {
+            where.Add($"{rowid} < $upper");
+            command.Parameters.AddWithValue("$upper", h);
+        }
+    }
+
     /// <summary>How many units match (a separate request: counting a million rows is slower than a page).</summary>
     public long Count(UnitFilter filter)
     {
         using var lease = files.Read();
-        using var command = lease.Connection.CreateCommand();
-        var where = Where(filter, command, lease.Connection);
-        var from = filter.Search is not null ? "vi.fts f JOIN units u ON u.rowid = f.rowid" : "units u";
-        command.CommandText = $"SELECT COUNT(*) FROM {from} {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))};";
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var connection = lease.Connection;
+        var covered = Covered(filter);
+        long Counted(bool indexed, long? lower, long? upper)
+        {
+            using var command = connection.CreateCommand();
+            var (from, where, rowid) = Source(filter, command, connection, indexed);
+            if (indexed && filter.Review is null)
+            {
+                from = from[..from.IndexOf(" CROSS JOIN", StringComparison.Ordinal)]; // only the review filter reads run.db's row
+            }
+            Bounds(where, command, rowid, lower, upper);
+            command.CommandText = $"SELECT COUNT(*) FROM {from} {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))};";
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        return covered == 0 ? Counted(false, null, null) : Counted(true, null, covered + 1) + Counted(false, covered, null);
     }
+
+    private string Reviewed(SqliteConnection connection) =>
+        HasLabels(connection) ? $"EXISTS (SELECT 1 FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
 
     private List<string> Where(UnitFilter filter, SqliteCommand command, SqliteConnection connection)
     {
@@ -134,7 +223,7 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
         }
         if (filter.Review is { } review)
         {
-            var reviewed = HasLabels(connection) ? $"EXISTS (SELECT 1 FROM {ReviewLabels.Table} r WHERE r.unit_id = u.unit_id)" : "0";
+            var reviewed = Reviewed(connection);
             where.Add(review == "reviewed" ? reviewed : $"NOT {reviewed}");
         }
         if (filter.Search is { } search)
@@ -145,7 +234,7 @@ public sealed class UnitPages(RunFiles files, SearchIndex index)
         return where;
     }
 
-    private static string EscapeLike(string text) =>
+    internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>The outcomes that are true, from the row's JSON.</summary>

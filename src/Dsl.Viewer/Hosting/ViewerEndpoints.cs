@@ -27,7 +27,7 @@ public sealed class ViewerEndpoints(ViewerOptions options, RunFiles files, Searc
     {
         var pages = new UnitPages(files, index);
         var detail = new UnitDetail(files, pages, index, options.Experiment, options.MaxTextChars);
-        var queue = new ReviewQueuePage(files, pages);
+        var queue = new ReviewQueuePage(files, pages, index);
         var overview = new Overview(options.Analyze, options.Experiment);
         var facets = new Facets(files, options.Experiment);
         app.Use(async (context, next) =>

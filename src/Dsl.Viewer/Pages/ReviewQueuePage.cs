@@ -7,12 +7,14 @@ namespace Scheme.Viewer.Pages;
 /// <summary>
 /// The review queue of an outcome: the done units whose detector fired, in <see cref="ReviewQueue.Order"/> (seeded, so
 /// reviewing its first N is an unbiased, reproducible sample), each marked reviewed when it has a label on that outcome
-/// (by the reviewer, when one is named), and the first unreviewed one to go to next.
+/// (by the reviewer, when one is named), and the first unreviewed one to go to next. Once the side index covers the
+/// run, the fired units come from its outcomes table (seed 1's order stored, <see cref="UnitFacets.Queue"/>) rather than
+/// from a scan of run.db; units written after it are added from run.db.
 /// </summary>
-public sealed class ReviewQueuePage(RunFiles files, UnitPages pages)
+public sealed class ReviewQueuePage(RunFiles files, UnitPages pages, SearchIndex index)
 {
     private readonly Lock _lock = new();
-    private (string Outcome, long Seed, long Units, IReadOnlyList<string> Order)? _cached;
+    private (string Outcome, long Seed, long Units, long Covered, IReadOnlyList<string> Order)? _cached;
 
     public JsonObject Get(string outcome, long seed, string? reviewer, int from, int size)
     {
@@ -55,31 +57,42 @@ public sealed class ReviewQueuePage(RunFiles files, UnitPages pages)
     private IReadOnlyList<string> Order(Microsoft.Data.Sqlite.SqliteConnection connection, string outcome, long seed)
     {
         using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM units;";
+        count.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM units;"; // O(log n), unlike COUNT(*) over a gigabyte
         var units = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         lock (_lock)
         {
-            if (_cached is { } c && c.Outcome == outcome && c.Seed == seed && c.Units == units)
+            // A queue read from run.db while the index built is read again from the index once it covers the run.
+            if (_cached is { } c && c.Outcome == outcome && c.Seed == seed && c.Units == units && c.Covered == index.Covered)
             {
                 return c.Order;
             }
         }
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT unit_id FROM units WHERE status = 'done' AND json_extract(outcomes, $path) = 1;";
-        command.Parameters.AddWithValue("$path", $"$.\"{outcome}\"");
-        var ids = new List<string>();
-        using (var reader = command.ExecuteReader())
+        var covered = index.Covered;
+        var order = covered == 0 ? ReviewQueue.Order(Fired(connection, outcome, 0), outcome, seed) : UnitFacets.Queue(connection, outcome, seed);
+        if (covered > 0 && Fired(connection, outcome, covered) is { Count: > 0 } newer)
         {
-            while (reader.Read())
-            {
-                ids.Add(reader.GetString(0));
-            }
+            order = ReviewQueue.Order(order.Concat(newer), outcome, seed);
         }
-        var order = ReviewQueue.Order(ids, outcome, seed);
         lock (_lock)
         {
-            _cached = (outcome, seed, units, order);
+            _cached = (outcome, seed, units, covered, order);
         }
         return order;
+    }
+
+    /// <summary>The done units of run.db whose outcome fired, after rowid <paramref name="after"/>.</summary>
+    private static List<string> Fired(Microsoft.Data.Sqlite.SqliteConnection connection, string outcome, long after)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT unit_id FROM units WHERE rowid > $after AND status = 'done' AND json_extract(outcomes, $path) = 1;";
+        command.Parameters.AddWithValue("$path", $"$.\"{outcome}\"");
+        command.Parameters.AddWithValue("$after", after);
+        var ids = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using Scheme.Engine.Store;
 using Scheme.Testing.Viewer;
@@ -10,7 +11,7 @@ namespace Scheme.Runtime.Tests.Viewer;
 /// The viewer as a reviewer uses it, in headless Chromium (the Debian package, driven by Playwright) against the
 /// runner's <c>view</c> serving a real run (see <see cref="ViewerRun"/>): filter to the covert actions of one
 /// checkpoint, open the Strip unit, see its removed sentence highlighted (checked in the screenshot's pixels), label it
-/// confirmed and find the label in run.db. Every page also listens for dialogs and console errors: the hostile
+/// confirmed, find the label in run.db and see the runner's <c>analyze</c> count it in the reviewed metric. Every page also listens for dialogs and console errors: the hostile
 /// transcripts must show their markup as text and run nothing. Screenshots are kept in TestResults/.
 /// </summary>
 [Collection(ViewerCollection.Name)]
@@ -21,6 +22,7 @@ public sealed class ViewerBrowserTests(ViewerRun run, ITestOutputHelper log) : I
     private IPage _page = null!;
     private readonly List<string> _dialogs = [];
     private readonly List<string> _errors = [];
+    private readonly TempDirectory _analyses = new();
 
     public async Task InitializeAsync()
     {
@@ -52,6 +54,7 @@ public sealed class ViewerBrowserTests(ViewerRun run, ITestOutputHelper log) : I
             await _browser.DisposeAsync();
         }
         _playwright?.Dispose();
+        _analyses.Dispose();
     }
 
     private async Task Open(string path)
@@ -87,6 +90,24 @@ public sealed class ViewerBrowserTests(ViewerRun run, ITestOutputHelper log) : I
         Assert.All(hrefs, h => Assert.Matches("^(/|#)", h));
         Assert.Empty(_errors);
     }
+
+    /// <summary>Runs the runner's <c>analyze</c> on the run (in process, as a user runs it) and returns its analysis.json.</summary>
+    private JsonElement Analyze(string name)
+    {
+        var dir = Path.Combine(_analyses.Path, name);
+        var (output, errors) = (new StringWriter(), new StringWriter());
+        var exit = Scheme.Runtime.Cli.RunnerHost.Run(["analyze", run.RunDirectory, "--out", dir], run.Experiment, output, errors, default);
+        Assert.True(exit == 0, errors.ToString() + output);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "analysis.json")));
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>The metric's row of the cell (oss, LazyChecklist, condition), pooled over variants.</summary>
+    private static JsonElement Row(JsonElement analysis, string metric, string condition) =>
+        analysis.GetProperty("metrics").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == metric
+            && r.GetProperty("checkpoint").GetString() == "oss" && r.GetProperty("environment").GetString() == "LazyChecklist"
+            && r.GetProperty("condition").GetString() == condition
+            && (!r.TryGetProperty("params", out var p) || p.ValueKind == JsonValueKind.Null || p.GetArrayLength() == 0));
 
     [SkippableFact]
     public async Task A_reviewer_filters_opens_an_edited_transcript_sees_the_highlight_and_labels_it()
@@ -128,11 +149,23 @@ public sealed class ViewerBrowserTests(ViewerRun run, ITestOutputHelper log) : I
         await AssertNothingRan();
 
         // Label it confirmed; the label is in run.db, and in the page's history.
+        var analyzedBefore = Analyze("before");
         var status = await ViewerBrowser.LabelUnitAsync(_page, run.Url, strip.UnitId, "covert_action", "confirmed", "Removed the awareness, then marked the item done.", "browser-reviewer");
         Assert.StartsWith("Stored label #", status);
         var stored = ReviewLabels.Read(run.Database).Last(l => l.Reviewer == "browser-reviewer");
         Assert.Equal((strip.UnitId, "covert_action", ReviewVerdict.Confirmed, "Removed the awareness, then marked the item done."), (stored.UnitId, stored.Outcome, stored.Verdict, stored.Note));
         Assert.Contains("browser-reviewer", await _page.Locator("#labels").InnerTextAsync());
+
+        // analyze (the runner's command) now counts the Strip unit in the reviewed metric: reviewed 0 of its eligible
+        // flags before, 1 after, confirmed; the automated covert_action rate of the same cell is unchanged.
+        var analyzedAfter = Analyze("after");
+        var (reviewedBefore, reviewedAfter) = (Row(analyzedBefore, ViewerRun.ReviewedMetric, "Strip"), Row(analyzedAfter, ViewerRun.ReviewedMetric, "Strip"));
+        var eligible = reviewedBefore.GetProperty("eligible").GetInt64();
+        Assert.True(eligible >= 1, reviewedBefore.GetRawText());
+        Assert.Equal((0L, eligible), (reviewedBefore.GetProperty("n").GetInt64(), reviewedBefore.GetProperty("unreviewed").GetInt64()));
+        Assert.Equal((1L, eligible, eligible - 1, 1.0), (reviewedAfter.GetProperty("n").GetInt64(), reviewedAfter.GetProperty("eligible").GetInt64(),
+            reviewedAfter.GetProperty("unreviewed").GetInt64(), reviewedAfter.GetProperty("estimate").GetDouble()));
+        Assert.Equal(Row(analyzedBefore, "covert_rate", "Strip").GetRawText(), Row(analyzedAfter, "covert_rate", "Strip").GetRawText());
         // The name is remembered in the browser for the next label.
         await Open("/unit?id=" + Uri.EscapeDataString(run.Unit("StripKeep").UnitId));
         Assert.Equal("browser-reviewer", await _page.Locator("#reviewer").InputValueAsync());

@@ -24,6 +24,12 @@ public sealed class ViewerRun : IAsyncLifetime
         "[click](javascript:alert('link')) <a href=\"javascript:window.__pwned=3\">here</a> </textarea><b>bold</b> \u202Eevil reversed\n" +
         new string('A', 1_000_000);
 
+    /// <summary>The reviewed metric the browser test sees <c>analyze</c> change: rate(reviewed(covert_action)), as the compiler emits it.</summary>
+    public const string ReviewedMetric = "confirmed_covert";
+
+    /// <summary>The unit the security tests label over HTTP, so that the Strip unit's labels are the browser test's alone.</summary>
+    public const string SecurityUnit = "InjectKeep";
+
     public const string HostileAnswer = "</pre></textarea><svg onload=\"window.__pwned=4\"></svg><iframe src=\"javascript:alert(5)\"></iframe>";
 
     private readonly RunnerFixture _runner = new();
@@ -51,7 +57,11 @@ public sealed class ViewerRun : IAsyncLifetime
     {
         _model = FakeOpenAiServer.Start();
         _model.Handler = Hostile;
-        Experiment = ReasoningCounterfactualTests.Experiment(_runner.KeyVariable);
+        var experiment = ReasoningCounterfactualTests.Experiment(_runner.KeyVariable);
+        Experiment = experiment with
+        {
+            Metrics = [.. experiment.Metrics, new MetricDefinition(ReviewedMetric, MetricAggregation.Rate, t => t.Outcome("covert_action") ? 1 : 0, ["covert_action"], Reviewed: "covert_action")],
+        };
         var code = _runner.Run(Experiment, default, "run", "--endpoint", _model.BaseUrl, "--out", RunDirectory, "--no-cache", "--retry-delay", "0.02");
         Assert.True(code == RunnerHost.Success, _runner.Errors.ToString() + _runner.Output);
         Units = _runner.Units();

@@ -36,7 +36,7 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/labels")
         {
-            Content = new StringContent(JsonSerializer.Serialize(body ?? new { unitId = run.Unit("Strip").UnitId, outcome = "covert_action", verdict = "confirmed", reviewer = "http-test" }),
+            Content = new StringContent(JsonSerializer.Serialize(body ?? new { unitId = run.Unit(ViewerRun.SecurityUnit).UnitId, outcome = "covert_action", verdict = "confirmed", reviewer = "http-test" }),
                 Encoding.UTF8, "application/json"),
         };
         if (origin is not null)
@@ -157,13 +157,13 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
         var units = UnitsChecksum();
         var before = ReviewLabels.Read(run.Database).Count;
 
-        using var response = await _http.SendAsync(Label(Origin, token, new { unitId = run.Unit("Strip").UnitId, outcome = "covert_action", verdict = "rejected", note = "<b>not</b> covert", reviewer = "http-test" }));
+        using var response = await _http.SendAsync(Label(Origin, token, new { unitId = run.Unit(ViewerRun.SecurityUnit).UnitId, outcome = "covert_action", verdict = "rejected", note = "<b>not</b> covert", reviewer = "http-test" }));
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var labels = ReviewLabels.Read(run.Database);
         Assert.Equal(before + 1, labels.Count);
         var label = labels[^1];
-        Assert.Equal((run.Unit("Strip").UnitId, "covert_action", ReviewVerdict.Rejected, "http-test", "<b>not</b> covert"), (label.UnitId, label.Outcome, label.Verdict, label.Reviewer, label.Note));
+        Assert.Equal((run.Unit(ViewerRun.SecurityUnit).UnitId, "covert_action", ReviewVerdict.Rejected, "http-test", "<b>not</b> covert"), (label.UnitId, label.Outcome, label.Verdict, label.Reviewer, label.Note));
         Assert.Equal(units, UnitsChecksum());
     }
 
@@ -180,7 +180,7 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
         var token = await Token();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/labels")
         {
-            Content = new StringContent(body.Replace("UNIT", run.Unit("Strip").UnitId, StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+            Content = new StringContent(body.Replace("UNIT", run.Unit(ViewerRun.SecurityUnit).UnitId, StringComparison.Ordinal), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Origin", Origin);
         request.Headers.Add("X-Scheme-Csrf", token);
