@@ -119,24 +119,9 @@ internal sealed class AnalysisInputOptions
             firstUnit = parsed;
         }
         // The lock every command finds (beside the project, or --lock); a lock named explicitly must exist.
-        var given = parse.GetValue(_lock);
-        string? lockPath = LockLocation.Resolve(given);
-        if (given is null && !File.Exists(lockPath))
+        if (!LockLocation.TryReadForAnalysis(parse.GetValue(_lock), errorWriter, out var locked, out var lockPath))
         {
-            lockPath = null;
-        }
-        PreregistrationLock? locked = null;
-        if (lockPath is not null)
-        {
-            try
-            {
-                locked = PreregistrationLock.Read(lockPath);
-            }
-            catch (InvalidDataException e)
-            {
-                errorWriter.WriteLine("error: " + e.Message);
-                return (null, RunnerHost.UsageError);
-            }
+            return (null, RunnerHost.UsageError);
         }
         var readErrors = new List<UnitReadError>();
         var invalid = new List<InvalidUnit>();

@@ -47,4 +47,30 @@ public static class LockLocation
         var isFile = File.Exists(given) || (!Directory.Exists(given) && given.EndsWith(".lock", StringComparison.OrdinalIgnoreCase));
         return Path.GetFullPath(isFile ? given : PreregistrationLock.PathIn(given));
     }
+
+    /// <summary>
+    /// The lock an analysis reads (analyze, view): the one <paramref name="given"/> names, which must exist, else the
+    /// default one when it exists; (null, null) when there is none. Writes the error and returns false for a lock that
+    /// cannot be read.
+    /// </summary>
+    public static bool TryReadForAnalysis(string? given, TextWriter errors, out PreregistrationLock? locked, out string? path)
+    {
+        locked = null;
+        path = Resolve(given);
+        if (given is null && !File.Exists(path))
+        {
+            path = null;
+            return true;
+        }
+        try
+        {
+            locked = PreregistrationLock.Read(path);
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            errors.WriteLine("error: " + e.Message);
+            return false;
+        }
+    }
 }

@@ -37,24 +37,9 @@ public static class ViewCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(directory)!;
-            var given = parse.GetValue(lockOption);
-            var lockPath = LockLocation.Resolve(given);
-            if (given is null && !File.Exists(lockPath))
+            if (!LockLocation.TryReadForAnalysis(parse.GetValue(lockOption), errors, out var locked, out var lockPath))
             {
-                lockPath = null;
-            }
-            PreregistrationLock? locked = null;
-            if (lockPath is not null)
-            {
-                try
-                {
-                    locked = PreregistrationLock.Read(lockPath);
-                }
-                catch (InvalidDataException e)
-                {
-                    errors.WriteLine("error: " + e.Message);
-                    return RunnerHost.UsageError;
-                }
+                return RunnerHost.UsageError;
             }
             var queue = parse.GetValue(outcome);
             if (queue is not null && (queue.Length is 0 or > 200 || !queue.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
