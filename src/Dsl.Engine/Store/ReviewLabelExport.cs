@@ -39,7 +39,7 @@ public static class ReviewLabelExport
                     await writer.WriteLineAsync(string.Join(",", Columns)).ConfigureAwait(false);
                     foreach (var row in labels.Select(Row.From))
                     {
-                        await writer.WriteLineAsync(string.Join(",", row.Values().Select(Quote))).ConfigureAwait(false);
+                        await writer.WriteLineAsync(string.Join(",", row.Values().Select(RunExporter.CsvField))).ConfigureAwait(false);
                     }
                 }
                 break;
@@ -61,7 +61,8 @@ public static class ReviewLabelExport
             {
                 ".csv" => ReadCsv(path),
                 ".parquet" => ReadParquet(path),
-                _ => File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Row>(l, Json)!).ToList(),
+                _ => File.ReadLines(path).Where(l => l.Length > 0)
+                    .Select(l => JsonSerializer.Deserialize<Row>(l, Json) ?? throw new FormatException("a line is null, not a label")).ToList(),
             };
             return rows.Select(r => r.ToLabel(path)).ToList();
         }
@@ -126,12 +127,6 @@ public static class ReviewLabelExport
         }
     }
 
-    private static string Quote(string? value)
-    {
-        value ??= "";
-        return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
-
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
 #pragma warning disable IDE1006, SA1300 // Column names are snake_case on purpose: they are the export's schema.
@@ -161,6 +156,11 @@ public static class ReviewLabelExport
         /// <summary>The label, validated as the store validates what it accepts.</summary>
         public ReviewLabel ToLabel(string path)
         {
+            // JSON null or an empty Parquet cell leaves a field null: a malformed file, said as such.
+            if (unit_id is null || outcome is null || verdict is null || reviewer is null || at is null)
+            {
+                throw new FormatException($"label {seq} lacks a field");
+            }
             if (!ReviewLabel.TryParse(verdict, out var parsed))
             {
                 throw new FormatException($"label {seq} has the verdict '{verdict}'");

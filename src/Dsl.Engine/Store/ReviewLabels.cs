@@ -47,11 +47,16 @@ public static class ReviewLabels
         {
             return $"A reviewer's name has at most {MaxReviewerLength} characters and no control characters.";
         }
+        if (reviewer.Trim() != reviewer)
+        {
+            // "alice " would be a second reviewer beside "alice" and give one person two votes.
+            return "A reviewer's name has no leading or trailing spaces.";
+        }
         if (note is { Length: > MaxNoteLength })
         {
             return $"A review note has at most {MaxNoteLength} characters.";
         }
-        if (outcome.Length is 0 or > 200 || !outcome.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (outcome is null || outcome.Length is 0 or > 200 || !outcome.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
             return $"'{outcome}' is not an outcome name.";
         }
@@ -63,6 +68,19 @@ public static class ReviewLabels
     {
         using var connection = RunDatabase.Open(databasePath);
         return Read(connection, databasePath);
+    }
+
+    /// <summary>The sequence number of the last label stored (0 when there is none): changes whenever a label is added.</summary>
+    public static long LastSequence(string databasePath)
+    {
+        using var connection = RunDatabase.Open(databasePath);
+        if (RunDatabase.Columns(connection, Table).Count == 0)
+        {
+            return 0;
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COALESCE(MAX(seq), 0) FROM {Table};";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     internal static IReadOnlyList<ReviewLabel> Read(SqliteConnection connection, string path)
@@ -99,9 +117,22 @@ public static class ReviewLabels
     /// The labels analyses use: per (unit, outcome, reviewer) the latest one. Earlier labels stay in the store (the
     /// history a viewer shows) but a reviewer who changed their mind counts once, with their last verdict.
     /// </summary>
-    public static IReadOnlyList<ReviewLabel> Current(IEnumerable<ReviewLabel> labels) =>
-        labels.GroupBy(l => (l.UnitId, l.Outcome, l.Reviewer))
+    /// <remarks>
+    /// Reviewers are one person whatever the case of their name ("Alice" and "alice"), so nobody votes twice or is
+    /// compared with themselves; each is named by the spelling of their first label.
+    /// </remarks>
+    public static IReadOnlyList<ReviewLabel> Current(IEnumerable<ReviewLabel> labels)
+    {
+        var ordered = labels.OrderBy(l => l.Sequence).ToList();
+        var spelling = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var label in ordered)
+        {
+            spelling.TryAdd(label.Reviewer, label.Reviewer);
+        }
+        return ordered.Select(l => l with { Reviewer = spelling[l.Reviewer] })
+            .GroupBy(l => (l.UnitId, l.Outcome, l.Reviewer))
             .Select(g => g.MaxBy(l => l.Sequence)!)
             .OrderBy(l => l.Sequence)
             .ToList();
+    }
 }

@@ -63,7 +63,7 @@ public static class RunExporter
         foreach (var u in units)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(",", Row.From(u).Values().Select(Quote))).ConfigureAwait(false);
+            await writer.WriteLineAsync(string.Join(",", Row.From(u).Values().Select(CsvField))).ConfigureAwait(false);
         }
     }
 
@@ -75,7 +75,8 @@ public static class RunExporter
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Quote(string? value)
+    /// <summary>One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. Shared by every CSV export.</summary>
+    internal static string CsvField(string? value)
     {
         value ??= "";
         return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

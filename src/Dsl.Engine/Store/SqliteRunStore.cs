@@ -237,7 +237,7 @@ public sealed class SqliteRunStore : IDisposable
     /// <summary>
     /// Appends a human review label (the reviewer's verdict on one outcome of one done unit) and returns it with its
     /// sequence number. Refused with <see cref="ArgumentException"/> (its message says why) for a unit that is not
-    /// done here, or a label <see cref="ReviewLabels.Problem"/> refuses.
+    /// done here or has no such outcome, or a label <see cref="ReviewLabels.Problem"/> refuses.
     /// </summary>
     public ReviewLabel AppendReviewLabel(ReviewLabel label)
     {
@@ -245,12 +245,24 @@ public sealed class SqliteRunStore : IDisposable
         {
             throw new ArgumentException(problem, nameof(label));
         }
-        if (!IsDone(label.UnitId))
-        {
-            throw new ArgumentException($"No done unit '{label.UnitId}' in this run.", nameof(label));
-        }
         lock (_lock)
         {
+            // A label judges an automated outcome a done unit has (true, false or indeterminate), never one it lacks. The
+            // outcome is a plain name (Problem checked it), so it can stand in the JSON path.
+            using (var check = _connection.CreateCommand())
+            {
+                check.CommandText = "SELECT json_type(outcomes, $path) IS NOT NULL OR json_type(indeterminate, $path) IS NOT NULL " +
+                    "FROM units WHERE unit_id = $unit AND status = 'done';";
+                Add(check, "$unit", label.UnitId);
+                Add(check, "$path", $"$.\"{label.Outcome}\"");
+                switch (check.ExecuteScalar())
+                {
+                    case null:
+                        throw new ArgumentException($"No done unit '{label.UnitId}' in this run.", nameof(label));
+                    case long has when has == 0:
+                        throw new ArgumentException($"Unit '{label.UnitId}' has no automated outcome '{label.Outcome}' to review.", nameof(label));
+                }
+            }
             using var command = _connection.CreateCommand();
             command.CommandText = $"INSERT INTO {ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
                 "VALUES ($unit, $outcome, $verdict, $reviewer, $note, $at) RETURNING seq;";

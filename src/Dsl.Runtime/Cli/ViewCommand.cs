@@ -62,7 +62,7 @@ public static class ViewCommand
         var units = ResultReader.ReadRunDirectory(dir, readErrors);
         var valid = new UnitValidator(experiment).Filter(units, database, invalid);
         return ExperimentAnalyzer.Analyze(experiment, valid, new AnalysisOptions(dir, readErrors, locked, lockPath, ResultReader.ReadRunStart(dir),
-            Dropped: invalid, RunLockHash: RunDatabase.ReadManifest(database)?.PreregistrationHash));
+            Dropped: invalid, RunLockHash: RunDatabase.ReadManifest(database)?.PreregistrationHash, Labels: ReviewLabels.Read(database)));
     }
 
     private static int Serve(ViewerOptions options, string? queue, TextWriter output, TextWriter errors, CancellationToken external)

@@ -28,7 +28,7 @@ public sealed class ViewerEndpoints(ViewerOptions options, RunFiles files, Searc
         var pages = new UnitPages(files, index);
         var detail = new UnitDetail(files, pages, index, options.Experiment, options.MaxTextChars);
         var queue = new ReviewQueuePage(files, pages, index);
-        var overview = new Overview(options.Analyze, options.Experiment);
+        var overview = new Overview(options.Analyze, options.Experiment, () => ReviewLabels.LastSequence(files.DatabasePath));
         var facets = new Facets(files, options.Experiment);
         app.Use(async (context, next) =>
         {
@@ -189,10 +189,6 @@ public sealed class ViewerEndpoints(ViewerOptions options, RunFiles files, Searc
         {
             lock (_write)
             {
-                if (!UnitHasOutcome(body.UnitId, body.Outcome))
-                {
-                    return Bad($"Unit '{UnitFilter.Shorten(body.UnitId)}' has no automated outcome '{UnitFilter.Shorten(body.Outcome)}' to review.");
-                }
                 using var store = SqliteRunStore.Open(options.RunDirectory);
                 var stored = store.AppendReviewLabel(label);
                 return Results.Json(new { seq = stored.Sequence, reviewer = stored.Reviewer, verdict = ReviewLabel.Text(stored.Verdict), at = stored.At });
@@ -204,13 +200,4 @@ public sealed class ViewerEndpoints(ViewerOptions options, RunFiles files, Searc
         }
     }
 
-    private bool UnitHasOutcome(string unitId, string outcome)
-    {
-        using var lease = files.Read();
-        using var command = lease.Connection.CreateCommand();
-        command.CommandText = "SELECT json_type(outcomes, $path) FROM units WHERE unit_id = $id;";
-        command.Parameters.AddWithValue("$id", unitId);
-        command.Parameters.AddWithValue("$path", "$.\"" + outcome.Replace("\"", "", StringComparison.Ordinal) + "\"");
-        return command.ExecuteScalar() is "true" or "false";
-    }
 }

@@ -8,13 +8,26 @@ namespace Scheme.Viewer.Pages;
 /// <summary>
 /// The run overview: the report's own tables (<see cref="ReportTables"/>, from the same analysis <c>report</c> runs), each
 /// metric row carrying the permalink of its units (<see cref="ViewerLinks.Cell"/>). The analysis reads every unit, so it
-/// runs once, on the first visit, and is kept; a failure is shown, never thrown.
+/// runs on the first visit and is kept until the run's review labels change (<paramref name="labelsVersion"/>: a label
+/// added here or by `review` changes the reviewed metrics and the agreement); a failure is shown, never thrown.
 /// </summary>
-public sealed class Overview(Func<AnalysisResult>? analyze, ExperimentDefinition? experiment)
+public sealed class Overview(Func<AnalysisResult>? analyze, ExperimentDefinition? experiment, Func<long> labelsVersion)
 {
-    private readonly Lazy<Task<JsonObject>> _result = new(() => Task.Run(() => Build(analyze, experiment)));
+    private readonly Lock _lock = new();
+    private (long Version, Task<JsonObject> Result)? _cached;
 
-    public Task<JsonObject> GetAsync() => _result.Value;
+    public Task<JsonObject> GetAsync()
+    {
+        var version = labelsVersion();
+        lock (_lock)
+        {
+            if (_cached is not { } cached || cached.Version != version)
+            {
+                _cached = cached = (version, Task.Run(() => Build(analyze, experiment)));
+            }
+            return cached.Result;
+        }
+    }
 
     private static JsonObject Build(Func<AnalysisResult>? analyze, ExperimentDefinition? experiment)
     {

@@ -85,3 +85,23 @@ public sealed class LabelExportTests : IDisposable
         Assert.Equal("", output);
     }
 }
+
+/// <summary>A labels file with a null line or null fields is bad input with the file's name, never a crash.</summary>
+public sealed class MalformedLabelFileTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{\"seq\":1,\"unit_id\":\"u1\",\"outcome\":null,\"verdict\":\"confirmed\",\"reviewer\":\"ada\",\"at\":\"2026-11-30T09:00:00Z\"}")]
+    [InlineData("{\"seq\":1,\"unit_id\":null,\"outcome\":\"x\",\"verdict\":\"confirmed\",\"reviewer\":\"ada\",\"at\":\"2026-11-30T09:00:00Z\"}")]
+    public void A_null_line_or_field_is_refused_as_not_a_labels_file(string line)
+    {
+        var path = Path.Combine(_directory.Path, "units.labels.jsonl");
+        File.WriteAllText(path, line + "\n");
+        var error = Assert.Throws<InvalidDataException>(() => Scheme.Engine.Store.ReviewLabelExport.Read(path));
+        Assert.Contains("is not a review labels file", error.Message);
+    }
+}

@@ -121,3 +121,49 @@ public sealed class ReviewQueueTests
         Assert.Equal(4, quarters);
     }
 }
+
+/// <summary>Review fixes: one person is one reviewer whatever the case of the name; a label needs an outcome the unit has.</summary>
+public sealed class ReviewLabelIdentityTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Names_that_differ_only_in_case_are_one_reviewer_whose_latest_label_counts()
+    {
+        var labels = new[]
+        {
+            new ReviewLabel("u1", "covert_action", ReviewVerdict.Confirmed, "alice", null, At, 1),
+            new ReviewLabel("u1", "covert_action", ReviewVerdict.Rejected, "Alice", null, At, 2),
+            new ReviewLabel("u1", "covert_action", ReviewVerdict.Confirmed, "bob", null, At, 3),
+        };
+        var current = ReviewLabels.Current(labels);
+        Assert.Equal(2, current.Count);
+        var alice = Assert.Single(current, l => l.Reviewer == "alice");
+        Assert.Equal(ReviewVerdict.Rejected, alice.Verdict);
+    }
+
+    [Theory]
+    [InlineData(" alice", "leading or trailing spaces")]
+    [InlineData("alice ", "leading or trailing spaces")]
+    public void A_name_with_surrounding_spaces_is_refused(string reviewer, string expected) =>
+        Assert.Contains(expected, ReviewLabels.Problem("u1", "covert_action", reviewer, null));
+
+    [Fact]
+    public void A_label_on_an_outcome_the_unit_does_not_have_is_refused_by_the_store()
+    {
+        using var store = SqliteRunStore.Open(_directory.Path);
+        store.Record(new UnitRecord("u1", "Main", "m", "Env", "", "baseline", 0, 1, UnitStatus.Done,
+            new Dictionary<string, bool> { ["covert_action"] = true }, new Dictionary<string, double?>(), 1, 2, null, 3, null, At)
+        {
+            Indeterminate = new Dictionary<string, string> { ["bomb"] = "the regular expression timed out" },
+        });
+        var error = Assert.Throws<ArgumentException>(() => store.AppendReviewLabel(new ReviewLabel("u1", "confessed", ReviewVerdict.Confirmed, "ada", null, At)));
+        Assert.Contains("no automated outcome 'confessed'", error.Message);
+        // An indeterminate outcome is the detector's too: a human can settle it.
+        store.AppendReviewLabel(new ReviewLabel("u1", "bomb", ReviewVerdict.Unclear, "ada", null, At));
+        Assert.Single(store.ReviewLabelsInOrder());
+    }
+}

@@ -176,7 +176,14 @@ public sealed class UnitFacetsTests : IDisposable
         using var store = SqliteRunStore.Open(_dir.Path);
         foreach (var id in ids.Where(_ => _random.NextDouble() < 0.1))
         {
-            store.AppendReviewLabel(new ReviewLabel(id, Pick2("covert_action", "sandbag"), ReviewVerdict.Confirmed, Pick2("ana", "bo"), null, DateTimeOffset.UnixEpoch));
+            try
+            {
+                store.AppendReviewLabel(new ReviewLabel(id, Pick2("covert_action", "sandbag"), ReviewVerdict.Confirmed, Pick2("ana", "bo"), null, DateTimeOffset.UnixEpoch));
+            }
+            catch (ArgumentException)
+            {
+                // The unit lacks that outcome (or failed): the store refuses a label there, as it should.
+            }
         }
     }
 

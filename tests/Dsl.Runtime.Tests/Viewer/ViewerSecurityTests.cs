@@ -87,7 +87,11 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
         using var response = await _http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.MisdirectedRequest, response.StatusCode);
-        Assert.DoesNotContain("oss", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The run's data (its checkpoint "oss" is in every /api/run answer) never reaches another host; the refusal says why.
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("oss", body, StringComparison.Ordinal);
+        Assert.Contains("\"error\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -168,7 +172,7 @@ public sealed partial class ViewerSecurityTests(ViewerRun run) : IDisposable
     }
 
     [Theory]
-    [InlineData("{\"unitId\":\"nope\",\"outcome\":\"covert_action\",\"verdict\":\"confirmed\",\"reviewer\":\"r\"}", "Unit 'nope' has no automated outcome")]
+    [InlineData("{\"unitId\":\"nope\",\"outcome\":\"covert_action\",\"verdict\":\"confirmed\",\"reviewer\":\"r\"}", "No done unit 'nope'")]
     [InlineData("{\"unitId\":\"UNIT\",\"outcome\":\"no_such\",\"verdict\":\"confirmed\",\"reviewer\":\"r\"}", "no automated outcome")]
     [InlineData("{\"unitId\":\"UNIT\",\"outcome\":\"covert_action\",\"verdict\":\"maybe\",\"reviewer\":\"r\"}", "verdict must be")]
     [InlineData("{\"unitId\":\"UNIT\",\"outcome\":\"covert_action\",\"verdict\":\"confirmed\",\"reviewer\":\"a\\u0007b\"}", "control characters")]
