@@ -122,6 +122,16 @@ public static class FileFormatter
         {
             return "the file is read-only";
         }
+        try
+        {
+            // The mode bits say what the owner may do; this says what this process may do (a file of another user, a
+            // group's file): a file it cannot write is not replaced by a rename either.
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Write);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return "the file cannot be written: " + e.Message;
+        }
         var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.fmt.tmp");
         try

@@ -115,8 +115,13 @@ public sealed class Analyzer(DocumentStore documents, Func<Snapshot, Task> publi
                 // A compiler bug must not end the session: the editor shows it, and the next edit checks again.
                 snapshot = new Snapshot(project, new CompilationResult([], [], null, []), versions, $"{e.GetType().Name}: {e.Message}");
             }
-            _host.Retain(_projects.Values.Select(p => p.Latest).OfType<Snapshot>().Append(snapshot)
-                .SelectMany(s => s.Units.Select(u => u.File.FullPath)));
+            List<Snapshot> retained;
+            lock (_lock)
+            {
+                // Copied under the lock: the RPC thread adds projects while a check runs.
+                retained = _projects.Values.Select(p => p.Latest).OfType<Snapshot>().ToList();
+            }
+            _host.Retain(retained.Append(snapshot).SelectMany(s => s.Units.Select(u => u.File.FullPath)));
             lock (_lock)
             {
                 current = generation == state.Generation;

@@ -87,6 +87,7 @@ public sealed class DocumentStore
         {
             lineEnd--;
         }
-        return Math.Min(start + Math.Max(0, position.Character), lineEnd);
+        // In long arithmetic: clients send int.MaxValue for "end of line", which would overflow an int sum.
+        return (int)Math.Min((long)start + Math.Max(0, position.Character), lineEnd);
     }
 }

@@ -23,6 +23,7 @@ public static class Positions
         var line = Math.Clamp(position.Line, 0, file.LineCount - 1);
         var start = file.GetOffset(line + 1, 0);
         var end = line + 1 < file.LineCount ? file.GetOffset(line + 2, 0) - 1 : file.Text.Length;
-        return Math.Clamp(start + Math.Max(0, position.Character), start, Math.Max(start, end));
+        // In long arithmetic: clients send int.MaxValue for "end of line", which would overflow an int sum.
+        return (int)Math.Clamp((long)start + Math.Max(0, position.Character), start, Math.Max(start, end));
     }
 }
