@@ -125,6 +125,15 @@ public sealed class Analyzer(DocumentStore documents, Func<Snapshot, Task> publi
             lock (_lock)
             {
                 current = generation == state.Generation;
+            }
+            // Published before the snapshot becomes the latest: whoever is answered from it (SnapshotAsync's fast path
+            // takes no gate) has had its diagnostics sent first.
+            if (publishResult && current)
+            {
+                await publish(snapshot);
+            }
+            lock (_lock)
+            {
                 if (generation >= state.CheckedGeneration)
                 {
                     state.Latest = snapshot;
@@ -135,10 +144,6 @@ public sealed class Analyzer(DocumentStore documents, Func<Snapshot, Task> publi
         finally
         {
             _gate.Release();
-        }
-        if (publishResult && current)
-        {
-            await publish(snapshot);
         }
         return snapshot;
     }
