@@ -6,12 +6,6 @@ namespace Scheme.Cli;
 /// <summary>Shared by check and compile: reads the inputs, compiles, prints diagnostics canonically.</summary>
 internal static class CompilerRunner
 {
-    /// <summary>
-    /// The compiler guards its own recursion depth, but a large stack is cheap insurance that a pathological
-    /// file ends in a diagnostic rather than a crashed build.
-    /// </summary>
-    private const int StackSize = 64 * 1024 * 1024;
-
     /// <returns>The result, or the exit code to stop with (bad usage, or a compiler bug).</returns>
     /// <param name="projectDirectory">The folder the suite's files belong to; null for the deepest folder holding every input.</param>
     public static (CompilationResult? Result, int ExitCode) Compile(IReadOnlyList<string> paths, EmitOptions options, string? projectDirectory, TextWriter error)
@@ -31,19 +25,14 @@ internal static class CompilerRunner
         }
         CompilationResult? result = null;
         Exception? failure = null;
-        var thread = new Thread(() =>
+        try
         {
-            try
-            {
-                result = SchemeCompilation.CompileFiles(paths, options, projectDirectory);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }, StackSize);
-        thread.Start();
-        thread.Join();
+            result = BigStack.Run(() => SchemeCompilation.CompileFiles(paths, options, projectDirectory));
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
         if (failure is not null)
         {
             // A compiler bug, not the user's mistake: say so plainly, without a stack trace in their build log.

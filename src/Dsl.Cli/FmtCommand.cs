@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Scheme.Compiler;
 using Scheme.Compiler.Formatting;
 
 namespace Scheme.Cli;
@@ -10,9 +11,6 @@ namespace Scheme.Cli;
 /// </summary>
 internal static class FmtCommand
 {
-    /// <summary>The formatter recurses over the parse tree; a large stack keeps a pathological file a diagnostic, not a crash.</summary>
-    private const int StackSize = 64 * 1024 * 1024;
-
     public static Command Create(TextWriter output, TextWriter error)
     {
         var files = new Argument<string[]>("files") { Description = ".scheme files to format in place.", Arity = ArgumentArity.OneOrMore };
@@ -31,19 +29,15 @@ internal static class FmtCommand
         {
             FileFormatOutcome? outcome = null;
             Exception? failure = null;
-            var thread = new Thread(() =>
+            try
             {
-                try
-                {
-                    outcome = FileFormatter.Run(path, check);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-            }, StackSize);
-            thread.Start();
-            thread.Join();
+                // The formatter recurses over the parse tree: a large stack keeps a pathological file a diagnostic.
+                outcome = BigStack.Run(() => FileFormatter.Run(path, check));
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
             if (failure is not null)
             {
                 error.WriteLine($"{path}: error {FileFormatter.FormatterError}: Internal formatter error ({failure.GetType().Name}: {failure.Message}); " +

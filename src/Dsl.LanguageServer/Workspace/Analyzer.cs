@@ -107,7 +107,7 @@ public sealed class Analyzer(DocumentStore documents, Func<Snapshot, Task> publi
             var inputs = project.Inputs(documents);
             try
             {
-                var result = await BigStack.Run(() => SchemeCompilation.Check(inputs, project.HasProjectFile ? project.Root : null, _host));
+                var result = await BigStack.RunAsync(() => SchemeCompilation.Check(inputs, project.HasProjectFile ? project.Root : null, _host));
                 snapshot = new Snapshot(project, result, versions);
             }
             catch (Exception e)
