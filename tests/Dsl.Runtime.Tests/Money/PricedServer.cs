@@ -28,6 +28,12 @@ public sealed class PricedServer
     /// instead of the agent's (not billed), or null.</summary>
     public Func<long, FakeReply?>? Intercept { get; init; }
 
+    /// <summary>Changes a reply before it is billed and sent (e.g. its usage numbers).</summary>
+    public Func<RecordedRequest, FakeReply, FakeReply>? Rewrite { get; init; }
+
+    /// <summary>What each task's requests were billed, in micro-dollars, and how many there were.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, (long Micro, long Requests, long Input, long Output)> ByTask { get; } = new();
+
     public double BilledUsd => Interlocked.Read(ref _billedMicro) / 1e6;
 
     public long Answered => Interlocked.Read(ref _answered);
@@ -39,10 +45,14 @@ public sealed class PricedServer
             return instead;
         }
         var reply = _agent.Reply(request);
+        reply = Rewrite?.Invoke(request, reply) ?? reply;
         using var body = JsonDocument.Parse(reply.Body);
         var usage = body.RootElement.GetProperty("usage");
-        Interlocked.Add(ref _billedMicro, usage.GetProperty("prompt_tokens").GetInt64() * InputMicroPerToken
-            + usage.GetProperty("completion_tokens").GetInt64() * OutputMicroPerToken);
+        var input = usage.GetProperty("prompt_tokens").GetInt64();
+        var output = usage.GetProperty("completion_tokens").GetInt64();
+        var micro = input * InputMicroPerToken + output * OutputMicroPerToken;
+        Interlocked.Add(ref _billedMicro, micro);
+        ByTask.AddOrUpdate(ScriptedAgent.TaskOf(request), (micro, 1, input, output), (_, t) => (t.Micro + micro, t.Requests + 1, t.Input + input, t.Output + output));
         Interlocked.Increment(ref _answered);
         return reply;
     }
