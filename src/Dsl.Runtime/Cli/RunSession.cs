@@ -123,13 +123,8 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         RunOutcome outcome;
         await using (var budget = new RunBudget(store, directory, meter, settings.MaxCostUsd, siblings, errors.WriteLine))
         {
-            if (budget.IsReached)
-            {
-                // Said before anything is sent; the engine then stops at once (exit 3) unless nothing is left to run.
-                errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"error SCH9063: the --max-cost budget (${settings.MaxCostUsd:0.0000}) is already used up: this run has paid ${budget.RunTotalUsd:0.0000} (earlier sessions and shards).") +
-                    " Nothing is sent; resume with a larger --max-cost to continue.");
-            }
+            // Used up before this session: the engine then sends nothing and stops at once (exit 3), unless nothing is left to run.
+            var usedUp = budget.IsReached;
             counters.Budget = budget;
             budget.Start();
             var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
@@ -141,6 +136,12 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
             outcome = await run.ConfigureAwait(false);
+            if (usedUp && outcome.Reason == StopReason.Budget)
+            {
+                errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"error SCH9063: the --max-cost budget (${settings.MaxCostUsd:0.0000}) is already used up: this run has paid ${budget.RunTotalUsd:0.0000} (earlier sessions and shards).") +
+                    " Nothing was sent; resume with a larger --max-cost to continue.");
+            }
         }
 
         store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
