@@ -146,6 +146,61 @@ public class RunBudgetTests
         Assert.Equal(0.006, SpentFile.Read(Shard(0)), 9);
     }
 
+    /// <summary>
+    /// Two shards of one run as the shard layout makes them (OUT/shard-0-of-2 and OUT/shard-1-of-2, each its own run.db
+    /// and spent.json), run at once by two real engines against the fake server, each with the other as its sibling and
+    /// the same budget: together they pay the budget, each alone far less, and the overshoot is within the documented
+    /// delay (a flush interval and a sibling interval, plus scheduling slack) times their spending rate.
+    /// </summary>
+    [Fact]
+    public async Task Two_shards_running_at_once_stop_together_at_the_shared_budget()
+    {
+        const double budget = 0.012;
+        using var fixture = new RunnerFixture();
+        var agent = new ScriptedAgent { Latency = TimeSpan.FromMilliseconds(60) };
+        await using var server = FakeOpenAiServer.Start();
+        server.Handler = agent.Reply;
+        var experiment = Priced(fixture, 100);
+        string Shard(int i) => Path.Combine(fixture.Root, "out", $"shard-{i}-of-2");
+        var units = Scheme.Engine.Design.DesignExpander.Expand(experiment, experiment.Runs[0]).ToList();
+        var clock = Stopwatch.StartNew();
+
+        async Task<(RunOutcome Outcome, double Spent)> RunShard(int index)
+        {
+            var meter = new CostMeter(new PriceTable());
+            var counters = new RunCounters(meter);
+            var settings = new EngineSettings(Endpoint: server.BaseUrl, NoCache: true, Concurrency: 1, Retry: new RetryPolicy(2, TimeSpan.FromMilliseconds(20)));
+            await using var registry = new ProviderRegistry(experiment, settings, meter, counters);
+            using var store = SqliteRunStore.Open(Shard(index));
+            RunOutcome outcome;
+            await using (var shared = new RunBudget(store, Shard(index), meter, budget, [Shard(1 - index)]))
+            {
+                shared.Start();
+                var engine = new RunEngine(store, registry.LaneOf, meter, counters, Scheme.Engine.Providers.SecretScrubber.For(experiment))
+                {
+                    Concurrency = 1,
+                    Budget = shared,
+                };
+                outcome = await engine.RunAsync(units.Where((_, i) => i % 2 == index), default);
+            }
+            return (outcome, store.TotalSpentUsd());
+        }
+
+        var shards = await Task.WhenAll(Task.Run(() => RunShard(0)), Task.Run(() => RunShard(1)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+
+        Assert.All(shards, s => Assert.Equal(StopReason.Budget, s.Outcome.Reason));
+        var together = shards.Sum(s => s.Spent);
+        Assert.True(together >= budget, $"the shards paid ${together} together, less than the budget");
+        // Without the shared figure each would have run on to the whole budget alone.
+        Assert.All(shards, s => Assert.True(s.Spent < 0.8 * budget, $"one shard paid ${s.Spent} of ${budget}: it did not see the other's spending"));
+        var rate = together / elapsed;
+        var delay = (RunBudget.FlushInterval + RunBudget.SiblingInterval).TotalSeconds + 1;
+        Assert.True(together <= budget + delay * rate + 2 * PricedServer.LargestRequestUsd,
+            $"the shards paid ${together} together for a budget of ${budget} (${rate}/s over {elapsed:0.0} s)");
+        Assert.All(shards, s => Assert.Equal(s.Spent, s.Outcome.SpentUsd, 9));
+    }
+
     [Fact]
     public void A_sibling_spent_json_that_is_not_a_spend_record_is_warned_about_with_SCH9064_and_counted_as_its_last_total()
     {
