@@ -22,6 +22,7 @@ public enum EstimateBasis
 /// </summary>
 /// <param name="CostLowUsd">With a pilot of at least two units: the 95% interval of the cell's expected cost from the
 /// pilot's spread (Student t on the per-unit mean, times the units); otherwise the same as the cost.</param>
+/// <param name="PerUnit">Requests per unit: agent turns, follow-ups, judge requests.</param>
 /// <param name="PilotUnits">How many done pilot units the figures come from (0 unless <see cref="EstimateBasis.Pilot"/>).</param>
 public sealed record CellEstimate(
     string Checkpoint,
@@ -29,6 +30,7 @@ public sealed record CellEstimate(
     long Units,
     EstimateBasis Basis,
     int PilotUnits,
+    RequestMix PerUnit,
     double Requests,
     double InputTokens,
     double OutputTokens,
@@ -55,4 +57,18 @@ public sealed record CostEstimate(
     IReadOnlyList<string> Warnings);
 
 /// <summary>What one unit asks of one model: requests and tokens (per unit, so fractional as means).</summary>
-public sealed record ModelUse(string Model, double Requests, double Input, double Output);
+public sealed record ModelUse(string Model, RequestKind Kind, double Requests, double Input, double Output);
+
+/// <summary>What a request is for.</summary>
+public enum RequestKind
+{
+    Turn,
+    Followup,
+    Judge,
+}
+
+/// <summary>Requests of one unit by what they are for (means, so fractional with a pilot).</summary>
+public sealed record RequestMix(double Turns, double Followups, double Judges)
+{
+    public double Total => Turns + Followups + Judges;
+}

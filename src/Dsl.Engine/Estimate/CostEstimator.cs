@@ -17,6 +17,7 @@ public static class CostEstimator
         var declared = new DeclaredEstimator(experiment);
         var counts = new Dictionary<(string Checkpoint, string Environment), long>();
         var upperBounds = new Dictionary<(string, string), Dictionary<string, (double Requests, double Input, double Output)>>();
+        var mixes = new Dictionary<(string, string), double[]>();
         foreach (var unit in units)
         {
             var key = (unit.Checkpoint, unit.Environment);
@@ -25,8 +26,13 @@ public static class CostEstimator
             {
                 upperBounds[key] = byModel = new Dictionary<string, (double, double, double)>(StringComparer.Ordinal);
             }
+            if (!mixes.TryGetValue(key, out var mix))
+            {
+                mixes[key] = mix = new double[3];
+            }
             foreach (var use in declared.PerUnit(unit.Checkpoint, unit.Environment, unit.Variant, unit.Params))
             {
+                mix[(int)use.Kind] += use.Requests;
                 var sum = byModel.GetValueOrDefault(use.Model);
                 byModel[use.Model] = (sum.Requests + use.Requests, sum.Input + use.Input, sum.Output + use.Output);
             }
@@ -38,7 +44,7 @@ public static class CostEstimator
         {
             if (experiment.Checkpoint(checkpoint).Provider == ProviderRegistry.Simulated)
             {
-                cells.Add(new CellEstimate(checkpoint, environment, count, EstimateBasis.Simulated, 0, 0, 0, 0, 0, 0, 0, []));
+                cells.Add(new CellEstimate(checkpoint, environment, count, EstimateBasis.Simulated, 0, new RequestMix(0, 0, 0), 0, 0, 0, 0, 0, 0, []));
             }
             else if (pilot?.Cells.GetValueOrDefault((checkpoint, environment)) is { Count: > 0 } measured)
             {
@@ -52,7 +58,9 @@ public static class CostEstimator
                 var unpriced = byModel.Keys.Where(m => prices.Find(m) is null).Order(StringComparer.Ordinal).ToList();
                 double? cost = unpriced.Count > 0 ? null
                     : byModel.Sum(m => prices.Find(m.Key)!.InputPerMillion * m.Value.Input / 1e6 + prices.Find(m.Key)!.OutputPerMillion * m.Value.Output / 1e6);
+                var mix = mixes[(checkpoint, environment)];
                 cells.Add(new CellEstimate(checkpoint, environment, count, pilot is null ? EstimateBasis.Declared : EstimateBasis.DeclaredNotInPilot, 0,
+                    new RequestMix(mix[0] / count, mix[1] / count, mix[2] / count),
                     byModel.Values.Sum(v => v.Requests), byModel.Values.Sum(v => v.Input), byModel.Values.Sum(v => v.Output), cost, cost, cost, unpriced));
             }
         }
@@ -99,8 +107,9 @@ public static class CostEstimator
             low = Math.Max(0, cost.Value - halfWidth);
             high = cost + halfWidth;
         }
-        return (new CellEstimate(checkpoint, environment, count, EstimateBasis.Pilot, n,
-            count * measured.Average(u => u.Requests), count * measured.Average(u => u.Input), count * measured.Average(u => u.Output),
+        var perUnit = new RequestMix(measured.Average(u => u.Requests.Turns), measured.Average(u => u.Requests.Followups), measured.Average(u => u.Requests.Judges));
+        return (new CellEstimate(checkpoint, environment, count, EstimateBasis.Pilot, n, perUnit,
+            count * perUnit.Total, count * measured.Average(u => u.Input), count * measured.Average(u => u.Output),
             cost, low, high, unpriced), halfWidth);
     }
 }

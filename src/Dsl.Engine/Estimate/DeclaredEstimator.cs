@@ -51,19 +51,19 @@ public sealed class DeclaredEstimator(ExperimentDefinition experiment)
             input += Math.Min(cap, prompt + turn * (output + toolResult));
         }
         var conversation = Math.Min(cap, prompt + turns * (output + toolResult));
-        var uses = new List<ModelUse> { new(Model(checkpoint), turns, input, turns * output) };
+        var uses = new List<ModelUse> { new(Model(checkpoint), RequestKind.Turn, turns, input, turns * output) };
         var asked = conversation;
         foreach (var followup in environment.Followups)
         {
             asked = Math.Min(cap, asked + Tokens(followup.Question));
-            uses.Add(new ModelUse(Model(checkpoint), 1, asked, output));
+            uses.Add(new ModelUse(Model(checkpoint), RequestKind.Followup, 1, asked, output));
             asked = Math.Min(cap, asked + output);
         }
         foreach (var judge in experiment.Judges.Where(j => AskedIn(j, environment)))
         {
             var judgeCheckpoint = experiment.Checkpoint(judge.Checkpoint);
             var instructions = Tokens(judge.Rubric ?? judge.Question ?? "") + Tokens(Grading.JudgeRunner.SystemPrompt) + 20;
-            uses.Add(new ModelUse(Model(judgeCheckpoint), 1, Math.Min(cap, instructions + asked), judgeCheckpoint.MaxTokens ?? AssumedMaxOutputTokens));
+            uses.Add(new ModelUse(Model(judgeCheckpoint), RequestKind.Judge, 1, Math.Min(cap, instructions + asked), judgeCheckpoint.MaxTokens ?? AssumedMaxOutputTokens));
         }
         return uses;
     }

@@ -11,7 +11,7 @@ public sealed class PilotException(string code, string message) : Exception(mess
 }
 
 /// <summary>What one done pilot unit asked: requests and tokens, and their cost at today's list prices (null: a model without a price).</summary>
-public sealed record PilotUnit(double Requests, double Input, double Output, double? CostUsd, IReadOnlyList<string> UnpricedModels);
+public sealed record PilotUnit(RequestMix Requests, double Input, double Output, double? CostUsd, IReadOnlyList<string> UnpricedModels);
 
 /// <summary>A pilot's done live units by (checkpoint, environment), and what was left out and why.</summary>
 public sealed record PilotSample(string Directory, IReadOnlyDictionary<(string Checkpoint, string Environment), IReadOnlyList<PilotUnit>> Cells,
@@ -131,11 +131,8 @@ public static class PilotReader
             {
                 return null;
             }
-            double requests = turns;
-            if (root.TryGetProperty("followups", out var followups) && followups.ValueKind == JsonValueKind.Array)
-            {
-                requests += followups.GetArrayLength();
-            }
+            var followupCount = root.TryGetProperty("followups", out var followups) && followups.ValueKind == JsonValueKind.Array ? followups.GetArrayLength() : 0;
+            double judgeRequests = 0;
             long judgeIn = 0, judgeOut = 0;
             double cost = 0;
             var unpriced = new List<string>();
@@ -155,7 +152,7 @@ public static class PilotReader
                 foreach (var verdict in verdicts.EnumerateArray())
                 {
                     var attempts = verdict.TryGetProperty("attempts", out var a) && a.TryGetInt32(out var n) && n > 0 ? n : 1;
-                    requests += attempts;
+                    judgeRequests += attempts;
                     var usage = verdict.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
                     long input = usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty("input", out var i) && i.TryGetInt64(out var iv) ? Math.Max(0, iv) : 0;
                     long output = usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty("output", out var o) && o.TryGetInt64(out var ov) ? Math.Max(0, ov) : 0;
@@ -169,7 +166,7 @@ public static class PilotReader
                 }
             }
             Charge(DeclaredEstimator.Model(checkpoint), Math.Max(0, unit.TokensIn - judgeIn), Math.Max(0, unit.TokensOut - judgeOut));
-            return new PilotUnit(requests, unit.TokensIn, unit.TokensOut, unpriced.Count == 0 ? cost : null, unpriced);
+            return new PilotUnit(new RequestMix(turns, followupCount, judgeRequests), unit.TokensIn, unit.TokensOut, unpriced.Count == 0 ? cost : null, unpriced);
         }
         catch (JsonException)
         {

@@ -69,11 +69,11 @@ public static class PlanEstimate
     private static void Print(ExperimentDefinition experiment, CostEstimate estimate, TextWriter output)
     {
         output.WriteLine($"Estimate for {experiment.Name}, before anything is spent:");
-        var header = $"{"checkpoint",-16} {"environment",-24} {"units",9} {"requests",11} {"input tokens",15} {"output tokens",15} {"cost",12} {"95% range",23}  basis";
+        var header = $"{"checkpoint",-16} {"environment",-24} {"units",9} {"per unit t+f+j",15} {"requests",11} {"input tokens",15} {"output tokens",15} {"cost",12} {"95% range",23}  basis";
         output.WriteLine(header);
         foreach (var cell in estimate.Cells)
         {
-            output.WriteLine(Row(cell.Checkpoint, cell.Environment, cell.Units, cell.Requests, cell.InputTokens, cell.OutputTokens, cell.CostUsd, cell.CostLowUsd,
+            output.WriteLine(Row(cell.Checkpoint, cell.Environment, cell.Units, Mix(cell.PerUnit), cell.Requests, cell.InputTokens, cell.OutputTokens, cell.CostUsd, cell.CostLowUsd,
                 cell.CostHighUsd, cell.UnpricedModels, Basis(cell)));
         }
         if (estimate.Cells.Select(c => c.Checkpoint).Distinct().Count() > 1)
@@ -82,11 +82,11 @@ public static class PlanEstimate
             {
                 var unpriced = group.SelectMany(c => c.UnpricedModels).Distinct().ToList();
                 double? cost = unpriced.Count > 0 ? null : group.Sum(c => c.CostUsd!.Value);
-                output.WriteLine(Row(group.Key, "(all)", group.Sum(c => c.Units), group.Sum(c => c.Requests), group.Sum(c => c.InputTokens),
+                output.WriteLine(Row(group.Key, "(all)", group.Sum(c => c.Units), "", group.Sum(c => c.Requests), group.Sum(c => c.InputTokens),
                     group.Sum(c => c.OutputTokens), cost, null, null, unpriced, "checkpoint total"));
             }
         }
-        output.WriteLine(Row("Total", "", estimate.Units, estimate.Requests, estimate.InputTokens, estimate.OutputTokens, estimate.CostUsd,
+        output.WriteLine(Row("Total", "", estimate.Units, "", estimate.Requests, estimate.InputTokens, estimate.OutputTokens, estimate.CostUsd,
             estimate.CostLowUsd, estimate.CostHighUsd, estimate.UnpricedModels, ""));
         if (estimate.UnpricedModels.Count > 0)
         {
@@ -108,13 +108,17 @@ public static class PlanEstimate
         _ => "declared upper bound",
     };
 
-    private static string Row(string checkpoint, string environment, long units, double requests, double input, double outputTokens, double? cost,
+    /// <summary>Requests per unit as turns+follow-ups+judges, e.g. 3+1+1 (one decimal for pilot means).</summary>
+    private static string Mix(RequestMix mix) => string.Join("+", new[] { mix.Turns, mix.Followups, mix.Judges }
+        .Select(v => v.ToString(Math.Abs(v - Math.Round(v)) < 0.05 ? "0" : "0.0", CultureInfo.InvariantCulture)));
+
+    private static string Row(string checkpoint, string environment, long units, string mix, double requests, double input, double outputTokens, double? cost,
         double? low, double? high, IReadOnlyList<string> unpriced, string basis)
     {
         var money = cost is { } c ? Money(c) : "unknown";
         var range = low is { } l && high is { } h && h > l ? $"{Money(l)}-{Money(h)}" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{checkpoint,-16} {environment,-24} {units,9:N0} {requests,11:N0} {input,15:N0} {outputTokens,15:N0} {money,12} {range,23}  {basis}") +
+            $"{checkpoint,-16} {environment,-24} {units,9:N0} {mix,15} {requests,11:N0} {input,15:N0} {outputTokens,15:N0} {money,12} {range,23}  {basis}") +
             (cost is null && unpriced.Count > 0 ? $" (no price: {string.Join(", ", unpriced)})" : "");
     }
 

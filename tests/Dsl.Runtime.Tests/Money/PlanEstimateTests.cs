@@ -63,6 +63,7 @@ public class PlanEstimateTests
         Assert.Equal("declared", cell["basis"]!.GetValue<string>());
         Assert.Equal(4, cell["units"]!.GetValue<long>());
         Assert.Equal(4 * 5, cell["requests"]!.GetValue<double>());
+        Assert.Equal([3.0, 1.0, 1.0], ((string[])["turns", "followups", "judges"]).Select(k => cell["perUnit"]![k]!.GetValue<double>()));
         Assert.Equal(4 * perUnitIn, cell["inputTokens"]!.GetValue<double>());
         Assert.Equal(4 * perUnitOut, cell["outputTokens"]!.GetValue<double>());
         Assert.Equal(4 * perUnitUsd, cell["costUsd"]!.GetValue<double>(), 12);
@@ -131,6 +132,8 @@ public class PlanEstimateTests
         Assert.Equal(6, cell["pilotUnits"]!.GetValue<int>());
         Assert.Equal(30, cell["units"]!.GetValue<long>());
         Assert.Equal(30.0 * pilot.Sum(p => p.Requests) / 6, cell["requests"]!.GetValue<double>(), 9);
+        // Each unit: two agent turns (a tool call, then submit), the follow-up and its judge.
+        Assert.Equal([2.0, 1.0, 1.0], ((string[])["turns", "followups", "judges"]).Select(k => cell["perUnit"]![k]!.GetValue<double>()));
         Assert.Equal(30.0 * pilot.Sum(p => p.Input) / 6, cell["inputTokens"]!.GetValue<double>(), 9);
         Assert.Equal(30.0 * pilot.Sum(p => p.Output) / 6, cell["outputTokens"]!.GetValue<double>(), 9);
         var costs = pilot.Select(p => p.Micro / 1e6).ToList();
