@@ -6,7 +6,8 @@ namespace Scheme.Runtime.Tests;
 /// <summary>
 /// Entry point of this assembly when it is started as a program rather than loaded by the test host:
 /// <c>dotnet Dsl.Runtime.Tests.dll runner KEY_VARIABLE TASKS -- runner arguments</c> is a generated runner of
-/// <see cref="TestExperiments.Agentic"/>, which the kill-and-resume test starts and kills with SIGKILL.
+/// <see cref="TestExperiments.Agentic"/>, which the kill-and-resume test starts and kills with SIGKILL (<c>priced-runner</c>: on
+/// gpt-4.1, for the spend of a killed session).
 /// <c>sandbox-episode PARENT</c> opens a sandbox under PARENT, starts a command that never ends, prints the episode's folder
 /// and user, and waits to be killed (<see cref="Sandbox.KilledRunnerTests"/>).
 /// </summary>
@@ -18,12 +19,15 @@ public static class Program
         {
             return Sandbox.KilledRunnerTests.HoldAnEpisode(parent);
         }
-        if (args.Length < 3 || args[0] != "runner")
+        if (args.Length < 3 || args[0] is not ("runner" or "priced-runner"))
         {
-            Console.Error.WriteLine("usage: runner KEY_VARIABLE TASKS runner-arguments...");
+            Console.Error.WriteLine("usage: runner|priced-runner KEY_VARIABLE TASKS runner-arguments...");
             return 2;
         }
-        var experiment = TestExperiments.Agentic(args[1], tasks: int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        // priced-runner: the same experiment on gpt-4.1 (agent and judge), which the price table knows (RunBudgetTests).
+        var model = args[0] == "priced-runner" ? "gpt-4.1" : null;
+        var experiment = TestExperiments.Agentic(args[1], tasks: int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture),
+            agentModel: model ?? "fake-model", judgeModel: model ?? "fake-judge");
         return RunnerHost.Run(args[3..], experiment);
     }
 }

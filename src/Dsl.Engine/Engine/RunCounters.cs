@@ -38,6 +38,13 @@ public sealed class RunCounters(CostMeter? meter = null)
     /// cache hits are free): what <c>--max-cost</c> limits. See <see cref="CostMeter"/>.</summary>
     public double SpentUsd => meter?.SpentUsd ?? 0;
 
+    /// <summary>Money spent by the whole run so far (earlier sessions, sibling shards, this process), once a
+    /// <see cref="RunBudget"/> is attached; until then this process's.</summary>
+    public double RunSpentUsd => Budget?.RunTotalUsd ?? SpentUsd;
+
+    /// <summary>Where <see cref="RunSpentUsd"/> comes from.</summary>
+    public RunBudget? Budget { get; set; }
+
     /// <summary>Units finished (done or failed) by this process per second since it started.</summary>
     public double Rate
     {

@@ -12,7 +12,7 @@ namespace Scheme.Engine;
 /// own store transaction the moment it is done or has failed.
 /// </summary>
 /// <remarks>
-/// <para>Stopping (cancellation, or the cost meter crossing <see cref="MaxCostUsd"/>) stops starting units and
+/// <para>Stopping (cancellation, or the run's spending reaching the <see cref="Budget"/>) stops starting units and
 /// cancels those in flight. Cancelled units are not recorded: they did not finish, and resume runs them again.
 /// Everything that finished before the stop is already committed, so nothing is lost and nothing is redone.</para>
 /// <para>A unit that throws anything but that cancellation is recorded as failed with its error, never dropped;
@@ -24,7 +24,8 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
 {
     public int Concurrency { get; init; } = 8;
 
-    public double? MaxCostUsd { get; init; }
+    /// <summary>The run's spending and its <c>--max-cost</c> budget (earlier sessions and sibling shards included); null: no budget.</summary>
+    public RunBudget? Budget { get; init; }
 
     public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, CancellationToken cancellationToken)
     {
@@ -54,21 +55,26 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var budgetHit = 0;
-        void OnSpent(double spent)
+        void OnReached()
         {
-            if (MaxCostUsd is { } max && spent >= max && Interlocked.Exchange(ref budgetHit, 1) == 0)
+            if (Interlocked.Exchange(ref budgetHit, 1) == 0)
             {
                 stop.Cancel();
             }
         }
-        meter.Spent += OnSpent;
+        if (Budget is not null)
+        {
+            Budget.Reached += OnReached;
+        }
         try
         {
-            if (MaxCostUsd is { } max && meter.SpentUsd >= max)
+            // A run whose budget is already used up (by earlier sessions or sibling shards) sends nothing; with
+            // nothing left to run it has simply completed.
+            if (Budget?.IsReached == true && total > skipped)
             {
                 budgetHit = 1;
             }
-            else
+            else if (total > skipped)
             {
                 var workers = partitions.Select(partition => Parallel.ForEachAsync(
                     units.Where(u => lanes.TryGetValue(u.Checkpoint, out var lane) && lane.Partition == partition && !completed.Contains(u.Id)),
@@ -86,10 +92,16 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         }
         finally
         {
-            meter.Spent -= OnSpent;
+            if (Budget is not null)
+            {
+                Budget.Reached -= OnReached;
+            }
         }
         var reason = budgetHit == 1 ? StopReason.Budget : cancellationToken.IsCancellationRequested ? StopReason.Cancelled : StopReason.Completed;
-        return new RunOutcome(reason, total, skipped, counters.Done - doneBefore, counters.Failed - failedBefore, meter.SpentUsd, clock.Elapsed);
+        return new RunOutcome(reason, total, skipped, counters.Done - doneBefore, counters.Failed - failedBefore, meter.SpentUsd, clock.Elapsed)
+        {
+            RunSpentUsd = Budget?.RunTotalUsd ?? meter.SpentUsd,
+        };
     }
 
     private async ValueTask RunUnitAsync(WorkUnit unit, IUnitExecutor executor, CancellationToken token)

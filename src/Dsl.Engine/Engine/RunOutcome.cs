@@ -15,4 +15,9 @@ public enum StopReason
 }
 
 /// <summary>What one engine run did. Units in flight when it stopped are in none of the counts.</summary>
-public sealed record RunOutcome(StopReason Reason, long Total, long Skipped, long Done, long Failed, double SpentUsd, TimeSpan Elapsed);
+/// <param name="SpentUsd">Paid by this process.</param>
+public sealed record RunOutcome(StopReason Reason, long Total, long Skipped, long Done, long Failed, double SpentUsd, TimeSpan Elapsed)
+{
+    /// <summary>Paid by the whole run so far: earlier sessions of the directory, sibling shards and this process.</summary>
+    public double RunSpentUsd { get; init; } = SpentUsd;
+}

@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -94,6 +94,8 @@ public sealed class SqliteRunStore : IDisposable
         }
         // Schema 6: human review labels, append-only (see ReviewLabels).
         Execute(ReviewLabels.CreateSql);
+        // Schema 7 (money): what each runner session paid, so --max-cost covers resumes (see RunSpend).
+        Execute(RunSpend.CreateSql);
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -282,6 +284,24 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             return ReviewLabels.Read(_connection, Path);
+        }
+    }
+
+    /// <summary>Sets what one runner session has paid so far (its row is created on first call, replaced after).</summary>
+    public void RecordSpend(string session, DateTimeOffset startedAt, double usd)
+    {
+        lock (_lock)
+        {
+            RunSpend.Write(_connection, session, startedAt, usd);
+        }
+    }
+
+    /// <summary>USD paid by every session of this run directory, or by all but <paramref name="exceptSession"/>.</summary>
+    public double TotalSpentUsd(string? exceptSession = null)
+    {
+        lock (_lock)
+        {
+            return RunSpend.Total(_connection, exceptSession);
         }
     }
 

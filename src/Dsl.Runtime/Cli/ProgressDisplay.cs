@@ -42,7 +42,7 @@ public static class ProgressDisplay
     /// <summary>The plain progress line.</summary>
     public static string Line(RunCounters c) => string.Create(CultureInfo.InvariantCulture,
         $"progress: {c.Done + c.Failed + c.Skipped}/{c.Total} units (done {c.Done}, failed {c.Failed}, skipped {c.Skipped}) " +
-        $"{c.Rate:0.0}/s eta {Eta(c.Eta)} tokens {c.TokensIn}+{c.TokensOut} spent ${c.SpentUsd:0.0000} requests {c.Requests} retries {c.Retries}");
+        $"{c.Rate:0.0}/s eta {Eta(c.Eta)} tokens {c.TokensIn}+{c.TokensOut} spent ${c.SpentUsd:0.0000} (run ${c.RunSpentUsd:0.0000}) requests {c.Requests} retries {c.Retries}");
 
     private static Panel Render(RunCounters c)
     {
@@ -58,7 +58,7 @@ public static class ProgressDisplay
         grid.AddRow(new Markup("[bold]rate[/]"), new Markup(string.Create(CultureInfo.InvariantCulture,
             $"{c.Rate:0.0} units/s  ETA {Eta(c.Eta)}  requests {c.Requests}  retries {c.Retries}")));
         grid.AddRow(new Markup("[bold]tokens[/]"), new Markup(string.Create(CultureInfo.InvariantCulture, $"{c.TokensIn:N0} in, {c.TokensOut:N0} out")));
-        grid.AddRow(new Markup("[bold]spent[/]"), new Markup(string.Create(CultureInfo.InvariantCulture, $"${c.SpentUsd:0.0000}")));
+        grid.AddRow(new Markup("[bold]spent[/]"), new Markup(string.Create(CultureInfo.InvariantCulture, $"${c.SpentUsd:0.0000} by this process, ${c.RunSpentUsd:0.0000} by the run")));
         return new Panel(grid).Header("run").Border(BoxBorder.Rounded);
     }
 

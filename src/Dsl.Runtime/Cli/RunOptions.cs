@@ -17,7 +17,9 @@ public sealed class RunOptions
     public Option<long?> Limit { get; } = new("--limit") { Description = "Only the first N units of the selection, in plan order." };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Response cache directory, shared between runs (default: the user cache, ~/.cache/scheme/responses)." };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the response cache." };
-    public Option<double?> MaxCost { get; } = new("--max-cost") { Description = "Stop cleanly once this many USD have been spent in this process (list prices; unknown models count 0)." };
+    public Option<double?> MaxCost { get; } = new("--max-cost") { Description = "Stop cleanly once the whole run has spent this many USD: every session of this run directory (earlier runs and resumes, " +
+        "from its run.db) and the other shards (their spent.json), plus this process. Counts requests an endpoint answered at list prices " +
+        "(retries, judges and failed units included; cache hits free; unknown models count 0)." };
     public Option<int?> RequestsPerMinute { get; } = new("--rpm") { Description = "Requests per minute per endpoint (default: unlimited)." };
     public Option<int?> TokensPerMinute { get; } = new("--tpm") { Description = "Tokens per minute per endpoint (default: unlimited)." };
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds one request may take before it fails as a timeout (and is retried).", DefaultValueFactory = _ => 600 };

@@ -119,15 +119,30 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" +
             (manifest.IsSimulated ? " (SIMULATED: outcomes drawn from the simulate block; never confirmatory)" : ""));
 
-        var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
+        IReadOnlyList<string> siblings = []; // shards: ShardSpec.SiblingDirectories(outRoot, shard)
+        RunOutcome outcome;
+        await using (var budget = new RunBudget(store, directory, meter, settings.MaxCostUsd, siblings, errors.WriteLine))
         {
-            Concurrency = settings.Concurrency,
-            MaxCostUsd = settings.MaxCostUsd,
-        };
-        var run = engine.RunAsync(units, cancellationToken);
-        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
-        var outcome = await run.ConfigureAwait(false);
+            // Used up before this session: the engine then sends nothing and stops at once (exit 3), unless nothing is left to run.
+            var usedUp = budget.IsReached;
+            counters.Budget = budget;
+            budget.Start();
+            var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
+            {
+                Concurrency = settings.Concurrency,
+                Budget = budget,
+            };
+            var run = engine.RunAsync(units, cancellationToken);
+            var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
+            outcome = await run.ConfigureAwait(false);
+            if (usedUp && outcome.Reason == StopReason.Budget)
+            {
+                errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"error SCH9063: the --max-cost budget (${settings.MaxCostUsd:0.0000}) is already used up: this run has paid ${budget.RunTotalUsd:0.0000} (earlier sessions and shards).") +
+                    " Nothing was sent; resume with a larger --max-cost to continue.");
+            }
+        }
 
         store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
         Report(outcome, store, registry, directory);
@@ -170,13 +185,15 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var reason = outcome.Reason switch
         {
             StopReason.Cancelled => "Stopped (cancelled): finished units are stored; continue with resume.",
-            StopReason.Budget => string.Create(CultureInfo.InvariantCulture, $"Stopped: the --max-cost budget was reached (${outcome.SpentUsd:0.0000} spent); continue with resume."),
+            StopReason.Budget => string.Create(CultureInfo.InvariantCulture,
+                $"Stopped: the --max-cost budget was reached (${outcome.RunSpentUsd:0.0000} spent by the run, ${outcome.SpentUsd:0.0000} of it by this process)") +
+                "; continue with resume and a larger --max-cost.",
             _ => "Finished.",
         };
         output.WriteLine(reason);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
-            $"${outcome.SpentUsd:0.0000} spent by this process in {outcome.Elapsed.TotalSeconds:0.0} s " +
+            $"${outcome.SpentUsd:0.0000} spent by this process, ${outcome.RunSpentUsd:0.0000} by the run so far, in {outcome.Elapsed.TotalSeconds:0.0} s " +
             $"(requests answered by endpoints at list prices; cache hits are free); peak memory {PeakMegabytes()} MB."));
         // A reviewed metric's stored value is its detector's (eligibility for review); its own values come from labels in analyze.
         var reviewed = experiment.Metrics.Where(m => m.Reviewed is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);

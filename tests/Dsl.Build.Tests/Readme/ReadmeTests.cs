@@ -185,6 +185,12 @@ public sealed class ReadmeTests : IAsyncLifetime
     {
         switch (arguments[0])
         {
+            case "plan" when arguments.Contains("--estimate"):
+                // Every planned unit is counted, from the declarations or, with --from, from the README's live run as a pilot.
+                Assert.Matches(@"\nTotal +2,140 ", result.Output);
+                Assert.Contains(arguments.Contains("--from") ? "pilot (n=" : "declared upper bound", result.Output);
+                Assert.Contains("Assumptions:", result.Output);
+                break;
             case "plan":
                 // Main: 2 checkpoints x 3 variants x 3 conditions x 100 epochs; Exfiltration: 2 x 1 x 1 x 40; Threat: 2 x 2 x 2 x 20; Counterfactual: 1 x 1 x 2 x 50.
                 Assert.Contains("Total: 2140 work units", result.Output);
