@@ -5,7 +5,8 @@ using Scheme.Model;
 
 namespace Scheme.Runtime.Cli;
 
-/// <summary><c>plan</c>: prints the expanded design, one line per work unit, and the total.</summary>
+/// <summary><c>plan</c>: prints the expanded design, one line per work unit, and the total; with <c>--emit slurm|k8s</c>,
+/// a cluster job that runs the design in shards instead (<see cref="Cluster.ClusterOptions"/>).</summary>
 public static class PlanCommand
 {
     public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
@@ -15,7 +16,11 @@ public static class PlanCommand
         var command = new Command("plan", "Print the expanded design: one line per work unit with its stable id, and the total.");
         command.Options.Add(runOption);
         command.Options.Add(summaryOption);
-        command.SetAction(parse => Execute(experiment, parse.GetValue(runOption), parse.GetValue(summaryOption), output, errors));
+        var cluster = new Cluster.ClusterOptions();
+        cluster.AddTo(command);
+        command.SetAction(parse => parse.GetValue(cluster.Emit) is null && parse.GetValue(cluster.Shards) is null
+            ? Execute(experiment, parse.GetValue(runOption), parse.GetValue(summaryOption), output, errors)
+            : cluster.Execute(experiment, parse, parse.GetValue(runOption), output, errors));
         return command;
     }
 
