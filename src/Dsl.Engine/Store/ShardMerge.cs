@@ -209,6 +209,9 @@ public static class ShardMerge
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
         connection.Open();
+        // No journal and no sync while copying: the file is a temporary one, thrown away whole if anything fails, and
+        // synced once at the end before it is renamed into place (a third of the time at a million units).
+        Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;");
         long units = 0, done = 0, failed = 0, labels = 0;
         var unfinished = new List<int>();
         foreach (var (directory, manifest) in shards)
@@ -223,14 +226,15 @@ public static class ShardMerge
                 var columns = string.Join(", ", UnitColumns.Stored.Select(c => c.Name).Where(c => present.Contains(c) && theirs.Contains(c)));
                 try
                 {
-                    Execute(connection, $"INSERT INTO main.units ({columns}) SELECT {columns} FROM shard.units;");
+                    // In id order (the shard's primary key), so the merged index grows in order rather than at random places.
+                    Execute(connection, $"INSERT INTO main.units ({columns}) SELECT {columns} FROM shard.units ORDER BY unit_id;");
                 }
                 catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a unit id already copied from another shard
                 {
                     throw new MergeRefusedException(MergeRefusal.Overlap, $"{directory} holds units that another shard holds too, e.g. " +
                         string.Join(", ", Overlapping(connection)) + ": the shards of one run never overlap (was a shard directory copied, or renamed?).");
                 }
-                Execute(connection, "INSERT INTO main.unit_shard (unit_id, shard_index) SELECT unit_id, $index FROM shard.units;", ("$index", index));
+                Execute(connection, "INSERT INTO main.unit_shard (unit_id, shard_index) SELECT unit_id, $index FROM shard.units ORDER BY unit_id;", ("$index", index));
                 var (shardUnits, shardDone, shardFailed) = Counts(connection);
                 long shardLabels = 0;
                 if (ShardColumns(connection, ReviewLabels.Table).Count > 0)
@@ -263,8 +267,13 @@ public static class ShardMerge
                 Execute(connection, "DETACH DATABASE shard;");
             }
         }
-        // A self-contained file (no -wal beside it) before the rename.
+        // A self-contained file in the store's ordinary mode (no -wal beside it) before the rename.
         Execute(connection, "PRAGMA journal_mode=DELETE;");
+        connection.Close();
+        using (var file = new FileStream(database, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            file.Flush(flushToDisk: true);
+        }
         return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished);
     }
 
