@@ -162,7 +162,17 @@ public static class ShardMerge
         {
             foreach (var (directory, _) in shards)
             {
-                claims.Add(RunDirectoryLock.TryAcquire(directory) ?? throw new MergeRefusedException(MergeRefusal.NotAShard,
+                RunDirectoryLock? claim;
+                try
+                {
+                    claim = RunDirectoryLock.TryAcquire(directory);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // A read-only shard (an archived copy) cannot be locked, and no runner of this user writes it either.
+                    continue;
+                }
+                claims.Add(claim ?? throw new MergeRefusedException(MergeRefusal.NotAShard,
                     $"A runner is still using {directory} (it holds {Path.Combine(directory, RunDirectoryLock.FileName)}): wait for it to finish, then merge."));
             }
             using var outClaim = RunDirectoryLock.TryAcquire(outDirectory) ?? throw new MergeRefusedException(MergeRefusal.OutHoldsRun,

@@ -6,7 +6,7 @@ using Scheme.Model;
 namespace Scheme.Runtime.Cli;
 
 /// <summary><c>plan</c>: prints the expanded design, one line per work unit, and the total; with <c>--emit slurm|k8s</c>,
-/// a cluster job that runs the design in shards instead (<see cref="Cluster.ClusterOptions"/>).</summary>
+/// a cluster job that runs the design in shards instead (<see cref="ClusterOptions"/>).</summary>
 public static class PlanCommand
 {
     public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
@@ -16,7 +16,7 @@ public static class PlanCommand
         var command = new Command("plan", "Print the expanded design: one line per work unit with its stable id, and the total.");
         command.Options.Add(runOption);
         command.Options.Add(summaryOption);
-        var cluster = new Cluster.ClusterOptions();
+        var cluster = new ClusterOptions();
         cluster.AddTo(command);
         command.SetAction(parse => parse.GetValue(cluster.Emit) is null && parse.GetValue(cluster.Shards) is null
             ? Execute(experiment, parse.GetValue(runOption), parse.GetValue(summaryOption), output, errors)

@@ -2,8 +2,9 @@ using System.CommandLine;
 using Scheme.Engine;
 using Scheme.Engine.Store;
 using Scheme.Model;
+using Scheme.Runtime.Cli.Cluster;
 
-namespace Scheme.Runtime.Cli.Cluster;
+namespace Scheme.Runtime.Cli;
 
 /// <summary>
 /// The options of <c>plan --emit slurm|k8s</c>: how many shards, where the run goes, the runner's command and extra
