@@ -10,6 +10,9 @@ namespace Scheme.Runtime.Tests;
 /// gpt-4.1, for the spend of a killed session).
 /// <c>sandbox-episode PARENT</c> opens a sandbox under PARENT, starts a command that never ends, prints the episode's folder
 /// and user, and waits to be killed (<see cref="Sandbox.KilledRunnerTests"/>).
+/// <c>shard-runner KEY_VARIABLE TASKS EPOCHS -- runner arguments</c> is a generated runner of <see cref="Shards.ShardExperiments.Sharded"/>,
+/// which the shard tests start as parallel processes; <c>cache-writer DIR WRITER ROUNDS</c> writes and reads a shared
+/// response cache (<see cref="Shards.SharedCacheTests"/>).
 /// </summary>
 public static class Program
 {
@@ -18,6 +21,17 @@ public static class Program
         if (args is ["sandbox-episode", var parent] && OperatingSystem.IsLinux())
         {
             return Sandbox.KilledRunnerTests.HoldAnEpisode(parent);
+        }
+        if (args is ["shard-runner", var keyVariable, var tasks, var epochs, ..])
+        {
+            var sharded = Shards.ShardExperiments.Sharded(keyVariable, int.Parse(tasks, System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(epochs, System.Globalization.CultureInfo.InvariantCulture));
+            return RunnerHost.Run(args[4..], sharded);
+        }
+        if (args is ["cache-writer", var directory, var writer, var rounds])
+        {
+            return Shards.SharedCacheTests.WriteAndRead(directory, int.Parse(writer, System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
         }
         if (args.Length < 3 || args[0] is not ("runner" or "priced-runner"))
         {

@@ -100,7 +100,7 @@ public static class RunDatabase
         {
             return null;
         }
-        string[] optional = ["git_commit", "ended_at", "prereg_hash", "prereg_lock", "simulated"];
+        string[] optional = ["git_commit", "ended_at", "prereg_hash", "prereg_lock", "simulated", "shard_index", "shard_count"];
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT experiment, hash, compiler_version, arguments, started_at, " +
             string.Join(", ", optional.Select(c => columns.Contains(c) ? c : "NULL")) + " FROM manifest WHERE id = 1;";
@@ -115,7 +115,8 @@ public static class RunDatabase
             return new RunManifest(reader.GetString(0), reader.GetString(1), reader.GetString(2), Text(5),
                 JsonSerializer.Deserialize<List<string>>(reader.GetString(3)) ?? [],
                 Time(reader.GetString(4)), Text(6) is { } ended ? Time(ended) : null, Text(7), Text(8),
-                reader.IsDBNull(9) ? null : reader.GetInt64(9) != 0);
+                reader.IsDBNull(9) ? null : reader.GetInt64(9) != 0,
+                reader.IsDBNull(10) || reader.IsDBNull(11) ? null : new Design.ShardSpec(reader.GetInt32(10), reader.GetInt32(11)));
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
         {

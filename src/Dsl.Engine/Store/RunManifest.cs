@@ -9,6 +9,7 @@ namespace Scheme.Engine.Store;
 /// <param name="PreregistrationLockPath">Where the runner looked for that lock (absolute), null in older manifests.</param>
 /// <param name="Simulated">Every unit of the run is simulated (<c>--offline</c>, or only simulated checkpoints); null in
 /// older manifests, whose <see cref="Arguments"/> tell (<see cref="IsSimulated"/>).</param>
+/// <param name="Shard">Which shard of the run this directory holds (<c>run --shard I/N</c>); null for a whole run (or a merged one).</param>
 public sealed record RunManifest(
     string Experiment,
     string Hash,
@@ -19,7 +20,8 @@ public sealed record RunManifest(
     DateTimeOffset? EndedAt = null,
     string? PreregistrationHash = null,
     string? PreregistrationLockPath = null,
-    bool? Simulated = null)
+    bool? Simulated = null,
+    Scheme.Engine.Design.ShardSpec? Shard = null)
 {
     /// <summary>What <see cref="PreregistrationHash"/> holds when the run started without a lock: said explicitly,
     /// so "no lock" is told apart from a manifest that predates the record.</summary>

@@ -96,6 +96,16 @@ public sealed class SqliteRunStore : IDisposable
         Execute(ReviewLabels.CreateSql);
         // Schema 7 (money): what each runner session paid, so --max-cost covers resumes (see RunSpend).
         Execute(RunSpend.CreateSql);
+        // Schema 7 (shards): the manifest says which shard of how many a run directory is (null: the whole run), and a
+        // merged run keeps where each unit came from (see ShardMerge). Older stores gain them, reading as unsharded.
+        foreach (var (column, type) in new[] { ("shard_index", "INTEGER"), ("shard_count", "INTEGER") })
+        {
+            if (!manifestColumns.Contains(column))
+            {
+                Execute($"ALTER TABLE manifest ADD COLUMN {column} {type};");
+            }
+        }
+        Execute(ShardMerge.CreateSql);
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -311,12 +321,14 @@ public sealed class SqliteRunStore : IDisposable
         {
             using var command = _connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash, prereg_lock, simulated)
-                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg, $lock, $simulated)
+                INSERT INTO manifest (id, experiment, hash, compiler_version, git_commit, arguments, started_at, ended_at, prereg_hash, prereg_lock, simulated,
+                    shard_index, shard_count)
+                VALUES (1, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $prereg, $lock, $simulated, $shard_index, $shard_count)
                 ON CONFLICT (id) DO UPDATE SET experiment = excluded.experiment, hash = excluded.hash,
                     compiler_version = excluded.compiler_version, git_commit = excluded.git_commit, arguments = excluded.arguments,
                     started_at = excluded.started_at, ended_at = excluded.ended_at, prereg_hash = excluded.prereg_hash,
-                    prereg_lock = excluded.prereg_lock, simulated = excluded.simulated;
+                    prereg_lock = excluded.prereg_lock, simulated = excluded.simulated,
+                    shard_index = excluded.shard_index, shard_count = excluded.shard_count;
                 """;
             Add(command, "$experiment", manifest.Experiment);
             Add(command, "$hash", manifest.Hash);
@@ -328,6 +340,8 @@ public sealed class SqliteRunStore : IDisposable
             Add(command, "$prereg", manifest.PreregistrationHash);
             Add(command, "$lock", manifest.PreregistrationLockPath);
             Add(command, "$simulated", manifest.Simulated is { } simulated ? (simulated ? 1 : 0) : null);
+            Add(command, "$shard_index", manifest.Shard?.Index);
+            Add(command, "$shard_count", manifest.Shard?.Count);
             command.ExecuteNonQuery();
         }
     }

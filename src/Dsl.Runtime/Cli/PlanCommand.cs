@@ -6,7 +6,8 @@ using Scheme.Model;
 namespace Scheme.Runtime.Cli;
 
 /// <summary><c>plan</c>: prints the expanded design, one line per work unit, and the total; <c>plan --estimate</c> the expected
-/// bill (<see cref="PlanEstimate"/>).</summary>
+/// bill (<see cref="PlanEstimate"/>); with <c>--emit slurm|k8s</c>, a cluster job that runs the design in shards instead
+/// (<see cref="ClusterOptions"/>).</summary>
 public static class PlanCommand
 {
     public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors)
@@ -23,11 +24,14 @@ public static class PlanCommand
         var environmentOption = new Option<string[]>("--environment") { Description = "With --estimate: only units of this environment (repeatable)." };
         var limitOption = new Option<long?>("--limit") { Description = "With --estimate: only the first N units of the selection, in plan order (as run --limit)." };
         var jsonOption = new Option<bool>("--json") { Description = "With --estimate: print the estimate as JSON." };
-        var command = new Command("plan", "Print the expanded design: one line per work unit with its stable id, and the total; with --estimate, the expected bill.");
+        var command = new Command("plan", "Print the expanded design: one line per work unit with its stable id, and the total; with --estimate, the expected bill; " +
+            "with --emit slurm|k8s, a cluster job that runs it in shards.");
         foreach (var option in (Option[])[runOption, summaryOption, estimateOption, fromOption, checkpointOption, environmentOption, limitOption, jsonOption])
         {
             command.Options.Add(option);
         }
+        var cluster = new ClusterOptions();
+        cluster.AddTo(command);
         command.SetAction(parse =>
         {
             var checkpoints = parse.GetValue(checkpointOption) ?? [];
@@ -35,6 +39,15 @@ public static class PlanCommand
             var limit = parse.GetValue(limitOption);
             var from = parse.GetValue(fromOption);
             var json = parse.GetValue(jsonOption);
+            if (parse.GetValue(cluster.Emit) is not null || parse.GetValue(cluster.Shards) is not null)
+            {
+                if (parse.GetValue(estimateOption))
+                {
+                    errors.WriteLine("error: --estimate and --emit are separate commands: run plan --estimate, then plan --emit.");
+                    return RunnerHost.UsageError;
+                }
+                return cluster.Execute(experiment, parse, parse.GetValue(runOption), output, errors);
+            }
             if (!parse.GetValue(estimateOption))
             {
                 if (from is not null || json || checkpoints.Length > 0 || environments.Length > 0 || limit is not null)

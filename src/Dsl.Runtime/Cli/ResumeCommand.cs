@@ -36,6 +36,12 @@ public static class ResumeCommand
             {
                 manifest = store.ReadManifest();
             }
+            if (manifest is { Arguments: ["merge", ..] })
+            {
+                // A merged run has no single command line to continue: its shards do.
+                errors.WriteLine($"error: {dir} is a merge of shards: resume each unfinished shard directory, then merge them again into a new directory.");
+                return RunnerHost.UsageError;
+            }
             if (manifest is null || manifest.Arguments.Count == 0 || manifest.Arguments[0] != "run")
             {
                 errors.WriteLine($"error: {dir} has no manifest of a run to resume.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Scheme.Engine;
+using Scheme.Engine.Design;
 
 namespace Scheme.Runtime.Cli;
 
@@ -8,13 +9,18 @@ namespace Scheme.Runtime.Cli;
 public sealed class RunOptions
 {
     public Option<bool> Offline { get; } = new("--offline") { Description = "Use the simulated provider for every checkpoint: no request is sent, outcomes are drawn from the simulate block." };
-    public Option<string?> Out { get; } = new("--out") { Description = "Run directory (default: runs/<experiment>-<UTC timestamp>)." };
+    public Option<string?> Out { get; } = new("--out") { Description = "Run directory (default: runs/<experiment>-<UTC timestamp>). With --shard, the whole run's folder, where the shard writes its own directory OUT/shard-I-of-N (default: runs/<experiment>-<experiment hash>, the same for every shard)." };
     public Option<int> Concurrency { get; } = new("--concurrency") { Description = "Units in flight, and concurrent requests, per endpoint.", DefaultValueFactory = _ => 8 };
     public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "Base URL that replaces that of every openai checkpoint, e.g. http://localhost:8000/v1." };
     public Option<string[]> Checkpoint { get; } = new("--checkpoint") { Description = "Only units of this checkpoint (repeatable).", AllowMultipleArgumentsPerToken = false };
     public Option<string[]> Environment { get; } = new("--environment") { Description = "Only units of this environment (repeatable)." };
     public Option<string?> Run { get; } = new("--run") { Description = "Only this run of the experiment (default: every run)." };
-    public Option<long?> Limit { get; } = new("--limit") { Description = "Only the first N units of the selection, in plan order." };
+    public Option<long?> Limit { get; } = new("--limit") { Description = "Only the first N units of the selection, in plan order (with --shard, the limit applies first: the shards split the limited plan)." };
+    public Option<string?> Shard { get; } = new("--shard")
+    {
+        Description = "Run only shard I of N (I from 0 to N-1, e.g. $SLURM_ARRAY_TASK_ID/8): the selected units whose id hashes to I, " +
+            "into OUT/shard-I-of-N. Join the shards with merge.",
+    };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Response cache directory, shared between runs (default: the user cache, ~/.cache/scheme/responses)." };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the response cache." };
     public Option<double?> MaxCost { get; } = new("--max-cost") { Description = "Stop cleanly once the whole run has spent this many USD: every session of this run directory (earlier runs and resumes, " +
@@ -30,7 +36,7 @@ public sealed class RunOptions
     public Option<double> ProgressInterval { get; } = new("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
 
     public IEnumerable<Option> All =>
-        [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
+        [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Shard, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
          Timeout, Retries, RetryDelay, Replay, Lock, ProgressInterval];
 
     public Command AddTo(Command command)
@@ -54,6 +60,7 @@ public sealed class RunOptions
         { Settings.TokensPerMinute: < 1 } => "--tpm must be at least 1.",
         { Settings.Retry.MaxRetries: < 0 } => "--retries must not be negative.",
         { ProgressInterval: var p } when p <= TimeSpan.Zero => "--progress-interval must be positive.",
+        { Shard: { } shard } when ShardSpec.TryParse(shard, out var problem) is null => $"{BadShard}: {problem}",
         _ => null,
     };
 
@@ -65,6 +72,7 @@ public sealed class RunOptions
         parse.GetValue(Limit),
         TimeSpan.FromSeconds(parse.GetValue(ProgressInterval)),
         parse.GetValue(Lock),
+        parse.GetValue(Shard),
         new EngineSettings(
             Offline: parse.GetValue(Offline),
             Endpoint: parse.GetValue(Endpoint),
@@ -77,6 +85,19 @@ public sealed class RunOptions
             Retry: new RetryPolicy(parse.GetValue(Retries), TimeSpan.FromSeconds(parse.GetValue(RetryDelay))),
             MaxCostUsd: parse.GetValue(MaxCost),
             ReplayDirectory: parse.GetValue(Replay)));
+
+    /// <summary>Error code of a --shard that is not I/N with 0 &lt;= I &lt; N (SCH9050-9059 are the shard codes; see MergeCommand).</summary>
+    public const string BadShard = "SCH9050";
+
+    /// <summary>
+    /// The default folder of a sharded run: named by the experiment's hash, not the time, so that every shard, started
+    /// whenever and wherever, finds the same folder; a changed experiment gets another.
+    /// </summary>
+    public static string DefaultShardedOut(string experiment, string hash)
+    {
+        var hex = hash[(hash.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return Path.Combine("runs", $"{experiment}-{hex[..Math.Min(12, hex.Length)]}");
+    }
 
     /// <summary>The default run directory: runs/&lt;experiment&gt;-&lt;UTC timestamp&gt;.</summary>
     public static string DefaultOut(string experiment, DateTimeOffset now) =>
@@ -92,4 +113,9 @@ public sealed record RunRequest(
     long? Limit,
     TimeSpan ProgressInterval,
     string? Lock,
-    EngineSettings Settings);
+    string? Shard,
+    EngineSettings Settings)
+{
+    /// <summary>The shard to run, or null for the whole selection (<see cref="RunOptions.Validate"/> has checked the text).</summary>
+    public ShardSpec? ShardSpec => Shard is null ? null : Scheme.Engine.Design.ShardSpec.Parse(Shard);
+}

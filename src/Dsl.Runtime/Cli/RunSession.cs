@@ -20,7 +20,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
     {
         if (RunOptions.Validate(request) is { } invalid)
         {
-            return Usage(invalid);
+            return Usage(invalid, invalid.StartsWith(RunOptions.BadShard, StringComparison.Ordinal));
         }
         var runs = request.Run is null ? experiment.Runs : experiment.Runs.Where(r => r.Name == request.Run).ToList();
         if (runs.Count == 0)
@@ -38,6 +38,11 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             return Usage($"No selected run uses environment '{environment}'. Environments: {string.Join(", ", runs.SelectMany(r => r.Environments).Distinct())}.");
         }
         var units = Select(runs, request);
+        if (request.ShardSpec is { } only)
+        {
+            // After --limit: the shards of a limited plan partition exactly the plan one process would run.
+            units = units.Where(u => only.Contains(u.Id));
+        }
 
         var settings = request.Settings;
         var (sandboxes, missing) = SandboxCheck.Prepare(SandboxCheck.Needed(experiment, runs, request));
@@ -71,7 +76,12 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         {
             return RunnerHost.UsageError;
         }
-        var directory = request.Out ?? RunOptions.DefaultOut(experiment.Name, DateTimeOffset.UtcNow);
+        var shard = request.ShardSpec;
+        var hash = ExperimentHash.Compute(experiment);
+        // resume names the shard's own directory; run names the whole run's folder, where each shard has its own.
+        var directory = resuming ? request.Out!
+            : shard is null ? request.Out ?? RunOptions.DefaultOut(experiment.Name, DateTimeOffset.UtcNow)
+            : Path.Combine(request.Out ?? RunOptions.DefaultShardedOut(experiment.Name, hash), shard.DirectoryName);
         using var claim = RunDirectoryLock.TryAcquire(directory);
         if (claim is null)
         {
@@ -80,12 +90,16 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         }
         var scrubber = SecretScrubber.For(experiment);
         using var store = SqliteRunStore.Open(directory);
-        var hash = ExperimentHash.Compute(experiment);
         var existing = store.ReadManifest();
         if (existing is not null && (existing.Experiment != experiment.Name || existing.Hash != hash))
         {
             return Usage($"{directory} holds a run of {existing.Experiment} ({existing.Hash}), not of this runner's {experiment.Name} ({hash}). " +
                 "Use another --out directory.");
+        }
+        if (existing is not null && existing.Shard != shard)
+        {
+            return Usage($"{directory} holds {(existing.Shard is null ? "a whole run" : $"shard {existing.Shard}")}, not " +
+                $"{(shard is null ? "a whole run" : $"shard {shard}")}: use another --out directory.");
         }
         RunManifest manifest;
         if (existing is not null && resuming)
@@ -105,7 +119,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
                 arguments.Select(a => scrubber.Scrub(a)!).ToList(), existing?.StartedAt ?? DateTimeOffset.UtcNow,
                 PreregistrationHash: started?.PreregistrationHash ?? preregistration.Hash,
                 PreregistrationLockPath: started is null ? preregistration.Path : started.PreregistrationLockPath,
-                Simulated: simulated && (existing?.IsSimulated ?? true));
+                Simulated: simulated && (existing?.IsSimulated ?? true), Shard: shard);
             if (started is not null)
             {
                 RunLock.WarnIfChanged(started, preregistration, errors);
@@ -116,10 +130,11 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             }
         }
         store.WriteManifest(manifest);
-        output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" +
+        output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name}{(shard is null ? "" : $" (shard {shard})")} into {directory}" +
             (manifest.IsSimulated ? " (SIMULATED: outcomes drawn from the simulate block; never confirmatory)" : ""));
 
-        IReadOnlyList<string> siblings = []; // shards: ShardSpec.SiblingDirectories(outRoot, shard)
+        // A sharded run's budget is shared: the other shards' spent.json files beside this one count against it.
+        IReadOnlyList<string> siblings = shard is null ? [] : ShardSpec.SiblingDirectories(Path.GetDirectoryName(Path.GetFullPath(directory))!, shard);
         RunOutcome outcome;
         await using (var budget = new RunBudget(store, directory, meter, settings.MaxCostUsd, siblings, errors.WriteLine))
         {
@@ -158,6 +173,27 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var units = runs.SelectMany(r => DesignExpander.Expand(experiment, r))
             .Where(u => (checkpoints.Count == 0 || checkpoints.Contains(u.Checkpoint)) && (environments.Count == 0 || environments.Contains(u.Environment)));
         return limit is { } n ? units.Take(checked((int)Math.Min(n, int.MaxValue))) : units;
+    }
+
+    /// <summary>
+    /// How many units the command line of a stored manifest selects, whole (without its --shard), or null when it cannot be
+    /// read: what merge compares with the units the shards hold.
+    /// </summary>
+    public static long? PlannedUnits(ExperimentDefinition experiment, IReadOnlyList<string> arguments)
+    {
+        if (arguments.Count == 0 || arguments[0] != "run")
+        {
+            return null;
+        }
+        var options = new RunOptions();
+        var parse = options.AddTo(new System.CommandLine.Command("run")).Parse(arguments.Skip(1).ToList());
+        if (parse.Errors.Count > 0)
+        {
+            return null;
+        }
+        var request = options.Read(parse);
+        var runs = request.Run is null ? experiment.Runs : experiment.Runs.Where(r => r.Name == request.Run).ToList();
+        return Select(runs, experiment, request.Checkpoints.ToHashSet(), request.Environments.ToHashSet(), request.Limit).LongCount();
     }
 
     /// <summary>
@@ -230,9 +266,10 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         return self.PeakWorkingSet64 / (1024 * 1024);
     }
 
-    private int Usage(string message)
+    /// <param name="coded">The message starts with its code ("SCH9050: ..."), written as "error SCH9050: ...".</param>
+    private int Usage(string message, bool coded = false)
     {
-        errors.WriteLine("error: " + message);
+        errors.WriteLine((coded ? "error " : "error: ") + message);
         return RunnerHost.UsageError;
     }
 }

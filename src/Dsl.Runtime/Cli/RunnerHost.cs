@@ -30,6 +30,7 @@ public static class RunnerHost
         root.Subcommands.Add(PlanCommand.Create(experiment, output, errors));
         root.Subcommands.Add(RunCommand.Create(experiment, output, errors, cancellationToken));
         root.Subcommands.Add(ResumeCommand.Create(experiment, output, errors, cancellationToken));
+        root.Subcommands.Add(MergeCommand.Create(experiment, output, errors));
         root.Subcommands.Add(ExportCommand.Create(output, errors));
         root.Subcommands.Add(PreregCommand.Create(experiment, output, errors));
         root.Subcommands.Add(AnalyzeCommand.Create(experiment, output, errors));

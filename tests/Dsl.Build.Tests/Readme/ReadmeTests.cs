@@ -191,6 +191,21 @@ public sealed class ReadmeTests : IAsyncLifetime
                 Assert.Contains(arguments.Contains("--from") ? "pilot (n=" : "declared upper bound", result.Output);
                 Assert.Contains("Assumptions:", result.Output);
                 break;
+            case "plan" when arguments.Contains("--emit"):
+                // A Slurm array job of 8 shards, one task each, running this suite's run with its shard.
+                var script = File.ReadAllText(Path.Combine(_scratch.Path, arguments[arguments.ToList().IndexOf("--output") + 1]));
+                Assert.Contains("#SBATCH --array=0-7\n", script);
+                Assert.Contains("run --shard \"${SLURM_ARRAY_TASK_ID}/${SHARDS}\" --out \"$OUT\"", script);
+                break;
+            case "run" when arguments.Contains("--shard"):
+                var shard = arguments[arguments.ToList().IndexOf("--shard") + 1];
+                Assert.Contains($"(shard {shard})", result.Output);
+                Assert.Contains("Finished.", result.Output);
+                break;
+            case "merge":
+                // The two shards together are the whole offline run, every unit done once.
+                Assert.Equal((2140L, 0L), Count(Path.Combine(_scratch.Path, arguments[1])));
+                break;
             case "plan":
                 // Main: 2 checkpoints x 3 variants x 3 conditions x 100 epochs; Exfiltration: 2 x 1 x 1 x 40; Threat: 2 x 2 x 2 x 20; Counterfactual: 1 x 1 x 2 x 50.
                 Assert.Contains("Total: 2140 work units", result.Output);

@@ -1,0 +1,336 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Scheme.Engine.Design;
+
+namespace Scheme.Engine.Store;
+
+/// <summary>Why <see cref="ShardMerge"/> refused: each is a code of the runner's <c>merge</c> command.</summary>
+public enum MergeRefusal
+{
+    NotAShard,
+    ExperimentDiffers,
+    ShardSetDiffers,
+    MissingShard,
+    Overlap,
+    LockDiffers,
+    SimulatedMixed,
+    OutHoldsRun,
+}
+
+/// <summary>A merge refused before anything was written (or with everything written so far removed).</summary>
+public sealed class MergeRefusedException(MergeRefusal reason, string message) : Exception(message)
+{
+    public MergeRefusal Reason { get; } = reason;
+}
+
+/// <summary>What a merge wrote: units per status, labels, and the shards' directories in index order.</summary>
+public sealed record MergeSummary(long Units, long Done, long Failed, long Labels, IReadOnlyList<string> Shards, IReadOnlyList<int> UnfinishedShards);
+
+/// <summary>
+/// Joins the run directories of every shard of a run (<c>run --shard I/N</c>) into one run directory, which analyses,
+/// exports, reports and the viewer read as any other run.
+/// </summary>
+/// <remarks>
+/// Everything is checked from the shards' manifests before anything is written: one experiment and hash, one shard
+/// count, every shard exactly once, one preregistration lock, all simulated or all live, and an output that holds no
+/// run. Rows are then copied by SQLite itself (<c>ATTACH</c> and <c>INSERT ... SELECT</c>, one transaction), never
+/// through memory, so a million units merge in seconds; a unit id present in two shards fails the insert (the primary
+/// key) and refuses the merge. The new database is built in a temporary folder inside the output and renamed to
+/// <c>run.db</c> only when complete: a merge that is killed or refused leaves no run behind, only that folder (its name
+/// starts with <c>.merge-</c>), which is safe to delete.
+/// Provenance: <c>merged_from</c> holds each shard's directory and manifest (runtime version, git commit, command line,
+/// start and end) and its counts; <c>unit_shard</c> holds each unit's shard. The merged manifest starts when the earliest
+/// shard started, since preregistration compares the lock with the run's first unit.
+/// </remarks>
+public static class ShardMerge
+{
+    internal const string CreateSql = """
+        CREATE TABLE IF NOT EXISTS merged_from (
+            shard_index      INTEGER PRIMARY KEY,
+            shard_count      INTEGER NOT NULL,
+            directory        TEXT NOT NULL,
+            experiment       TEXT NOT NULL,
+            hash             TEXT NOT NULL,
+            compiler_version TEXT NOT NULL,
+            git_commit       TEXT,
+            arguments        TEXT NOT NULL,
+            started_at       TEXT NOT NULL,
+            ended_at         TEXT,
+            units            INTEGER NOT NULL,
+            done             INTEGER NOT NULL,
+            failed           INTEGER NOT NULL,
+            labels           INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS unit_shard (unit_id TEXT PRIMARY KEY, shard_index INTEGER NOT NULL) WITHOUT ROWID;
+        """;
+
+    /// <summary>Reads and checks the shards; <see cref="MergeRefusedException"/> says what is wrong. Writes nothing.</summary>
+    public static IReadOnlyList<(string Directory, RunManifest Manifest)> Check(string outDirectory, IReadOnlyList<string> directories, string? experiment = null)
+    {
+        if (directories.Count == 0)
+        {
+            throw new MergeRefusedException(MergeRefusal.NotAShard, "merge needs the shard directories to join.");
+        }
+        var shards = new List<(string Directory, RunManifest Manifest)>();
+        foreach (var directory in directories)
+        {
+            var database = Path.Combine(directory, SqliteRunStore.FileName);
+            if (!File.Exists(database))
+            {
+                throw new MergeRefusedException(MergeRefusal.NotAShard, $"{directory} is not a run directory (no {SqliteRunStore.FileName}).");
+            }
+            RunManifest? manifest;
+            try
+            {
+                manifest = RunDatabase.ReadManifest(database);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new MergeRefusedException(MergeRefusal.NotAShard, e.Message);
+            }
+            if (manifest?.Shard is null)
+            {
+                throw new MergeRefusedException(MergeRefusal.NotAShard, manifest is null
+                    ? $"{directory} has no manifest: it is not a shard of a run."
+                    : $"{directory} holds a whole run, not a shard (run --shard I/N writes shard directories).");
+            }
+            shards.Add((directory, manifest));
+        }
+        var (first, reference) = shards[0];
+        foreach (var (directory, manifest) in shards)
+        {
+            if (manifest.Experiment != reference.Experiment || manifest.Hash != reference.Hash)
+            {
+                throw new MergeRefusedException(MergeRefusal.ExperimentDiffers,
+                    $"{directory} is a shard of {manifest.Experiment} ({manifest.Hash}), {first} of {reference.Experiment} ({reference.Hash}): " +
+                    "shards of different experiments, or of the same experiment changed between shards, cannot be one run.");
+            }
+            if (manifest.Shard!.Count != reference.Shard!.Count)
+            {
+                throw new MergeRefusedException(MergeRefusal.ShardSetDiffers,
+                    $"{directory} is shard {manifest.Shard} but {first} is shard {reference.Shard}: the shards of one run share their count.");
+            }
+        }
+        if (experiment is not null && reference.Experiment != experiment)
+        {
+            throw new MergeRefusedException(MergeRefusal.ExperimentDiffers,
+                $"{first} holds shards of {reference.Experiment}, not of this runner's {experiment}: merge them with that experiment's runner.");
+        }
+        foreach (var group in shards.GroupBy(s => s.Manifest.Shard!.Index).Where(g => g.Count() > 1))
+        {
+            throw new MergeRefusedException(MergeRefusal.ShardSetDiffers,
+                $"shard {group.First().Manifest.Shard} is given twice: {string.Join(" and ", group.Select(s => s.Directory))}.");
+        }
+        var count = reference.Shard!.Count;
+        var missing = Enumerable.Range(0, count).Except(shards.Select(s => s.Manifest.Shard!.Index)).ToList();
+        if (missing.Count > 0)
+        {
+            var parent = Path.GetDirectoryName(Path.GetFullPath(first)) ?? ".";
+            throw new MergeRefusedException(MergeRefusal.MissingShard, string.Join("; ", missing.Take(10).Select(i =>
+                string.Create(CultureInfo.InvariantCulture, $"missing shard {i} of {count} (expected {Path.Combine(parent, new ShardSpec(i, count).DirectoryName)})"))) +
+                (missing.Count > 10 ? $"; and {missing.Count - 10} more" : "") + ".");
+        }
+        foreach (var (directory, manifest) in shards.Where(s => s.Manifest.PreregistrationHash != reference.PreregistrationHash))
+        {
+            throw new MergeRefusedException(MergeRefusal.LockDiffers,
+                $"{directory} ran under the preregistration lock {manifest.PreregistrationHash ?? "(unrecorded)"}, {first} under " +
+                $"{reference.PreregistrationHash ?? "(unrecorded)"}: a run has one lock. Rerun the odd shard under the run's lock.");
+        }
+        foreach (var (directory, manifest) in shards.Where(s => s.Manifest.IsSimulated != reference.IsSimulated))
+        {
+            throw new MergeRefusedException(MergeRefusal.SimulatedMixed,
+                $"{(manifest.IsSimulated ? directory : first)} is SIMULATED and {(manifest.IsSimulated ? first : directory)} is live: " +
+                "simulated and live units are never one run.");
+        }
+        if (File.Exists(Path.Combine(outDirectory, SqliteRunStore.FileName)))
+        {
+            throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
+                $"{outDirectory} already holds a run ({SqliteRunStore.FileName}): merge into a new directory.");
+        }
+        return shards.OrderBy(s => s.Manifest.Shard!.Index).ToList();
+    }
+
+    /// <summary>Checks (<see cref="Check"/>) and merges the shards into <paramref name="outDirectory"/>.</summary>
+    /// <param name="arguments">The merge's command line, for the merged manifest.</param>
+    public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null)
+    {
+        var shards = Check(outDirectory, directories, experiment);
+        // No runner may write a shard while it is copied (a shard still running would merge half done).
+        var claims = new List<RunDirectoryLock>();
+        try
+        {
+            foreach (var (directory, _) in shards)
+            {
+                RunDirectoryLock? claim;
+                try
+                {
+                    claim = RunDirectoryLock.TryAcquire(directory);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // A read-only shard (an archived copy) cannot be locked, and no runner of this user writes it either.
+                    continue;
+                }
+                claims.Add(claim ?? throw new MergeRefusedException(MergeRefusal.NotAShard,
+                    $"A runner is still using {directory} (it holds {Path.Combine(directory, RunDirectoryLock.FileName)}): wait for it to finish, then merge."));
+            }
+            using var outClaim = RunDirectoryLock.TryAcquire(outDirectory) ?? throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
+                $"Another runner or merge is using {outDirectory}.");
+            return Write(outDirectory, shards, arguments);
+        }
+        finally
+        {
+            claims.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static MergeSummary Write(string outDirectory, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlyList<string> arguments)
+    {
+        var temporary = Path.Combine(outDirectory, ".merge-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var manifests = shards.Select(s => s.Manifest).ToList();
+            var first = manifests[0];
+            using (var store = SqliteRunStore.Open(temporary))
+            {
+                store.WriteManifest(new RunManifest(first.Experiment, first.Hash, BuildInfo.CompilerVersion(), BuildInfo.GitCommit(), arguments,
+                    manifests.Min(m => m.StartedAt),
+                    manifests.All(m => m.EndedAt is not null) ? manifests.Max(m => m.EndedAt) : null,
+                    first.PreregistrationHash, first.PreregistrationLockPath, first.Simulated ?? first.IsSimulated));
+            }
+            var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards);
+            // Renamed only when complete: before this line there is no run in the output, after it a whole one.
+            File.Move(Path.Combine(temporary, SqliteRunStore.FileName), Path.Combine(outDirectory, SqliteRunStore.FileName));
+            return summary;
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+    }
+
+    /// <remarks>One transaction per shard (SQLite detaches a database only outside a transaction, and attaches at most
+    /// ten at once): the merge is atomic by the final rename, not by a transaction.</remarks>
+    private static MergeSummary Copy(string database, IReadOnlyList<(string Directory, RunManifest Manifest)> shards)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        connection.Open();
+        // No journal and no sync while copying: the file is a temporary one, thrown away whole if anything fails, and
+        // synced once at the end before it is renamed into place (a third of the time at a million units).
+        Execute(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;");
+        long units = 0, done = 0, failed = 0, labels = 0;
+        var unfinished = new List<int>();
+        foreach (var (directory, manifest) in shards)
+        {
+            var index = manifest.Shard!.Index;
+            Execute(connection, "ATTACH DATABASE $path AS shard;", ("$path", Path.Combine(directory, SqliteRunStore.FileName)));
+            try
+            {
+                using var transaction = connection.BeginTransaction();
+                var present = RunDatabase.Columns(connection, "units");
+                var theirs = ShardColumns(connection, "units");
+                var columns = string.Join(", ", UnitColumns.Stored.Select(c => c.Name).Where(c => present.Contains(c) && theirs.Contains(c)));
+                try
+                {
+                    // In id order (the shard's primary key), so the merged index grows in order rather than at random places.
+                    Execute(connection, $"INSERT INTO main.units ({columns}) SELECT {columns} FROM shard.units ORDER BY unit_id;");
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a unit id already copied from another shard
+                {
+                    throw new MergeRefusedException(MergeRefusal.Overlap, $"{directory} holds units that another shard holds too, e.g. " +
+                        string.Join(", ", Overlapping(connection)) + ": the shards of one run never overlap (was a shard directory copied, or renamed?).");
+                }
+                Execute(connection, "INSERT INTO main.unit_shard (unit_id, shard_index) SELECT unit_id, $index FROM shard.units ORDER BY unit_id;", ("$index", index));
+                var (shardUnits, shardDone, shardFailed) = Counts(connection);
+                long shardLabels = 0;
+                if (ShardColumns(connection, ReviewLabels.Table).Count > 0)
+                {
+                    shardLabels = Execute(connection, $"INSERT INTO main.{ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
+                        $"SELECT unit_id, outcome, verdict, reviewer, note, at FROM shard.{ReviewLabels.Table} ORDER BY seq;");
+                }
+                Execute(connection, """
+                    INSERT INTO main.merged_from (shard_index, shard_count, directory, experiment, hash, compiler_version, git_commit, arguments,
+                        started_at, ended_at, units, done, failed, labels)
+                    VALUES ($index, $count, $directory, $experiment, $hash, $compiler, $commit, $arguments, $started, $ended, $units, $done, $failed, $labels);
+                    """,
+                    ("$index", index), ("$count", manifest.Shard.Count), ("$directory", Path.GetFullPath(directory)), ("$experiment", manifest.Experiment),
+                    ("$hash", manifest.Hash), ("$compiler", manifest.CompilerVersion), ("$commit", manifest.GitCommit),
+                    ("$arguments", JsonSerializer.Serialize(manifest.Arguments)), ("$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture)),
+                    ("$ended", manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture)), ("$units", shardUnits), ("$done", shardDone),
+                    ("$failed", shardFailed), ("$labels", shardLabels));
+                transaction.Commit();
+                units += shardUnits;
+                done += shardDone;
+                failed += shardFailed;
+                labels += shardLabels;
+                if (manifest.EndedAt is null)
+                {
+                    unfinished.Add(index);
+                }
+            }
+            finally
+            {
+                Execute(connection, "DETACH DATABASE shard;");
+            }
+        }
+        // A self-contained file in the store's ordinary mode (no -wal beside it) before the rename.
+        Execute(connection, "PRAGMA journal_mode=DELETE;");
+        connection.Close();
+        using (var file = new FileStream(database, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            file.Flush(flushToDisk: true);
+        }
+        return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished);
+    }
+
+    private static IEnumerable<string> Overlapping(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT s.unit_id FROM shard.units s JOIN main.units m ON m.unit_id = s.unit_id LIMIT 3;";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    private static (long Units, long Done, long Failed) Counts(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'failed'), 0) FROM shard.units;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    private static HashSet<string> ShardColumns(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table, 'shard');";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command.ExecuteNonQuery();
+    }
+}
