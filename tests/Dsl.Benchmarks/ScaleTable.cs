@@ -98,7 +98,7 @@ internal static class ScaleTable
             Console.WriteLine($"{row.Measurement.PadRight(width)}  {Cell(row.Base, row.Format),10}  {Cell(row.Current, row.Format),10}  {Cell(row.Current / row.Base, "0.00"),7}  {goal}");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ratio = current / base. Wall is the runner process from start to exit; CPU and peak (VmHWM) are the runner's own. Engine s: the runner's own elapsed time of the run (its summary line). Live: {options.LiveUnits:N0} units over the engine's elapsed time (ideal 320 units/s), CPU from the engine's start to exit. Medians of {options.Rounds} round(s)."));
+            $"ratio = current / base. Wall is the runner process from start to exit; CPU and peak (VmHWM) are the runner's own. Engine s: the runner's own elapsed time of the run (its summary line). Live: {options.LiveUnits:N0} units over the engine's elapsed time (ideal 320 units/s), CPU from the engine's start to exit; three live runs per round. Medians of {options.Rounds} round(s)."));
     }
 
     private static string Cell(double value, string format) =>
