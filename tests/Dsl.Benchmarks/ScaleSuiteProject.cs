@@ -105,8 +105,8 @@ internal sealed partial class ScaleSuiteProject
     /// <summary>
     /// Starts the runner with <paramref name="arguments"/> and waits for it. Wall time is taken here (process start to
     /// exit, as a user sees it); CPU time and VmHWM come from the runner itself (<see cref="ExitStatsSource"/>). For a
-    /// run, the CPU time the runner had used when it printed "Running ... into DIR" (just before its engine starts) is
-    /// read from /proc, and the engine's own elapsed time from its summary line, so that start-up can be set apart.
+    /// run, the moments the runner prints "Running ... into DIR" (its engine starts) and its summary line (the engine
+    /// is done) are timed here, with the runner's CPU time at each read from /proc, so start-up and exit are set apart.
     /// </summary>
     public Sample Run(IReadOnlyList<string> arguments, string workDirectory)
     {
@@ -128,32 +128,36 @@ internal sealed partial class ScaleSuiteProject
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = new StringBuilder();
-        var cpuAtStart = double.NaN;
+        var engine = new EngineWindow();
         while (process.StandardOutput.ReadLine() is { } line)
         {
-            // The runner's console is autoflushed, so this line arrives as the engine starts.
-            if (double.IsNaN(cpuAtStart) && (line.StartsWith("Running ", StringComparison.Ordinal) || line.StartsWith("Resuming ", StringComparison.Ordinal)))
+            // The runner's console is autoflushed: "Running ... into DIR" arrives as its engine starts, and the summary
+            // line ("3200 units: 3200 done ...") as it ends.
+            if (double.IsNaN(engine.StartSeconds) && (line.StartsWith("Running ", StringComparison.Ordinal) || line.StartsWith("Resuming ", StringComparison.Ordinal)))
             {
-                cpuAtStart = ProcessCpuSeconds(process.Id);
+                engine = engine with { StartSeconds = clock.Elapsed.TotalSeconds, StartCpu = ProcessCpuSeconds(process.Id) };
+            }
+            else if (!double.IsNaN(engine.StartSeconds) && double.IsNaN(engine.EndSeconds) && SummaryLine().IsMatch(line))
+            {
+                engine = engine with { EndSeconds = clock.Elapsed.TotalSeconds, EndCpu = ProcessCpuSeconds(process.Id) };
             }
             output.AppendLine(line);
         }
         process.WaitForExit();
         var wall = clock.Elapsed.TotalSeconds;
         var text = output.Append(error.Result).ToString();
-        var engine = EngineElapsed().Match(text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
         if (!File.Exists(stats))
         {
-            return new Sample(wall, double.NaN, double.NaN, process.ExitCode, text, cpuAtStart, engine);
+            return new Sample(wall, double.NaN, double.NaN, process.ExitCode, text, engine);
         }
         var lines = File.ReadAllLines(stats);
         File.Delete(stats);
-        return new Sample(wall, Field(lines, "cpu_ms") / 1000, Field(lines, "VmHWM") / 1024, process.ExitCode, text, cpuAtStart, engine);
+        return new Sample(wall, Field(lines, "cpu_ms") / 1000, Field(lines, "VmHWM") / 1024, process.ExitCode, text, engine);
     }
 
-    /// <summary>The runner's summary line: "3200 units: 3200 done and 0 failed now, ... in 10.4 s (...".</summary>
-    [GeneratedRegex(@"^\d+ units: .* in ([0-9]+(?:\.[0-9]+)?) s\b", RegexOptions.Multiline)]
-    private static partial Regex EngineElapsed();
+    /// <summary>The runner's summary line after a run: "3200 units: 3200 done and 0 failed now, ...".</summary>
+    [GeneratedRegex(@"^\d+ units: \d+ done")]
+    private static partial Regex SummaryLine();
 
     /// <summary>User + system CPU seconds of a live process from /proc/PID/stat (fields 14 and 15, in clock ticks of
     /// 1/100 s: USER_HZ is 100 on Linux's common architectures), or NaN when it cannot be read.</summary>
@@ -216,16 +220,21 @@ internal sealed partial class ScaleSuiteProject
 
 /// <summary>
 /// One child process's figures: wall and CPU seconds, peak resident MB (VmHWM), exit code and output; for a run, also
-/// the CPU seconds used before its engine started and the engine's own elapsed seconds (NaN when not seen).
+/// the window of its engine (NaN where not seen).
 /// </summary>
-internal sealed record Sample(double WallSeconds, double CpuSeconds, double PeakMegabytes, int ExitCode, string Output,
-    double CpuSecondsAtEngineStart = double.NaN, double EngineSeconds = double.NaN)
+internal sealed record Sample(double WallSeconds, double CpuSeconds, double PeakMegabytes, int ExitCode, string Output, EngineWindow Engine)
 {
-    /// <summary>CPU seconds from the engine's start to the process's exit: the run without start-up and JIT of the CLI.</summary>
-    public double RunCpuSeconds => CpuSeconds - CpuSecondsAtEngineStart;
-
     public bool Succeeded => ExitCode == 0 && !double.IsNaN(CpuSeconds);
+
+    /// <summary>Seconds from the engine's start to its summary line.</summary>
+    public double EngineSeconds => Engine.EndSeconds - Engine.StartSeconds;
+
+    /// <summary>The runner's CPU seconds in that window: the run without start-up, JIT of the command line, or exit.</summary>
+    public double EngineCpuSeconds => Engine.EndCpu - Engine.StartCpu;
 }
+
+/// <summary>When (seconds since the child started) and at what CPU time (seconds) the engine started and ended.</summary>
+internal sealed record EngineWindow(double StartSeconds = double.NaN, double StartCpu = double.NaN, double EndSeconds = double.NaN, double EndCpu = double.NaN);
 
 /// <summary>dotnet and git as child processes, failing loudly with their output.</summary>
 internal static class DotNetTool

@@ -35,10 +35,9 @@ internal sealed class ScaleResults
         return samples.Count == 0 || samples.Any(s => !s.Succeeded) ? double.NaN : MedianOf(samples.Select(figure));
     }
 
-    /// <summary>Live throughput (units over the engine's own elapsed time) and CPU per unit (from the engine's start to
-    /// exit), medians over rounds.</summary>
+    /// <summary>Live throughput (units over the engine's window) and CPU per unit (in that window), medians of the samples.</summary>
     public (double UnitsPerSecond, double CpuMsPerUnit) Live(string side, int units) =>
-        (Median(LiveStep, side, s => units / s.EngineSeconds), Median(LiveStep, side, s => s.RunCpuSeconds * 1000 / units));
+        (Median(LiveStep, side, s => units / s.EngineSeconds), Median(LiveStep, side, s => s.EngineCpuSeconds * 1000 / units));
 
     private static double MedianOf(IEnumerable<double> values)
     {
@@ -98,7 +97,7 @@ internal static class ScaleTable
             Console.WriteLine($"{row.Measurement.PadRight(width)}  {Cell(row.Base, row.Format),10}  {Cell(row.Current, row.Format),10}  {Cell(row.Current / row.Base, "0.00"),7}  {goal}");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ratio = current / base. Wall is the runner process from start to exit; CPU and peak (VmHWM) are the runner's own. Engine s: the runner's own elapsed time of the run (its summary line). Live: {options.LiveUnits:N0} units over the engine's elapsed time (ideal 320 units/s), CPU from the engine's start to exit; three live runs per round. Medians of {options.Rounds} round(s)."));
+            $"ratio = current / base. Wall is the runner process from start to exit; CPU and peak (VmHWM) are the runner's own. Engine s: from the runner's 'Running' line to its summary line. Live: {options.LiveUnits:N0} units over that window (ideal 320 units/s) and the CPU in it, median of three runs per round. Medians of {options.Rounds} round(s)."));
     }
 
     private static string Cell(double value, string format) =>
