@@ -12,10 +12,11 @@ namespace Scheme.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Fairness on a shared machine: within each measurement the two sides run back to back, and which goes first
-/// alternates from one measurement to the next and from one round to the next; both use one server process; the load
-/// average is printed at the start and the end; dirty pages are flushed (sync) before each command. Live figures are the engine's (its own elapsed time, and the CPU time
-/// from its start to exit), so process start-up, which the offline figures include as a user pays it, does not
-/// dilute the throughput or the CPU per unit.
+/// alternates from one measurement to the next and from one round to the next; dirty pages are flushed (sync) before
+/// each command; both sides use one server process; the load average is printed at the start and the end. Live
+/// figures are taken in the engine's window (from the runner's "Running" line to its summary line), so process
+/// start-up, which the offline, export and analyze figures include as a user pays it, does not dilute the
+/// throughput or the CPU per unit.
 /// </remarks>
 public sealed class ScaleSuite : IBenchmarkSuite
 {

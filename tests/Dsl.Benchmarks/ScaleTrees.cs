@@ -45,8 +45,8 @@ internal sealed record SourceTree(string Root, string Commit, bool Dirty)
         }
         if (!Directory.Exists(root))
         {
-            Git(CurrentRoot, "worktree", "prune");
-            Git(CurrentRoot, "worktree", "add", "--detach", root, commit);
+            // --force: a registration left by a deleted folder is replaced (prune would touch other worktrees' entries).
+            Git(CurrentRoot, "worktree", "add", "--force", "--detach", root, commit);
             Console.WriteLine($"  checked out the base {commit[..12]} into {root}");
         }
         Isolate(root);
