@@ -26,6 +26,9 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
 
     public double? MaxCostUsd { get; init; }
 
+    /// <summary>Told of each unit that waits for a batched request (run --batch): it is not stored, and runs in the next round.</summary>
+    public Action<WorkUnit>? Deferred { get; init; }
+
     public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -102,6 +105,11 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            return;
+        }
+        catch (Batching.UnitDeferredException)
+        {
+            Deferred?.Invoke(unit);
             return;
         }
         catch (Exception ex)

@@ -21,7 +21,7 @@ public sealed class SqliteRunStore : IDisposable
 {
     public const string FileName = "run.db";
 
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -94,6 +94,8 @@ public sealed class SqliteRunStore : IDisposable
         }
         // Schema 6: human review labels, append-only (see ReviewLabels).
         Execute(ReviewLabels.CreateSql);
+        // Schema 7 (batch): the batches of run --batch (see BatchLedger).
+        Execute(BatchLedger.CreateSql);
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -317,6 +319,31 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             return RunDatabase.ReadManifest(_connection, Path);
+        }
+    }
+
+    /// <summary>Records a batch (see <see cref="BatchLedger"/>); returns its sequence number.</summary>
+    public long AddBatch(BatchRow row)
+    {
+        lock (_lock)
+        {
+            return BatchLedger.Add(_connection, row);
+        }
+    }
+
+    public void UpdateBatch(long seq, string? batchId, string state, string? note = null)
+    {
+        lock (_lock)
+        {
+            BatchLedger.Update(_connection, seq, batchId, state, note);
+        }
+    }
+
+    public IReadOnlyList<BatchRow> Batches()
+    {
+        lock (_lock)
+        {
+            return BatchLedger.Read(_connection);
         }
     }
 

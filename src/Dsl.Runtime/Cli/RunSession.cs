@@ -1,6 +1,7 @@
 using System.Globalization;
 using Scheme.Analysis.Prereg;
 using Scheme.Engine;
+using Scheme.Engine.Batching;
 using Scheme.Engine.Design;
 using Scheme.Engine.Providers;
 using Scheme.Engine.Store;
@@ -56,6 +57,17 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var counters = new RunCounters(meter);
         await using var registry = new ProviderRegistry(experiment, settings, meter, counters, sandboxes: sandboxes);
         var problems = registry.Validate(PlannedPairs(runs, request));
+        if (settings.Batch)
+        {
+            // Said before anything is spent: these checkpoints' requests cannot go into a batch, and run live at list price.
+            var selected = runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
+                .Concat(experiment.Judges.Select(j => j.Checkpoint)).Distinct().Select(experiment.Checkpoint);
+            foreach (var live in selected.Where(c => registry.KindOf(c) == ProviderRegistry.OpenAi && !registry.IsBatched(c)))
+            {
+                errors.WriteLine($"warning {BatchLive}: checkpoint '{live.Name}' (reasoning_format {live.ReasoningFormat}) sends raw completions, which " +
+                    "the Batch API does not take: it runs live, at list price.");
+            }
+        }
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -119,18 +131,44 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name} into {directory}" +
             (manifest.IsSimulated ? " (SIMULATED: outcomes drawn from the simulate block; never confirmatory)" : ""));
 
-        var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
-        {
-            Concurrency = settings.Concurrency,
-            MaxCostUsd = settings.MaxCostUsd,
-        };
-        var run = engine.RunAsync(units, cancellationToken);
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
-        var outcome = await run.ConfigureAwait(false);
+        async Task<RunOutcome> RunEngineAsync(IEnumerable<WorkUnit> selection, RunCounters roundCounters, Action<WorkUnit>? deferred)
+        {
+            var engine = new RunEngine(store, registry.LaneOf, meter, roundCounters, scrubber)
+            {
+                Concurrency = settings.Concurrency,
+                MaxCostUsd = settings.MaxCostUsd,
+                Deferred = deferred,
+            };
+            var run = engine.RunAsync(selection, cancellationToken);
+            await ProgressDisplay.ShowAsync(roundCounters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
+            return await run.ConfigureAwait(false);
+        }
+        BatchRunner? batches = null;
+        RunOutcome outcome;
+        if (settings.Batch)
+        {
+            batches = new BatchRunner(store, registry.Batches, registry.Cache!, meter, scrubber, registry.BatchTarget, registry.BatchApi,
+                new BatchOptions(settings.PollInterval ?? TimeSpan.FromSeconds(30), (int)Math.Min(int.MaxValue, ProviderRegistry.MaxResponseBodyBytes(experiment) + (64 << 10)),
+                    Path.Combine(directory, "batch-inputs")), output);
+            // Each round counts its own units on the progress line; the first is the one that counts them all.
+            var round = 0;
+            outcome = await batches.RunAsync(units, (selection, deferred) => RunEngineAsync(selection, round++ == 0 ? counters : new RunCounters(meter), deferred),
+                settings.MaxCostUsd, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            outcome = await RunEngineAsync(units, counters, null).ConfigureAwait(false);
+        }
 
         store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
         Report(outcome, store, registry, directory);
+        if (batches is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Batch API: {batches.BatchesSubmitted} batch(es) with {batches.RequestsSubmitted} request(s) submitted by this process, " +
+                $"{meter.BatchRequests} answer(s) read; ${meter.BatchSpentUsd:0.0000} of the spend went through batches, at {PriceTable.BatchDiscount:P0} of the list price."));
+        }
         return outcome.Reason != StopReason.Completed ? RunnerHost.Stopped
             : outcome.Failed > 0 ? RunnerHost.UnitsFailed
             : RunnerHost.Success;
@@ -213,9 +251,13 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         return self.PeakWorkingSet64 / (1024 * 1024);
     }
 
+    /// <summary>A checkpoint that runs live under --batch (a warning).</summary>
+    public const string BatchLive = "SCH9069";
+
     private int Usage(string message)
     {
-        errors.WriteLine("error: " + message);
+        // A message with its own code reads "error SCHxxxx: ...", as the runtime's other coded errors.
+        errors.WriteLine(message.StartsWith("SCH", StringComparison.Ordinal) ? "error " + message : "error: " + message);
         return RunnerHost.UsageError;
     }
 }
