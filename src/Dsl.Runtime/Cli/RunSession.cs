@@ -167,7 +167,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Batch API: {batches.BatchesSubmitted} batch(es) with {batches.RequestsSubmitted} request(s) submitted by this process, " +
-                $"{meter.BatchRequests} answer(s) read; ${meter.BatchSpentUsd:0.0000} of the spend went through batches, at {PriceTable.BatchDiscount:P0} of the list price."));
+                $"{meter.BatchRequests} answer(s) read; ${meter.BatchSpentUsd:0.000000} of the spend went through batches, at {PriceTable.BatchDiscount:P0} of the list price."));
         }
         return outcome.Reason != StopReason.Completed ? RunnerHost.Stopped
             : outcome.Failed > 0 ? RunnerHost.UnitsFailed
