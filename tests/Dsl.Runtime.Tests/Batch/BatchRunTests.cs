@@ -107,7 +107,7 @@ public partial class BatchRunTests
         using var fixture = new RunnerFixture();
         var api = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent()))
         {
-            // Batch 0 fails once; from then on, every batch holding a request of the single-turn environment fails.
+            // Batch 0 (every unit's first request) fails; its requests go into the next round.
             Plan = n => n == 0 ? new FakeBatchPlan { End = "failed", FailureMessage = "quota exceeded for the day" } : new FakeBatchPlan(),
         };
         await using var server = FakeOpenAiServer.Start();

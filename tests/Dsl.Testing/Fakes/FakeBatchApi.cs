@@ -54,6 +54,12 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
     /// <summary>Set when the first batch has been created (the runner is then waiting on it).</summary>
     public TaskCompletionSource FirstBatchCreated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set at the first poll of a batch: the runner has recorded it and is waiting on it.</summary>
+    public TaskCompletionSource FirstPolled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called when a batch has been created, before the answer is sent (a test kills the runner there).</summary>
+    public Action? OnCreated { get; set; }
+
     /// <summary>Every custom_id of every batch created, in order: a request submitted twice appears twice.</summary>
     public IReadOnlyList<string> SubmittedIds => _submitted.ToList();
 
@@ -146,6 +152,7 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
             SubmittedBodies[id] = line["body"]!.ToJsonString();
         }
         FirstBatchCreated.TrySetResult();
+        OnCreated?.Invoke();
         return Json(batch.Json());
     }
 
@@ -155,6 +162,7 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
         {
             return NotFound("batch");
         }
+        FirstPolled.TrySetResult();
         if (batch.Status == "in_progress" && !Hold && batch.Polls++ >= batch.Plan.PendingPolls)
         {
             Finish(batch);
