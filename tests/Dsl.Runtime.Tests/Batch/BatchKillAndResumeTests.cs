@@ -68,12 +68,13 @@ public class BatchKillAndResumeTests
         var code = fixture.Run(TestExperiments.Agentic(fixture.KeyVariable, Tasks), default, "resume", fixture.RunDirectory);
 
         Assert.True(code == RunnerHost.Success, fixture.Output + "\n" + fixture.Errors);
+        // Never paid twice: no custom_id went into two batches.
+        Assert.Equal(api.SubmittedIds.Count, api.SubmittedIds.Distinct().Count());
         Assert.Contains("1 batch(es) were submitted before this process: polling them", fixture.Output.ToString());
         var units = fixture.Units();
         Assert.Equal(Tasks, units.Count);
         Assert.All(units, u => Assert.Equal(UnitStatus.Done, u.Status));
-        // Never paid twice: no custom_id went into two batches; the rounds after the first were submitted by the resume.
-        Assert.Equal(api.SubmittedIds.Count, api.SubmittedIds.Distinct().Count());
+        // The rounds after the first were submitted by the resume.
         Assert.Equal(4, api.BatchesCreated);
         Assert.Equal(0, api.LiveRequests);
         using (var store = SqliteRunStore.Open(fixture.RunDirectory))

@@ -74,14 +74,16 @@ public partial class BatchRunTests
         Assert.False(Directory.Exists(Path.Combine(fixture.RunDirectory, "batch-inputs")) && Directory.EnumerateFiles(Path.Combine(fixture.RunDirectory, "batch-inputs")).Any());
     }
 
-    [Fact]
-    public async Task An_expired_batch_answers_part_and_the_rest_goes_into_the_next_round()
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("cancelled")]
+    public async Task An_expired_or_cancelled_batch_answers_part_and_the_rest_goes_into_the_next_round(string end)
     {
         using var fixture = new RunnerFixture();
-        // The first batch (every unit's first request) expires after answering three of them.
+        // The first batch (every unit's first request) ends after answering three of them.
         var api = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent()))
         {
-            Plan = n => n == 0 ? new FakeBatchPlan { End = "expired", AnswerFirst = 3, PendingPolls = 1 } : new FakeBatchPlan(),
+            Plan = n => n == 0 ? new FakeBatchPlan { End = end, AnswerFirst = 3, PendingPolls = 1 } : new FakeBatchPlan(),
         };
         await using var server = FakeOpenAiServer.Start();
         server.Handler = api.Handle;
@@ -96,9 +98,10 @@ public partial class BatchRunTests
         // The three answered requests never went out again; the other five did, once.
         Assert.Equal(3, first.Count(id => ids.Count(x => x == id) == 1));
         Assert.Equal(2 * Tasks - 3, first.Count(id => ids.Count(x => x == id) == 2));
-        Assert.Contains("error SCH9066: Batch batch_0 expired", fixture.Output.ToString());
+        Assert.Contains($"error SCH9066: Batch batch_0 {(end == "expired" ? "expired (24 h)" : "was cancelled")} before answering the request; " +
+            "5 of 8 request(s) unanswered go into the next round.", fixture.Output.ToString());
         using var store = SqliteRunStore.Open(fixture.RunDirectory);
-        Assert.Equal("expired", store.Batches()[0].State);
+        Assert.Equal(end, store.Batches()[0].State);
     }
 
     [Fact]
@@ -136,6 +139,45 @@ public partial class BatchRunTests
         });
         Assert.Equal(3, failing.BatchesCreated);
         Assert.Equal(3 * 2 * Tasks, failing.SubmittedIds.Count);
+    }
+
+    [Fact]
+    public async Task An_output_file_that_never_arrives_leaves_its_requests_for_the_next_round()
+    {
+        using var fixture = new RunnerFixture();
+        var api = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent()))
+        {
+            Plan = n => n == 0 ? new FakeBatchPlan { OutputStatus = 503 } : new FakeBatchPlan(),
+        };
+        await using var server = FakeOpenAiServer.Start();
+        server.Handler = api.Handle;
+
+        var code = fixture.Run(BatchExperiments.Mixed(fixture.KeyVariable, Tasks), default, BatchArgs(server, fixture));
+
+        Assert.True(code == RunnerHost.Success, fixture.Output + "\n" + fixture.Errors);
+        Assert.All(fixture.Units(), u => Assert.Equal(UnitStatus.Done, u.Status));
+        Assert.Matches(@"error SCH9066: Batch batch_0 ended without answering the request; 8 of 8 request\(s\) unanswered go into the next round " +
+            @"\(file file-\d+ could not be read: .*HTTP 503", fixture.Output.ToString());
+        // The first round's requests went out twice (the answers were never read), the later rounds' once.
+        var ids = api.SubmittedIds;
+        Assert.Equal(ids.Take(2 * Tasks).Order(), ids.Skip(2 * Tasks).Take(2 * Tasks).Order());
+        Assert.Equal(2 * Tasks, ids.Where(id => ids.Count(x => x == id) == 2).Distinct().Count());
+        Assert.DoesNotContain(ids, id => ids.Count(x => x == id) > 2);
+    }
+
+    [Fact]
+    public async Task A_harmony_checkpoint_is_said_to_run_live()
+    {
+        using var fixture = new RunnerFixture();
+        var experiment = BatchExperiments.Mixed(fixture.KeyVariable, Tasks);
+        experiment = experiment with
+        {
+            Checkpoints = [experiment.Checkpoints[0] with { ReasoningFormat = "harmony", Capabilities = ["raw_completions"] }, experiment.Checkpoints[1]],
+        };
+        var code = fixture.Run(experiment, default, "run", "--out", fixture.RunDirectory, "--cache", fixture.CacheDirectory, "--batch", "--limit", "0");
+        Assert.True(code == RunnerHost.Success, fixture.Output + "\n" + fixture.Errors);
+        Assert.Contains("warning SCH9069: checkpoint 'agent' (reasoning_format harmony) sends raw completions", fixture.Errors.ToString());
+        Assert.DoesNotContain("'judge'", fixture.Errors.ToString());
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed record FakeBatchPlan
     /// <summary>The error of a failed batch (errors.data[0].message).</summary>
     public string FailureMessage { get; init; } = "scripted failure";
 
+    /// <summary>When set, every download of the batch's output file is answered with this HTTP status (a file that never arrives).</summary>
+    public int? OutputStatus { get; init; }
+
     /// <summary>Extra lines appended to the output file (hostile servers: unknown ids, malformed lines).</summary>
     public IReadOnlyList<string> ExtraOutputLines { get; init; } = [];
 }
@@ -82,11 +85,19 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
                 ("POST", "/batches") => Create(request),
                 ("GET", "/batches") => Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. _batches.Values.OrderBy(b => b.Index).Select(b => b.Json())]) }),
                 ("GET", var p) when p.StartsWith("/batches/", StringComparison.Ordinal) => Poll(p["/batches/".Length..]),
-                ("GET", var p) when FileContent().Match(p) is { Success: true } m => _files.TryGetValue(m.Groups[1].Value, out var text)
-                    ? new FakeReply(200, text) : NotFound("file"),
+                ("GET", var p) when FileContent().Match(p) is { Success: true } m => Download(m.Groups[1].Value),
                 _ => Live(request),
             };
         }
+    }
+
+    private FakeReply Download(string fileId)
+    {
+        if (_batches.Values.FirstOrDefault(b => b.OutputFileId == fileId) is { Plan.OutputStatus: { } status })
+        {
+            return FakeReply.Error(status);
+        }
+        return _files.TryGetValue(fileId, out var text) ? new FakeReply(200, text) : NotFound("file");
     }
 
     private FakeReply Live(RecordedRequest request)
