@@ -62,6 +62,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 await Task.WhenAll(open.Select(b => FinishAsync(b, null, cancellationToken))).ConfigureAwait(false);
             }
             var selection = units;
+            var idle = false;
             while (true)
             {
                 var deferred = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
@@ -74,18 +75,24 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                     return Result(outcome.Reason);
                 }
                 var pending = queue.Drain();
-                if (pending.Count == 0 || deferred.IsEmpty)
+                var budgetHit = maxCostUsd is { } max && meter.SpentUsd >= max;
+                if (deferred.IsEmpty || budgetHit || (pending.Count == 0 && idle))
                 {
-                    return Result(StopReason.Completed);
+                    foreach (var file in pending)
+                    {
+                        File.Delete(file.Path);
+                    }
+                    return Result(budgetHit && !deferred.IsEmpty ? StopReason.Budget : StopReason.Completed);
                 }
-                if (maxCostUsd is { } max && meter.SpentUsd >= max)
+                // Units deferred on nothing to submit (their requests failed for good while being queued) run once more, to fail.
+                idle = pending.Count == 0;
+                if (!idle)
                 {
-                    return Result(StopReason.Budget);
+                    log.WriteLine($"Round {round}: {deferred.Count} unit(s) wait for {pending.Sum(f => f.Keys.Count)} request(s); submitting them as batches.");
+                    var submitted = await SubmitAsync(pending, round, cancellationToken).ConfigureAwait(false);
+                    await Task.WhenAll(submitted.Select(s => FinishAsync(s.Row, s.Keys, cancellationToken))).ConfigureAwait(false);
+                    round++;
                 }
-                log.WriteLine($"Round {round}: {deferred.Count} unit(s) wait for {pending.Count} request(s); submitting them as batches.");
-                var submitted = await SubmitAsync(pending, round, cancellationToken).ConfigureAwait(false);
-                await Task.WhenAll(submitted.Select(s => FinishAsync(s.Row, s.Keys, cancellationToken))).ConfigureAwait(false);
-                round++;
                 var ids = deferred.Keys.ToHashSet(StringComparer.Ordinal);
                 selection = units.Where(u => ids.Contains(u.Id));
             }
@@ -97,91 +104,49 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         }
     }
 
-    /// <summary>Writes the requests into input files within the API's limits, uploads each and creates its batch.</summary>
-    private async Task<List<(BatchRow Row, HashSet<string> Keys)>> SubmitAsync(IReadOnlyList<PendingRequest> pending, int round, CancellationToken cancellationToken)
+    /// <summary>Uploads each input file of the round and creates its batch.</summary>
+    private async Task<List<(BatchRow Row, HashSet<string> Keys)>> SubmitAsync(IReadOnlyList<InputFile> files, int round, CancellationToken cancellationToken)
     {
         var submitted = new List<(BatchRow, HashSet<string>)>();
-        foreach (var group in pending.GroupBy(p => (p.Target.Endpoint, p.Target.KeyVariable, p.Model)))
+        foreach (var file in files)
         {
-            foreach (var chunk in Chunks(group))
+            try
             {
-                if (await SubmitOneAsync(chunk, round, cancellationToken).ConfigureAwait(false) is { } batch)
+                if (await SubmitOneAsync(file, round, cancellationToken).ConfigureAwait(false) is { } batch)
                 {
                     submitted.Add(batch);
                 }
+            }
+            finally
+            {
+                File.Delete(file.Path);
             }
         }
         return submitted;
     }
 
-    /// <summary>The input lines of one group split at the request and byte limits; a single request over the byte limit fails.</summary>
-    private IEnumerable<List<(PendingRequest Request, byte[] Line)>> Chunks(IEnumerable<PendingRequest> requests)
+    private async Task<(BatchRow Row, HashSet<string> Keys)?> SubmitOneAsync(InputFile file, int round, CancellationToken cancellationToken)
     {
-        var chunk = new List<(PendingRequest, byte[])>();
-        long bytes = 0;
-        foreach (var request in requests)
-        {
-            var line = Encoding.UTF8.GetBytes(InputLine(request) + "\n");
-            if (line.Length > options.MaxFileBytes)
-            {
-                queue.Fail(request.Key, new ChatProviderException(
-                    $"The request is {line.Length} bytes, more than a batch input file may hold ({options.MaxFileBytes}); run without --batch.", null, false));
-                continue;
-            }
-            if (chunk.Count == options.MaxRequestsPerFile || bytes + line.Length > options.MaxFileBytes)
-            {
-                yield return chunk;
-                chunk = [];
-                bytes = 0;
-            }
-            chunk.Add((request, line));
-            bytes += line.Length;
-        }
-        if (chunk.Count > 0)
-        {
-            yield return chunk;
-        }
-    }
-
-    /// <summary>One line of an input file: the cache key as custom_id, the SDK's body as is (compact JSON, one line).</summary>
-    private static string InputLine(PendingRequest request)
-    {
-        var body = request.Body.Contains('\n') ? JsonNode.Parse(request.Body)!.ToJsonString() : request.Body;
-        return $"{{\"custom_id\":\"{request.Key}\",\"method\":\"POST\",\"url\":\"{OpenAiBatchApi.ChatEndpoint}\",\"body\":{body}}}";
-    }
-
-    private async Task<(BatchRow Row, HashSet<string> Keys)?> SubmitOneAsync(List<(PendingRequest Request, byte[] Line)> chunk, int round, CancellationToken cancellationToken)
-    {
-        var first = chunk[0].Request;
-        var api = apiOf(first.Target);
-        var keys = chunk.Select(c => c.Request.Key).ToHashSet(StringComparer.Ordinal);
-        Directory.CreateDirectory(options.WorkDirectory);
-        var path = Path.Combine(options.WorkDirectory, $"batch-input-{Guid.NewGuid():N}.jsonl");
+        var api = apiOf(file.Target);
+        var keys = file.Keys.ToHashSet(StringComparer.Ordinal);
         BatchRow? row = null;
         try
         {
-            await using (var file = File.Create(path))
-            {
-                foreach (var (_, line) in chunk)
-                {
-                    await file.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            var fileId = await RetryingAsync(() => api.UploadAsync(path, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var fileId = await RetryingAsync(() => api.UploadAsync(file.Path, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Recorded before the batch is created: if the process dies before the answer is stored, resume looks the batch
             // up by its input file instead of creating (and paying for) a second one.
-            row = new BatchRow(0, null, fileId, round, BatchLedger.Creating, DateTimeOffset.UtcNow, chunk.Count, first.Target.Endpoint, first.Target.KeyVariable, first.Model);
+            row = new BatchRow(0, null, fileId, round, BatchLedger.Creating, DateTimeOffset.UtcNow, keys.Count, file.Target.Endpoint, file.Target.KeyVariable, file.Model);
             row = row with { Seq = store.AddBatch(row) };
             var status = await CreateOnceAsync(api, fileId, cancellationToken).ConfigureAwait(false);
             store.UpdateBatch(row.Seq, status.Id, BatchLedger.Submitted);
             Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _requests, chunk.Count);
-            log.WriteLine($"Submitted batch {status.Id}: {chunk.Count} request(s) to {first.Model} at {first.Target.Endpoint}.");
+            Interlocked.Add(ref _requests, keys.Count);
+            log.WriteLine($"Submitted batch {status.Id}: {keys.Count} request(s) to {file.Model} at {file.Target.Endpoint}.");
             return (row with { BatchId = status.Id, State = BatchLedger.Submitted }, keys);
         }
         catch (BatchApiException ex)
         {
-            var reason = $"A batch of {chunk.Count} request(s) to {first.Target.Endpoint} could not be submitted: {ex.Message}";
+            var reason = $"A batch of {keys.Count} request(s) to {file.Target.Endpoint} could not be submitted: {ex.Message}";
             log.WriteLine($"error {SubmitFailed}: {reason}. They go into the next round.");
             if (row is not null)
             {
@@ -192,10 +157,6 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 queue.Unanswered(key, reason);
             }
             return null;
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

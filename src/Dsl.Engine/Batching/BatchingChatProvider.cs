@@ -34,7 +34,7 @@ public sealed class BatchingChatProvider(IChatProvider live, ResponseCache cache
             throw new ChatProviderException(failure.Message, failure.StatusCode, false);
         }
         var body = await RequestCapture.CaptureAsync(() => target.Reader.CompleteAsync(request, cancellationToken)).ConfigureAwait(false);
-        queue.Defer(new PendingRequest(target, request.Model, key, body));
+        queue.Defer(target, request.Model, key, body);
         throw new UnitDeferredException();
     }
 }

@@ -149,8 +149,15 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         if (settings.Batch)
         {
             batches = new BatchRunner(store, registry.Batches, registry.Cache!, meter, scrubber, registry.BatchTarget, registry.BatchApi,
-                new BatchOptions(settings.PollInterval ?? TimeSpan.FromSeconds(30), (int)Math.Min(int.MaxValue, ProviderRegistry.MaxResponseBodyBytes(experiment) + (64 << 10)),
-                    Path.Combine(directory, "batch-inputs")), output);
+                new BatchOptions(settings.PollInterval ?? TimeSpan.FromSeconds(30), (int)Math.Min(int.MaxValue, ProviderRegistry.MaxResponseBodyBytes(experiment) + (64 << 10))),
+                output);
+            // Input files wait in the run directory until uploaded; any left by a killed runner are stale (their requests
+            // are deferred again), and go.
+            registry.Batches.SpoolDirectory = Path.Combine(directory, "batch-inputs");
+            if (Directory.Exists(registry.Batches.SpoolDirectory))
+            {
+                Directory.Delete(registry.Batches.SpoolDirectory, recursive: true);
+            }
             // Each round counts its own units on the progress line; the first is the one that counts them all.
             var round = 0;
             outcome = await batches.RunAsync(units, (selection, deferred) => RunEngineAsync(selection, round++ == 0 ? counters : new RunCounters(meter), deferred),
