@@ -137,7 +137,9 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             var engine = new RunEngine(store, registry.LaneOf, meter, roundCounters, scrubber)
             {
                 Concurrency = settings.Concurrency,
-                MaxCostUsd = settings.MaxCostUsd,
+                // Batched, the budget is checked before each submission (BatchRunner): a round spends nothing on batches, and
+                // must not stop short of the answers already paid for.
+                MaxCostUsd = deferred is null ? settings.MaxCostUsd : null,
                 Deferred = deferred,
             };
             var run = engine.RunAsync(selection, cancellationToken);
