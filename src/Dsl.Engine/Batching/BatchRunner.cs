@@ -374,6 +374,12 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         }
         var response = json["response"] as JsonObject;
         var status = response?["status_code"] is JsonValue s && s.TryGetValue<int>(out var code) ? code : (int?)null;
+        if (status == 200 && response!["body"] is not JsonObject)
+        {
+            // As live: a 200 whose body is not a completion (a proxy's page) is worth another try.
+            Failed(key, new ChatProviderException($"{row.Endpoint} answered the batched request with a body that is not a chat completion.", 200, true));
+            return LineResult.Read;
+        }
         if (status == 200 && response!["body"] is JsonObject body)
         {
             try

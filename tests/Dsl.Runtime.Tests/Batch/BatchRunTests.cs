@@ -184,8 +184,10 @@ public partial class BatchRunTests
     public async Task Per_request_errors_fail_their_units_like_live_failures_and_transient_ones_are_retried()
     {
         using var fixture = new RunnerFixture();
-        // Task 2's single-turn question is refused (400) every time; task 3's fails once with a 500, then is answered.
+        // Task 2's single-turn question is refused (400) every time; task 3's fails once with a 500, then is answered; task
+        // 4's is first answered with a 200 that is not a completion, then properly.
         var attempts = 0;
+        var malformed = 0;
         var model = BatchExperiments.Model(new ScriptedAgent());
         var api = new FakeBatchApi(request =>
         {
@@ -195,6 +197,7 @@ public partial class BatchRunTests
             {
                 (true, 2) => FakeReply.Error(400),
                 (true, 3) when Interlocked.Increment(ref attempts) == 1 => FakeReply.Error(500),
+                (true, 4) when Interlocked.Increment(ref malformed) == 1 => FakeReply.Malformed(),
                 _ => model(request),
             };
         });
@@ -211,8 +214,33 @@ public partial class BatchRunTests
         Assert.Contains("HTTP 400", refused.Error);
         Assert.Contains("scripted 400", refused.Error);
         Assert.Equal(2, attempts);
+        Assert.Equal(2, malformed);
         // A permanent error is not retried: the refused request went out in one batch only.
         Assert.Single(api.SubmittedBodies, b => b.Value.Contains("Task 2: would you", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_every_upload_fails_the_units_with_the_reason_and_its_echo_of_the_key_goes_nowhere()
+    {
+        using var fixture = new RunnerFixture();
+        var api = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent())) { UploadStatus = 401 };
+        await using var server = FakeOpenAiServer.Start();
+        server.Handler = api.Handle;
+
+        var code = fixture.Run(BatchExperiments.Mixed(fixture.KeyVariable, Tasks), default, BatchArgs(server, fixture, "--retries", "0"));
+
+        Assert.True(code == RunnerHost.UnitsFailed, fixture.Output + "\n" + fixture.Errors);
+        Assert.Contains("error SCH9065: A batch of 8 request(s) to " + server.BaseUrl + " could not be submitted", fixture.Output.ToString());
+        var units = fixture.Units();
+        Assert.Equal(2 * Tasks, units.Count);
+        Assert.All(units, u => Assert.Contains("answered HTTP 401", u.Error));
+        Assert.All(units, u => Assert.Contains("(after 3 batches)", u.Error));
+        Assert.Equal(0, api.BatchesCreated);
+        Assert.DoesNotContain(fixture.Key, fixture.Output.ToString() + fixture.Errors);
+        foreach (var file in Directory.EnumerateFiles(fixture.Root, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(fixture.Key, File.ReadAllText(file));
+        }
     }
 
     [Fact]

@@ -57,6 +57,10 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
     /// <summary>Set when the first batch has been created (the runner is then waiting on it).</summary>
     public TaskCompletionSource FirstBatchCreated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When set, every upload is refused with this status and a body that quotes the request's Authorization header
+    /// (a hostile server echoing the key).</summary>
+    public int? UploadStatus { get; set; }
+
     /// <summary>Set at the first poll of a batch: the runner has recorded it and is waiting on it.</summary>
     public TaskCompletionSource FirstPolled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -108,6 +112,10 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
 
     private FakeReply Upload(RecordedRequest request)
     {
+        if (UploadStatus is { } refused)
+        {
+            return new FakeReply(refused, new JsonObject { ["error"] = new JsonObject { ["message"] = "Incorrect API key: " + request.Headers.GetValueOrDefault("authorization") } }.ToJsonString());
+        }
         var boundary = Boundary().Match(request.Headers.GetValueOrDefault("content-type") ?? "");
         if (!boundary.Success)
         {
