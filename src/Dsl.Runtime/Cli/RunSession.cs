@@ -171,7 +171,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         }
 
         store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
-        Report(outcome, store, registry, directory);
+        Report(outcome, store, registry, directory, batches is not null);
         if (batches is not null)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -212,7 +212,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
     private IEnumerable<WorkUnit> Select(IReadOnlyList<RunDefinition> runs, RunRequest request) =>
         Select(runs, experiment, request.Checkpoints.ToHashSet(), request.Environments.ToHashSet(), request.Limit);
 
-    private void Report(RunOutcome outcome, SqliteRunStore store, ProviderRegistry registry, string directory)
+    private void Report(RunOutcome outcome, SqliteRunStore store, ProviderRegistry registry, string directory, bool batched)
     {
         var reason = outcome.Reason switch
         {
@@ -221,10 +221,11 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             _ => "Finished.",
         };
         output.WriteLine(reason);
+        var prices = batched ? "batched requests at the batch price, others at list prices" : "requests answered by endpoints at list prices";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
             $"${outcome.SpentUsd:0.0000} spent by this process in {outcome.Elapsed.TotalSeconds:0.0} s " +
-            $"(requests answered by endpoints at list prices; cache hits are free); peak memory {PeakMegabytes()} MB."));
+            $"({prices}; cache hits are free); peak memory {PeakMegabytes()} MB."));
         // A reviewed metric's stored value is its detector's (eligibility for review); its own values come from labels in analyze.
         var reviewed = experiment.Metrics.Where(m => m.Reviewed is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var summary = store.MetricSummary().Where(r => !reviewed.Contains(r.Metric)).ToList();
