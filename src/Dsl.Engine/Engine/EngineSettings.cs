@@ -7,7 +7,7 @@ namespace Scheme.Engine;
 /// <param name="CacheDirectory">The shared response cache; null with <paramref name="NoCache"/>.</param>
 /// <param name="ReplayDirectory">Replay the transcripts recorded there instead of asking the models (judges stay live).</param>
 /// <param name="Concurrency">Units in flight per endpoint, and concurrent requests per endpoint.</param>
-/// <param name="Batch">Send openai checkpoints' chat requests through the OpenAI Batch API, in rounds (see Batching/BatchRunner).</param>
+/// <param name="Batch">Send openai checkpoints' chat requests through the OpenAI Batch API, in rounds (see Engine/BatchRunner).</param>
 /// <param name="PollInterval">With <paramref name="Batch"/>: the first wait between polls of a batch.</param>
 public sealed record EngineSettings(
     bool Offline = false,

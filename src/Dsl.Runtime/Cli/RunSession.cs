@@ -1,7 +1,6 @@
 using System.Globalization;
 using Scheme.Analysis.Prereg;
 using Scheme.Engine;
-using Scheme.Engine.Batching;
 using Scheme.Engine.Design;
 using Scheme.Engine.Providers;
 using Scheme.Engine.Store;

@@ -1,4 +1,4 @@
-namespace Scheme.Engine.Batching;
+namespace Scheme.Engine;
 
 /// <summary>How <see cref="BatchRunner"/> submits and waits.</summary>
 /// <param name="PollInterval">The first wait between polls of a batch; it grows by half each poll up to <see cref="MaxPollInterval"/>.</param>

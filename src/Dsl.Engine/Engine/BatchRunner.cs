@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Scheme.Engine.Caching;
 using Scheme.Engine.Design;
 using Scheme.Engine.Providers;
 using Scheme.Engine.Store;
 
-namespace Scheme.Engine.Batching;
+using Scheme.Engine.Batching;
+
+namespace Scheme.Engine;
 
 /// <summary>
 /// <c>run --batch</c>: runs the units in rounds that fill the response cache through the OpenAI Batch API. Round k runs the
@@ -32,7 +31,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
 
     private long _batches;
     private long _requests;
-    private long _answered;
+    private readonly BatchOutputReader _output = new(queue, cache, meter, scrubber, options.MaxLineBytes, log);
 
     /// <summary>Batches this process submitted.</summary>
     public long BatchesSubmitted => Interlocked.Read(ref _batches);
@@ -41,7 +40,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
     public long RequestsSubmitted => Interlocked.Read(ref _requests);
 
     /// <summary>Requests answered by batches read in this process (resumed ones included).</summary>
-    public long RequestsAnswered => Interlocked.Read(ref _answered);
+    public long RequestsAnswered => _output.Answered;
 
     /// <param name="runRound">Runs the given units once (the engine) and reports each unit deferred to the callback.</param>
     public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, Func<IEnumerable<WorkUnit>, Action<WorkUnit>, Task<RunOutcome>> runRound,
@@ -241,7 +240,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         {
             foreach (var file in new[] { status.OutputFileId, status.ErrorFileId }.OfType<string>())
             {
-                if (await ReadFileAsync(api, target, row, file, keys, handled, cancellationToken).ConfigureAwait(false) is { } problem)
+                if (await ReadFileAsync(api, target, row with { BatchId = batchId }, file, keys, handled, cancellationToken).ConfigureAwait(false) is { } problem)
                 {
                     problems.Add(problem);
                 }
@@ -298,142 +297,20 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         }
     }
 
-    /// <summary>Reads one output or error file into the cache and the queue; returns what went wrong with the file, or null.</summary>
+    /// <summary>Downloads one output or error file and reads it (<see cref="BatchOutputReader"/>); returns what went wrong with the file, or null.</summary>
     private async Task<string?> ReadFileAsync(OpenAiBatchApi api, BatchTarget target, BatchRow row, string fileId, HashSet<string>? keys,
         HashSet<string> handled, CancellationToken cancellationToken)
     {
-        long malformed = 0, unknown = 0, lines = 0;
-        // Each line holds one answer; more lines than requests (with some slack) is not an output file of this batch.
-        var maxLines = (long)row.RequestCount * 2 + 16;
         try
         {
             using var response = await RetryingAsync(() => api.OpenContentAsync(fileId, cancellationToken), cancellationToken).ConfigureAwait(false);
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var reader = new BoundedLineReader(stream, options.MaxLineBytes);
-            while (lines < maxLines && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is var (line, tooLong) && (line is not null || tooLong))
-            {
-                lines++;
-                if (tooLong)
-                {
-                    malformed++;
-                    continue;
-                }
-                switch (Read(target, row, line!, keys, handled))
-                {
-                    case LineResult.Malformed:
-                        malformed++;
-                        break;
-                    case LineResult.Unknown:
-                        unknown++;
-                        break;
-                }
-            }
+            return await _output.ReadAsync(stream, fileId, target, row, keys, handled, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is BatchApiException or IOException or HttpRequestException
             || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return $"file {fileId} could not be read: {ex.Message}";
         }
-        if (malformed + unknown > 0)
-        {
-            log.WriteLine($"warning {LinesIgnored}: file {fileId} of batch {row.BatchId}: {malformed} malformed line(s) (not JSON, no custom_id, or over " +
-                $"{options.MaxLineBytes} bytes) and {unknown} line(s) with a custom_id the batch did not send were ignored.");
-        }
-        return lines >= maxLines ? $"file {fileId} has more lines than the batch has requests; the rest was not read" : null;
     }
-
-    private enum LineResult
-    {
-        Read,
-        Malformed,
-        Unknown,
-    }
-
-    private LineResult Read(BatchTarget target, BatchRow row, byte[] line, HashSet<string>? keys, HashSet<string> handled)
-    {
-        JsonObject? json;
-        try
-        {
-            json = JsonNode.Parse(line) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return LineResult.Malformed;
-        }
-        if (json?["custom_id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var key))
-        {
-            return LineResult.Malformed;
-        }
-        if (keys is null ? !IsKey(key) : !keys.Contains(key))
-        {
-            return LineResult.Unknown;
-        }
-        if (!handled.Add(key))
-        {
-            return LineResult.Read;
-        }
-        var response = json["response"] as JsonObject;
-        var status = response?["status_code"] is JsonValue s && s.TryGetValue<int>(out var code) ? code : (int?)null;
-        if (status == 200 && response!["body"] is not JsonObject)
-        {
-            // As live: a 200 whose body is not a completion (a proxy's page) is worth another try.
-            Failed(key, new ChatProviderException($"{row.Endpoint} answered the batched request with a body that is not a chat completion.", 200, true));
-            return LineResult.Read;
-        }
-        if (status == 200 && response!["body"] is JsonObject body)
-        {
-            try
-            {
-                var answer = scrubber.Scrub(target.Reader.ReadBody(BinaryData.FromString(body.ToJsonString())));
-                Store(key, answer);
-                meter.Add(row.Model, answer.Usage, batch: true);
-                Interlocked.Increment(ref _answered);
-            }
-            catch (ChatProviderException ex)
-            {
-                Failed(key, ex);
-            }
-            return LineResult.Read;
-        }
-        var message = Message(json["error"]) ?? Message((response?["body"] as JsonObject)?["error"]) ?? "no answer";
-        Failed(key, new ChatProviderException(scrubber.Scrub($"{row.Endpoint} answered the batched request with " +
-            (status is { } st ? $"HTTP {st}" : "an error") + $": {OpenAiChatProvider.Truncate(message)}")!,
-            status, status is null || ChatProviderException.IsTransientStatus(status.Value)));
-        return LineResult.Read;
-    }
-
-    /// <summary>A failed answer: transient ones go into the next round (bounded), others fail the units that asked.</summary>
-    private void Failed(string key, ChatProviderException error)
-    {
-        if (error.IsTransient)
-        {
-            queue.Unanswered(key, error.Message, error.StatusCode);
-        }
-        else
-        {
-            queue.Fail(key, error);
-        }
-    }
-
-    private void Store(string key, ChatResponse answer)
-    {
-        try
-        {
-            cache.Put(key, answer);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            queue.Remember(key, answer);
-        }
-    }
-
-    private static string? Message(JsonNode? error) => error switch
-    {
-        JsonObject o when o["message"] is JsonValue m && m.TryGetValue<string>(out var text) =>
-            o["code"] is JsonValue c && c.TryGetValue<string>(out var code) ? $"{code}: {text}" : text,
-        JsonValue v when v.TryGetValue<string>(out var text) => text,
-        _ => null,
-    };
-
-    private static bool IsKey(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 }
