@@ -10,6 +10,8 @@ namespace Scheme.Engine;
 public sealed class CostMeter(PriceTable prices)
 {
     private long _microDollars;
+    private long _batchMicroDollars;
+    private long _batchRequests;
 
     public PriceTable Prices => prices;
 
@@ -18,14 +20,30 @@ public sealed class CostMeter(PriceTable prices)
     /// <summary>Raised after each paid request with the total so far.</summary>
     public event Action<double>? Spent;
 
-    public void Add(string model, Providers.TokenUsage usage)
+    /// <summary>The part of <see cref="SpentUsd"/> paid for requests answered through the Batch API (at its discount).</summary>
+    public double BatchSpentUsd => Interlocked.Read(ref _batchMicroDollars) / 1e6;
+
+    /// <summary>Requests answered through the Batch API.</summary>
+    public long BatchRequests => Interlocked.Read(ref _batchRequests);
+
+    /// <param name="batch">Answered through the Batch API: charged at <see cref="PriceTable.BatchDiscount"/> of the list price.</param>
+    public void Add(string model, Providers.TokenUsage usage, bool batch = false)
     {
-        var cost = prices.Cost(model, usage);
+        var cost = prices.Cost(model, usage, batch);
+        if (batch)
+        {
+            Interlocked.Increment(ref _batchRequests);
+        }
         if (cost <= 0)
         {
             return;
         }
-        var total = Interlocked.Add(ref _microDollars, (long)Math.Round(cost * 1e6));
+        var micro = (long)Math.Round(cost * 1e6);
+        if (batch)
+        {
+            Interlocked.Add(ref _batchMicroDollars, micro);
+        }
+        var total = Interlocked.Add(ref _microDollars, micro);
         Spent?.Invoke(total / 1e6);
     }
 }

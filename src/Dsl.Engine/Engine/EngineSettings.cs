@@ -7,6 +7,8 @@ namespace Scheme.Engine;
 /// <param name="CacheDirectory">The shared response cache; null with <paramref name="NoCache"/>.</param>
 /// <param name="ReplayDirectory">Replay the transcripts recorded there instead of asking the models (judges stay live).</param>
 /// <param name="Concurrency">Units in flight per endpoint, and concurrent requests per endpoint.</param>
+/// <param name="Batch">Send openai checkpoints' chat requests through the OpenAI Batch API, in rounds (see Engine/BatchRunner).</param>
+/// <param name="PollInterval">With <paramref name="Batch"/>: the first wait between polls of a batch.</param>
 public sealed record EngineSettings(
     bool Offline = false,
     string? Endpoint = null,
@@ -18,7 +20,9 @@ public sealed record EngineSettings(
     TimeSpan? RequestTimeout = null,
     RetryPolicy? Retry = null,
     double? MaxCostUsd = null,
-    string? ReplayDirectory = null)
+    string? ReplayDirectory = null,
+    bool Batch = false,
+    TimeSpan? PollInterval = null)
 {
     /// <summary>The user cache directory: $XDG_CACHE_HOME/scheme/responses, else ~/.cache/scheme/responses.</summary>
     public static string DefaultCacheDirectory()

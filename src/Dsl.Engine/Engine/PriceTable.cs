@@ -63,4 +63,10 @@ public sealed class PriceTable
     });
 
     public double Cost(string model, TokenUsage usage) => Find(model)?.Cost(usage) ?? 0;
+
+    /// <summary>What the OpenAI Batch API charges: half the list price, on input and output tokens alike.</summary>
+    public const double BatchDiscount = 0.5;
+
+    /// <summary>The price of a request sent live, or through the Batch API (<see cref="BatchDiscount"/>).</summary>
+    public double Cost(string model, TokenUsage usage, bool batch) => Cost(model, usage) * (batch ? BatchDiscount : 1);
 }

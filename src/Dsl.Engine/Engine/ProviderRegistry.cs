@@ -1,4 +1,5 @@
 using Scheme.Contracts;
+using Scheme.Engine.Batching;
 using Scheme.Engine.Caching;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Providers;
@@ -33,6 +34,8 @@ public sealed class ProviderRegistry : IAsyncDisposable
     private readonly SqliteRunStore? _replaySource;
     private readonly ReplayExecutor? _replay;
     private readonly SecretScrubber _scrubber;
+    private readonly Dictionary<string, BatchTarget> _batchTargets = new(StringComparer.Ordinal);
+    private readonly Dictionary<BatchTarget, OpenAiBatchApi> _batchApis = [];
 
     /// <param name="sandboxes">Where episodes of environments with a sandbox run (checked before the run by the caller).</param>
     public ProviderRegistry(ExperimentDefinition experiment, EngineSettings settings, CostMeter meter, RunCounters counters,
@@ -55,6 +58,59 @@ public sealed class ProviderRegistry : IAsyncDisposable
     }
 
     public SimulatedExecutor SimulatedUnits => _simulated;
+
+    /// <summary>The response cache (null with --no-cache or --offline).</summary>
+    public ResponseCache? Cache => _cache;
+
+    /// <summary>With --batch: the requests units were deferred on, shared by every batching provider.</summary>
+    public BatchQueue Batches { get; } = new();
+
+    /// <summary>
+    /// Whether a checkpoint's requests go through the Batch API under --batch: openai chat checkpoints do; a harmony
+    /// checkpoint (raw /v1/completions prompts) runs live, as do prefill continuations of any checkpoint.
+    /// </summary>
+    public bool IsBatched(CheckpointDefinition checkpoint) =>
+        _settings.Batch && _cache is not null && KindOf(checkpoint) == OpenAi && checkpoint.Format != ReasoningFormats.Harmony;
+
+    /// <summary>The batch target of an endpoint and key variable: its SDK provider that captures and reads bodies without a network.</summary>
+    public BatchTarget BatchTarget(string endpoint, string keyVariable)
+    {
+        lock (_lock)
+        {
+            var key = endpoint + "\n" + keyVariable;
+            if (!_batchTargets.TryGetValue(key, out var target))
+            {
+                var reader = new OpenAiChatProvider(endpoint, keyVariable, new OpenAiProviderOptions
+                {
+                    ReadEnvironmentVariable = _readVariable,
+                    MaxResponseBodyBytes = MaxResponseBodyBytes(_experiment),
+                    Handler = new RequestCapture(),
+                });
+                target = new BatchTarget(endpoint, keyVariable, reader);
+                _batchTargets[key] = target;
+            }
+            return target;
+        }
+    }
+
+    /// <summary>The files and batches API of a batch target, with the key of its variable.</summary>
+    public OpenAiBatchApi BatchApi(BatchTarget target)
+    {
+        lock (_lock)
+        {
+            if (!_batchApis.TryGetValue(target, out var api))
+            {
+                var key = _readVariable(target.KeyVariable);
+                if (string.IsNullOrEmpty(key))
+                {
+                    throw new InvalidOperationException($"The environment variable {target.KeyVariable} is not set: the batches of {target.Endpoint} cannot be polled.");
+                }
+                api = new OpenAiBatchApi(target.Endpoint, key, _settings.RequestTimeout ?? new OpenAiProviderOptions().RequestTimeout);
+                _batchApis[target] = api;
+            }
+            return api;
+        }
+    }
 
     /// <summary>
     /// The transport's bound on a response body: room for the largest model text any environment keeps
@@ -193,6 +249,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
             {
                 provider = new CachingChatProvider(provider, _cache);
             }
+            if (IsBatched(checkpoint))
+            {
+                provider = new BatchingChatProvider(provider, _cache!, BatchTarget(endpoint, checkpoint.ApiKeyVariable), Batches);
+            }
             _chat[key] = provider;
             return provider;
         }
@@ -201,6 +261,10 @@ public sealed class ProviderRegistry : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _replaySource?.Dispose();
+        foreach (var api in _batchApis.Values)
+        {
+            api.Dispose();
+        }
         foreach (var limiter in _limiters.Values)
         {
             await limiter.DisposeAsync().ConfigureAwait(false);

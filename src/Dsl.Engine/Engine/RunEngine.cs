@@ -27,6 +27,9 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
     /// <summary>The run's spending and its <c>--max-cost</c> budget (earlier sessions and sibling shards included); null: no budget.</summary>
     public RunBudget? Budget { get; init; }
 
+    /// <summary>Told of each unit that waits for a batched request (run --batch): it is not stored, and runs in the next round.</summary>
+    public Action<WorkUnit>? Deferred { get; init; }
+
     public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -114,6 +117,11 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            return;
+        }
+        catch (Batching.UnitDeferredException)
+        {
+            Deferred?.Invoke(unit);
             return;
         }
         catch (Exception ex)

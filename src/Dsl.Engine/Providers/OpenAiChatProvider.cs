@@ -54,7 +54,7 @@ public sealed class OpenAiChatProvider : IChatProvider
             Endpoint = new Uri(Endpoint),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = options.RequestTimeout,
-            Transport = new HttpClientPipelineTransport(new HttpClient(new ResponseSizeLimit(options.MaxResponseBodyBytes, new SocketsHttpHandler()))
+            Transport = new HttpClientPipelineTransport(new HttpClient(new ResponseSizeLimit(options.MaxResponseBodyBytes, options.Handler ?? new SocketsHttpHandler()))
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             }),
@@ -107,7 +107,29 @@ public sealed class OpenAiChatProvider : IChatProvider
     /// The response, read defensively: whatever a server sends in a 200 (no choices, numbers out of range, fields
     /// of the wrong type) becomes a classified <see cref="ChatProviderException"/>, never a bare exception of the SDK's.
     /// </summary>
-    private ChatResponse Read(Sdk.ChatCompletion completion, PipelineResponse raw)
+    private ChatResponse Read(Sdk.ChatCompletion completion, PipelineResponse raw) => Read(completion, raw.Content.ToMemory());
+
+    /// <summary>
+    /// A chat completion body that did not come over this provider's own connection (a line of a batch's output file),
+    /// read exactly as a live answer is; what cannot be read is a <see cref="ChatProviderException"/> as there.
+    /// </summary>
+    public ChatResponse ReadBody(BinaryData body)
+    {
+        Sdk.ChatCompletion? completion;
+        try
+        {
+            completion = ModelReaderWriter.Read<Sdk.ChatCompletion>(body);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ChatProviderException($"{Endpoint} answered a body that is not a chat completion ({ex.GetType().Name}: {_ownKey.Scrub(ex.Message)})", 200, true);
+        }
+        return completion is null
+            ? throw new ChatProviderException($"{Endpoint} answered a body that is not a chat completion.", 200, true)
+            : Read(completion, body.ToMemory());
+    }
+
+    private ChatResponse Read(Sdk.ChatCompletion completion, ReadOnlyMemory<byte> raw)
     {
         var (choices, reasoning) = Inspect(raw);
         if (choices == 0)
@@ -208,11 +230,11 @@ public sealed class OpenAiChatProvider : IChatProvider
     /// reasoning_content, OpenRouter and newer vLLM as reasoning. The SDK models neither, so both are read from
     /// the raw body.
     /// </summary>
-    private static (int Choices, string? Reasoning) Inspect(PipelineResponse raw)
+    private static (int Choices, string? Reasoning) Inspect(ReadOnlyMemory<byte> raw)
     {
         try
         {
-            using var document = JsonDocument.Parse(raw.Content.ToMemory());
+            using var document = JsonDocument.Parse(raw);
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
             {

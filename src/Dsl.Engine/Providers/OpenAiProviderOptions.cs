@@ -17,4 +17,8 @@ public sealed record OpenAiProviderOptions
 
     /// <summary>Where the API key is read from; tests substitute it instead of touching the process environment.</summary>
     public Func<string, string?> ReadEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The transport in place of the network; null for sockets. <c>run --batch</c> gives one that only records
+    /// the request bodies (see Batching/RequestCapture).</summary>
+    public HttpMessageHandler? Handler { get; init; }
 }

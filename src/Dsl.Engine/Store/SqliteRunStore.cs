@@ -106,6 +106,8 @@ public sealed class SqliteRunStore : IDisposable
             }
         }
         Execute(ShardMerge.CreateSql);
+        // Schema 7 (batch): the batches of run --batch (see BatchLedger).
+        Execute(BatchLedger.CreateSql);
         Execute($"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -351,6 +353,31 @@ public sealed class SqliteRunStore : IDisposable
         lock (_lock)
         {
             return RunDatabase.ReadManifest(_connection, Path);
+        }
+    }
+
+    /// <summary>Records a batch (see <see cref="BatchLedger"/>); returns its sequence number.</summary>
+    public long AddBatch(BatchRow row)
+    {
+        lock (_lock)
+        {
+            return BatchLedger.Add(_connection, row);
+        }
+    }
+
+    public void UpdateBatch(long seq, string? batchId, string state, string? note = null)
+    {
+        lock (_lock)
+        {
+            BatchLedger.Update(_connection, seq, batchId, state, note);
+        }
+    }
+
+    public IReadOnlyList<BatchRow> Batches()
+    {
+        lock (_lock)
+        {
+            return BatchLedger.Read(_connection);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Scheme.Runtime.Cli;
 /// </summary>
 public static class ResumeCommand
 {
-    private static readonly string[] Overridable = ["--concurrency", "--max-cost", "--endpoint", "--rpm", "--tpm", "--timeout", "--retries", "--retry-delay", "--cache", "--progress-interval", LockLocation.OptionName];
+    private static readonly string[] Overridable = ["--concurrency", "--max-cost", "--endpoint", "--rpm", "--tpm", "--timeout", "--retries", "--retry-delay", "--cache", "--progress-interval", "--poll-interval", LockLocation.OptionName];
 
     public static Command Create(ExperimentDefinition experiment, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {

@@ -33,11 +33,18 @@ public sealed class RunOptions
     public Option<double> RetryDelay { get; } = new("--retry-delay") { Description = "Base of the exponential backoff in seconds, when the server sends no Retry-After.", DefaultValueFactory = _ => 1 };
     public Option<string?> Replay { get; } = new("--replay") { Description = "Re-grade: replay the transcripts recorded in this run directory instead of asking the models (tools run again; judges are asked live)." };
     public Option<string?> Lock { get; } = LockLocation.Option("whose hash the run records");
+    public Option<bool> Batch { get; } = new("--batch")
+    {
+        Description = "Send the openai checkpoints' requests through the OpenAI Batch API (half the list price, answers within 24 h), in rounds: " +
+            "each round runs the waiting units from the response cache and submits what they ask next. Checkpoints with reasoning_format " +
+            "harmony and reasoning-prefill continuations run live. Needs the response cache; resume polls the batches already submitted.",
+    };
+    public Option<double> PollInterval { get; } = new("--poll-interval") { Description = "With --batch: seconds before the first poll of a batch; the wait grows by half each poll, up to 5 minutes.", DefaultValueFactory = _ => 30 };
     public Option<double> ProgressInterval { get; } = new("--progress-interval") { Description = "Seconds between progress lines when the output is not a terminal.", DefaultValueFactory = _ => 5 };
 
     public IEnumerable<Option> All =>
         [Offline, Out, Concurrency, Endpoint, Checkpoint, Environment, Run, Limit, Shard, Cache, NoCache, MaxCost, RequestsPerMinute, TokensPerMinute,
-         Timeout, Retries, RetryDelay, Replay, Lock, ProgressInterval];
+         Timeout, Retries, RetryDelay, Replay, Lock, ProgressInterval, Batch, PollInterval];
 
     public Command AddTo(Command command)
     {
@@ -61,6 +68,10 @@ public sealed class RunOptions
         { Settings.Retry.MaxRetries: < 0 } => "--retries must not be negative.",
         { ProgressInterval: var p } when p <= TimeSpan.Zero => "--progress-interval must be positive.",
         { Shard: { } shard } when ShardSpec.TryParse(shard, out var problem) is null => $"{BadShard}: {problem}",
+        { Settings: { Batch: true, Offline: true } } => $"{BatchIncompatible}: --batch sends requests to the Batch API; --offline sends none. Use one of them.",
+        { Settings: { Batch: true, NoCache: true } } => $"{BatchIncompatible}: --batch keeps the batches' answers in the response cache between rounds; drop --no-cache (--cache DIR chooses where).",
+        { Settings: { Batch: true, ReplayDirectory: not null } } => $"{BatchIncompatible}: --replay asks the models nothing but the judges; run it without --batch.",
+        { Settings.PollInterval: { } poll } when poll <= TimeSpan.Zero => "--poll-interval must be positive.",
         _ => null,
     };
 
@@ -84,7 +95,12 @@ public sealed class RunOptions
             RequestTimeout: TimeSpan.FromSeconds(parse.GetValue(Timeout)),
             Retry: new RetryPolicy(parse.GetValue(Retries), TimeSpan.FromSeconds(parse.GetValue(RetryDelay))),
             MaxCostUsd: parse.GetValue(MaxCost),
-            ReplayDirectory: parse.GetValue(Replay)));
+            ReplayDirectory: parse.GetValue(Replay),
+            Batch: parse.GetValue(Batch),
+            PollInterval: TimeSpan.FromSeconds(parse.GetValue(PollInterval))));
+
+    /// <summary>--batch with an option it cannot go with (exit 2).</summary>
+    public const string BatchIncompatible = "SCH9068";
 
     /// <summary>Error code of a --shard that is not I/N with 0 &lt;= I &lt; N (SCH9050-9059 are the shard codes; see MergeCommand).</summary>
     public const string BadShard = "SCH9050";

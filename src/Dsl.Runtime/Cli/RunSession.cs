@@ -61,6 +61,17 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         var counters = new RunCounters(meter);
         await using var registry = new ProviderRegistry(experiment, settings, meter, counters, sandboxes: sandboxes);
         var problems = registry.Validate(PlannedPairs(runs, request));
+        if (settings.Batch)
+        {
+            // Said before anything is spent: these checkpoints' requests cannot go into a batch, and run live at list price.
+            var selected = runs.SelectMany(r => r.Checkpoints).Where(c => request.Checkpoints.Count == 0 || request.Checkpoints.Contains(c))
+                .Concat(experiment.Judges.Select(j => j.Checkpoint)).Distinct().Select(experiment.Checkpoint);
+            foreach (var live in selected.Where(c => registry.KindOf(c) == ProviderRegistry.OpenAi && !registry.IsBatched(c)))
+            {
+                errors.WriteLine($"warning {BatchLive}: checkpoint '{live.Name}' (reasoning_format {live.ReasoningFormat}) sends raw completions, which " +
+                    "the Batch API does not take: it runs live, at list price.");
+            }
+        }
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -135,6 +146,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
 
         // A sharded run's budget is shared: the other shards' spent.json files beside this one count against it.
         IReadOnlyList<string> siblings = shard is null ? [] : ShardSpec.SiblingDirectories(Path.GetDirectoryName(Path.GetFullPath(directory))!, shard);
+        BatchRunner? batches = null;
         RunOutcome outcome;
         await using (var budget = new RunBudget(store, directory, meter, settings.MaxCostUsd, siblings, errors.WriteLine))
         {
@@ -142,15 +154,44 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             var usedUp = budget.IsReached;
             counters.Budget = budget;
             budget.Start();
-            var engine = new RunEngine(store, registry.LaneOf, meter, counters, scrubber)
-            {
-                Concurrency = settings.Concurrency,
-                Budget = budget,
-            };
-            var run = engine.RunAsync(units, cancellationToken);
             var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            await ProgressDisplay.ShowAsync(counters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
-            outcome = await run.ConfigureAwait(false);
+            async Task<RunOutcome> RunEngineAsync(IEnumerable<WorkUnit> selection, RunCounters roundCounters, Action<WorkUnit>? deferred)
+            {
+                var engine = new RunEngine(store, registry.LaneOf, meter, roundCounters, scrubber)
+                {
+                    Concurrency = settings.Concurrency,
+                    // Batched, the budget is checked before each submission (BatchRunner): a round spends nothing on batches, and
+                    // must not stop short of the answers already paid for.
+                    Budget = deferred is null ? budget : null,
+                    Deferred = deferred,
+                };
+                var run = engine.RunAsync(selection, cancellationToken);
+                await ProgressDisplay.ShowAsync(roundCounters, run, output, interactive, request.ProgressInterval).ConfigureAwait(false);
+                return await run.ConfigureAwait(false);
+            }
+            if (settings.Batch)
+            {
+                batches = new BatchRunner(store, registry.Batches, registry.Cache!, meter, scrubber, registry.BatchTarget, registry.BatchApi,
+                    new BatchOptions(settings.PollInterval ?? TimeSpan.FromSeconds(30), (int)Math.Min(int.MaxValue, ProviderRegistry.MaxResponseBodyBytes(experiment) + (64 << 10))),
+                    output);
+                // Input files wait in the run directory until uploaded; any left by a killed runner are stale (their requests
+                // are deferred again), and go.
+                registry.Batches.SpoolDirectory = Path.Combine(directory, "batch-inputs");
+                if (Directory.Exists(registry.Batches.SpoolDirectory))
+                {
+                    Directory.Delete(registry.Batches.SpoolDirectory, recursive: true);
+                }
+                // Each round counts its own units on the progress line; the first is the one that counts them all.
+                var round = 0;
+                outcome = await batches.RunAsync(units, (selection, deferred) => RunEngineAsync(selection, round++ == 0 ? counters : NewRoundCounters(), deferred),
+                    () => budget.IsReached, cancellationToken).ConfigureAwait(false);
+                RunCounters NewRoundCounters() => new(meter) { Budget = budget };
+            }
+            else
+            {
+                outcome = await RunEngineAsync(units, counters, null).ConfigureAwait(false);
+            }
+            outcome = outcome with { RunSpentUsd = budget.RunTotalUsd };
             if (usedUp && outcome.Reason == StopReason.Budget)
             {
                 errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -160,7 +201,13 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         }
 
         store.WriteManifest(manifest with { EndedAt = DateTimeOffset.UtcNow });
-        Report(outcome, store, registry, directory);
+        Report(outcome, store, registry, directory, batches is not null);
+        if (batches is not null)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Batch API: {batches.BatchesSubmitted} batch(es) with {batches.RequestsSubmitted} request(s) submitted by this process, " +
+                $"{meter.BatchRequests} answer(s) read; ${meter.BatchSpentUsd:0.000000} of the spend went through batches, at {PriceTable.BatchDiscount:P0} of the list price."));
+        }
         return outcome.Reason != StopReason.Completed ? RunnerHost.Stopped
             : outcome.Failed > 0 ? RunnerHost.UnitsFailed
             : RunnerHost.Success;
@@ -216,7 +263,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
     private IEnumerable<WorkUnit> Select(IReadOnlyList<RunDefinition> runs, RunRequest request) =>
         Select(runs, experiment, request.Checkpoints.ToHashSet(), request.Environments.ToHashSet(), request.Limit);
 
-    private void Report(RunOutcome outcome, SqliteRunStore store, ProviderRegistry registry, string directory)
+    private void Report(RunOutcome outcome, SqliteRunStore store, ProviderRegistry registry, string directory, bool batched)
     {
         var reason = outcome.Reason switch
         {
@@ -227,10 +274,11 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             _ => "Finished.",
         };
         output.WriteLine(reason);
+        var prices = batched ? "batched requests at the batch price, others at list prices" : "requests answered by endpoints at list prices";
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{outcome.Total} units: {outcome.Done} done and {outcome.Failed} failed now, {outcome.Skipped} already done; " +
             $"${outcome.SpentUsd:0.0000} spent by this process, ${outcome.RunSpentUsd:0.0000} by the run so far, in {outcome.Elapsed.TotalSeconds:0.0} s " +
-            $"(requests answered by endpoints at list prices; cache hits are free); peak memory {PeakMegabytes()} MB."));
+            $"({prices}; cache hits are free); peak memory {PeakMegabytes()} MB."));
         // A reviewed metric's stored value is its detector's (eligibility for review); its own values come from labels in analyze.
         var reviewed = experiment.Metrics.Where(m => m.Reviewed is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var summary = store.MetricSummary().Where(r => !reviewed.Contains(r.Metric)).ToList();
@@ -266,10 +314,13 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         return self.PeakWorkingSet64 / (1024 * 1024);
     }
 
+    /// <summary>A checkpoint that runs live under --batch (a warning).</summary>
+    public const string BatchLive = "SCH9069";
+
     /// <param name="coded">The message starts with its code ("SCH9050: ..."), written as "error SCH9050: ...".</param>
     private int Usage(string message, bool coded = false)
     {
-        errors.WriteLine((coded ? "error " : "error: ") + message);
+        errors.WriteLine((coded || message.StartsWith("SCH", StringComparison.Ordinal) ? "error " : "error: ") + message);
         return RunnerHost.UsageError;
     }
 }
