@@ -3,8 +3,6 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Scheme.Engine.Store;
 
@@ -39,62 +37,41 @@ internal sealed class UnitRowReader
             present.Contains(c.Name) && (transcripts || c.Name is not (UnitColumns.TranscriptText or UnitColumns.TranscriptGz)) ? c.Name : "NULL"));
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (which selects <see cref="Select"/>'s list) and yields each row as a record, its
-    /// <see cref="UnitRecord.Line"/> its 1-based position. A row that cannot be decoded goes to <paramref name="errors"/>;
-    /// an SQLite error (a damaged file) throws <see cref="InvalidDataException"/>.
+    /// Runs <paramref name="sql"/> (which selects <see cref="Select"/>'s list) on its own read-only connection
+    /// (<see cref="NativeStatement"/>) and yields each row as a record, its <see cref="UnitRecord.Line"/> its 1-based
+    /// position. A row that cannot be decoded goes to <paramref name="errors"/>; an SQLite error (a damaged file) throws
+    /// <see cref="InvalidDataException"/>.
     /// </summary>
-    public static IEnumerable<UnitRecord> Read(SqliteConnection connection, string path, string sql, ICollection<UnitReadError> errors)
+    public static IEnumerable<UnitRecord> Read(string path, string sql, ICollection<UnitReadError> errors)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var reader = new UnitRowReader();
-        Check(db, path, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        using (statement)
+        using var statement = new NativeStatement(path, sql);
+        long row = 0;
+        while (statement.Step(path))
         {
-            long row = 0;
-            while (true)
+            row++;
+            UnitRecord? unit = null;
+            string? error = null;
+            try
             {
-                var step = raw.sqlite3_step(statement);
-                if (step == raw.SQLITE_DONE)
-                {
-                    yield break;
-                }
-                if (step != raw.SQLITE_ROW)
-                {
-                    Check(db, path, step);
-                }
-                row++;
-                UnitRecord? unit = null;
-                string? error = null;
-                try
-                {
-                    unit = reader.Decode(statement, row);
-                }
-                catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or InvalidOperationException or OverflowException or InvalidDataException)
-                {
-                    var id = raw.sqlite3_column_type(statement, UnitId) == raw.SQLITE_NULL ? "" : $" (unit_id {raw.sqlite3_column_text(statement, UnitId).utf8_to_string()})";
-                    error = $"Unreadable unit row{id}: {e.Message}";
-                }
-                if (error is not null)
-                {
-                    errors.Add(new UnitReadError(path, row, error));
-                }
-                else
-                {
-                    yield return unit!;
-                }
+                unit = reader.Decode(statement, row);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidCastException or InvalidOperationException or OverflowException)
+            {
+                error = $"Unreadable unit row{(statement.IsNull(UnitId) ? "" : $" (unit_id {statement.Text(UnitId)})")}: {e.Message}";
+            }
+            if (error is not null)
+            {
+                errors.Add(new UnitReadError(path, row, error));
+            }
+            else
+            {
+                yield return unit!;
             }
         }
     }
 
-    private static void Check(sqlite3 db, string path, int code)
-    {
-        if (code != raw.SQLITE_OK)
-        {
-            throw RunDatabase.Unreadable(path, raw.sqlite3_errmsg(db).utf8_to_string());
-        }
-    }
-
-    private UnitRecord Decode(sqlite3_stmt s, long row)
+    private UnitRecord Decode(NativeStatement s, long row)
     {
         var status = Bytes(s, Status, UnitColumns.Status) switch
         {
@@ -106,33 +83,33 @@ internal sealed class UnitRowReader
             Pooled(s, Environment, UnitColumns.Environment), Pooled(s, Variant, UnitColumns.Variant), Pooled(s, Condition, UnitColumns.Condition),
             checked((int)Integer(s, Epoch, UnitColumns.Epoch)), Integer(s, Seed, UnitColumns.Seed), status,
             ReadOutcomes(Bytes(s, Outcomes, UnitColumns.Outcomes)),
-            IsNull(s, Metrics) ? NoMetrics : ReadMetrics(raw.sqlite3_column_blob(s, Metrics)),
+            IsNull(s, Metrics) ? NoMetrics : ReadMetrics(s.Bytes(Metrics)),
             Integer(s, TokensIn, UnitColumns.TokensIn), Integer(s, TokensOut, UnitColumns.TokensOut),
-            IsNull(s, CostUsd) ? null : raw.sqlite3_column_double(s, CostUsd), Integer(s, LatencyMs, UnitColumns.LatencyMs),
-            IsNull(s, Error) ? null : raw.sqlite3_column_text(s, Error).utf8_to_string(),
+            IsNull(s, CostUsd) ? null : s.Double(CostUsd), Integer(s, LatencyMs, UnitColumns.LatencyMs),
+            IsNull(s, Error) ? null : s.Text(Error),
             Time(Bytes(s, FinishedAt, UnitColumns.FinishedAt)))
         {
-            Missing = IsNull(s, Missing) ? NoReasons : ReadReasons(raw.sqlite3_column_blob(s, Missing)),
-            Indeterminate = IsNull(s, Indeterminate) ? NoReasons : ReadReasons(raw.sqlite3_column_blob(s, Indeterminate)),
-            Simulated = IsNull(s, Simulated) ? null : raw.sqlite3_column_int64(s, Simulated) != 0,
-            TranscriptJson = !IsNull(s, TranscriptGz) ? TranscriptCompression.Decompress(raw.sqlite3_column_blob(s, TranscriptGz).ToArray())
-                : IsNull(s, TranscriptText) ? null : raw.sqlite3_column_text(s, TranscriptText).utf8_to_string(),
+            Missing = IsNull(s, Missing) ? NoReasons : ReadReasons(s.Bytes(Missing)),
+            Indeterminate = IsNull(s, Indeterminate) ? NoReasons : ReadReasons(s.Bytes(Indeterminate)),
+            Simulated = IsNull(s, Simulated) ? null : s.Int64(Simulated) != 0,
+            TranscriptJson = !IsNull(s, TranscriptGz) ? TranscriptCompression.Decompress(s.Bytes(TranscriptGz).ToArray())
+                : IsNull(s, TranscriptText) ? null : s.Text(TranscriptText),
             Line = row,
         };
     }
 
-    private static bool IsNull(sqlite3_stmt s, int column) => raw.sqlite3_column_type(s, column) == raw.SQLITE_NULL;
+    private static bool IsNull(NativeStatement s, int column) => s.IsNull(column);
 
     /// <summary>A NOT NULL column's bytes; NULL (a hand-edited file) is an unreadable row, as in <see cref="RunDatabase.ReadRow"/>.</summary>
-    private static ReadOnlySpan<byte> Bytes(sqlite3_stmt s, int column, string name) =>
-        IsNull(s, column) ? throw new InvalidCastException($"{name} is NULL.") : raw.sqlite3_column_blob(s, column);
+    private static ReadOnlySpan<byte> Bytes(NativeStatement s, int column, string name) =>
+        IsNull(s, column) ? throw new InvalidCastException($"{name} is NULL.") : s.Bytes(column);
 
-    private static long Integer(sqlite3_stmt s, int column, string name) =>
-        IsNull(s, column) ? throw new InvalidCastException($"{name} is NULL.") : raw.sqlite3_column_int64(s, column);
+    private static long Integer(NativeStatement s, int column, string name) =>
+        IsNull(s, column) ? throw new InvalidCastException($"{name} is NULL.") : s.Int64(column);
 
-    private static string Unique(sqlite3_stmt s, int column, string name) => Encoding.UTF8.GetString(Bytes(s, column, name));
+    private static string Unique(NativeStatement s, int column, string name) => Encoding.UTF8.GetString(Bytes(s, column, name));
 
-    private string Pooled(sqlite3_stmt s, int column, string name) => Pooled(Bytes(s, column, name));
+    private string Pooled(NativeStatement s, int column, string name) => Pooled(Bytes(s, column, name));
 
     /// <summary>One string per distinct text: a million rows share the few hundred names of a design.</summary>
     private string Pooled(ReadOnlySpan<byte> utf8)
