@@ -25,11 +25,25 @@ internal sealed class UnitRowReader
     private static readonly IReadOnlyDictionary<string, double?> NoMetrics = ReadOnlyDictionary<string, double?>.Empty;
     private static readonly IReadOnlyDictionary<string, string> NoReasons = ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>Distinct JSON texts per column whose decoded objects are shared; beyond it (a mean metric's values rarely
+    /// repeat) texts are decoded each time.</summary>
+    private const int MaxShared = 4096;
+
+    private readonly Shared<IReadOnlyDictionary<string, bool>> _outcomes;
+    private readonly Shared<IReadOnlyDictionary<string, double?>> _metrics;
+    private readonly Shared<IReadOnlyDictionary<string, string>> _missing, _indeterminate;
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private char[] _chars = new char[256];
 
-    private UnitRowReader() => _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+    private UnitRowReader()
+    {
+        _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+        _outcomes = new(ReadOutcomes);
+        _metrics = new(ReadMetrics);
+        _missing = new(ReadReasons);
+        _indeterminate = new(ReadReasons);
+    }
 
     /// <summary>The select list for <paramref name="present"/> columns (the units table's), in the ordinals above.</summary>
     public static string Select(IReadOnlySet<string> present, bool transcripts) =>
@@ -82,15 +96,15 @@ internal sealed class UnitRowReader
         return new UnitRecord(Unique(s, UnitId, UnitColumns.UnitId), Pooled(s, Run, UnitColumns.Run), Pooled(s, Checkpoint, UnitColumns.Checkpoint),
             Pooled(s, Environment, UnitColumns.Environment), Pooled(s, Variant, UnitColumns.Variant), Pooled(s, Condition, UnitColumns.Condition),
             checked((int)Integer(s, Epoch, UnitColumns.Epoch)), Integer(s, Seed, UnitColumns.Seed), status,
-            ReadOutcomes(Bytes(s, Outcomes, UnitColumns.Outcomes)),
-            IsNull(s, Metrics) ? NoMetrics : ReadMetrics(s.Bytes(Metrics)),
+            _outcomes.Get(Bytes(s, Outcomes, UnitColumns.Outcomes)),
+            IsNull(s, Metrics) ? NoMetrics : _metrics.Get(s.Bytes(Metrics)),
             Integer(s, TokensIn, UnitColumns.TokensIn), Integer(s, TokensOut, UnitColumns.TokensOut),
             IsNull(s, CostUsd) ? null : s.Double(CostUsd), Integer(s, LatencyMs, UnitColumns.LatencyMs),
             IsNull(s, Error) ? null : s.Text(Error),
             Time(Bytes(s, FinishedAt, UnitColumns.FinishedAt)))
         {
-            Missing = IsNull(s, Missing) ? NoReasons : ReadReasons(s.Bytes(Missing)),
-            Indeterminate = IsNull(s, Indeterminate) ? NoReasons : ReadReasons(s.Bytes(Indeterminate)),
+            Missing = IsNull(s, Missing) ? NoReasons : _missing.Get(s.Bytes(Missing)),
+            Indeterminate = IsNull(s, Indeterminate) ? NoReasons : _indeterminate.Get(s.Bytes(Indeterminate)),
             Simulated = IsNull(s, Simulated) ? null : s.Int64(Simulated) != 0,
             TranscriptJson = !IsNull(s, TranscriptGz) ? TranscriptCompression.Decompress(s.Bytes(TranscriptGz).ToArray())
                 : IsNull(s, TranscriptText) ? null : s.Text(TranscriptText),
@@ -235,6 +249,53 @@ internal sealed class UnitRowReader
         {
             throw new JsonException("text after the JSON value.");
         }
+    }
+
+    private delegate T Decoder<T>(ReadOnlySpan<byte> json);
+
+    /// <summary>
+    /// Decoded JSON objects by their exact text: a design has few distinct outcome maps (<c>{"covert_action":true}</c>), so
+    /// a million rows share a handful of read-only dictionaries instead of decoding and allocating one each. Records never
+    /// change their dictionaries, so sharing is safe.
+    /// </summary>
+    private sealed class Shared<T>(Decoder<T> decode)
+    {
+        private readonly Dictionary<byte[], T> _byText = new(BytesComparer.Instance);
+        private Dictionary<byte[], T>.AlternateLookup<ReadOnlySpan<byte>> Lookup => _byText.GetAlternateLookup<ReadOnlySpan<byte>>();
+
+        public T Get(ReadOnlySpan<byte> json)
+        {
+            if (Lookup.TryGetValue(json, out var known))
+            {
+                return known;
+            }
+            var value = decode(json);
+            if (_byText.Count < MaxShared)
+            {
+                _byText[json.ToArray()] = value;
+            }
+            return value;
+        }
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly BytesComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     private string Key(ref Utf8JsonReader reader) =>

@@ -7,7 +7,8 @@ namespace Scheme.Runtime.Tests.Store;
 /// A run.db of a few hundred hostile rows, the same every time (seeded): quotes, commas, line breaks, tabs, control
 /// characters, emoji and other non-ASCII text in every text column and JSON key; finite metrics from -0 to 1e300 and
 /// nulls; failed units with multi-line errors; missing and indeterminate reasons; unknown costs; all three simulated
-/// marks; finish times in several offsets; gzip transcripts; and review labels with hostile notes.
+/// marks; finish times in several offsets; gzip transcripts; and review labels with hostile notes. Rows are stored out of
+/// id order.
 /// </summary>
 internal static class HostileStore
 {
@@ -27,6 +28,8 @@ internal static class HostileStore
         string Text() => Pieces[random.Next(Pieces.Length)] + (random.Next(3) == 0 ? Pieces[random.Next(Pieces.Length)] : "");
         using var store = SqliteRunStore.Open(directory);
         var outcomeNames = new List<(string Unit, string Outcome)>();
+        var records = new List<UnitRecord>();
+        var order = new Random(99);
         for (var i = 0; i < Units; i++)
         {
             var id = $"u{i:000}-{Text()}";
@@ -62,6 +65,11 @@ internal static class HostileStore
                 Simulated = (i % 3) switch { 0 => null, 1 => true, _ => false },
                 TranscriptJson = failed ? null : "{\"turns\":[\"" + new string('x', 200 + i) + "\"]}",
             };
+            records.Add(record);
+        }
+        // Stored in another order than their ids', as a real run's hashed ids are: readers must sort.
+        foreach (var record in records.OrderBy(_ => order.Next()))
+        {
             store.Record(record);
         }
         for (var l = 0; l < 5; l++)
