@@ -1,4 +1,3 @@
-using System.Text;
 using Scheme.Engine.Store;
 
 namespace Scheme.Runtime.Tests.Store;
@@ -79,7 +78,4 @@ internal static class HostileStore
                 "note\nwith, \"quotes\" and ümlaut", new DateTimeOffset(2026, 3, 2, 9, 0, l, TimeSpan.Zero)));
         }
     }
-
-    /// <summary>UTF-8 text, for messages.</summary>
-    public static string Show(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

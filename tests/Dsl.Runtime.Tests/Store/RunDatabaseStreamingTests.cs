@@ -204,3 +204,78 @@ public sealed class RunDatabaseStreamingTests : IDisposable
     private static string Pairs<T>(IReadOnlyDictionary<string, T> values) =>
         string.Join(", ", values.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(p.Value is double d ? BitConverter.DoubleToInt64Bits(d) : p.Value)}"));
 }
+
+/// <summary>An export killed with SIGKILL mid-file leaves nothing under the export's name; the next export writes it whole.</summary>
+public sealed class KilledExportTests : IDisposable
+{
+    private const int Rows = 400_000;
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static TaskCompletionSource<string> ReadOnThread(StreamReader reader)
+    {
+        var text = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() => text.SetResult(reader.ReadToEnd())) { IsBackground = true }.Start();
+        return text;
+    }
+
+    [Fact]
+    public async Task An_export_killed_with_sigkill_leaves_no_file_under_its_name()
+    {
+        var run = Path.Combine(_directory.Path, "run");
+        using (var store = SqliteRunStore.Open(run))
+        {
+            store.Record(Unit("o3", "A", "baseline", 0, covert: true));
+        }
+        // Enough rows that the export takes a while, in one statement (a transaction per row would take minutes).
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(run, SqliteRunStore.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows})
+                INSERT INTO units (unit_id, run, checkpoint, environment, variant, condition, epoch, seed, status, outcomes, metrics,
+                    tokens_in, tokens_out, cost_usd, latency_ms, error, finished_at, simulated)
+                SELECT hex(randomblob(8)), 'Main', 'o3', 'A', 'default', 'baseline', i, i, 'done', '{"{"}"covert_action":true{"}"}', '{"{"}"score":0.25{"}"}',
+                    100, 50, 0.001, 1000, NULL, '2026-03-01T00:00:00.0000000+00:00', 0 FROM n;
+                """;
+            command.ExecuteNonQuery();
+        }
+        var file = Path.Combine(_directory.Path, "out", "units.csv");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[typeof(Program).Assembly.Location, "runner", "SCHEME_TEST_UNUSED_KEY", "1", "export", run, "--format", "csv", "--output", file])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var child = System.Diagnostics.Process.Start(start)!;
+        // Dedicated threads, not ReadToEndAsync: async pipe reads block thread-pool threads on Unix (see KillAndResumeTests).
+        var outputs = Task.WhenAll(ReadOnThread(child.StandardOutput).Task, ReadOnThread(child.StandardError).Task);
+
+        // Killed once the export has written part of its file (the temporary one beside the name), watched on this thread.
+        var folder = Path.GetDirectoryName(file)!;
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!child.HasExited && DateTime.UtcNow < deadline
+               && !(Directory.Exists(folder) && Directory.GetFiles(folder, ".units.csv.*.tmp").Any(f => new FileInfo(f).Length > 0)))
+        {
+            Thread.Yield();
+        }
+        if (child.HasExited)
+        {
+            Assert.Fail($"The export ended before it could be killed: {string.Join("\n", await outputs)}");
+        }
+        child.Kill(); // SIGKILL on Unix
+        await child.WaitForExitAsync();
+        var said = string.Join("\n", await outputs);
+
+        Assert.NotEqual(0, child.ExitCode);
+        Assert.False(File.Exists(file), $"a killed export left a file under the export's name (exit {child.ExitCode}: {said})");
+        // What it leaves is a hidden temporary file, which the next export neither reads nor needs.
+        Assert.Single(Directory.GetFiles(folder, ".units.csv.*.tmp"));
+        var (exit, output, errors) = RunHost(Experiment(), "export", run, "--format", "csv", "--output", file);
+        Assert.True(exit == 0, errors);
+        Assert.Contains($"Exported {Rows + 1} units", output);
+        Assert.Equal(Rows + 2, File.ReadLines(file).Count());
+    }
+}
