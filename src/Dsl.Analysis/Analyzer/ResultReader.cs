@@ -10,7 +10,9 @@ namespace Scheme.Analysis;
 public static class ResultReader
 {
     /// <summary>Reads a JSONL export. Blank lines are allowed; errors are added to <paramref name="errors"/>.</summary>
-    public static IEnumerable<UnitRecord> ReadJsonl(string path, ICollection<UnitReadError> errors) => UnitJsonl.Read(path, errors);
+    /// <remarks>Both readers run a few thousand rows ahead of the analysis on a second thread (<see cref="ReadAhead"/>),
+    /// in the same order, so the analysis is the same and a million rows take the reading's time rather than the sum.</remarks>
+    public static IEnumerable<UnitRecord> ReadJsonl(string path, ICollection<UnitReadError> errors) => ReadAhead.Of(UnitJsonl.Read(path, errors));
 
     /// <summary>
     /// Reads the units table of a run directory's run.db, read-only. A row that cannot be read is reported through
@@ -18,7 +20,7 @@ public static class ResultReader
     /// (bad input) when enumerated.
     /// </summary>
     public static IEnumerable<UnitRecord> ReadRunDirectory(string runDirectory, ICollection<UnitReadError> errors) =>
-        RunDatabase.ReadUnits(Path.Combine(runDirectory, SqliteRunStore.FileName), errors);
+        ReadAhead.Of(RunDatabase.ReadUnits(Path.Combine(runDirectory, SqliteRunStore.FileName), errors));
 
     /// <summary>When the run in this directory started, from its manifest (read-only); null without one.</summary>
     public static DateTimeOffset? ReadRunStart(string runDirectory) =>

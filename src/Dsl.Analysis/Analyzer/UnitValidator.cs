@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Scheme.Engine.Design;
 using Scheme.Engine.Episodes;
 using Scheme.Engine.Store;
@@ -65,18 +66,20 @@ public sealed class UnitValidator
 
     private (string Reason, string Message)? Check(UnitRecord u)
     {
-        if (!_runs.TryGetValue(u.Run, out var layout)) return (UndeclaredRun, $"run '{u.Run}' is not declared.");
-        var run = layout.Run;
-        if (!_checkpoints.Contains(u.Checkpoint)) return (UndeclaredCheckpoint, $"checkpoint '{u.Checkpoint}' is not declared.");
-        if (!layout.Checkpoints.TryGetValue(u.Checkpoint, out var checkpoint)) return (NotInRun, $"run {run.Name} has no checkpoint '{u.Checkpoint}'.");
-        if (!_environments.Contains(u.Environment)) return (UndeclaredEnvironment, $"environment '{u.Environment}' is not declared.");
-        if (!layout.Variants.TryGetValue(u.Environment, out var variants)) return (NotInRun, $"run {run.Name} has no environment '{u.Environment}'.");
-        if (!variants.TryGetValue(u.Variant, out var variant))
+        // Readers pool coordinate strings, so a million units carry a few hundred distinct (run, checkpoint, environment,
+        // variant, condition) instances: their place in the design is looked up once per instance, by reference.
+        var key = new Coordinates(u.Run, u.Checkpoint, u.Environment, u.Variant, u.Condition);
+        if (!_places.TryGetValue(key, out var place))
         {
-            return (UnknownVariant, $"environment {u.Environment} has no variant '{u.Variant}' (it has {string.Join(", ", variants.Keys)}).");
+            place = Place(u);
+            if (_places.Count < MaxPlaces)
+            {
+                _places[key] = place;
+            }
         }
-        if (!_conditions.Contains(u.Condition)) return (UndeclaredCondition, $"condition '{u.Condition}' is neither baseline nor a declared manipulation.");
-        if (!layout.Conditions.TryGetValue(u.Condition, out var condition)) return (NotInRun, $"run {run.Name} has no condition '{u.Condition}'.");
+        if (place.Problem is { } problem) return problem;
+        var (layout, checkpoint, variant, condition) = (place.Layout!, place.Checkpoint, place.Variant, place.Condition);
+        var run = layout.Run;
         if (u.Epoch < 0 || u.Epoch >= run.Epochs) return (EpochOutOfRange, $"epoch {u.Epoch} is outside run {run.Name}'s epochs 0 to {run.Epochs - 1}.");
         var id = Hash128(u.UnitId);
         if (_ids.TryGetValue(id, out var first)) return (DuplicateId, $"unit_id {u.UnitId} was already read at {(first > 0 ? $"line {first}" : "an earlier unit")}.");
@@ -86,6 +89,45 @@ public sealed class UnitValidator
         }
         _ids[id] = u.Line;
         return null;
+    }
+
+    private const int MaxPlaces = 65_536;
+
+    private readonly Dictionary<Coordinates, Placement> _places = new(CoordinatesByReference.Instance);
+
+    private readonly record struct Coordinates(string Run, string Checkpoint, string Environment, string Variant, string Condition);
+
+    /// <summary>Where a unit's coordinates sit in the design, or why they do not.</summary>
+    private readonly record struct Placement((string Reason, string Message)? Problem, RunLayout? Layout = null, int Checkpoint = 0, int Variant = 0, int Condition = 0);
+
+    /// <summary>Identity, not content: equal texts in different instances only cost a second entry.</summary>
+    private sealed class CoordinatesByReference : IEqualityComparer<Coordinates>
+    {
+        public static readonly CoordinatesByReference Instance = new();
+
+        public bool Equals(Coordinates x, Coordinates y) =>
+            ReferenceEquals(x.Run, y.Run) && ReferenceEquals(x.Checkpoint, y.Checkpoint) && ReferenceEquals(x.Environment, y.Environment)
+            && ReferenceEquals(x.Variant, y.Variant) && ReferenceEquals(x.Condition, y.Condition);
+
+        public int GetHashCode(Coordinates c) => HashCode.Combine(RuntimeHelpers.GetHashCode(c.Run), RuntimeHelpers.GetHashCode(c.Checkpoint),
+            RuntimeHelpers.GetHashCode(c.Environment), RuntimeHelpers.GetHashCode(c.Variant), RuntimeHelpers.GetHashCode(c.Condition));
+    }
+
+    private Placement Place(UnitRecord u)
+    {
+        if (!_runs.TryGetValue(u.Run, out var layout)) return new((UndeclaredRun, $"run '{u.Run}' is not declared."));
+        var run = layout.Run;
+        if (!_checkpoints.Contains(u.Checkpoint)) return new((UndeclaredCheckpoint, $"checkpoint '{u.Checkpoint}' is not declared."));
+        if (!layout.Checkpoints.TryGetValue(u.Checkpoint, out var checkpoint)) return new((NotInRun, $"run {run.Name} has no checkpoint '{u.Checkpoint}'."));
+        if (!_environments.Contains(u.Environment)) return new((UndeclaredEnvironment, $"environment '{u.Environment}' is not declared."));
+        if (!layout.Variants.TryGetValue(u.Environment, out var variants)) return new((NotInRun, $"run {run.Name} has no environment '{u.Environment}'."));
+        if (!variants.TryGetValue(u.Variant, out var variant))
+        {
+            return new((UnknownVariant, $"environment {u.Environment} has no variant '{u.Variant}' (it has {string.Join(", ", variants.Keys)})."));
+        }
+        if (!_conditions.Contains(u.Condition)) return new((UndeclaredCondition, $"condition '{u.Condition}' is neither baseline nor a declared manipulation."));
+        if (!layout.Conditions.TryGetValue(u.Condition, out var condition)) return new((NotInRun, $"run {run.Name} has no condition '{u.Condition}'."));
+        return new(null, layout, checkpoint, variant, condition);
     }
 
     /// <summary>

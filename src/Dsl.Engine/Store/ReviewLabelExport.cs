@@ -20,12 +20,16 @@ public static class ReviewLabelExport
         System.IO.Path.Combine(System.IO.Path.GetDirectoryName(unitsPath) ?? "",
             System.IO.Path.GetFileNameWithoutExtension(unitsPath) + ".labels" + System.IO.Path.GetExtension(unitsPath));
 
-    public static async Task WriteAsync(IReadOnlyList<ReviewLabel> labels, ExportFormat format, string path, CancellationToken cancellationToken = default)
+    /// <summary>Writes the labels all or nothing (<see cref="AtomicFile"/>), as the units export beside them.</summary>
+    public static Task WriteAsync(IReadOnlyList<ReviewLabel> labels, ExportFormat format, string path, CancellationToken cancellationToken = default) =>
+        AtomicFile.WriteAsync(path, stream => WriteAsync(labels, format, stream, cancellationToken), cancellationToken);
+
+    private static async Task WriteAsync(IReadOnlyList<ReviewLabel> labels, ExportFormat format, Stream stream, CancellationToken cancellationToken)
     {
         switch (format)
         {
             case ExportFormat.Jsonl:
-                await using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+                await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
                 {
                     foreach (var label in labels)
                     {
@@ -34,7 +38,7 @@ public static class ReviewLabelExport
                 }
                 break;
             case ExportFormat.Csv:
-                await using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+                await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true))
                 {
                     await writer.WriteLineAsync(string.Join(",", Columns)).ConfigureAwait(false);
                     foreach (var row in labels.Select(Row.From))
@@ -44,10 +48,7 @@ public static class ReviewLabelExport
                 }
                 break;
             default:
-                await using (var stream = File.Create(path))
-                {
-                    await ParquetSerializer.SerializeAsync(labels.Select(Row.From), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
+                await ParquetSerializer.SerializeAsync(labels.Select(Row.From), stream, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
