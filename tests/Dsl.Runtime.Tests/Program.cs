@@ -9,6 +9,8 @@ namespace Scheme.Runtime.Tests;
 /// <see cref="TestExperiments.Agentic"/>, which the kill-and-resume test starts and kills with SIGKILL.
 /// <c>sandbox-episode PARENT</c> opens a sandbox under PARENT, starts a command that never ends, prints the episode's folder
 /// and user, and waits to be killed (<see cref="Sandbox.KilledRunnerTests"/>).
+/// <c>runner-epochs KEY_VARIABLE TASKS EPOCHS KILL_AT -- runner arguments</c> is the same runner with TASKS x EPOCHS units, which
+/// SIGKILLs itself when its progress line first shows KILL_AT units finished (<see cref="GroupCommitKillTests"/>).
 /// </summary>
 public static class Program
 {
@@ -17,6 +19,12 @@ public static class Program
         if (args is ["sandbox-episode", var parent] && OperatingSystem.IsLinux())
         {
             return Sandbox.KilledRunnerTests.HoldAnEpisode(parent);
+        }
+        if (args is ["runner-epochs", var variable, var tasks, var epochs, var killAt, .. var rest])
+        {
+            var sized = TestExperiments.Agentic(variable, tasks: int.Parse(tasks, System.Globalization.CultureInfo.InvariantCulture),
+                epochs: int.Parse(epochs, System.Globalization.CultureInfo.InvariantCulture));
+            return RunnerHost.Run(rest, sized, new GroupCommitKillTests.KillAtProgress(Console.Out, long.Parse(killAt, System.Globalization.CultureInfo.InvariantCulture)));
         }
         if (args.Length < 3 || args[0] != "runner")
         {
