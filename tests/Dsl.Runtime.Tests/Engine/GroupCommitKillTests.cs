@@ -43,18 +43,18 @@ public sealed partial class GroupCommitKillTests
                 : ["resume", fixture.RunDirectory, "--progress-interval", "0.002"];
             var seen = KillWhenProgressPasses(fixture, tasks, epochs, command, threshold);
 
-            var stored = fixture.Units();
+            var stored = fixture.Units().ToDictionary(u => u.UnitId, StringComparer.Ordinal);
             Assert.InRange(stored.Count, kept.Count, total - 1);
-            Assert.All(stored, u => Assert.Equal(UnitStatus.Done, u.Status));
-            // Committed rows survive the kill and are never redone: the same row, finish time included.
-            Assert.All(kept.Values, u => Assert.Equal(u.FinishedAt, stored.Single(s => s.UnitId == u.UnitId).FinishedAt));
+            Assert.All(stored.Values, u => Assert.Equal(UnitStatus.Done, u.Status));
+            AssertKept(kept, stored);
             lostAtSomeKill |= stored.Count < seen;
-            kept = stored.ToDictionary(u => u.UnitId, StringComparer.Ordinal);
+            kept = stored;
         }
 
         Assert.Equal(RunnerHost.Success, fixture.Run(experiment, default, "resume", fixture.RunDirectory, "--progress-interval", "3600"));
-        AssertSameUnits(fixture.Units(reference), fixture.Units(), total);
-        Assert.All(kept.Values, u => Assert.Equal(u.FinishedAt, fixture.Units().Single(s => s.UnitId == u.UnitId).FinishedAt));
+        var final = fixture.Units();
+        AssertSameUnits(fixture.Units(reference), final, total);
+        AssertKept(kept, final.ToDictionary(u => u.UnitId, StringComparer.Ordinal));
         // At least one kill fell while finished units were still waiting for their group: resume ran them again.
         Assert.True(lostAtSomeKill, "every kill fell exactly on a group boundary; the test did not exercise a lost group");
     }
@@ -125,7 +125,7 @@ public sealed partial class GroupCommitKillTests
 
             var stored = fixture.Units();
             Assert.InRange(stored.Count, kept.Count, tasks - 1);
-            Assert.All(kept.Values, u => Assert.Equal(u.TranscriptJson, stored.Single(s => s.UnitId == u.UnitId).TranscriptJson));
+            AssertKept(kept, stored.ToDictionary(u => u.UnitId, StringComparer.Ordinal));
             // A unit stored before this child started asked the model nothing in it.
             Assert.Empty(byPhase.GetOrAdd(kill, _ => []).Where(doneBefore.Contains).Distinct());
             kept = stored.ToDictionary(u => u.UnitId, StringComparer.Ordinal);
@@ -136,8 +136,20 @@ public sealed partial class GroupCommitKillTests
         Assert.Equal(RunnerHost.Success, fixture.Run(experiment, default, "resume", fixture.RunDirectory));
         Assert.Empty(byPhase.GetOrAdd(3, _ => []).Where(doneBefore.Contains).Distinct());
         Assert.NotEmpty(byPhase[3]);
-        AssertSameUnits(fixture.Units(reference), fixture.Units(), tasks);
-        Assert.All(kept.Values, u => Assert.Equal(u.TranscriptJson, fixture.Units().Single(s => s.UnitId == u.UnitId).TranscriptJson));
+        var final = fixture.Units();
+        AssertSameUnits(fixture.Units(reference), final, tasks);
+        AssertKept(kept, final.ToDictionary(u => u.UnitId, StringComparer.Ordinal));
+    }
+
+    /// <summary>Rows committed before a kill survive it and are never redone: the same row, finish time and transcript included.</summary>
+    private static void AssertKept(Dictionary<string, UnitRecord> kept, Dictionary<string, UnitRecord> now)
+    {
+        foreach (var (id, before) in kept)
+        {
+            Assert.True(now.TryGetValue(id, out var after), $"unit {id} was committed and is gone");
+            Assert.Equal(before.FinishedAt, after.FinishedAt);
+            Assert.Equal(before.TranscriptJson, after.TranscriptJson);
+        }
     }
 
     /// <summary>Every planned unit once, done, with the reference's outcomes and metrics.</summary>
