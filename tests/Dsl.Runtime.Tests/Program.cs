@@ -13,6 +13,8 @@ namespace Scheme.Runtime.Tests;
 /// <c>shard-runner KEY_VARIABLE TASKS EPOCHS -- runner arguments</c> is a generated runner of <see cref="Shards.ShardExperiments.Sharded"/>,
 /// which the shard tests start as parallel processes; <c>cache-writer DIR WRITER ROUNDS</c> writes and reads a shared
 /// response cache (<see cref="Shards.SharedCacheTests"/>).
+/// <c>runner-epochs KEY_VARIABLE TASKS EPOCHS KILL_AT -- runner arguments</c> is the same runner with TASKS x EPOCHS units, which
+/// SIGKILLs itself when its progress line first shows KILL_AT units finished (<see cref="GroupCommitKillTests"/>).
 /// </summary>
 public static class Program
 {
@@ -21,6 +23,12 @@ public static class Program
         if (args is ["sandbox-episode", var parent] && OperatingSystem.IsLinux())
         {
             return Sandbox.KilledRunnerTests.HoldAnEpisode(parent);
+        }
+        if (args is ["runner-epochs", var variable, var taskCount, var epochCount, var killAt, .. var rest])
+        {
+            var sized = TestExperiments.Agentic(variable, tasks: int.Parse(taskCount, System.Globalization.CultureInfo.InvariantCulture),
+                epochs: int.Parse(epochCount, System.Globalization.CultureInfo.InvariantCulture));
+            return RunnerHost.Run(rest, sized, new GroupCommitKillTests.KillAtProgress(Console.Out, long.Parse(killAt, System.Globalization.CultureInfo.InvariantCulture)));
         }
         if (args is ["shard-runner", var keyVariable, var tasks, var epochs, ..])
         {

@@ -16,18 +16,55 @@ public static class DesignExpander
             {
                 foreach (var (variant, parameters) in Variants(environment))
                 {
+                    // The hashed keys share everything up to the epoch: their UTF-8 prefixes are made once per variant, so a
+                    // unit costs two SHA-256 of a few dozen bytes and no string but its id (a million-unit run expands twice).
+                    var idPrefix = Encoding.UTF8.GetBytes(string.Join("/", experiment.Name, run.Name, checkpoint, environment.Name, variant) + "/");
+                    var seedPrefix = Encoding.UTF8.GetBytes(string.Join("/", experiment.Seed.ToString(CultureInfo.InvariantCulture), run.Name, checkpoint,
+                        environment.Name, variant) + "/");
+                    var conditions = run.Conditions.Select(c => Encoding.UTF8.GetBytes(c + "/")).ToList();
                     for (var epoch = 0; epoch < run.Epochs; epoch++)
                     {
-                        foreach (var condition in run.Conditions)
+                        var seed = SampleSeed(seedPrefix, [], epoch);
+                        for (var c = 0; c < run.Conditions.Count; c++)
                         {
-                            yield return new WorkUnit(
-                                UnitId(experiment.Name, run.Name, checkpoint, environment.Name, variant, condition, epoch),
-                                run.Name, checkpoint, environment.Name, variant, parameters, condition, epoch,
-                                SampleSeed(experiment, run, checkpoint, environment.Name, variant, epoch));
+                            yield return new WorkUnit(Id(idPrefix, conditions[c], epoch), run.Name, checkpoint, environment.Name, variant, parameters,
+                                run.Conditions[c], epoch, seed);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary><see cref="UnitId"/> from the UTF-8 of "experiment/run/checkpoint/environment/variant/" and "condition/".</summary>
+    private static string Id(byte[] prefix, byte[] condition, int epoch)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        Hash(prefix, condition, epoch, hash);
+        return Convert.ToHexStringLower(hash[..8]);
+    }
+
+    /// <summary><see cref="SampleSeed(ExperimentDefinition, RunDefinition, string, string, string, int)"/> from its key's prefix.</summary>
+    private static long SampleSeed(byte[] prefix, byte[] middle, int epoch)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        Hash(prefix, middle, epoch, hash);
+        return BitConverter.ToInt64(hash) & long.MaxValue;
+    }
+
+    /// <summary>SHA-256 of prefix + middle + the epoch's digits.</summary>
+    private static void Hash(byte[] prefix, byte[] middle, int epoch, Span<byte> hash)
+    {
+        var length = prefix.Length + middle.Length + 11;
+        var rented = length > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> key = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        prefix.CopyTo(key);
+        middle.CopyTo(key[prefix.Length..]);
+        epoch.TryFormat(key[(prefix.Length + middle.Length)..], out var digits, default, CultureInfo.InvariantCulture);
+        SHA256.HashData(key[..(prefix.Length + middle.Length + digits)], hash);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -67,9 +104,10 @@ public static class DesignExpander
     }
 
     /// <summary>
-    /// The seed leaves out the condition, so a sample and its counterfactual start from the same randomness.
+    /// A unit's seed, from its coordinates only. The seed leaves out the condition, so a sample and its counterfactual
+    /// start from the same randomness.
     /// </summary>
-    private static long SampleSeed(ExperimentDefinition experiment, RunDefinition run, string checkpoint, string environment, string variant, int epoch)
+    public static long SampleSeed(ExperimentDefinition experiment, RunDefinition run, string checkpoint, string environment, string variant, int epoch)
     {
         var key = string.Join("/", experiment.Seed.ToString(CultureInfo.InvariantCulture), run.Name, checkpoint, environment, variant,
             epoch.ToString(CultureInfo.InvariantCulture));

@@ -8,13 +8,14 @@ namespace Scheme.Engine;
 
 /// <summary>
 /// Runs work units and stores each as it finishes: the units already done in the store are skipped (resume),
-/// each partition (endpoint) runs at most <see cref="Concurrency"/> units at once, and a unit is written in its
-/// own store transaction the moment it is done or has failed.
+/// each partition (endpoint) runs at most <see cref="Concurrency"/> units at once, and a unit is handed to the store
+/// the moment it is done or has failed (the store commits it with its group within 20 ms, see <see cref="GroupCommit"/>).
 /// </summary>
 /// <remarks>
 /// <para>Stopping (cancellation, or the run's spending reaching the <see cref="Budget"/>) stops starting units and
 /// cancels those in flight. Cancelled units are not recorded: they did not finish, and resume runs them again.
-/// Everything that finished before the stop is already committed, so nothing is lost and nothing is redone.</para>
+/// Everything that finished before the stop is committed before <see cref="RunAsync"/> returns, so nothing is lost and
+/// nothing is redone. A store that cannot write stops the run with its <see cref="RunStoreWriteException"/>.</para>
 /// <para>A unit that throws anything but that cancellation is recorded as failed with its error, never dropped;
 /// resume retries failed units. Errors and transcripts pass through the <see cref="SecretScrubber"/>.</para>
 /// <para>Units are streamed: each partition enumerates the unit source lazily and skips others' units, so a
@@ -79,10 +80,14 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
             }
             else if (total > skipped)
             {
-                var workers = partitions.Select(partition => Parallel.ForEachAsync(
-                    units.Where(u => lanes.TryGetValue(u.Checkpoint, out var lane) && lane.Partition == partition && !completed.Contains(u.Id)),
-                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Concurrency), CancellationToken = stop.Token },
-                    (unit, token) => RunUnitAsync(unit, lanes[unit.Checkpoint].Executor, token)));
+                var workers = partitions.Select(partition =>
+                {
+                    var pending = units.Where(u => lanes.TryGetValue(u.Checkpoint, out var lane) && lane.Partition == partition && !completed.Contains(u.Id));
+                    return lanes.Values.Where(l => l.Partition == partition).All(l => l.Executor is SimulatedExecutor)
+                        ? Task.Run(() => RunInline(pending, lanes, stop.Token), stop.Token)
+                        : Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Concurrency), CancellationToken = stop.Token },
+                            (unit, token) => RunUnitAsync(unit, lanes[unit.Checkpoint].Executor, token));
+                });
                 try
                 {
                     await Task.WhenAll(workers).ConfigureAwait(false);
@@ -100,11 +105,31 @@ public sealed class RunEngine(SqliteRunStore store, Func<string, UnitLane> laneO
                 Budget.Reached -= OnReached;
             }
         }
+        // Every unit counted as finished is committed before the run reports, and a group that could not be written
+        // stops the run here with its reason even when it was the last one.
+        store.Flush();
         var reason = budgetHit == 1 ? StopReason.Budget : cancellationToken.IsCancellationRequested ? StopReason.Cancelled : StopReason.Completed;
         return new RunOutcome(reason, total, skipped, counters.Done - doneBefore, counters.Failed - failedBefore, meter.SpentUsd, clock.Elapsed)
         {
             RunSpentUsd = Budget?.RunTotalUsd ?? meter.SpentUsd,
         };
+    }
+
+    /// <summary>
+    /// Simulated units only draw numbers: one loop on one thread, since concurrency would only add scheduling to
+    /// microseconds of work, and the store's writer thread takes the other core.
+    /// </summary>
+    private void RunInline(IEnumerable<WorkUnit> pending, Dictionary<string, UnitLane> lanes, CancellationToken token)
+    {
+        foreach (var unit in pending)
+        {
+            token.ThrowIfCancellationRequested();
+            var run = RunUnitAsync(unit, lanes[unit.Checkpoint].Executor, token);
+            if (!run.IsCompletedSuccessfully)
+            {
+                run.AsTask().GetAwaiter().GetResult();
+            }
+        }
     }
 
     private async ValueTask RunUnitAsync(WorkUnit unit, IUnitExecutor executor, CancellationToken token)

@@ -46,7 +46,8 @@ public sealed record UnitRecord(
     /// </summary>
     public bool? Simulated { get; init; }
 
-    /// <summary>The episode as stored (<see cref="EpisodeJson"/>): in run.db only, and only when it was asked for.</summary>
+    /// <summary>The episode as stored (<see cref="EpisodeJson"/>): in run.db only, and only when it was asked for; none for a
+    /// simulated unit, which has no episode.</summary>
     public string? TranscriptJson { get; init; }
 
     /// <summary>Where the row was read: its line in a JSONL export or its row in run.db (by unit id), 1-based; 0 if not read from a file.</summary>
@@ -66,7 +67,9 @@ public sealed record UnitRecord(
             Missing = result.Missing ?? NoReasons,
             Indeterminate = result.Indeterminate ?? NoReasons,
             Simulated = result.End == EpisodeEnd.Simulated,
-            TranscriptJson = EpisodeJson.Serialize(result),
+            // A simulated unit has no episode: its transcript would only repeat the row (and was most of a million-unit
+            // offline run's time and store).
+            TranscriptJson = result.End == EpisodeEnd.Simulated ? null : EpisodeJson.Serialize(result),
         };
     }
 

@@ -281,7 +281,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
             $"({prices}; cache hits are free); peak memory {PeakMegabytes()} MB."));
         // A reviewed metric's stored value is its detector's (eligibility for review); its own values come from labels in analyze.
         var reviewed = experiment.Metrics.Where(m => m.Reviewed is not null).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        var summary = store.MetricSummary().Where(r => !reviewed.Contains(r.Metric)).ToList();
+        var summary = store.MetricSummary(experiment.Metrics.Select(m => m.Name).Where(m => !reviewed.Contains(m)).ToList());
         if (summary.Count > 0)
         {
             output.WriteLine($"{"metric",-20} {"checkpoint",-14} {"environment",-24} {"condition",-20} {"units",7} {"mean",8}");

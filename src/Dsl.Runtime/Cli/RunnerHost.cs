@@ -8,7 +8,8 @@ namespace Scheme.Runtime.Cli;
 /// with the compiled experiment.
 /// </summary>
 /// <remarks>Exit codes: 0 success, 1 some units failed, 2 bad usage or configuration, 3 stopped (Ctrl+C or budget),
-/// 4 internal error (a bug or an unusable run directory: reported in one line, without a stack trace).</remarks>
+/// 4 internal error (a bug or an unusable run directory: reported in one line, without a stack trace; a run.db that stops
+/// taking writes, such as a full disk, is <c>error SCH9070</c>).</remarks>
 public static class RunnerHost
 {
     public const int Success = 0;
@@ -53,12 +54,25 @@ public static class RunnerHost
             errors.WriteLine("error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(ex.Message));
             return UsageError;
         }
+        catch (Exception ex) when (StoreWriteFailure(ex) is { } failure)
+        {
+            // Not a bug: the run directory stopped taking writes (disk full). What was committed stays; resume continues.
+            errors.WriteLine($"error {Engine.Store.RunStoreWriteException.Code}: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(failure.Message));
+            return InternalError;
+        }
         catch (Exception ex)
         {
             errors.WriteLine("internal error: " + Scheme.Engine.Providers.SecretScrubber.For(experiment).Scrub(Engine.RunEngine.Describe(ex)));
             return InternalError;
         }
     }
+
+    private static Engine.Store.RunStoreWriteException? StoreWriteFailure(Exception? ex) => ex switch
+    {
+        Engine.Store.RunStoreWriteException failure => failure,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(StoreWriteFailure).FirstOrDefault(f => f is not null),
+        _ => null,
+    };
 
     private static int ReportUsage(ParseResult parse, TextWriter errors)
     {
