@@ -68,6 +68,14 @@ public sealed class BatchQueue
     private readonly ConcurrentDictionary<string, ChatProviderException> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
+    // The progress rule (finding: rounds replay a unit from its start, so a request that embeds a tool's changing
+    // output, a date or mktemp or $RANDOM, is new each round: a new key, a new batch, paid, forever). Keys answered by the
+    // batches of a round are awaited in the next: a deterministic unit reads the answer it was deferred on.
+    private ConcurrentDictionary<string, byte> _answered = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, byte> _awaited = new(StringComparer.Ordinal);
+    private int _awaitedCount;
+    private int _awaitedRead;
+
     /// <summary>Where input files are written until they are uploaded (the run directory's batch-inputs).</summary>
     public string SpoolDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "scheme-batch-" + Guid.NewGuid().ToString("N"));
 
@@ -156,6 +164,33 @@ public sealed class BatchQueue
         Fail(key, new ChatProviderException($"{reason} (after {attempts} batches)", status, false));
         return true;
     }
+
+    /// <summary>A batch answered the request (its answer is in the cache or remembered): the next round should read it.</summary>
+    public void Answered(string key) => _answered.TryAdd(key, 0);
+
+    /// <summary>A unit read an answer from the cache.</summary>
+    public void Read(string key)
+    {
+        if (_awaited.TryRemove(key, out _))
+        {
+            Interlocked.Increment(ref _awaitedRead);
+        }
+    }
+
+    /// <summary>Called before each round: the answers batches gave since the last round are the ones this round should read.</summary>
+    public void BeginRound()
+    {
+        _awaited = Interlocked.Exchange(ref _answered, new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
+        _awaitedCount = _awaited.Count;
+        _awaitedRead = 0;
+    }
+
+    /// <summary>
+    /// After a round: batches answered requests for it and no unit read a single one of those answers. Every unit the
+    /// round deferred asked again something new instead: its requests are not reproducible, and more rounds would only pay
+    /// for more batches.
+    /// </summary>
+    public bool Stalled => _awaitedCount > 0 && Volatile.Read(ref _awaitedRead) == 0;
 
     /// <summary>The request failed for good: the units that ask it fail with this error, as after a live request's last retry.</summary>
     public void Fail(string key, ChatProviderException error) => _failed[key] = error;

@@ -27,10 +27,12 @@ public sealed class BatchingChatProvider(IChatProvider live, ResponseCache cache
         var key = ResponseCache.Key(Name, Endpoint, request);
         if (cache.TryGet(key, out var cached) || queue.TryAnswer(key, out cached))
         {
+            queue.Read(key);
             return cached;
         }
         if (queue.FailureOf(key) is { } failure)
         {
+            queue.Read(key);
             throw new ChatProviderException(failure.Message, failure.StatusCode, false);
         }
         var body = await RequestCapture.CaptureAsync(() => target.Reader.CompleteAsync(request, cancellationToken)).ConfigureAwait(false);

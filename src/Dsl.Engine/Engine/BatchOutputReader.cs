@@ -128,6 +128,7 @@ internal sealed class BatchOutputReader(BatchQueue queue, ResponseCache cache, C
         else
         {
             queue.Fail(key, error);
+            queue.Answered(key);
         }
     }
 
@@ -141,6 +142,7 @@ internal sealed class BatchOutputReader(BatchQueue queue, ResponseCache cache, C
         {
             queue.Remember(key, answer);
         }
+        queue.Answered(key);
     }
 
     private static string? Message(JsonNode? error) => error switch

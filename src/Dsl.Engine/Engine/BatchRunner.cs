@@ -66,6 +66,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
             while (true)
             {
                 var deferred = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+                queue.BeginRound();
                 var outcome = await runRound(selection, u => deferred.TryAdd(u.Id, 0)).ConfigureAwait(false);
                 first ??= outcome;
                 done += outcome.Done;
@@ -75,6 +76,11 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                     return Result(outcome.Reason);
                 }
                 var pending = queue.Drain();
+                if (!deferred.IsEmpty && queue.Stalled)
+                {
+                    failed += FailStalled(units.Where(u => deferred.ContainsKey(u.Id)).ToList());
+                    deferred.Clear();
+                }
                 var budgetHit = budgetReached();
                 if (deferred.IsEmpty || budgetHit || (pending.Count == 0 && idle))
                 {
@@ -102,6 +108,24 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
             // Batches submitted are in run.db: resume polls them.
             return Result(StopReason.Cancelled);
         }
+    }
+
+    /// <summary>
+    /// The progress rule: the batches of the last round answered requests and this round read none of them, so every
+    /// unit deferred again asked something new (a tool's output that changes from run to run is in its request). Another
+    /// round would pay for another batch and defer them again: they fail with the reason instead.
+    /// </summary>
+    private int FailStalled(List<WorkUnit> stalled)
+    {
+        const string reason = "The unit was deferred again without reading the answers batches gave it: its requests change from round to " +
+            "round (tool output not reproducible?); run it without --batch.";
+        log.WriteLine($"error {BatchUnanswered}: {stalled.Count} unit(s) made no progress between rounds: {reason}");
+        foreach (var unit in stalled)
+        {
+            store.Record(UnitRecord.Failed(unit, reason, DateTimeOffset.UtcNow));
+        }
+        store.Flush();
+        return stalled.Count;
     }
 
     /// <summary>Uploads each input file of the round and creates its batch.</summary>
