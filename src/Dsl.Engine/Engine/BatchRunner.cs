@@ -103,6 +103,12 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 selection = units.Where(u => ids.Contains(u.Id));
             }
         }
+        catch (BatchUnknownException ex)
+        {
+            log.WriteLine($"error {SubmitFailed}: {ex.Message}. Stopped so that its requests are not submitted (and paid) twice: " +
+                "resume later; resume looks the batch up again first.");
+            return Result(StopReason.Cancelled);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Batches submitted are in run.db: resume polls them.
@@ -161,7 +167,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
             // up by its input file instead of creating (and paying for) a second one.
             row = new BatchRow(0, null, fileId, round, BatchLedger.Creating, DateTimeOffset.UtcNow, keys.Count, file.Target.Endpoint, file.Target.KeyVariable, file.Model);
             row = row with { Seq = store.AddBatch(row) };
-            var status = await CreateOnceAsync(api, fileId, cancellationToken).ConfigureAwait(false);
+            var status = await CreateOnceAsync(api, row, cancellationToken).ConfigureAwait(false);
             store.UpdateBatch(row.Seq, status.Id, BatchLedger.Submitted);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _requests, keys.Count);
@@ -185,37 +191,50 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
     }
 
     /// <summary>
-    /// Creates the batch. A failed creation may still have created it (the answer was lost): before trying again the
-    /// server's recent batches are searched for this input file, so a request is never in two batches.
+    /// Creates the batch. A failed creation may still have created it (the answer was lost): before trying again, and
+    /// after the last try, the server's batches are searched for this input file, so a request is never in two batches.
     /// </summary>
-    private async Task<BatchStatus> CreateOnceAsync(OpenAiBatchApi api, string fileId, CancellationToken cancellationToken)
+    private async Task<BatchStatus> CreateOnceAsync(OpenAiBatchApi api, BatchRow row, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await api.CreateAsync(fileId, cancellationToken).ConfigureAwait(false);
+                return await api.CreateAsync(row.InputFileId, cancellationToken).ConfigureAwait(false);
             }
-            catch (BatchApiException ex) when (ex.IsTransient && attempt < options.TransferRetries)
+            catch (BatchApiException ex) when (ex.IsTransient)
             {
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
-                if (await FindAsync(api, fileId, cancellationToken).ConfigureAwait(false) is { } found)
+                if (attempt < options.TransferRetries)
+                {
+                    await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                }
+                if (await FindAsync(api, row, cancellationToken).ConfigureAwait(false) is { } found)
                 {
                     return found;
+                }
+                if (attempt >= options.TransferRetries)
+                {
+                    throw;
                 }
             }
         }
     }
 
-    private static async Task<BatchStatus?> FindAsync(OpenAiBatchApi api, string inputFileId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's batch of the row's input file, or null when the server lists none. A list that cannot be read is not
+    /// "absent" (that would submit the requests again, and pay twice): <see cref="BatchUnknownException"/> stops the run.
+    /// </summary>
+    private async Task<BatchStatus?> FindAsync(OpenAiBatchApi api, BatchRow row, CancellationToken cancellationToken)
     {
         try
         {
-            return (await api.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(b => b.InputFileId == inputFileId);
+            var batches = await RetryingAsync(() => api.ListAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            return batches.FirstOrDefault(b => b.InputFileId == row.InputFileId);
         }
-        catch (BatchApiException)
+        catch (BatchApiException ex)
         {
-            return null;
+            throw new BatchUnknownException($"Whether the batch of input file {row.InputFileId} ({row.RequestCount} request(s) to {row.Endpoint}) " +
+                $"was created cannot be told: its creation got no answer and the server's batch list could not be read ({ex.Message})", ex);
         }
     }
 
@@ -250,7 +269,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         if (batchId is null)
         {
             // Killed between uploading and storing the batch's id: it exists only if the server has one for the file.
-            if (await FindAsync(api, row.InputFileId, cancellationToken).ConfigureAwait(false) is not { } found)
+            if (await FindAsync(api, row, cancellationToken).ConfigureAwait(false) is not { } found)
             {
                 store.UpdateBatch(row.Seq, null, BatchLedger.NeverCreated, "no batch of this input file on the server");
                 return;

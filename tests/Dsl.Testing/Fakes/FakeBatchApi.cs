@@ -78,6 +78,17 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
     /// <summary>Chat requests that came live (not in a batch).</summary>
     public long LiveRequests => Interlocked.Read(ref _liveRequests);
 
+    /// <summary>
+    /// Per POST /batches call (0, 1, ...): null answers normally; otherwise the call answers that HTTP status, after
+    /// creating the batch when Created (the answer lost on the way back, as a timeout does).
+    /// </summary>
+    public Func<int, (bool Created, int Status)?> CreateFault { get; set; } = _ => null;
+
+    /// <summary>When set, GET /batches (the list) answers this HTTP status.</summary>
+    public int? ListStatus { get; set; }
+
+    private int _createCalls;
+
     public FakeReply Handle(RecordedRequest request)
     {
         var path = request.Path.StartsWith("/v1/", StringComparison.Ordinal) ? request.Path[3..] : request.Path;
@@ -87,6 +98,7 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
             {
                 ("POST", "/files") => Upload(request),
                 ("POST", "/batches") => Create(request),
+                ("GET", "/batches") when ListStatus is { } listStatus => new FakeReply(listStatus, """{"error":{"message":"scripted list failure"}}"""),
                 ("GET", "/batches") => Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. _batches.Values.OrderBy(b => b.Index).Select(b => b.Json())]) }),
                 ("GET", var p) when p.StartsWith("/batches/", StringComparison.Ordinal) => Poll(p["/batches/".Length..]),
                 ("GET", var p) when FileContent().Match(p) is { Success: true } m => Download(m.Groups[1].Value),
@@ -159,6 +171,11 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
         {
             return new FakeReply(400, """{"error":{"message":"bad batch"}}""");
         }
+        var fault = CreateFault(_createCalls++);
+        if (fault is { Created: false } refused)
+        {
+            return new FakeReply(refused.Status, """{"error":{"message":"scripted create failure"}}""");
+        }
         var lines = input.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         var index = _batchIds;
         var batch = new Batch($"batch_{index}", index, fileId, lines, Plan(index));
@@ -172,7 +189,7 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
         }
         FirstBatchCreated.TrySetResult();
         OnCreated?.Invoke();
-        return Json(batch.Json());
+        return fault is { } lost ? new FakeReply(lost.Status, """{"error":{"message":"scripted lost answer"}}""") : Json(batch.Json());
     }
 
     private FakeReply Poll(string id)
