@@ -39,11 +39,15 @@ public sealed class InputFile
 
     public long Bytes { get; private set; }
 
-    internal void Append(string key, byte[] line)
+    /// <summary>The output tokens its requests may be answered with, at most (their max tokens, else <see cref="BatchQueue.UnstatedMaxTokens"/>).</summary>
+    public long MaxOutputTokens { get; private set; }
+
+    internal void Append(string key, byte[] line, int maxOutputTokens)
     {
         _stream.Write(line);
         _keys.Add(key);
         Bytes += line.Length;
+        MaxOutputTokens += maxOutputTokens;
     }
 
     internal void Close() => _stream.Dispose();
@@ -113,7 +117,7 @@ public sealed class BatchQueue
                 file = new InputFile(SpoolDirectory, target, model);
                 _open[group] = file;
             }
-            file.Append(key, line);
+            file.Append(key, line, MaxTokensOf(body));
         }
     }
 
@@ -133,6 +137,29 @@ public sealed class BatchQueue
             _deferred.Clear();
             return drained;
         }
+    }
+
+    /// <summary>Output tokens assumed for a request that states no limit, for the worst-case cost of a batch (--max-cost).</summary>
+    public const int UnstatedMaxTokens = 16_384;
+
+    private static int MaxTokensOf(string body)
+    {
+        try
+        {
+            var json = JsonNode.Parse(body) as JsonObject;
+            foreach (var name in new[] { "max_completion_tokens", "max_tokens" })
+            {
+                if (json?[name] is JsonValue value && value.TryGetValue<int>(out var n) && n > 0)
+                {
+                    return n;
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the SDK wrote it, so this does not happen; the worst case is then assumed.
+        }
+        return UnstatedMaxTokens;
     }
 
     /// <summary>One line of an input file: the cache key as custom_id, the SDK's body as is (compact JSON, one line).</summary>

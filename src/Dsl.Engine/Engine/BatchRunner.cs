@@ -43,9 +43,10 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
     public long RequestsAnswered => _output.Answered;
 
     /// <param name="runRound">Runs the given units once (the engine) and reports each unit deferred to the callback.</param>
-    /// <param name="budgetReached">Whether the run's --max-cost budget (every session and shard) is used up: asked before each submission.</param>
+    /// <param name="budgetReached">Whether the run's --max-cost budget (every session and shard) is used up once the given
+    /// dollars more are spent (0: already): asked before each input file is submitted, with its worst-case cost.</param>
     public async Task<RunOutcome> RunAsync(IEnumerable<WorkUnit> units, Func<IEnumerable<WorkUnit>, Action<WorkUnit>, Task<RunOutcome>> runRound,
-        Func<bool> budgetReached, CancellationToken cancellationToken)
+        Func<double, bool> budgetReached, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         RunOutcome? first = null;
@@ -81,7 +82,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                     failed += FailStalled(units.Where(u => deferred.ContainsKey(u.Id)).ToList());
                     deferred.Clear();
                 }
-                var budgetHit = budgetReached();
+                var budgetHit = budgetReached(0);
                 if (deferred.IsEmpty || budgetHit || (pending.Count == 0 && idle))
                 {
                     foreach (var file in pending)
@@ -95,9 +96,15 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 if (!idle)
                 {
                     log.WriteLine($"Round {round}: {deferred.Count} unit(s) wait for {pending.Sum(f => f.Keys.Count)} request(s); submitting them as batches.");
-                    var submitted = await SubmitAsync(pending, round, cancellationToken).ConfigureAwait(false);
+                    var (submitted, withheld) = await SubmitAsync(pending, round, budgetReached, cancellationToken).ConfigureAwait(false);
                     await Task.WhenAll(submitted.Select(s => FinishAsync(s.Row, s.Keys, cancellationToken))).ConfigureAwait(false);
                     round++;
+                    if (withheld > 0)
+                    {
+                        // The answers of the batches sent are in the cache; resume with a larger budget goes on from there.
+                        log.WriteLine($"--max-cost: {withheld} request(s) were not submitted: their batch could cost more than the budget has left.");
+                        return Result(StopReason.Budget);
+                    }
                 }
                 var ids = deferred.Keys.ToHashSet(StringComparer.Ordinal);
                 selection = units.Where(u => ids.Contains(u.Id));
@@ -134,17 +141,32 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         return stalled.Count;
     }
 
-    /// <summary>Uploads each input file of the round and creates its batch.</summary>
-    private async Task<List<(BatchRow Row, HashSet<string> Keys)>> SubmitAsync(IReadOnlyList<InputFile> files, int round, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads each input file of the round and creates its batch, unless what it could cost at most (input tokens about
+    /// a quarter of its bytes, every request answered with its max tokens, at the batch price), added to the worst case of
+    /// the batches already sent this round (not yet read, so not yet spent), would pass the --max-cost budget: such a file
+    /// is withheld, and the run stops once the batches sent are read.
+    /// </summary>
+    private async Task<(List<(BatchRow Row, HashSet<string> Keys)> Submitted, int Withheld)> SubmitAsync(IReadOnlyList<InputFile> files, int round,
+        Func<double, bool> budgetReached, CancellationToken cancellationToken)
     {
         var submitted = new List<(BatchRow, HashSet<string>)>();
+        var inFlight = 0.0;
+        var withheld = 0;
         foreach (var file in files)
         {
             try
             {
+                var worst = WorstCaseUsd(file);
+                if (withheld > 0 || budgetReached(inFlight + worst))
+                {
+                    withheld += file.Keys.Count;
+                    continue;
+                }
                 if (await SubmitOneAsync(file, round, cancellationToken).ConfigureAwait(false) is { } batch)
                 {
                     submitted.Add(batch);
+                    inFlight += worst;
                 }
             }
             finally
@@ -152,8 +174,11 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 File.Delete(file.Path);
             }
         }
-        return submitted;
+        return (submitted, withheld);
     }
+
+    private double WorstCaseUsd(InputFile file) =>
+        meter.Prices.Cost(file.Model, new TokenUsage((int)Math.Min(int.MaxValue, file.Bytes / 4), (int)Math.Min(int.MaxValue, file.MaxOutputTokens)), batch: true);
 
     private async Task<(BatchRow Row, HashSet<string> Keys)?> SubmitOneAsync(InputFile file, int round, CancellationToken cancellationToken)
     {

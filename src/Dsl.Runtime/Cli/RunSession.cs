@@ -160,9 +160,10 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
                 var engine = new RunEngine(store, registry.LaneOf, meter, roundCounters, scrubber)
                 {
                     Concurrency = settings.Concurrency,
-                    // Batched, the budget is checked before each submission (BatchRunner): a round spends nothing on batches, and
-                    // must not stop short of the answers already paid for.
-                    Budget = deferred is null ? budget : null,
+                    // Batched too: a round's cache hits are free, so the budget stops only its live requests (harmony
+                    // checkpoints, prefills); answers a stopped round did not use stay in the cache for resume. Batches are
+                    // checked before each submission, at their worst-case cost (BatchRunner).
+                    Budget = budget,
                     Deferred = deferred,
                 };
                 var run = engine.RunAsync(selection, cancellationToken);
@@ -184,7 +185,7 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
                 // Each round counts its own units on the progress line; the first is the one that counts them all.
                 var round = 0;
                 outcome = await batches.RunAsync(units, (selection, deferred) => RunEngineAsync(selection, round++ == 0 ? counters : NewRoundCounters(), deferred),
-                    () => budget.IsReached, cancellationToken).ConfigureAwait(false);
+                    extra => budget.MaxUsd is { } max && (extra <= 0 ? budget.IsReached : budget.RunTotalUsd + extra > max), cancellationToken).ConfigureAwait(false);
                 RunCounters NewRoundCounters() => new(meter) { Budget = budget };
             }
             else

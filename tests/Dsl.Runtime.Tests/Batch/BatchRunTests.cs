@@ -285,12 +285,25 @@ public partial class BatchRunTests
         server.Handler = api.Handle;
         var experiment = BatchExperiments.Mixed(fixture.KeyVariable, Tasks);
 
-        // The first batch costs more than this: no second batch is submitted.
+        // The first batch could cost far more than this (8 requests, each answered with up to 16,384 tokens at
+        // gpt-4.1's batch price: about $0.52), so it is not submitted at all: spending is counted only when a batch's
+        // output is read, too late to stop a $1,000 first round under a $5 budget.
         var code = fixture.Run(experiment, default, BatchArgs(server, fixture, "--max-cost", "0.0001"));
 
         Assert.True(code == RunnerHost.Stopped, fixture.Output + "\n" + fixture.Errors);
-        Assert.Equal(1, api.BatchesCreated);
+        Assert.Equal(0, api.BatchesCreated);
+        Assert.Contains($"--max-cost: {2 * Tasks} request(s) were not submitted: their batch could cost more than the budget has left.", fixture.Output.ToString());
         Assert.Contains("--max-cost budget was reached", fixture.Output.ToString());
+
+        // A budget above a round's worst case (about $0.52): every round's batch goes, since what the rounds before
+        // really cost (a fraction of a cent, read from their output) is what counts, not their worst case.
+        using var tight = new RunnerFixture();
+        var tightApi = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent()));
+        await using var tightServer = FakeOpenAiServer.Start();
+        tightServer.Handler = tightApi.Handle;
+        code = tight.Run(BatchExperiments.Mixed(tight.KeyVariable, Tasks), default, BatchArgs(tightServer, tight, "--max-cost", "0.6"));
+        Assert.True(code == RunnerHost.Success, tight.Output + "\n" + tight.Errors);
+        Assert.Equal(4, tightApi.BatchesCreated);
 
         code = fixture.Run(experiment, default, "resume", fixture.RunDirectory, "--max-cost", "1");
         Assert.True(code == RunnerHost.Success, fixture.Output + "\n" + fixture.Errors);
