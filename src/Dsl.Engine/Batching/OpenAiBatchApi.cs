@@ -15,9 +15,15 @@ public sealed record BatchStatus(string Id, string Status, string? InputFileId, 
 }
 
 /// <summary>A call of the files or batches API that failed; <see cref="IsTransient"/> as for chat requests (429, 5xx, no answer).</summary>
-public sealed class BatchApiException(string message, bool isTransient, Exception? inner = null) : Exception(message, inner)
+public sealed class BatchApiException(string message, bool isTransient, Exception? inner = null, int? status = null) : Exception(message, inner)
 {
     public bool IsTransient { get; } = isTransient;
+
+    /// <summary>The HTTP status the server answered, or null when it gave none.</summary>
+    public int? Status { get; } = status;
+
+    /// <summary>401 or 403: the key was refused, which says nothing about the batch (it may still run).</summary>
+    public bool IsAuthorization => Status is 401 or 403;
 }
 
 /// <summary>
@@ -125,7 +131,7 @@ public sealed class OpenAiBatchApi : IDisposable
         if (status is < 200 or > 299)
         {
             throw new BatchApiException($"{_base}{path} answered HTTP {status}: {OpenAiChatProvider.Truncate(_ownKey.Scrub(text))}",
-                ChatProviderException.IsTransientStatus(status));
+                ChatProviderException.IsTransientStatus(status), status: status);
         }
         try
         {

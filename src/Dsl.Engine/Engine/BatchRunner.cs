@@ -112,7 +112,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         }
         catch (BatchUnknownException ex)
         {
-            log.WriteLine($"error {SubmitFailed}: {ex.Message}. Stopped so that its requests are not submitted (and paid) twice: " +
+            log.WriteLine($"error {ex.Code}: {ex.Message}. Stopped so that its requests are not submitted (and paid) twice: " +
                 "resume later; resume looks the batch up again first.");
             return Result(StopReason.Cancelled);
         }
@@ -258,7 +258,7 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
         }
         catch (BatchApiException ex)
         {
-            throw new BatchUnknownException($"Whether the batch of input file {row.InputFileId} ({row.RequestCount} request(s) to {row.Endpoint}) " +
+            throw new BatchUnknownException(SubmitFailed, $"Whether the batch of input file {row.InputFileId} ({row.RequestCount} request(s) to {row.Endpoint}) " +
                 $"was created cannot be told: its creation got no answer and the server's batch list could not be read ({ex.Message})", ex);
         }
     }
@@ -350,6 +350,13 @@ public sealed class BatchRunner(SqliteRunStore store, BatchQueue queue, Response
                 {
                     return status;
                 }
+            }
+            catch (BatchApiException ex) when (ex.IsAuthorization)
+            {
+                // The key was refused (revoked, rotated, the project's rights changed): the batch may still run and be
+                // charged. Taking it for unanswered would submit its requests again; it stays open for resume instead.
+                throw new BatchUnknownException(BatchUnanswered, $"Polling batch {batchId} was refused ({ex.Message}); the batch may still run, " +
+                    "so it stays open in run.db (check the API key)", ex);
             }
             catch (BatchApiException ex) when (!ex.IsTransient)
             {

@@ -72,4 +72,32 @@ public class BatchCreationTests
         Assert.Equal(2 * Tasks, fixture.Units().Count);
         Assert.Equal(api.SubmittedIds.Count, api.SubmittedIds.Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_refused_poll_keeps_the_batch_open_and_resume_reads_it_without_submitting_its_requests_again()
+    {
+        using var fixture = new RunnerFixture();
+        var api = new FakeBatchApi(BatchExperiments.Model(new ScriptedAgent())) { PollStatus = 401 };
+        await using var server = FakeOpenAiServer.Start();
+        server.Handler = api.Handle;
+        var experiment = BatchExperiments.Mixed(fixture.KeyVariable, Tasks);
+
+        var code = fixture.Run(experiment, default, BatchRunTests.BatchArgs(server, fixture));
+
+        Assert.True(code == RunnerHost.Stopped, fixture.Output + "\n" + fixture.Errors);
+        Assert.Contains("error SCH9066: Polling batch batch_0 was refused", fixture.Output.ToString());
+        Assert.Equal(1, api.BatchesCreated);
+        using (var store = SqliteRunStore.Open(fixture.RunDirectory))
+        {
+            Assert.Equal(BatchLedger.Submitted, Assert.Single(store.Batches()).State);
+        }
+
+        // The key works again: resume polls the batch, reads it, and no request goes out twice.
+        api.PollStatus = null;
+        var resumed = fixture.Run(experiment, default, "resume", fixture.RunDirectory);
+
+        Assert.True(resumed == RunnerHost.Success, fixture.Output + "\n" + fixture.Errors);
+        Assert.All(fixture.Units(), u => Assert.Equal(UnitStatus.Done, u.Status));
+        Assert.Equal(api.SubmittedIds.Count, api.SubmittedIds.Distinct().Count());
+    }
 }

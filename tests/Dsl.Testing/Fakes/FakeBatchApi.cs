@@ -87,6 +87,9 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
     /// <summary>When set, GET /batches (the list) answers this HTTP status.</summary>
     public int? ListStatus { get; set; }
 
+    /// <summary>When set, GET /batches/{id} (polling) answers this HTTP status.</summary>
+    public int? PollStatus { get; set; }
+
     private int _createCalls;
 
     public FakeReply Handle(RecordedRequest request)
@@ -100,6 +103,8 @@ public sealed partial class FakeBatchApi(Func<RecordedRequest, FakeReply> chat)
                 ("POST", "/batches") => Create(request),
                 ("GET", "/batches") when ListStatus is { } listStatus => new FakeReply(listStatus, """{"error":{"message":"scripted list failure"}}"""),
                 ("GET", "/batches") => Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. _batches.Values.OrderBy(b => b.Index).Select(b => b.Json())]) }),
+                ("GET", var p) when p.StartsWith("/batches/", StringComparison.Ordinal) && PollStatus is { } pollStatus =>
+                    new FakeReply(pollStatus, """{"error":{"message":"scripted poll refusal"}}"""),
                 ("GET", var p) when p.StartsWith("/batches/", StringComparison.Ordinal) => Poll(p["/batches/".Length..]),
                 ("GET", var p) when FileContent().Match(p) is { Success: true } m => Download(m.Groups[1].Value),
                 _ => Live(request),
