@@ -86,7 +86,7 @@ internal sealed class NativeStatement : IDisposable
         if (code != 0)
         {
             var message = _db == IntPtr.Zero ? $"SQLite error {code}" : Marshal.PtrToStringUTF8(sqlite3_errmsg(_db)) ?? $"SQLite error {code}";
-            throw RunDatabase.Unreadable(path, $"SQLite Error {code}: '{message}'.");
+            throw RunDatabase.Failed(path, code, $"SQLite Error {code}: '{message}'.");
         }
     }
 

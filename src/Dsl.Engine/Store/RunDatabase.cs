@@ -151,6 +151,20 @@ public static class RunDatabase
     public static InvalidDataException Unreadable(string path, string reason, Exception? inner = null) =>
         new($"{path} is not a readable run database: {reason}", inner);
 
+    /// <summary>
+    /// An SQLite error while reading run.db. Most mean the file is not a run database; a few say nothing about the file
+    /// (SQLITE_FULL while sorting in the temp directory, SQLITE_BUSY, SQLITE_IOERR) and are said as what they are, so
+    /// that nobody takes a good run for a damaged one.
+    /// </summary>
+    public static InvalidDataException Failed(string path, int code, string message, Exception? inner = null) =>
+        (code & 0xFF) switch
+        {
+            13 => new($"cannot read {path}: disk full (SQLite sorts in SQLITE_TMPDIR, default /tmp; free space there or point it elsewhere): {message}", inner),
+            5 => new($"cannot read {path}: the database is busy (another process holds it locked); try again when it is done: {message}", inner),
+            10 => new($"cannot read {path}: I/O error (the disk or file system failed while reading; the file may be fine): {message}", inner),
+            _ => Unreadable(path, message, inner),
+        };
+
     internal static SqliteConnection Open(string path)
     {
         if (!File.Exists(path))
@@ -171,7 +185,7 @@ public static class RunDatabase
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw Unreadable(path, e.Message, e);
+            throw Failed(path, e.SqliteErrorCode, e.Message, e);
         }
     }
 
@@ -198,7 +212,7 @@ public static class RunDatabase
         }
         catch (SqliteException e)
         {
-            throw Unreadable(path, e.Message, e);
+            throw Failed(path, e.SqliteErrorCode, e.Message, e);
         }
     }
 }
