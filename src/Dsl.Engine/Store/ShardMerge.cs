@@ -126,7 +126,8 @@ public static class ShardMerge
         var missing = Enumerable.Range(0, count).Except(shards.Select(s => s.Manifest.Shard!.Index)).ToList();
         if (missing.Count > 0)
         {
-            var parent = Path.GetDirectoryName(Path.GetFullPath(first)) ?? ".";
+            // Trimmed: for `merge OUT run/shard-0-of-3/ ...` the parent is run, not the shard itself.
+            var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(first))) ?? ".";
             throw new MergeRefusedException(MergeRefusal.MissingShard, string.Join("; ", missing.Take(10).Select(i =>
                 string.Create(CultureInfo.InvariantCulture, $"missing shard {i} of {count} (expected {Path.Combine(parent, new ShardSpec(i, count).DirectoryName)})"))) +
                 (missing.Count > 10 ? $"; and {missing.Count - 10} more" : "") + ".");

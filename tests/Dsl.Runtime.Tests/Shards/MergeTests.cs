@@ -154,6 +154,31 @@ public sealed class MergeTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_shard_is_expected_beside_the_given_ones_when_they_are_named_with_a_trailing_slash()
+    {
+        RunShards();
+        var output = Path.Combine(Root, "merged");
+        AssertRefused(MergeCommand.MissingShard, output, Shard(0) + Path.DirectorySeparatorChar, Shard(2) + Path.DirectorySeparatorChar);
+        // Not inside shard 0 (the parent of "shard-0-of-3/" taken as the shard itself).
+        Assert.Contains($"missing shard 1 of 3 (expected {Path.GetFullPath(Shard(1))})", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void A_shard_resumed_with_a_trailing_slash_still_counts_its_siblings_spend_against_the_budget()
+    {
+        // Shard 1 has paid $1 (its spent.json); shard 0's budget of $0.5 is used up before it starts, so it runs nothing.
+        Directory.CreateDirectory(Shard(1));
+        SpentFile.Write(Shard(1), 1.0);
+        Assert.Equal(RunnerHost.Stopped, _fixture.Run(_experiment, default, "run", "--offline", "--no-cache", "--shard", $"0/{Shards}", "--out", Root, "--max-cost", "0.5"));
+        Assert.DoesNotContain(_fixture.Units(Shard(0)), u => u.Status == UnitStatus.Done);
+
+        // Resumed as a shell completes it, "shard-0-of-3/": the sibling beside it still counts, and nothing runs.
+        Assert.Equal(RunnerHost.Stopped, _fixture.Run(_experiment, default, "resume", Shard(0) + Path.DirectorySeparatorChar));
+        Assert.Contains("error SCH9063", _fixture.Errors.ToString());
+        Assert.DoesNotContain(_fixture.Units(Shard(0)), u => u.Status == UnitStatus.Done);
+    }
+
+    [Fact]
     public void Merge_refuses_a_shard_given_twice_and_shards_of_different_counts()
     {
         RunShards();
