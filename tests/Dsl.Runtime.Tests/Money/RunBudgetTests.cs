@@ -29,6 +29,19 @@ public class RunBudgetTests
         return store.TotalSpentUsd();
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public void A_max_cost_that_is_not_a_finite_number_is_refused_before_anything_is_written(string value)
+    {
+        // NaN is never >= the total spent, so it would have turned the budget off while looking like one.
+        using var fixture = new RunnerFixture();
+        Assert.Equal(RunnerHost.UsageError, fixture.Run(Priced(fixture, 2), default, "run", "--offline", "--out", fixture.RunDirectory, "--max-cost", value));
+        Assert.Contains("--max-cost must", fixture.Errors.ToString());
+        Assert.False(Directory.Exists(fixture.RunDirectory));
+    }
+
     [Fact]
     public async Task A_resume_of_a_run_whose_budget_is_used_up_sends_nothing_and_exits_3()
     {
