@@ -11,8 +11,10 @@ public enum MergeRefusal
     NotAShard,
     ExperimentDiffers,
     ShardSetDiffers,
+    PlanDiffers,
     MissingShard,
     Overlap,
+    WrongShard,
     LockDiffers,
     SimulatedMixed,
     OutHoldsRun,
@@ -66,7 +68,10 @@ public static class ShardMerge
         """;
 
     /// <summary>Reads and checks the shards; <see cref="MergeRefusedException"/> says what is wrong. Writes nothing.</summary>
-    public static IReadOnlyList<(string Directory, RunManifest Manifest)> Check(string outDirectory, IReadOnlyList<string> directories, string? experiment = null)
+    /// <param name="planOf">What a shard's stored command line selects (run, checkpoints, environments, limit, offline), as
+    /// comparable text, or null when it cannot be read; the runner gives it, since the command line is its own.</param>
+    public static IReadOnlyList<(string Directory, RunManifest Manifest)> Check(string outDirectory, IReadOnlyList<string> directories, string? experiment = null,
+        Func<RunManifest, string?>? planOf = null)
     {
         if (directories.Count == 0)
         {
@@ -144,6 +149,21 @@ public static class ShardMerge
                 $"{(manifest.IsSimulated ? directory : first)} is SIMULATED and {(manifest.IsSimulated ? first : directory)} is live: " +
                 "simulated and live units are never one run.");
         }
+        if (planOf is not null)
+        {
+            // After the simulated check (an --offline shard among live ones says SCH9057). Shards of one run split one plan: a shard run with another --run, --checkpoint, --environment, --limit or
+            // --offline holds units of another plan, and the merge would be neither.
+            var plan = planOf(reference);
+            foreach (var (directory, manifest) in shards)
+            {
+                if (planOf(manifest) is var other && other != plan)
+                {
+                    throw new MergeRefusedException(MergeRefusal.PlanDiffers,
+                        $"{directory} ran the selection {other ?? "(unreadable)"}, {first} ran {plan ?? "(unreadable)"}: the shards of one run share one plan. " +
+                        "Rerun the odd shard with the run's options.");
+                }
+            }
+        }
         if (File.Exists(Path.Combine(outDirectory, SqliteRunStore.FileName)))
         {
             throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
@@ -154,9 +174,10 @@ public static class ShardMerge
 
     /// <summary>Checks (<see cref="Check"/>) and merges the shards into <paramref name="outDirectory"/>.</summary>
     /// <param name="arguments">The merge's command line, for the merged manifest.</param>
-    public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null)
+    public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null,
+        Func<RunManifest, string?>? planOf = null)
     {
-        var shards = Check(outDirectory, directories, experiment);
+        var shards = Check(outDirectory, directories, experiment, planOf);
         // No runner may write a shard while it is copied (a shard still running would merge half done).
         var claims = new List<RunDirectoryLock>();
         try
@@ -235,6 +256,17 @@ public static class ShardMerge
                 var present = RunDatabase.Columns(connection, "units");
                 var theirs = ShardColumns(connection, "units");
                 var columns = string.Join(", ", UnitColumns.Stored.Select(c => c.Name).Where(c => present.Contains(c) && theirs.Contains(c)));
+                // Every unit must be one its shard draws (ShardSpec.Contains): a unit of another shard copied in (or a shard
+                // directory renamed) would otherwise merge, and hide the shard it belongs to. Checked by SQLite calling back
+                // over the ids, streamed, before the copy.
+                var spec = manifest.Shard;
+                connection.CreateFunction("scheme_in_shard", (string id) => spec.Contains(id), isDeterministic: true);
+                var strangers = Ids(connection, "SELECT unit_id FROM shard.units WHERE NOT scheme_in_shard(unit_id) LIMIT 3;");
+                if (strangers.Count > 0)
+                {
+                    throw new MergeRefusedException(MergeRefusal.WrongShard, $"{directory} is shard {spec} but holds units of other shards, e.g. " +
+                        string.Join(", ", strangers) + ": was a shard's run.db copied or renamed? Each shard directory must hold only its own units.");
+                }
                 try
                 {
                     // In id order (the shard's primary key), so the merged index grows in order rather than at random places.
@@ -288,10 +320,13 @@ public static class ShardMerge
         return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished);
     }
 
-    private static IEnumerable<string> Overlapping(SqliteConnection connection)
+    private static IEnumerable<string> Overlapping(SqliteConnection connection) =>
+        Ids(connection, "SELECT s.unit_id FROM shard.units s JOIN main.units m ON m.unit_id = s.unit_id LIMIT 3;");
+
+    private static List<string> Ids(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT s.unit_id FROM shard.units s JOIN main.units m ON m.unit_id = s.unit_id LIMIT 3;";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read())

@@ -200,7 +200,37 @@ public sealed class MergeTests : IDisposable
             "INSERT INTO units SELECT * FROM zero.units LIMIT 1;");
         var output = Path.Combine(Root, "merged");
         AssertRefused(MergeCommand.Overlap, output, Shard(0), Shard(1), Shard(2));
-        Assert.Contains("holds units that another shard holds too", _fixture.Errors.ToString());
+        // Found before the copy: the unit does not hash to shard 1 (a unit in two shards is always in a wrong one).
+        Assert.Contains($"{Shard(1)} is shard 1/3 but holds units of other shards", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void Merge_refuses_a_shard_holding_a_unit_of_another_shard_even_when_that_shard_lacks_it()
+    {
+        RunShards();
+        // Moved, not copied: no id is in two shards, so only the shard's hash can tell.
+        var zero = Path.Combine(Shard(0), SqliteRunStore.FileName).Replace("'", "''", StringComparison.Ordinal);
+        Sql(Shard(1), $"ATTACH DATABASE '{zero}' AS zero; INSERT INTO units SELECT * FROM zero.units ORDER BY unit_id LIMIT 1; " +
+            "DELETE FROM zero.units WHERE unit_id IN (SELECT unit_id FROM main.units);");
+        AssertRefused(MergeCommand.Overlap, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains("but holds units of other shards", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void Merge_refuses_shards_that_ran_different_selections()
+    {
+        RunShards();
+        // Shard 1 run again, into another folder, with a --limit: its units are another plan's.
+        var other = Path.Combine(_fixture.Root, "other");
+        Assert.Equal(RunnerHost.Success, _fixture.Run(_experiment, default, "run", "--offline", "--no-cache", "--shard", $"1/{Shards}", "--out", other, "--limit", "5"));
+        AssertRefused(MergeCommand.ShardSetDiffers, Path.Combine(Root, "merged"), Shard(0), Shard(1, other), Shard(2));
+        Assert.Contains("ran the selection --run all --checkpoint all --environment all --limit 5 --offline", _fixture.Errors.ToString());
+        Assert.Contains("the shards of one run share one plan", _fixture.Errors.ToString());
+
+        // A stored command line naming another checkpoint is another plan too (the same units or not).
+        Sql(Shard(2), """UPDATE manifest SET arguments = '["run","--offline","--shard","2/3","--checkpoint","elsewhere"]';""");
+        AssertRefused(MergeCommand.ShardSetDiffers, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains("--checkpoint elsewhere", _fixture.Errors.ToString());
     }
 
     [Fact]
