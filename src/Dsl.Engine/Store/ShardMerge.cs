@@ -175,7 +175,7 @@ public static class ShardMerge
     /// <summary>Checks (<see cref="Check"/>) and merges the shards into <paramref name="outDirectory"/>.</summary>
     /// <param name="arguments">The merge's command line, for the merged manifest.</param>
     public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null,
-        Func<RunManifest, string?>? planOf = null)
+        Func<RunManifest, string?>? planOf = null, IReadOnlySet<string>? simulatedCheckpoints = null)
     {
         var shards = Check(outDirectory, directories, experiment, planOf);
         // No runner may write a shard while it is copied (a shard still running would merge half done).
@@ -199,7 +199,7 @@ public static class ShardMerge
             }
             using var outClaim = RunDirectoryLock.TryAcquire(outDirectory) ?? throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
                 $"Another runner or merge is using {outDirectory}.");
-            return Write(outDirectory, shards, arguments);
+            return Write(outDirectory, shards, arguments, simulatedCheckpoints);
         }
         finally
         {
@@ -207,7 +207,8 @@ public static class ShardMerge
         }
     }
 
-    private static MergeSummary Write(string outDirectory, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlyList<string> arguments)
+    private static MergeSummary Write(string outDirectory, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlyList<string> arguments,
+        IReadOnlySet<string>? simulatedCheckpoints)
     {
         var temporary = Path.Combine(outDirectory, ".merge-" + Guid.NewGuid().ToString("N"));
         try
@@ -221,7 +222,7 @@ public static class ShardMerge
                     manifests.All(m => m.EndedAt is not null) ? manifests.Max(m => m.EndedAt) : null,
                     first.PreregistrationHash, first.PreregistrationLockPath, first.Simulated ?? first.IsSimulated));
             }
-            var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards);
+            var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards, simulatedCheckpoints);
             // Renamed only when complete: before this line there is no run in the output, after it a whole one.
             File.Move(Path.Combine(temporary, SqliteRunStore.FileName), Path.Combine(outDirectory, SqliteRunStore.FileName));
             return summary;
@@ -237,7 +238,7 @@ public static class ShardMerge
 
     /// <remarks>One transaction per shard (SQLite detaches a database only outside a transaction, and attaches at most
     /// ten at once): the merge is atomic by the final rename, not by a transaction.</remarks>
-    private static MergeSummary Copy(string database, IReadOnlyList<(string Directory, RunManifest Manifest)> shards)
+    private static MergeSummary Copy(string database, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlySet<string>? simulatedCheckpoints)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
         connection.Open();
@@ -266,6 +267,23 @@ public static class ShardMerge
                 {
                     throw new MergeRefusedException(MergeRefusal.WrongShard, $"{directory} is shard {spec} but holds units of other shards, e.g. " +
                         string.Join(", ", strangers) + ": was a shard's run.db copied or renamed? Each shard directory must hold only its own units.");
+                }
+                // The manifests agree (Check), but a shard re-run live into a directory of simulated units says live while its
+                // rows are simulated: each row's mark must be its manifest's, except a live run's units of checkpoints that
+                // are simulated by declaration (provider: simulated), which are simulated in any run.
+                if (theirs.Contains(UnitColumns.Simulated) && (manifest.IsSimulated || simulatedCheckpoints is not null))
+                {
+                    var declared = simulatedCheckpoints ?? new HashSet<string>();
+                    connection.CreateFunction("scheme_simulated_checkpoint", (string checkpoint) => declared.Contains(checkpoint), isDeterministic: true);
+                    var odd = Ids(connection, manifest.IsSimulated
+                        ? "SELECT unit_id FROM shard.units WHERE simulated = 0 LIMIT 3;"
+                        : "SELECT unit_id FROM shard.units WHERE simulated = 1 AND NOT scheme_simulated_checkpoint(checkpoint) LIMIT 3;");
+                    if (odd.Count > 0)
+                    {
+                        throw new MergeRefusedException(MergeRefusal.SimulatedMixed, $"{directory} is {(manifest.IsSimulated ? "SIMULATED" : "live")} but holds " +
+                            $"{(manifest.IsSimulated ? "live" : "simulated")} units, e.g. {string.Join(", ", odd)} (was it run {(manifest.IsSimulated ? "offline" : "live")} " +
+                            "into a directory of the other kind?): simulated and live units are never one run. Rerun that shard into a new directory.");
+                    }
                 }
                 try
                 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Scheme.Engine;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -14,7 +15,7 @@ namespace Scheme.Runtime.Cli;
 /// in it), SCH9052 shards of different experiments or hashes, SCH9053 different shard counts, a shard given twice, or
 /// shards that ran different selections (--run, --checkpoint, --environment, --limit, --offline),
 /// SCH9054 a missing shard (named, with where it was expected), SCH9055 a unit in two shards or in a shard it does not hash to, SCH9056 different
-/// preregistration locks, SCH9057 simulated shards with live ones, SCH9058 an OUT that holds a run. Units that failed or
+/// preregistration locks, SCH9057 simulated shards with live ones (by manifest, or by a unit whose mark is not its manifest's), SCH9058 an OUT that holds a run. Units that failed or
 /// never ran do not refuse the merge: they are counted in a warning, and analyses treat them as missing; to finish them,
 /// resume those shards and merge again into a new directory (a merged run cannot be resumed).
 /// </remarks>
@@ -37,7 +38,8 @@ public static class MergeCommand
             MergeSummary summary;
             try
             {
-                summary = ShardMerge.Merge(outDirectory, shards, ["merge", outDirectory, .. shards], experiment.Name, m => Plan(m.Arguments));
+                summary = ShardMerge.Merge(outDirectory, shards, ["merge", outDirectory, .. shards], experiment.Name, m => Plan(m.Arguments),
+                    experiment.Checkpoints.Where(c => c.Provider == ProviderRegistry.Simulated).Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
             }
             catch (MergeRefusedException refused)
             {

@@ -244,6 +244,20 @@ public sealed class MergeTests : IDisposable
     }
 
     [Fact]
+    public void Merge_refuses_a_shard_whose_units_are_simulated_while_its_manifest_says_live()
+    {
+        RunShards();
+        // What a live re-run into an offline shard's directory leaves: the manifests all say live (so they agree), the rows
+        // of the first run are simulated, and the agent's checkpoint is not simulated by declaration.
+        for (var i = 0; i < Shards; i++)
+        {
+            Sql(Shard(i), "UPDATE manifest SET simulated = 0;");
+        }
+        AssertRefused(MergeCommand.SimulatedMixed, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains($"{Shard(0)} is live but holds simulated units", _fixture.Errors.ToString());
+    }
+
+    [Fact]
     public void Merge_refuses_an_output_that_holds_a_run_and_a_directory_that_is_not_a_shard()
     {
         RunShards();
