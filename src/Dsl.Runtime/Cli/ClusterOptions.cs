@@ -96,9 +96,8 @@ public sealed class ClusterOptions
         var text = target == "slurm" ? SlurmScript.Write(job) : KubernetesJob.Write(job);
         if (parse.GetValue(Output) is { } file)
         {
-            var temporary = file + ".tmp";
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, file, overwrite: true);
+            // A unique temporary name: two emits at once do not collide, and a failed one leaves nothing behind.
+            AtomicFile.WriteAllText(file, text);
             output.WriteLine($"Wrote {file}: {(target == "slurm" ? "sbatch" : "kubectl apply -f")} it, then merge the {shards} shards in {job.Out}.");
         }
         else

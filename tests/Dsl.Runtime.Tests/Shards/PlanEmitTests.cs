@@ -210,6 +210,26 @@ public sealed class PlanEmitTests : IDisposable
     }
 
     [Fact]
+    public void Output_files_are_written_whole_under_a_unique_temporary_name_that_never_stays_behind()
+    {
+        var work = Path.Combine(_fixture.Root, "emit");
+        Directory.CreateDirectory(work);
+        var file = Path.Combine(work, "job.json");
+        // What a fixed "job.json.tmp" would collide with (another emit's, or one a failed emit left): no longer in the way.
+        Directory.CreateDirectory(file + ".tmp");
+        Assert.Equal(RunnerHost.Success, _fixture.Run(Experiment, default, "plan", "--emit", "k8s", "--shards", "2", "--image", "suite:1", "--output", file));
+        Assert.Empty(Problems(JsonNode.Parse(File.ReadAllText(file))!, 2));
+
+        // A write that fails (the name is a directory) leaves no temporary file, and spent.json uses the same writer.
+        var blocked = Path.Combine(work, "blocked");
+        Directory.CreateDirectory(blocked);
+        Assert.ThrowsAny<IOException>(() => Scheme.Engine.Store.AtomicFile.WriteAllText(blocked, "{}"));
+        Scheme.Engine.Store.SpentFile.Write(work, 0.5);
+        Assert.Equal(0.5, Scheme.Engine.Store.SpentFile.Read(work), 9);
+        Assert.Equal(["job.json", "spent.json"], Directory.EnumerateFiles(work).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_check_fails_on_a_manifest_with_a_wrong_field()
     {
         var good = JsonNode.Parse(Emit("k8s", "--shards", "3", "--image", "suite:1"))!;
