@@ -27,7 +27,8 @@ public sealed class MergeRefusedException(MergeRefusal reason, string message) :
 }
 
 /// <summary>What a merge wrote: units per status, labels, and the shards' directories in index order.</summary>
-public sealed record MergeSummary(long Units, long Done, long Failed, long Labels, IReadOnlyList<string> Shards, IReadOnlyList<int> UnfinishedShards);
+public sealed record MergeSummary(long Units, long Done, long Failed, long Labels, IReadOnlyList<string> Shards, IReadOnlyList<int> UnfinishedShards,
+    double SpentUsd = 0);
 
 /// <summary>
 /// Joins the run directories of every shard of a run (<c>run --shard I/N</c>) into one run directory, which analyses,
@@ -225,6 +226,8 @@ public static class ShardMerge
             var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards, simulatedCheckpoints);
             // Renamed only when complete: before this line there is no run in the output, after it a whole one.
             File.Move(Path.Combine(temporary, SqliteRunStore.FileName), Path.Combine(outDirectory, SqliteRunStore.FileName));
+            // What the shards paid, as any run directory says it (the spend table holds it too, for --max-cost and the report).
+            SpentFile.Write(outDirectory, summary.SpentUsd);
             return summary;
         }
         finally
@@ -303,6 +306,14 @@ public static class ShardMerge
                     shardLabels = Execute(connection, $"INSERT INTO main.{ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
                         $"SELECT unit_id, outcome, verdict, reviewer, note, at FROM shard.{ReviewLabels.Table} ORDER BY seq;");
                 }
+                if (ShardColumns(connection, RunSpend.Table).Count > 0)
+                {
+                    // Every session of every shard, keyed by its shard too (sessions are unique per process, the prefix says
+                    // where each was paid): the merged run's total is what the shards paid.
+                    Execute(connection, $"INSERT INTO main.{RunSpend.Table} (session, started_at, updated_at, micro_usd) " +
+                        $"SELECT 'shard-' || $index || '-of-' || $count || '/' || session, started_at, updated_at, micro_usd FROM shard.{RunSpend.Table} ORDER BY session;",
+                        ("$index", index), ("$count", manifest.Shard.Count));
+                }
                 Execute(connection, """
                     INSERT INTO main.merged_from (shard_index, shard_count, directory, experiment, hash, compiler_version, git_commit, arguments,
                         started_at, ended_at, units, done, failed, labels)
@@ -328,6 +339,7 @@ public static class ShardMerge
                 Execute(connection, "DETACH DATABASE shard;");
             }
         }
+        var spent = RunSpend.Total(connection, null);
         // A self-contained file in the store's ordinary mode (no -wal beside it) before the rename.
         Execute(connection, "PRAGMA journal_mode=DELETE;");
         connection.Close();
@@ -335,7 +347,7 @@ public static class ShardMerge
         {
             file.Flush(flushToDisk: true);
         }
-        return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished);
+        return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished, spent);
     }
 
     private static IEnumerable<string> Overlapping(SqliteConnection connection) =>

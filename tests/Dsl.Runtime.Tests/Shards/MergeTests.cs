@@ -258,6 +258,23 @@ public sealed class MergeTests : IDisposable
     }
 
     [Fact]
+    public void A_merged_run_keeps_what_every_session_of_every_shard_paid()
+    {
+        RunShards();
+        // Offline runs pay nothing: give each shard the spend rows live sessions would have left (two sessions in shard 1).
+        Sql(Shard(0), "INSERT INTO spend VALUES ('s', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 1250000);");
+        Sql(Shard(1), "INSERT INTO spend VALUES ('s', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 500000), " +
+            "('t', '2026-01-02T00:00:00Z', '2026-01-02T00:00:01Z', 250000);");
+        var merged = Path.Combine(Root, "merged");
+        Assert.Equal(RunnerHost.Success, Merge(merged, Shard(0), Shard(1), Shard(2)));
+        using (var store = SqliteRunStore.Open(merged))
+        {
+            Assert.Equal(2.0, store.TotalSpentUsd(), 9);
+        }
+        Assert.Equal(2.0, SpentFile.Read(merged), 9);
+    }
+
+    [Fact]
     public void Merge_refuses_an_output_that_holds_a_run_and_a_directory_that_is_not_a_shard()
     {
         RunShards();
