@@ -7,6 +7,30 @@ namespace Scheme.Engine.Store;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> (UTF-8) to <paramref name="path"/> all or nothing, synchronously: a unique
+    /// temporary name (two writers never share one), flushed to disk, renamed; a failure removes the temporary file.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 12))
+            {
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
     public static async Task WriteAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);

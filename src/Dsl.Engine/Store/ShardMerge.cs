@@ -11,8 +11,10 @@ public enum MergeRefusal
     NotAShard,
     ExperimentDiffers,
     ShardSetDiffers,
+    PlanDiffers,
     MissingShard,
     Overlap,
+    WrongShard,
     LockDiffers,
     SimulatedMixed,
     OutHoldsRun,
@@ -25,7 +27,8 @@ public sealed class MergeRefusedException(MergeRefusal reason, string message) :
 }
 
 /// <summary>What a merge wrote: units per status, labels, and the shards' directories in index order.</summary>
-public sealed record MergeSummary(long Units, long Done, long Failed, long Labels, IReadOnlyList<string> Shards, IReadOnlyList<int> UnfinishedShards);
+public sealed record MergeSummary(long Units, long Done, long Failed, long Labels, IReadOnlyList<string> Shards, IReadOnlyList<int> UnfinishedShards,
+    double SpentUsd = 0);
 
 /// <summary>
 /// Joins the run directories of every shard of a run (<c>run --shard I/N</c>) into one run directory, which analyses,
@@ -66,7 +69,10 @@ public static class ShardMerge
         """;
 
     /// <summary>Reads and checks the shards; <see cref="MergeRefusedException"/> says what is wrong. Writes nothing.</summary>
-    public static IReadOnlyList<(string Directory, RunManifest Manifest)> Check(string outDirectory, IReadOnlyList<string> directories, string? experiment = null)
+    /// <param name="planOf">What a shard's stored command line selects (run, checkpoints, environments, limit, offline), as
+    /// comparable text, or null when it cannot be read; the runner gives it, since the command line is its own.</param>
+    public static IReadOnlyList<(string Directory, RunManifest Manifest)> Check(string outDirectory, IReadOnlyList<string> directories, string? experiment = null,
+        Func<RunManifest, string?>? planOf = null)
     {
         if (directories.Count == 0)
         {
@@ -126,7 +132,8 @@ public static class ShardMerge
         var missing = Enumerable.Range(0, count).Except(shards.Select(s => s.Manifest.Shard!.Index)).ToList();
         if (missing.Count > 0)
         {
-            var parent = Path.GetDirectoryName(Path.GetFullPath(first)) ?? ".";
+            // Trimmed: for `merge OUT run/shard-0-of-3/ ...` the parent is run, not the shard itself.
+            var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(first))) ?? ".";
             throw new MergeRefusedException(MergeRefusal.MissingShard, string.Join("; ", missing.Take(10).Select(i =>
                 string.Create(CultureInfo.InvariantCulture, $"missing shard {i} of {count} (expected {Path.Combine(parent, new ShardSpec(i, count).DirectoryName)})"))) +
                 (missing.Count > 10 ? $"; and {missing.Count - 10} more" : "") + ".");
@@ -143,6 +150,21 @@ public static class ShardMerge
                 $"{(manifest.IsSimulated ? directory : first)} is SIMULATED and {(manifest.IsSimulated ? first : directory)} is live: " +
                 "simulated and live units are never one run.");
         }
+        if (planOf is not null)
+        {
+            // After the simulated check (an --offline shard among live ones says SCH9057). Shards of one run split one plan: a shard run with another --run, --checkpoint, --environment, --limit or
+            // --offline holds units of another plan, and the merge would be neither.
+            var plan = planOf(reference);
+            foreach (var (directory, manifest) in shards)
+            {
+                if (planOf(manifest) is var other && other != plan)
+                {
+                    throw new MergeRefusedException(MergeRefusal.PlanDiffers,
+                        $"{directory} ran the selection {other ?? "(unreadable)"}, {first} ran {plan ?? "(unreadable)"}: the shards of one run share one plan. " +
+                        "Rerun the odd shard with the run's options.");
+                }
+            }
+        }
         if (File.Exists(Path.Combine(outDirectory, SqliteRunStore.FileName)))
         {
             throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
@@ -153,9 +175,10 @@ public static class ShardMerge
 
     /// <summary>Checks (<see cref="Check"/>) and merges the shards into <paramref name="outDirectory"/>.</summary>
     /// <param name="arguments">The merge's command line, for the merged manifest.</param>
-    public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null)
+    public static MergeSummary Merge(string outDirectory, IReadOnlyList<string> directories, IReadOnlyList<string> arguments, string? experiment = null,
+        Func<RunManifest, string?>? planOf = null, IReadOnlySet<string>? simulatedCheckpoints = null)
     {
-        var shards = Check(outDirectory, directories, experiment);
+        var shards = Check(outDirectory, directories, experiment, planOf);
         // No runner may write a shard while it is copied (a shard still running would merge half done).
         var claims = new List<RunDirectoryLock>();
         try
@@ -177,7 +200,7 @@ public static class ShardMerge
             }
             using var outClaim = RunDirectoryLock.TryAcquire(outDirectory) ?? throw new MergeRefusedException(MergeRefusal.OutHoldsRun,
                 $"Another runner or merge is using {outDirectory}.");
-            return Write(outDirectory, shards, arguments);
+            return Write(outDirectory, shards, arguments, simulatedCheckpoints);
         }
         finally
         {
@@ -185,7 +208,8 @@ public static class ShardMerge
         }
     }
 
-    private static MergeSummary Write(string outDirectory, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlyList<string> arguments)
+    private static MergeSummary Write(string outDirectory, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlyList<string> arguments,
+        IReadOnlySet<string>? simulatedCheckpoints)
     {
         var temporary = Path.Combine(outDirectory, ".merge-" + Guid.NewGuid().ToString("N"));
         try
@@ -199,9 +223,11 @@ public static class ShardMerge
                     manifests.All(m => m.EndedAt is not null) ? manifests.Max(m => m.EndedAt) : null,
                     first.PreregistrationHash, first.PreregistrationLockPath, first.Simulated ?? first.IsSimulated));
             }
-            var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards);
+            var summary = Copy(Path.Combine(temporary, SqliteRunStore.FileName), shards, simulatedCheckpoints);
             // Renamed only when complete: before this line there is no run in the output, after it a whole one.
             File.Move(Path.Combine(temporary, SqliteRunStore.FileName), Path.Combine(outDirectory, SqliteRunStore.FileName));
+            // What the shards paid, as any run directory says it (the spend table holds it too, for --max-cost and the report).
+            SpentFile.Write(outDirectory, summary.SpentUsd);
             return summary;
         }
         finally
@@ -215,7 +241,7 @@ public static class ShardMerge
 
     /// <remarks>One transaction per shard (SQLite detaches a database only outside a transaction, and attaches at most
     /// ten at once): the merge is atomic by the final rename, not by a transaction.</remarks>
-    private static MergeSummary Copy(string database, IReadOnlyList<(string Directory, RunManifest Manifest)> shards)
+    private static MergeSummary Copy(string database, IReadOnlyList<(string Directory, RunManifest Manifest)> shards, IReadOnlySet<string>? simulatedCheckpoints)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
         connection.Open();
@@ -234,6 +260,34 @@ public static class ShardMerge
                 var present = RunDatabase.Columns(connection, "units");
                 var theirs = ShardColumns(connection, "units");
                 var columns = string.Join(", ", UnitColumns.Stored.Select(c => c.Name).Where(c => present.Contains(c) && theirs.Contains(c)));
+                // Every unit must be one its shard draws (ShardSpec.Contains): a unit of another shard copied in (or a shard
+                // directory renamed) would otherwise merge, and hide the shard it belongs to. Checked by SQLite calling back
+                // over the ids, streamed, before the copy.
+                var spec = manifest.Shard;
+                connection.CreateFunction("scheme_in_shard", (string id) => spec.Contains(id), isDeterministic: true);
+                var strangers = Ids(connection, "SELECT unit_id FROM shard.units WHERE NOT scheme_in_shard(unit_id) LIMIT 3;");
+                if (strangers.Count > 0)
+                {
+                    throw new MergeRefusedException(MergeRefusal.WrongShard, $"{directory} is shard {spec} but holds units of other shards, e.g. " +
+                        string.Join(", ", strangers) + ": was a shard's run.db copied or renamed? Each shard directory must hold only its own units.");
+                }
+                // The manifests agree (Check), but a shard re-run live into a directory of simulated units says live while its
+                // rows are simulated: each row's mark must be its manifest's, except a live run's units of checkpoints that
+                // are simulated by declaration (provider: simulated), which are simulated in any run.
+                if (theirs.Contains(UnitColumns.Simulated) && (manifest.IsSimulated || simulatedCheckpoints is not null))
+                {
+                    var declared = simulatedCheckpoints ?? new HashSet<string>();
+                    connection.CreateFunction("scheme_simulated_checkpoint", (string checkpoint) => declared.Contains(checkpoint), isDeterministic: true);
+                    var odd = Ids(connection, manifest.IsSimulated
+                        ? "SELECT unit_id FROM shard.units WHERE simulated = 0 LIMIT 3;"
+                        : "SELECT unit_id FROM shard.units WHERE simulated = 1 AND NOT scheme_simulated_checkpoint(checkpoint) LIMIT 3;");
+                    if (odd.Count > 0)
+                    {
+                        throw new MergeRefusedException(MergeRefusal.SimulatedMixed, $"{directory} is {(manifest.IsSimulated ? "SIMULATED" : "live")} but holds " +
+                            $"{(manifest.IsSimulated ? "live" : "simulated")} units, e.g. {string.Join(", ", odd)} (was it run {(manifest.IsSimulated ? "offline" : "live")} " +
+                            "into a directory of the other kind?): simulated and live units are never one run. Rerun that shard into a new directory.");
+                    }
+                }
                 try
                 {
                     // In id order (the shard's primary key), so the merged index grows in order rather than at random places.
@@ -251,6 +305,14 @@ public static class ShardMerge
                 {
                     shardLabels = Execute(connection, $"INSERT INTO main.{ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
                         $"SELECT unit_id, outcome, verdict, reviewer, note, at FROM shard.{ReviewLabels.Table} ORDER BY seq;");
+                }
+                if (ShardColumns(connection, RunSpend.Table).Count > 0)
+                {
+                    // Every session of every shard, keyed by its shard too (sessions are unique per process, the prefix says
+                    // where each was paid): the merged run's total is what the shards paid.
+                    Execute(connection, $"INSERT INTO main.{RunSpend.Table} (session, started_at, updated_at, micro_usd) " +
+                        $"SELECT 'shard-' || $index || '-of-' || $count || '/' || session, started_at, updated_at, micro_usd FROM shard.{RunSpend.Table} ORDER BY session;",
+                        ("$index", index), ("$count", manifest.Shard.Count));
                 }
                 Execute(connection, """
                     INSERT INTO main.merged_from (shard_index, shard_count, directory, experiment, hash, compiler_version, git_commit, arguments,
@@ -277,6 +339,7 @@ public static class ShardMerge
                 Execute(connection, "DETACH DATABASE shard;");
             }
         }
+        var spent = RunSpend.Total(connection, null);
         // A self-contained file in the store's ordinary mode (no -wal beside it) before the rename.
         Execute(connection, "PRAGMA journal_mode=DELETE;");
         connection.Close();
@@ -284,13 +347,16 @@ public static class ShardMerge
         {
             file.Flush(flushToDisk: true);
         }
-        return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished);
+        return new MergeSummary(units, done, failed, labels, shards.Select(s => s.Directory).ToList(), unfinished, spent);
     }
 
-    private static IEnumerable<string> Overlapping(SqliteConnection connection)
+    private static IEnumerable<string> Overlapping(SqliteConnection connection) =>
+        Ids(connection, "SELECT s.unit_id FROM shard.units s JOIN main.units m ON m.unit_id = s.unit_id LIMIT 3;");
+
+    private static List<string> Ids(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT s.unit_id FROM shard.units s JOIN main.units m ON m.unit_id = s.unit_id LIMIT 3;";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read())

@@ -24,17 +24,8 @@ public static class SpentFile
             ["micro_usd"] = micro,
             ["updated_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         }.ToJsonString();
-        var path = Path.Combine(runDirectory, FileName);
-        var temporary = Path.Combine(runDirectory, $".{FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, json);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        // All or nothing (a sibling reading it mid-write sees the old total or the new one), fsynced.
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), json);
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ public sealed class ClusterOptions
             parse.GetValue(Out) ?? (target == "k8s" ? parse.GetValue(MountPath)!.TrimEnd('/') + "/" + Path.GetFileName(defaultOut) : defaultOut),
             parse.GetValue(Runner) is { } runner ? [runner] : target == "k8s" ? [$"/app/{experiment.Name}"] : ThisRunner(),
             extra,
-            offline ? [] : experiment.Checkpoints.Where(c => c.Provider != ProviderRegistry.Simulated).Select(c => c.ApiKeyVariable).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            offline ? [] : KeyVariables(experiment, extra),
             parse.GetValue(Name) ?? DefaultName(experiment.Name),
             parse.GetValue(Cpus),
             parse.GetValue(Memory),
@@ -96,9 +96,8 @@ public sealed class ClusterOptions
         var text = target == "slurm" ? SlurmScript.Write(job) : KubernetesJob.Write(job);
         if (parse.GetValue(Output) is { } file)
         {
-            var temporary = file + ".tmp";
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, file, overwrite: true);
+            // A unique temporary name: two emits at once do not collide, and a failed one leaves nothing behind.
+            AtomicFile.WriteAllText(file, text);
             output.WriteLine($"Wrote {file}: {(target == "slurm" ? "sbatch" : "kubectl apply -f")} it, then merge the {shards} shards in {job.Out}.");
         }
         else
@@ -106,6 +105,24 @@ public sealed class ClusterOptions
             output.Write(text);
         }
         return RunnerHost.Success;
+    }
+
+    /// <summary>
+    /// The key variables of the checkpoints a shard's run uses: those of the runs and checkpoints the arguments after
+    /// <c>--</c> select (<c>--run</c>, <c>--checkpoint</c>), and every judge's. A key of a checkpoint the job never asks
+    /// is not wanted from the Secret. Arguments the run command cannot read select everything (the runner says why).
+    /// </summary>
+    internal static IReadOnlyList<string> KeyVariables(ExperimentDefinition experiment, IReadOnlyList<string> runArguments)
+    {
+        var options = new RunOptions();
+        var parse = options.AddTo(new Command("run")).Parse(runArguments.ToList());
+        var request = parse.Errors.Count == 0 ? options.Read(parse) : null;
+        var runs = request?.Run is { } name ? experiment.Runs.Where(r => r.Name == name) : experiment.Runs;
+        var chosen = request?.Checkpoints ?? [];
+        var names = runs.SelectMany(r => r.Checkpoints).Where(c => chosen.Count == 0 || chosen.Contains(c))
+            .Concat(experiment.Judges.Select(j => j.Checkpoint)).ToHashSet(StringComparer.Ordinal);
+        return experiment.Checkpoints.Where(c => names.Contains(c.Name) && c.Provider != ProviderRegistry.Simulated)
+            .Select(c => c.ApiKeyVariable).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The command that started this runner: its executable, or dotnet and its dll.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Scheme.Engine;
 using Scheme.Engine.Store;
 using Scheme.Model;
 
@@ -11,9 +12,10 @@ namespace Scheme.Runtime.Cli;
 /// </summary>
 /// <remarks>
 /// Errors (exit 2, nothing written): SCH9051 a directory that is not a shard's (no run.db, a whole run, a runner still
-/// in it), SCH9052 shards of different experiments or hashes, SCH9053 different shard counts or a shard given twice,
-/// SCH9054 a missing shard (named, with where it was expected), SCH9055 a unit in two shards, SCH9056 different
-/// preregistration locks, SCH9057 simulated shards with live ones, SCH9058 an OUT that holds a run. Units that failed or
+/// in it), SCH9052 shards of different experiments or hashes, SCH9053 different shard counts, a shard given twice, or
+/// shards that ran different selections (--run, --checkpoint, --environment, --limit, --offline),
+/// SCH9054 a missing shard (named, with where it was expected), SCH9055 a unit in two shards or in a shard it does not hash to, SCH9056 different
+/// preregistration locks, SCH9057 simulated shards with live ones (by manifest, or by a unit whose mark is not its manifest's), SCH9058 an OUT that holds a run. Units that failed or
 /// never ran do not refuse the merge: they are counted in a warning, and analyses treat them as missing; to finish them,
 /// resume those shards and merge again into a new directory (a merged run cannot be resumed).
 /// </remarks>
@@ -36,7 +38,8 @@ public static class MergeCommand
             MergeSummary summary;
             try
             {
-                summary = ShardMerge.Merge(outDirectory, shards, ["merge", outDirectory, .. shards], experiment.Name);
+                summary = ShardMerge.Merge(outDirectory, shards, ["merge", outDirectory, .. shards], experiment.Name, m => Plan(m.Arguments),
+                    experiment.Checkpoints.Where(c => c.Provider == ProviderRegistry.Simulated).Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
             }
             catch (MergeRefusedException refused)
             {
@@ -72,13 +75,36 @@ public static class MergeCommand
         }
     }
 
+    /// <summary>
+    /// What a shard's stored command line selects, as text to compare (null when it cannot be read): re-read as
+    /// <see cref="RunSession.PlannedUnits"/> does. Resume keeps a manifest's command line, so this is the shard's plan.
+    /// </summary>
+    internal static string? Plan(IReadOnlyList<string> arguments)
+    {
+        if (arguments.Count == 0 || arguments[0] != "run")
+        {
+            return null;
+        }
+        var options = new RunOptions();
+        var parse = options.AddTo(new Command("run")).Parse(arguments.Skip(1).ToList());
+        if (parse.Errors.Count > 0)
+        {
+            return null;
+        }
+        var request = options.Read(parse);
+        static string List(IEnumerable<string> values) => values.Any() ? string.Join(",", values.Distinct().Order(StringComparer.Ordinal)) : "all";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--run {request.Run ?? "all"} --checkpoint {List(request.Checkpoints)} --environment {List(request.Environments)} " +
+            $"--limit {(request.Limit is { } l ? l.ToString(CultureInfo.InvariantCulture) : "none")}{(request.Settings.Offline ? " --offline" : "")}");
+    }
+
     private static string Code(MergeRefusal reason) => reason switch
     {
         MergeRefusal.NotAShard => NotAShard,
         MergeRefusal.ExperimentDiffers => ExperimentDiffers,
-        MergeRefusal.ShardSetDiffers => ShardSetDiffers,
+        MergeRefusal.ShardSetDiffers or MergeRefusal.PlanDiffers => ShardSetDiffers,
         MergeRefusal.MissingShard => MissingShard,
-        MergeRefusal.Overlap => Overlap,
+        MergeRefusal.Overlap or MergeRefusal.WrongShard => Overlap,
         MergeRefusal.LockDiffers => LockDiffers,
         MergeRefusal.SimulatedMixed => SimulatedMixed,
         MergeRefusal.OutHoldsRun => OutHoldsRun,

@@ -62,6 +62,8 @@ public sealed class RunOptions
         { Settings.Concurrency: < 1 } => "--concurrency must be at least 1.",
         { Limit: < 0 } => "--limit must not be negative.",
         { Settings.MaxCostUsd: < 0 } => "--max-cost must not be negative.",
+        // NaN compares false with everything, so a NaN budget would never be reached: refused, as is Infinity (no budget is no --max-cost).
+        { Settings.MaxCostUsd: { } cost } when !double.IsFinite(cost) => "--max-cost must be a finite number of USD.",
         { Settings.RequestTimeout: { } t } when t <= TimeSpan.Zero => "--timeout must be positive.",
         { Settings.RequestsPerMinute: < 1 } => "--rpm must be at least 1.",
         { Settings.TokensPerMinute: < 1 } => "--tpm must be at least 1.",

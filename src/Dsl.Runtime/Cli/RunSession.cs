@@ -144,8 +144,9 @@ public sealed class RunSession(ExperimentDefinition experiment, TextWriter outpu
         output.WriteLine($"{(resuming ? "Resuming" : "Running")} {experiment.Name}{(shard is null ? "" : $" (shard {shard})")} into {directory}" +
             (manifest.IsSimulated ? " (SIMULATED: outcomes drawn from the simulate block; never confirmatory)" : ""));
 
-        // A sharded run's budget is shared: the other shards' spent.json files beside this one count against it.
-        IReadOnlyList<string> siblings = shard is null ? [] : ShardSpec.SiblingDirectories(Path.GetDirectoryName(Path.GetFullPath(directory))!, shard);
+        // A sharded run's budget is shared: the other shards' spent.json files beside this one count against it. (Trimmed:
+        // `resume shard-1-of-4/` would otherwise take the shard itself for its parent, and see no sibling.)
+        IReadOnlyList<string> siblings = shard is null ? [] : ShardSpec.SiblingDirectories(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))!, shard);
         BatchRunner? batches = null;
         RunOutcome outcome;
         await using (var budget = new RunBudget(store, directory, meter, settings.MaxCostUsd, siblings, errors.WriteLine))

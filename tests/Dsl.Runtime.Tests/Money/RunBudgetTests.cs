@@ -29,6 +29,19 @@ public class RunBudgetTests
         return store.TotalSpentUsd();
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public void A_max_cost_that_is_not_a_finite_number_is_refused_before_anything_is_written(string value)
+    {
+        // NaN is never >= the total spent, so it would have turned the budget off while looking like one.
+        using var fixture = new RunnerFixture();
+        Assert.Equal(RunnerHost.UsageError, fixture.Run(Priced(fixture, 2), default, "run", "--offline", "--out", fixture.RunDirectory, "--max-cost", value));
+        Assert.Contains("--max-cost must", fixture.Errors.ToString());
+        Assert.False(Directory.Exists(fixture.RunDirectory));
+    }
+
     [Fact]
     public async Task A_resume_of_a_run_whose_budget_is_used_up_sends_nothing_and_exits_3()
     {
@@ -215,6 +228,38 @@ public class RunBudgetTests
         var warning = Assert.Single(warnings);
         Assert.StartsWith("warning SCH9064:", warning);
         Assert.Contains(SpentFile.FileName, warning);
+    }
+
+    [Fact]
+    public async Task Siblings_are_polled_only_under_a_budget_and_less_often_the_more_shards_there_are()
+    {
+        using var temp = new TempDirectory();
+        using var store = SqliteRunStore.Open(Path.Combine(temp.Path, "shard-0-of-1000"));
+        var siblings = Enumerable.Range(1, 999).Select(i => Path.Combine(temp.Path, $"shard-{i}-of-1000")).ToList();
+        Directory.CreateDirectory(siblings[0]);
+        SpentFile.Write(siblings[0], 0.25);
+        var meter = new CostMeter(new PriceTable());
+
+        // No budget: read once (the start's figure), never re-read.
+        var free = new RunBudget(store, Path.Combine(temp.Path, "shard-0-of-1000"), meter, null, siblings);
+        await using (free.ConfigureAwait(false))
+        {
+            Assert.False(free.PollsSiblings);
+            Assert.Equal(0.25, free.SiblingsUsd, 9);
+        }
+        // A budget: polled, every 1,000 x 5 ms = 5 s for 1,000 shards, and never more often than every 2 s.
+        var bounded = new RunBudget(store, Path.Combine(temp.Path, "shard-0-of-1000"), meter, 1, siblings);
+        await using (bounded.ConfigureAwait(false))
+        {
+            Assert.True(bounded.PollsSiblings);
+            Assert.Equal(TimeSpan.FromSeconds(5), bounded.SiblingReadInterval);
+            Assert.Equal(0.25, bounded.SiblingsUsd, 9);
+        }
+        var two = new RunBudget(store, Path.Combine(temp.Path, "shard-0-of-1000"), meter, 1, [siblings[0]]);
+        await using (two.ConfigureAwait(false))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(2), two.SiblingReadInterval);
+        }
     }
 
     [Fact]

@@ -154,6 +154,31 @@ public sealed class MergeTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_shard_is_expected_beside_the_given_ones_when_they_are_named_with_a_trailing_slash()
+    {
+        RunShards();
+        var output = Path.Combine(Root, "merged");
+        AssertRefused(MergeCommand.MissingShard, output, Shard(0) + Path.DirectorySeparatorChar, Shard(2) + Path.DirectorySeparatorChar);
+        // Not inside shard 0 (the parent of "shard-0-of-3/" taken as the shard itself).
+        Assert.Contains($"missing shard 1 of 3 (expected {Path.GetFullPath(Shard(1))})", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void A_shard_resumed_with_a_trailing_slash_still_counts_its_siblings_spend_against_the_budget()
+    {
+        // Shard 1 has paid $1 (its spent.json); shard 0's budget of $0.5 is used up before it starts, so it runs nothing.
+        Directory.CreateDirectory(Shard(1));
+        SpentFile.Write(Shard(1), 1.0);
+        Assert.Equal(RunnerHost.Stopped, _fixture.Run(_experiment, default, "run", "--offline", "--no-cache", "--shard", $"0/{Shards}", "--out", Root, "--max-cost", "0.5"));
+        Assert.DoesNotContain(_fixture.Units(Shard(0)), u => u.Status == UnitStatus.Done);
+
+        // Resumed as a shell completes it, "shard-0-of-3/": the sibling beside it still counts, and nothing runs.
+        Assert.Equal(RunnerHost.Stopped, _fixture.Run(_experiment, default, "resume", Shard(0) + Path.DirectorySeparatorChar));
+        Assert.Contains("error SCH9063", _fixture.Errors.ToString());
+        Assert.DoesNotContain(_fixture.Units(Shard(0)), u => u.Status == UnitStatus.Done);
+    }
+
+    [Fact]
     public void Merge_refuses_a_shard_given_twice_and_shards_of_different_counts()
     {
         RunShards();
@@ -175,7 +200,37 @@ public sealed class MergeTests : IDisposable
             "INSERT INTO units SELECT * FROM zero.units LIMIT 1;");
         var output = Path.Combine(Root, "merged");
         AssertRefused(MergeCommand.Overlap, output, Shard(0), Shard(1), Shard(2));
-        Assert.Contains("holds units that another shard holds too", _fixture.Errors.ToString());
+        // Found before the copy: the unit does not hash to shard 1 (a unit in two shards is always in a wrong one).
+        Assert.Contains($"{Shard(1)} is shard 1/3 but holds units of other shards", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void Merge_refuses_a_shard_holding_a_unit_of_another_shard_even_when_that_shard_lacks_it()
+    {
+        RunShards();
+        // Moved, not copied: no id is in two shards, so only the shard's hash can tell.
+        var zero = Path.Combine(Shard(0), SqliteRunStore.FileName).Replace("'", "''", StringComparison.Ordinal);
+        Sql(Shard(1), $"ATTACH DATABASE '{zero}' AS zero; INSERT INTO units SELECT * FROM zero.units ORDER BY unit_id LIMIT 1; " +
+            "DELETE FROM zero.units WHERE unit_id IN (SELECT unit_id FROM main.units);");
+        AssertRefused(MergeCommand.Overlap, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains("but holds units of other shards", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void Merge_refuses_shards_that_ran_different_selections()
+    {
+        RunShards();
+        // Shard 1 run again, into another folder, with a --limit: its units are another plan's.
+        var other = Path.Combine(_fixture.Root, "other");
+        Assert.Equal(RunnerHost.Success, _fixture.Run(_experiment, default, "run", "--offline", "--no-cache", "--shard", $"1/{Shards}", "--out", other, "--limit", "5"));
+        AssertRefused(MergeCommand.ShardSetDiffers, Path.Combine(Root, "merged"), Shard(0), Shard(1, other), Shard(2));
+        Assert.Contains("ran the selection --run all --checkpoint all --environment all --limit 5 --offline", _fixture.Errors.ToString());
+        Assert.Contains("the shards of one run share one plan", _fixture.Errors.ToString());
+
+        // A stored command line naming another checkpoint is another plan too (the same units or not).
+        Sql(Shard(2), """UPDATE manifest SET arguments = '["run","--offline","--shard","2/3","--checkpoint","elsewhere"]';""");
+        AssertRefused(MergeCommand.ShardSetDiffers, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains("--checkpoint elsewhere", _fixture.Errors.ToString());
     }
 
     [Fact]
@@ -186,6 +241,37 @@ public sealed class MergeTests : IDisposable
         AssertRefused(MergeCommand.SimulatedMixed, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
         Sql(Shard(2), "UPDATE manifest SET simulated = 1, prereg_hash = 'sha256:0000';");
         AssertRefused(MergeCommand.LockDiffers, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+    }
+
+    [Fact]
+    public void Merge_refuses_a_shard_whose_units_are_simulated_while_its_manifest_says_live()
+    {
+        RunShards();
+        // What a live re-run into an offline shard's directory leaves: the manifests all say live (so they agree), the rows
+        // of the first run are simulated, and the agent's checkpoint is not simulated by declaration.
+        for (var i = 0; i < Shards; i++)
+        {
+            Sql(Shard(i), "UPDATE manifest SET simulated = 0;");
+        }
+        AssertRefused(MergeCommand.SimulatedMixed, Path.Combine(Root, "merged"), Shard(0), Shard(1), Shard(2));
+        Assert.Contains($"{Shard(0)} is live but holds simulated units", _fixture.Errors.ToString());
+    }
+
+    [Fact]
+    public void A_merged_run_keeps_what_every_session_of_every_shard_paid()
+    {
+        RunShards();
+        // Offline runs pay nothing: give each shard the spend rows live sessions would have left (two sessions in shard 1).
+        Sql(Shard(0), "INSERT INTO spend VALUES ('s', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 1250000);");
+        Sql(Shard(1), "INSERT INTO spend VALUES ('s', '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 500000), " +
+            "('t', '2026-01-02T00:00:00Z', '2026-01-02T00:00:01Z', 250000);");
+        var merged = Path.Combine(Root, "merged");
+        Assert.Equal(RunnerHost.Success, Merge(merged, Shard(0), Shard(1), Shard(2)));
+        using (var store = SqliteRunStore.Open(merged))
+        {
+            Assert.Equal(2.0, store.TotalSpentUsd(), 9);
+        }
+        Assert.Equal(2.0, SpentFile.Read(merged), 9);
     }
 
     [Fact]

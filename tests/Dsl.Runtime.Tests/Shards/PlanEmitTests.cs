@@ -174,11 +174,59 @@ public sealed class PlanEmitTests : IDisposable
             "--checkpoint", "agent", "--environment", "$$(JOB_COMPLETION_INDEX)"], container["args"]!.AsArray().Select(a => (string)a!));
         var key = container["env"]!.AsArray().Single(e => (string?)e!["name"] == _fixture.KeyVariable)!;
         Assert.Equal("keys", (string)key["valueFrom"]!["secretKeyRef"]!["name"]!);
+        // Optional: a Secret holding only the keys in use still starts the pod.
+        Assert.True((bool)key["valueFrom"]!["secretKeyRef"]!["optional"]!);
         Assert.Null(key["value"]);
         Assert.DoesNotContain(_fixture.Key, text);
         Assert.Equal("results", (string)pod["volumes"]![0]!["persistentVolumeClaim"]!["claimName"]!);
         Assert.Equal("1", (string)container["resources"]!["limits"]!["nvidia.com/gpu"]!);
         Assert.Equal("evals", (string)manifest["metadata"]!["namespace"]!);
+    }
+
+    [Fact]
+    public void The_k8s_manifest_asks_the_secret_only_for_the_keys_of_the_selected_checkpoints_and_judges()
+    {
+        // Two more checkpoints, each with its own key: one no run uses, one a run uses but --checkpoint leaves out.
+        var experiment = Experiment with
+        {
+            Checkpoints = [.. Experiment.Checkpoints,
+                new Scheme.Model.CheckpointDefinition("unused", "openai", "gpt-4.1", ApiKeyVariable: "UNUSED_KEY"),
+                new Scheme.Model.CheckpointDefinition("other", "openai", "gpt-4.1", ApiKeyVariable: "OTHER_KEY")],
+            Runs = [.. Experiment.Runs.Select(r => r with { Checkpoints = [.. r.Checkpoints, "other"] })],
+        };
+        string[] Keys(params string[] extra)
+        {
+            _fixture.Output.GetStringBuilder().Clear();
+            Assert.Equal(RunnerHost.Success, _fixture.Run(experiment, default, ["plan", "--emit", "k8s", "--shards", "2", "--image", "suite:1", .. extra]));
+            var manifest = JsonNode.Parse(_fixture.Output.ToString())!;
+            Assert.Empty(Problems(manifest, 2));
+            return [.. manifest["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
+                .Where(e => e!["valueFrom"]!["secretKeyRef"] is not null).Select(e => (string)e!["name"]!)];
+        }
+        Assert.Equal(new[] { "OTHER_KEY", _fixture.KeyVariable }.Order(StringComparer.Ordinal), Keys());
+        // The agent's checkpoint and the judge's share the fixture's key; the other checkpoint's is not asked for.
+        Assert.Equal([_fixture.KeyVariable], Keys("--", "--checkpoint", "agent"));
+        Assert.Equal(["OTHER_KEY", _fixture.KeyVariable], Keys("--", "--checkpoint", "other").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Output_files_are_written_whole_under_a_unique_temporary_name_that_never_stays_behind()
+    {
+        var work = Path.Combine(_fixture.Root, "emit");
+        Directory.CreateDirectory(work);
+        var file = Path.Combine(work, "job.json");
+        // What a fixed "job.json.tmp" would collide with (another emit's, or one a failed emit left): no longer in the way.
+        Directory.CreateDirectory(file + ".tmp");
+        Assert.Equal(RunnerHost.Success, _fixture.Run(Experiment, default, "plan", "--emit", "k8s", "--shards", "2", "--image", "suite:1", "--output", file));
+        Assert.Empty(Problems(JsonNode.Parse(File.ReadAllText(file))!, 2));
+
+        // A write that fails (the name is a directory) leaves no temporary file, and spent.json uses the same writer.
+        var blocked = Path.Combine(work, "blocked");
+        Directory.CreateDirectory(blocked);
+        Assert.ThrowsAny<IOException>(() => Scheme.Engine.Store.AtomicFile.WriteAllText(blocked, "{}"));
+        Scheme.Engine.Store.SpentFile.Write(work, 0.5);
+        Assert.Equal(0.5, Scheme.Engine.Store.SpentFile.Read(work), 9);
+        Assert.Equal(["job.json", "spent.json"], Directory.EnumerateFiles(work).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

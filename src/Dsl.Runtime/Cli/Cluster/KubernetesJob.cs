@@ -39,7 +39,9 @@ public static class KubernetesJob
             env.Add(new JsonObject
             {
                 ["name"] = variable,
-                ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = job.Secret, ["key"] = variable } },
+                ["valueFrom"] = new JsonObject { // Optional: a Secret without this key still starts the pod (a required one would leave it in
+                // CreateContainerConfigError, saying nothing of which key); the runner then names the key that is missing.
+                ["secretKeyRef"] = new JsonObject { ["name"] = job.Secret, ["key"] = variable, ["optional"] = true } },
             });
         }
         var requests = new JsonObject { ["cpu"] = job.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture) };
