@@ -189,11 +189,15 @@ public static class RunDatabase
         }
     }
 
-    internal static HashSet<string> Columns(SqliteConnection connection, string table)
+    internal static HashSet<string> Columns(SqliteConnection connection, string table) => Columns(connection, "main", table);
+
+    /// <summary>The columns of a table of the given schema ("main", or an attached database such as a shard's).</summary>
+    internal static HashSet<string> Columns(SqliteConnection connection, string schema, string table)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM pragma_table_info($table);";
+        command.CommandText = "SELECT name FROM pragma_table_info($table, $schema);";
         command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$schema", schema);
         using var reader = command.ExecuteReader();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         while (reader.Read())

@@ -258,7 +258,7 @@ public static class ShardMerge
             {
                 using var transaction = connection.BeginTransaction();
                 var present = RunDatabase.Columns(connection, "units");
-                var theirs = ShardColumns(connection, "units");
+                var theirs = RunDatabase.Columns(connection, "shard", "units");
                 var columns = string.Join(", ", UnitColumns.Stored.Select(c => c.Name).Where(c => present.Contains(c) && theirs.Contains(c)));
                 // Every unit must be one its shard draws (ShardSpec.Contains): a unit of another shard copied in (or a shard
                 // directory renamed) would otherwise merge, and hide the shard it belongs to. Checked by SQLite calling back
@@ -301,12 +301,12 @@ public static class ShardMerge
                 Execute(connection, "INSERT INTO main.unit_shard (unit_id, shard_index) SELECT unit_id, $index FROM shard.units ORDER BY unit_id;", ("$index", index));
                 var (shardUnits, shardDone, shardFailed) = Counts(connection);
                 long shardLabels = 0;
-                if (ShardColumns(connection, ReviewLabels.Table).Count > 0)
+                if (RunDatabase.Columns(connection, "shard", ReviewLabels.Table).Count > 0)
                 {
                     shardLabels = Execute(connection, $"INSERT INTO main.{ReviewLabels.Table} (unit_id, outcome, verdict, reviewer, note, at) " +
                         $"SELECT unit_id, outcome, verdict, reviewer, note, at FROM shard.{ReviewLabels.Table} ORDER BY seq;");
                 }
-                if (ShardColumns(connection, RunSpend.Table).Count > 0)
+                if (RunDatabase.Columns(connection, "shard", RunSpend.Table).Count > 0)
                 {
                     // Every session of every shard, keyed by its shard too (sessions are unique per process, the prefix says
                     // where each was paid): the merged run's total is what the shards paid.
@@ -373,20 +373,6 @@ public static class ShardMerge
         using var reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-    }
-
-    private static HashSet<string> ShardColumns(SqliteConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM pragma_table_info($table, 'shard');";
-        command.Parameters.AddWithValue("$table", table);
-        using var reader = command.ExecuteReader();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
     }
 
     private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
