@@ -189,10 +189,11 @@ public static class RunDatabase
         }
     }
 
-    internal static HashSet<string> Columns(SqliteConnection connection, string table) => Columns(connection, "main", table);
+    /// <summary>The columns of a table of the main schema (case-insensitive, as SQLite's names are).</summary>
+    public static HashSet<string> Columns(SqliteConnection connection, string table) => Columns(connection, "main", table);
 
     /// <summary>The columns of a table of the given schema ("main", or an attached database such as a shard's).</summary>
-    internal static HashSet<string> Columns(SqliteConnection connection, string schema, string table)
+    public static HashSet<string> Columns(SqliteConnection connection, string schema, string table)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT name FROM pragma_table_info($table, $schema);";

@@ -165,7 +165,7 @@ public sealed class SearchIndex : IDisposable
     {
         using var read = RunFiles.OpenReadOnly(_databasePath);
         using var write = OpenWrite();
-        var columns = Columns(read);
+        var columns = RunDatabase.Columns(read, "units");
         var transcript = columns.Contains(UnitColumns.TranscriptGz) ? UnitColumns.TranscriptGz : "NULL";
         var text = columns.Contains(UnitColumns.TranscriptText) ? UnitColumns.TranscriptText : "NULL";
         string Optional(string column) => columns.Contains(column) ? column : "NULL";
@@ -301,19 +301,6 @@ public sealed class SearchIndex : IDisposable
             command.Parameters[i].Value = values[i];
         }
         command.ExecuteNonQuery();
-    }
-
-    private static HashSet<string> Columns(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM pragma_table_info('units');";
-        using var reader = command.ExecuteReader();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

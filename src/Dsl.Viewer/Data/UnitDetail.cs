@@ -81,7 +81,7 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
 
     private static (long Rid, UnitRecord Unit)? Row(SqliteConnection connection, string unitId)
     {
-        var columns = ColumnNames(connection);
+        var columns = RunDatabase.Columns(connection, "units");
         var selected = UnitColumns.Stored.Select(c => c.Name).Where(columns.Contains).ToList();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT rowid, {string.Join(", ", selected)} FROM units WHERE unit_id = $id;";
@@ -93,19 +93,6 @@ public sealed class UnitDetail(RunFiles files, UnitPages pages, SearchIndex inde
         }
         var at = selected.Select((name, i) => (name, i: i + 1)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         return (reader.GetInt64(0), RunDatabase.ReadRow(reader, at));
-    }
-
-    private static HashSet<string> ColumnNames(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM pragma_table_info('units');";
-        using var reader = command.ExecuteReader();
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return names;
     }
 
     /// <summary>Cuts every string longer than the cap (a 50 MB tool output renders as its first part and a note, not a hung tab).</summary>

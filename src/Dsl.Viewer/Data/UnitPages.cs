@@ -256,7 +256,7 @@ public sealed class UnitPages(RunFiles files, SearchIndex index, long window = U
     /// <summary>The column, or NULL when this run.db predates it.</summary>
     private string Column(SqliteConnection connection, string name)
     {
-        _columns ??= Names(connection, "SELECT name FROM pragma_table_info('units');");
+        _columns ??= RunDatabase.Columns(connection, "units");
         return _columns.Contains(name) ? "u." + name : "NULL";
     }
 
